@@ -1,0 +1,90 @@
+// The policy file, .warden/policy.yml, version 1 (DESIGN section 2): who
+// exists (people and their keys), who may change which paths (grants),
+// what needs no signature (unprotected), who may change the policy itself,
+// how unsigned merges are treated, and the server's ref rules.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "warden/path_pattern.hpp"
+#include "warden/result.hpp"
+#include "warden/ssh_key.hpp"
+
+namespace warden {
+
+inline constexpr const char* kPolicyPath = ".warden/policy.yml";
+inline constexpr size_t kMaxPolicyBytes = 1 << 20;
+
+struct Person {
+  std::string name;
+  std::vector<std::shared_ptr<const SshPublicKey>> ssh_keys;
+  std::vector<std::string> openpgp_fingerprints;  // upper-case hex, v4
+};
+
+struct Grant {
+  std::vector<PathPattern> paths;
+  std::vector<std::string> who;  // as written (people and groups)
+  std::set<std::string> people;  // expanded
+};
+
+struct RefRule {
+  std::string pattern;  // "refs/heads/main", "refs/tags/v*"
+  std::optional<bool> fast_forward_only;
+  std::optional<bool> deletion_allowed;
+  std::optional<bool> immutable;
+  std::optional<bool> verify;
+  std::vector<std::string> signed_by;    // as written
+  std::set<std::string> signed_by_people;  // expanded
+  int line = 0;
+};
+
+struct PolicyRule {
+  std::vector<std::string> who;
+  std::set<std::string> people;
+  int threshold = 1;
+};
+
+class Policy {
+ public:
+  std::map<std::string, Person> people;
+  std::map<std::string, std::vector<std::string>> groups;
+  std::vector<Grant> grants;
+  std::vector<PathPattern> unprotected;
+  PolicyRule policy;
+  bool unsigned_merges_allowed = false;
+  std::vector<RefRule> refs;
+
+  // The person who owns `key`, or nullptr if no one in this policy does.
+  const std::string* owner_of(const SshPublicKey& key) const;
+  bool is_unprotected(std::string_view path) const;
+  // True if a grant lets `person` change `path`. Never for .warden/.
+  bool granted(const std::string& person, std::string_view path) const;
+  bool may_change_policy(const std::string& person) const { return policy.people.count(person) > 0; }
+
+  // Called by the parser once people are known.
+  void index_keys();
+
+ private:
+  std::unordered_map<std::string, std::string> key_owner_;  // key blob -> person
+};
+
+// Keys parsed so far, by their "type base64" text, so that a key listed in
+// many policies is parsed once.
+using KeyCache = std::unordered_map<std::string, std::shared_ptr<const SshPublicKey>>;
+
+struct PolicyParse {
+  std::shared_ptr<const Policy> policy;  // set when problems is empty
+  std::vector<std::string> problems;     // "SOURCE:LINE: problem", in file order
+};
+
+// Parses and validates policy text. `source` names the file in messages
+// (for example "abc1234:.warden/policy.yml"). Never throws.
+PolicyParse parse_policy(std::string_view text, const std::string& source, KeyCache* keys = nullptr);
+
+}  // namespace warden

@@ -1,0 +1,77 @@
+// The verification engine (DESIGN section 3): authenticates the commits
+// between a trust anchor and a target against the policy each commit's
+// parents carry. The rules themselves live in src/verify/verifier.cpp, in
+// the order the contract states them.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "warden/commit_signature.hpp"
+#include "warden/object_id.hpp"
+#include "warden/repository.hpp"
+#include "warden/result.hpp"
+
+namespace warden {
+
+// Where trust starts: a commit and the fingerprint of the key that must
+// have signed it ("SHA256:..." for SSH keys).
+struct Anchor {
+  ObjectId commit;
+  std::string fingerprint;
+};
+
+// The outcome for one checked commit.
+struct Verdict {
+  ObjectId commit;
+  std::string summary;
+  bool ok = false;
+  std::string rule;             // which rule refused it ("" when ok)
+  std::string reason;           // why, in one sentence ("" when ok)
+  std::string signer;           // person, "unsigned", or what the signature was
+  std::string key_fingerprint;  // of the signing key, when there is one
+  SignatureKind signature = SignatureKind::none;
+  std::string path;             // first offending path, if a path is to blame
+  std::optional<ObjectId> policy_commit;  // whose policy was consulted
+};
+
+struct VerifyRequest {
+  Anchor anchor;
+  ObjectId target;
+  // Commits already authenticated under this anchor (the A of A..B, a
+  // server's old tip, cache entries): they and their ancestors are not
+  // checked again. Each must be the anchor or descend from it.
+  std::vector<ObjectId> known_good;
+  bool keep_going = false;  // check every commit instead of stopping at the first failure
+  std::function<void(size_t done, size_t total)> progress;
+};
+
+struct VerifyReport {
+  bool authenticated = false;
+  // A refusal that is not about one checked commit (the anchor's signature,
+  // a target that does not descend from the anchor); "" otherwise.
+  std::string refusal;
+  std::vector<Verdict> verdicts;  // checked commits, parents first
+  size_t total = 0;               // commits that were to be checked
+  size_t signatures_verified = 0;
+};
+
+class Verifier {
+ public:
+  explicit Verifier(const Repository& repo);
+  ~Verifier();
+  Verifier(const Verifier&) = delete;
+  Verifier& operator=(const Verifier&) = delete;
+
+  // Verifies request.target. An Error is a setup problem (missing object,
+  // unreadable repository); a refusal is a report with authenticated=false.
+  Result<VerifyReport> verify(const VerifyRequest& request);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace warden

@@ -1,0 +1,33 @@
+# Shared by scripts/demo, scripts/test and bench/: installs what warden
+# needs from Debian's archive (only what is missing) and builds it.
+# Source it; it defines ensure_packages and build_warden.
+
+WARDEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+WARDEN_BUILD_PACKAGES=(
+  cmake ninja-build g++ pkgconf git openssh-client gnupg
+  libgit2-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 librnp-dev
+)
+
+# ensure_packages PKG...: apt-get installs the packages that are not installed.
+ensure_packages() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "warden: installing ${missing[*]}" >&2
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build_warden DIR [CMAKE-ARGS...]: configures and builds into DIR.
+build_warden() {
+  local dir="$1"
+  shift
+  cmake -S "$WARDEN_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -- -j"$(nproc)"
+}

@@ -1,0 +1,78 @@
+// Command-line parsing (CLI11) for git-warden and git-verify-range.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+namespace warden::cli {
+namespace {
+
+// Runs `app`'s parser; returns an exit code if parsing ended the program.
+std::optional<int> parse(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << fmt::format("{}: {}\n", app.get_name(), e.what());
+    std::cerr << fmt::format("Run '{} --help' for usage.\n", app.get_name());
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required) {
+  cmd.add_option("--anchor", opts.anchor, "Trust anchor COMMIT:FINGERPRINT (default: git config warden.anchor)");
+  cmd.add_flag("--json", opts.json, "Print one JSON object per checked commit and a summary (JSON Lines)");
+  cmd.add_flag("--keep-going", opts.keep_going, "Check every commit instead of stopping at the first refusal");
+  cmd.add_flag("-q,--quiet", opts.quiet, "Print nothing; the exit status tells");
+  auto* rev = cmd.add_option("revision", opts.revision, range_required ? "Range A..B" : "Commit REV or range A..B (default HEAD)");
+  if (range_required) rev->required();
+}
+
+int warden_main(int argc, char** argv) {
+  CLI::App app{"warden: authenticate git history against the signed in-tree policy", "git-warden"};
+  app.require_subcommand(1);
+
+  VerifyOptions verify;
+  auto* verify_cmd = app.add_subcommand("verify", "Authenticate REV (default HEAD) or the range A..B from the anchor");
+  add_verify_options(*verify_cmd, verify, false);
+
+  std::optional<std::string> policy_file;
+  auto* policy_cmd = app.add_subcommand("policy", "Work with policy files");
+  policy_cmd->require_subcommand(1);
+  auto* check_cmd = policy_cmd->add_subcommand("check", "Validate a policy file (default: the working tree's .warden/policy.yml)");
+  check_cmd->add_option("file", policy_file, "Policy file to check");
+
+  std::string anchor;
+  auto* trust_cmd = app.add_subcommand("trust", "Check the anchor commit's signature and store it in git config");
+  trust_cmd->add_option("--anchor", anchor, "COMMIT:FINGERPRINT")->required();
+
+  if (auto code = parse(app, argc, argv)) return *code;
+  if (verify_cmd->parsed()) return run_verify(verify);
+  if (check_cmd->parsed()) return run_policy_check(policy_file);
+  if (trust_cmd->parsed()) return run_trust(anchor);
+  std::cerr << app.help();
+  return kExitUsage;
+}
+
+int verify_range_main(int argc, char** argv) {
+  CLI::App app{"Authenticate the commits of A..B (the same as 'git warden verify A..B')", "git-verify-range"};
+  VerifyOptions verify;
+  add_verify_options(app, verify, true);
+  if (auto code = parse(app, argc, argv)) return *code;
+  if (verify.revision.find("..") == std::string::npos) {
+    std::cerr << "git-verify-range: expected a range A..B\n";
+    return kExitUsage;
+  }
+  return run_verify(verify);
+}
+
+}  // namespace warden::cli

@@ -1,0 +1,35 @@
+// The command-line front end: one function per command, each returning the
+// process exit code (0 success, 1 refused / not authenticated, 2 usage or
+// setup error).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+namespace warden::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRefused = 1;
+constexpr int kExitUsage = 2;
+
+struct VerifyOptions {
+  std::optional<std::string> anchor;
+  bool json = false;
+  bool keep_going = false;
+  bool quiet = false;
+  std::string revision = "HEAD";  // REV or A..B
+};
+
+// Adds verify's options to `cmd`, storing them into `opts`.
+void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required);
+int run_verify(const VerifyOptions& opts);
+int run_policy_check(const std::optional<std::string>& file);
+int run_trust(const std::string& anchor);
+
+// Entry points of the two executables.
+int warden_main(int argc, char** argv);
+int verify_range_main(int argc, char** argv);
+
+}  // namespace warden::cli

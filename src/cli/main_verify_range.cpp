@@ -1,0 +1,3 @@
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) { return warden::cli::verify_range_main(argc, argv); }

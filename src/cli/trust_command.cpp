@@ -1,0 +1,37 @@
+// git warden trust --anchor COMMIT:FINGERPRINT
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "warden/anchor.hpp"
+
+namespace warden::cli {
+
+int run_trust(const std::string& anchor_text) {
+  auto repo = Repository::open(".");
+  if (!repo) return std::cerr << "warden: error: " << repo.error().message << "\n", kExitUsage;
+  auto anchor = parse_anchor(*repo, anchor_text);
+  if (!anchor) return std::cerr << "warden: error: " << anchor.error().message << "\n", kExitUsage;
+
+  // The anchor must be signed by its key and carry a valid policy.
+  VerifyRequest request;
+  request.anchor = *anchor;
+  request.target = anchor->commit;
+  Verifier verifier(*repo);
+  auto report = verifier.verify(request);
+  if (!report) return std::cerr << "warden: error: " << report.error().message << "\n", kExitUsage;
+  if (!report->authenticated) {
+    std::cerr << "warden: refused: " << report->refusal << "\n";
+    return kExitRefused;
+  }
+  if (auto s = store_anchor(*repo, *anchor); !s) {
+    std::cerr << "warden: error: " << s.error().message << "\n";
+    return kExitUsage;
+  }
+  std::cout << fmt::format("warden: trusting anchor {} signed by {} (stored in git config {})\n", anchor->commit.hex(),
+                           anchor->fingerprint, kAnchorConfigKey);
+  return kExitOk;
+}
+
+}  // namespace warden::cli

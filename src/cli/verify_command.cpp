@@ -1,0 +1,72 @@
+// git warden verify [--anchor C:FPR] [--json] [--keep-going] [REV | A..B]
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/verify_report.hpp"
+#include "warden/anchor.hpp"
+
+namespace warden::cli {
+namespace {
+
+struct Range {
+  std::optional<std::string> from;  // A of A..B
+  std::string to;
+};
+
+Result<Range> parse_range(const std::string& text) {
+  auto dots = text.find("..");
+  if (dots == std::string::npos) return Range{std::nullopt, text};
+  if (text.find("...") != std::string::npos) return make_error(fmt::format("'{}': symmetric ranges (A...B) are not supported; use A..B", text));
+  Range r{text.substr(0, dots), text.substr(dots + 2)};
+  if (r.from->empty()) return make_error(fmt::format("'{}': the range needs a start (A..B)", text));
+  if (r.to.empty()) r.to = "HEAD";
+  return r;
+}
+
+int setup_error(const std::string& message) {
+  std::cerr << "warden: error: " << message << "\n";
+  return kExitUsage;
+}
+
+}  // namespace
+
+int run_verify(const VerifyOptions& opts) {
+  auto range = parse_range(opts.revision);
+  if (!range) return setup_error(range.error().message);
+  auto repo = Repository::open(".");
+  if (!repo) return setup_error(repo.error().message);
+  auto anchor = load_anchor(*repo, opts.anchor);
+  if (!anchor) return setup_error(anchor.error().message);
+  auto target = repo->resolve_commit(range->to);
+  if (!target) return setup_error(target.error().message);
+
+  VerifyRequest request;
+  request.anchor = *anchor;
+  request.target = *target;
+  request.keep_going = opts.keep_going;
+  if (range->from) {
+    auto from = repo->resolve_commit(*range->from);
+    if (!from) return setup_error(from.error().message);
+    request.known_good.push_back(*from);
+  }
+  if (!opts.json && !opts.quiet && isatty(STDERR_FILENO)) {
+    request.progress = [](size_t done, size_t total) {
+      if (total >= 500 && (done % 250 == 0 || done == total))
+        std::cerr << fmt::format("\rwarden: checking commits {}/{}", done, total) << (done == total ? "\n" : "")
+                  << std::flush;
+    };
+  }
+
+  Verifier verifier(*repo);
+  auto report = verifier.verify(request);
+  if (!report) return setup_error(report.error().message);
+  if (opts.json) print_json(std::cout, *report, request);
+  else if (!opts.quiet) print_human(std::cout, std::cerr, *report, request);
+  return report->authenticated ? kExitOk : kExitRefused;
+}
+
+}  // namespace warden::cli

@@ -1,0 +1,56 @@
+// RAII owners for libgit2 handles: each handle type gets a unique_ptr with
+// the matching git_*_free as its deleter.
+#pragma once
+
+#include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+
+#include <memory>
+
+namespace warden::git {
+
+template <class T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+
+template <class T, void (*Free)(T*)>
+using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+
+using RepositoryHandle = Handle<git_repository, git_repository_free>;
+using CommitHandle = Handle<git_commit, git_commit_free>;
+using TreeHandle = Handle<git_tree, git_tree_free>;
+using TreeEntryHandle = Handle<git_tree_entry, git_tree_entry_free>;
+using BlobHandle = Handle<git_blob, git_blob_free>;
+using IndexHandle = Handle<git_index, git_index_free>;
+using RevwalkHandle = Handle<git_revwalk, git_revwalk_free>;
+using ObjectHandle = Handle<git_object, git_object_free>;
+using OdbHandle = Handle<git_odb, git_odb_free>;
+using ConfigHandle = Handle<git_config, git_config_free>;
+using ConflictIteratorHandle = Handle<git_index_conflict_iterator, git_index_conflict_iterator_free>;
+
+inline void buf_dispose(git_buf* b) {
+  git_buf_dispose(b);
+  delete b;
+}
+// A git_buf that is disposed of when it goes out of scope.
+struct Buf {
+  git_buf buf = GIT_BUF_INIT;
+  Buf() = default;
+  Buf(const Buf&) = delete;
+  Buf& operator=(const Buf&) = delete;
+  ~Buf() { git_buf_dispose(&buf); }
+  std::string str() const { return buf.ptr ? std::string(buf.ptr, buf.size) : std::string(); }
+};
+
+// Keeps libgit2 initialised for as long as one instance lives.
+class LibraryGuard {
+ public:
+  LibraryGuard() { git_libgit2_init(); }
+  ~LibraryGuard() { git_libgit2_shutdown(); }
+  LibraryGuard(const LibraryGuard&) = delete;
+  LibraryGuard& operator=(const LibraryGuard&) = delete;
+};
+
+}  // namespace warden::git

@@ -1,0 +1,222 @@
+// Opening a repository and the simple object reads the engine needs.
+#include "warden/repository.hpp"
+
+#include <fmt/format.h>
+
+#include "git/handles.hpp"
+
+namespace warden {
+
+std::string git_error_text(const std::string& what) {
+  const git_error* e = git_error_last();
+  if (e == nullptr || e->message == nullptr) return what;
+  return fmt::format("{}: {}", what, e->message);
+}
+
+struct Repository::Impl {
+  git::LibraryGuard library;
+  git::RepositoryHandle repo;
+};
+
+Repository::Repository(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Repository::Repository(Repository&&) noexcept = default;
+Repository& Repository::operator=(Repository&&) noexcept = default;
+Repository::~Repository() = default;
+
+git_repository* Repository::raw() const { return impl_->repo.get(); }
+
+namespace {
+
+// Routes every object libgit2 writes (merged blobs, merge trees) into
+// memory, so that verification never changes the repository on disk.
+Status add_memory_backend(git_repository* repo) {
+  git_odb* odb_raw = nullptr;
+  if (git_repository_odb(&odb_raw, repo) != 0) return make_error(git_error_text("cannot open object database"));
+  git::OdbHandle odb(odb_raw);
+  git_odb_backend* mempack = nullptr;
+  if (git_mempack_new(&mempack) != 0) return make_error(git_error_text("cannot create in-memory object store"));
+  if (git_odb_add_backend(odb.get(), mempack, 1000) != 0) {
+    mempack->free(mempack);
+    return make_error(git_error_text("cannot add in-memory object store"));
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+Result<Repository> Repository::open(const std::string& path) {
+  auto impl = std::make_unique<Impl>();
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
+  impl->repo.reset(raw);
+  if (rc != 0) return make_error(git_error_text(fmt::format("not a git repository: {}", path)));
+  if (auto s = add_memory_backend(raw); !s) return s.error();
+  return Repository(std::move(impl));
+}
+
+Result<Repository> Repository::open_exact(const std::string& path) {
+  auto impl = std::make_unique<Impl>();
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  impl->repo.reset(raw);
+  if (rc != 0) return make_error(git_error_text(fmt::format("not a git repository: {}", path)));
+  if (auto s = add_memory_backend(raw); !s) return s.error();
+  return Repository(std::move(impl));
+}
+
+Result<ObjectId> Repository::resolve_commit(const std::string& rev) const {
+  git_object* obj = nullptr;
+  if (git_revparse_single(&obj, raw(), rev.c_str()) != 0)
+    return make_error(git_error_text(fmt::format("unknown revision '{}'", rev)));
+  git::ObjectHandle owned(obj);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) != 0)
+    return make_error(fmt::format("'{}' does not name a commit", rev));
+  git::ObjectHandle owned_peeled(peeled);
+  return ObjectId::from(git_object_id(peeled));
+}
+
+namespace {
+
+int count_signature_headers(const char* header) {
+  int count = 0;
+  std::string_view rest(header ? header : "");
+  while (!rest.empty()) {
+    size_t eol = rest.find('\n');
+    std::string_view line = rest.substr(0, eol);
+    if (line.starts_with("gpgsig ") || line.starts_with("gpgsig-sha256 ")) ++count;
+    if (eol == std::string_view::npos) break;
+    rest.remove_prefix(eol + 1);
+  }
+  return count;
+}
+
+}  // namespace
+
+Result<CommitData> Repository::read_commit(const ObjectId& id) const {
+  git_commit* raw_commit = nullptr;
+  if (git_commit_lookup(&raw_commit, raw(), &id.raw) != 0)
+    return make_error(git_error_text(fmt::format("missing commit {}", id.hex())));
+  git::CommitHandle commit(raw_commit);
+  CommitData data;
+  data.id = id;
+  data.tree = ObjectId::from(git_commit_tree_id(raw_commit));
+  unsigned n = git_commit_parentcount(raw_commit);
+  for (unsigned i = 0; i < n; ++i) data.parents.push_back(ObjectId::from(git_commit_parent_id(raw_commit, i)));
+  const char* summary = git_commit_summary(raw_commit);
+  data.summary = summary ? summary : "";
+  data.signature_headers = count_signature_headers(git_commit_raw_header(raw_commit));
+  if (data.signature_headers > 0) {
+    git::Buf sig, payload;
+    int rc = git_commit_extract_signature(&sig.buf, &payload.buf, raw(), const_cast<git_oid*>(&id.raw), nullptr);
+    if (rc == 0) {
+      data.signature = sig.str();
+      data.signed_payload = payload.str();
+    } else if (rc != GIT_ENOTFOUND) {
+      return make_error(git_error_text(fmt::format("cannot read the signature of commit {}", id.hex())));
+    }
+  }
+  return data;
+}
+
+namespace {
+
+Result<git::TreeHandle> lookup_tree(git_repository* repo, const ObjectId& id) {
+  git_tree* tree = nullptr;
+  if (git_tree_lookup(&tree, repo, &id.raw) != 0)
+    return make_error(git_error_text(fmt::format("missing tree {}", id.hex())));
+  return git::TreeHandle(tree);
+}
+
+Result<Blob> read_blob(git_repository* repo, const git_oid* id, size_t max_size, const std::string& path) {
+  git_blob* raw_blob = nullptr;
+  if (git_blob_lookup(&raw_blob, repo, id) != 0)
+    return make_error(git_error_text(fmt::format("missing blob for {}", path)));
+  git::BlobHandle blob(raw_blob);
+  auto size = static_cast<size_t>(git_blob_rawsize(raw_blob));
+  if (size > max_size) return make_error(fmt::format("{}: file is larger than {} bytes", path, max_size));
+  Blob out;
+  out.id = ObjectId::from(id);
+  out.content.assign(static_cast<const char*>(git_blob_rawcontent(raw_blob)), size);
+  return out;
+}
+
+}  // namespace
+
+Result<std::optional<Blob>> Repository::read_file(const ObjectId& tree_id, const std::string& path,
+                                                  size_t max_size) const {
+  auto tree = lookup_tree(raw(), tree_id);
+  if (!tree) return tree.error();
+  git_tree_entry* raw_entry = nullptr;
+  int rc = git_tree_entry_bypath(&raw_entry, tree->get(), path.c_str());
+  if (rc == GIT_ENOTFOUND) return std::optional<Blob>();
+  if (rc != 0) return make_error(git_error_text(fmt::format("cannot read {}", path)));
+  git::TreeEntryHandle entry(raw_entry);
+  if (git_tree_entry_filemode(raw_entry) != GIT_FILEMODE_BLOB &&
+      git_tree_entry_filemode(raw_entry) != GIT_FILEMODE_BLOB_EXECUTABLE)
+    return std::optional<Blob>();
+  auto blob = read_blob(raw(), git_tree_entry_id(raw_entry), max_size, path);
+  if (!blob) return blob.error();
+  return std::optional<Blob>(std::move(*blob));
+}
+
+Result<std::vector<std::pair<std::string, Blob>>> Repository::read_dir(const ObjectId& tree_id,
+                                                                      const std::string& dir,
+                                                                      size_t max_size) const {
+  std::vector<std::pair<std::string, Blob>> out;
+  auto tree = lookup_tree(raw(), tree_id);
+  if (!tree) return tree.error();
+  git_tree_entry* raw_entry = nullptr;
+  int rc = git_tree_entry_bypath(&raw_entry, tree->get(), dir.c_str());
+  if (rc == GIT_ENOTFOUND) return out;
+  if (rc != 0) return make_error(git_error_text(fmt::format("cannot read {}", dir)));
+  git::TreeEntryHandle entry(raw_entry);
+  if (git_tree_entry_type(raw_entry) != GIT_OBJECT_TREE) return out;
+  auto sub = lookup_tree(raw(), ObjectId::from(git_tree_entry_id(raw_entry)));
+  if (!sub) return sub.error();
+  for (size_t i = 0, n = git_tree_entrycount(sub->get()); i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(sub->get(), i);
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) continue;
+    std::string name = git_tree_entry_name(e);
+    auto blob = read_blob(raw(), git_tree_entry_id(e), max_size, dir + "/" + name);
+    if (!blob) return blob.error();
+    out.emplace_back(name, std::move(*blob));
+  }
+  return out;
+}
+
+Result<bool> Repository::descendant_of(const ObjectId& commit, const ObjectId& ancestor) const {
+  int rc = git_graph_descendant_of(raw(), &commit.raw, &ancestor.raw);
+  if (rc < 0) return make_error(git_error_text("cannot compute ancestry"));
+  return rc == 1;
+}
+
+std::optional<std::string> Repository::config_string(const std::string& key) const {
+  git_config* raw_cfg = nullptr;
+  if (git_repository_config_snapshot(&raw_cfg, raw()) != 0) return std::nullopt;
+  git::ConfigHandle cfg(raw_cfg);
+  const char* value = nullptr;
+  if (git_config_get_string(&value, raw_cfg, key.c_str()) != 0) return std::nullopt;
+  return std::string(value);
+}
+
+Status Repository::set_config_string(const std::string& key, const std::string& value) {
+  git_config* raw_cfg = nullptr;
+  if (git_repository_config(&raw_cfg, raw()) != 0) return make_error(git_error_text("cannot open git config"));
+  git::ConfigHandle cfg(raw_cfg);
+  git_config* local = nullptr;
+  if (git_config_open_level(&local, raw_cfg, GIT_CONFIG_LEVEL_LOCAL) != 0)
+    return make_error(git_error_text("cannot open the repository's own git config"));
+  git::ConfigHandle local_cfg(local);
+  if (git_config_set_string(local, key.c_str(), value.c_str()) != 0)
+    return make_error(git_error_text(fmt::format("cannot set {}", key)));
+  return Status::success();
+}
+
+std::optional<std::string> Repository::workdir() const {
+  const char* wd = git_repository_workdir(raw());
+  if (wd == nullptr) return std::nullopt;
+  return std::string(wd);
+}
+
+}  // namespace warden

@@ -1,0 +1,34 @@
+// Queries over a parsed policy.
+#include "warden/policy.hpp"
+
+namespace warden {
+
+void Policy::index_keys() {
+  key_owner_.clear();
+  for (const auto& [name, person] : people)
+    for (const auto& key : person.ssh_keys) key_owner_.emplace(key->blob(), name);
+}
+
+const std::string* Policy::owner_of(const SshPublicKey& key) const {
+  auto it = key_owner_.find(key.blob());
+  return it == key_owner_.end() ? nullptr : &it->second;
+}
+
+bool Policy::is_unprotected(std::string_view path) const {
+  if (is_policy_path(path)) return false;
+  for (const auto& p : unprotected)
+    if (p.covers(path)) return true;
+  return false;
+}
+
+bool Policy::granted(const std::string& person, std::string_view path) const {
+  if (is_policy_path(path)) return false;
+  for (const auto& g : grants) {
+    if (!g.people.count(person)) continue;
+    for (const auto& p : g.paths)
+      if (p.covers(path)) return true;
+  }
+  return false;
+}
+
+}  // namespace warden

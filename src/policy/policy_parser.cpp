@@ -1,0 +1,435 @@
+// Parsing and validation of .warden/policy.yml, version 1.
+//
+// Two passes over the text: yaml-cpp's event parser first, to refuse what
+// a policy never needs and an attacker might use (anchors and aliases,
+// duplicate keys, several documents, deep nesting); then the node tree,
+// read into a typed Policy with every problem reported by line.
+#include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <regex>
+#include <sstream>
+
+#include "warden/policy.hpp"
+
+namespace warden {
+namespace {
+
+constexpr size_t kMaxDepth = 32;
+
+// Pass 1: structural checks on the event stream.
+class StructureCheck : public YAML::EventHandler {
+ public:
+  std::vector<std::pair<int, std::string>> problems;
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { item(m, a, "~"); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { add(m, "YAML aliases are not allowed in a policy"); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a, const std::string& v) override {
+    item(m, a, v);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override {
+    open(m, a, false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override {
+    open(m, a, true);
+  }
+  void OnMapEnd() override { close(); }
+  void OnAnchor(const YAML::Mark& m, const std::string&) override { add(m, "YAML anchors are not allowed in a policy"); }
+
+ private:
+  struct Frame {
+    bool is_map;
+    bool expect_key = true;
+    std::set<std::string> keys;
+  };
+
+  void add(const YAML::Mark& m, std::string msg) { problems.emplace_back(m.line + 1, std::move(msg)); }
+
+  void item(const YAML::Mark& m, YAML::anchor_t anchor, const std::optional<std::string>& scalar) {
+    if (anchor != YAML::NullAnchor) add(m, "YAML anchors are not allowed in a policy");
+    if (stack_.empty() || !stack_.back().is_map) return;
+    Frame& f = stack_.back();
+    if (f.expect_key) {
+      if (!scalar) add(m, "mapping keys must be plain strings");
+      else if (!f.keys.insert(*scalar).second) add(m, fmt::format("duplicate key '{}'", *scalar));
+    }
+    f.expect_key = !f.expect_key;
+  }
+  void open(const YAML::Mark& m, YAML::anchor_t anchor, bool is_map) {
+    item(m, anchor, std::nullopt);
+    if (stack_.size() >= kMaxDepth) add(m, "nested too deeply");
+    stack_.push_back(Frame{is_map, true, {}});
+  }
+  void close() {
+    if (!stack_.empty()) stack_.pop_back();
+  }
+  std::vector<Frame> stack_;
+};
+
+// Pass 2: the typed reading.
+class Reader {
+ public:
+  explicit Reader(KeyCache* keys) : keys_(keys) {}
+
+  std::vector<std::pair<int, std::string>> problems;
+
+  std::shared_ptr<Policy> read(const YAML::Node& root) {
+    auto policy = std::make_shared<Policy>();
+    if (!root.IsMap()) {
+      add(root, "a policy is a mapping with 'version: 1' at the top");
+      return nullptr;
+    }
+    only_keys(root, {"version", "people", "groups", "grants", "unprotected", "policy", "merges", "refs"}, "policy");
+    read_version(root);
+    read_people(root["people"], *policy);
+    read_groups(root["groups"], *policy);
+    read_grants(root["grants"], *policy);
+    read_unprotected(root["unprotected"], *policy);
+    read_policy_rule(root, *policy);
+    read_merges(root["merges"], *policy);
+    read_refs(root["refs"], *policy);
+    policy->index_keys();
+    return policy;
+  }
+
+ private:
+  void add(const YAML::Node& n, std::string msg) { problems.emplace_back(n.Mark().line + 1, std::move(msg)); }
+
+  void only_keys(const YAML::Node& map, std::initializer_list<const char*> allowed, const std::string& where) {
+    for (const auto& kv : map) {
+      std::string key = kv.first.Scalar();
+      bool ok = false;
+      for (const char* a : allowed) ok = ok || key == a;
+      if (!ok) add(kv.first, fmt::format("unknown key '{}' in {}", key, where));
+    }
+  }
+
+  std::optional<std::string> scalar(const YAML::Node& n, const std::string& what) {
+    if (!n.IsScalar()) {
+      add(n, fmt::format("{} must be a string", what));
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+
+  std::optional<bool> boolean(const YAML::Node& n, const std::string& what) {
+    if (!n) return std::nullopt;
+    if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
+    add(n, fmt::format("{} must be true or false", what));
+    return std::nullopt;
+  }
+
+  std::optional<bool> allow_deny(const YAML::Node& n, const std::string& what) {
+    if (!n) return std::nullopt;
+    if (n.IsScalar() && (n.Scalar() == "allow" || n.Scalar() == "deny")) return n.Scalar() == "allow";
+    add(n, fmt::format("{} must be 'allow' or 'deny'", what));
+    return std::nullopt;
+  }
+
+  std::vector<std::string> strings(const YAML::Node& n, const std::string& what, bool non_empty) {
+    std::vector<std::string> out;
+    if (!n.IsSequence()) {
+      add(n, fmt::format("{} must be a list", what));
+      return out;
+    }
+    for (const auto& item : n)
+      if (auto s = scalar(item, fmt::format("each entry of {}", what))) out.push_back(*s);
+    if (non_empty && n.size() == 0) add(n, fmt::format("{} must not be empty", what));
+    return out;
+  }
+
+  void read_version(const YAML::Node& root) {
+    const YAML::Node v = root["version"];
+    if (!v) {
+      add(root, "missing 'version' (write 'version: 1')");
+      return;
+    }
+    if (!v.IsScalar() || v.Scalar() != "1") add(v, fmt::format("unsupported policy version '{}' (only 1)", v.IsScalar() ? v.Scalar() : "?"));
+  }
+
+  static bool valid_name(const std::string& name) {
+    static const std::regex re("[A-Za-z0-9][A-Za-z0-9._-]*");
+    return name.size() <= 64 && std::regex_match(name, re);
+  }
+
+  void read_key(const YAML::Node& n, const std::string& person_name, Person& person,
+                std::map<std::string, std::string>& owners) {
+    auto text = scalar(n, "a key");
+    if (!text) return;
+    std::string canonical;
+    if (text->starts_with("openpgp:")) {
+      std::string fpr;
+      for (char c : text->substr(8))
+        if (c != ' ') fpr.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+      if (fpr.size() != 40 || fpr.find_first_not_of("0123456789ABCDEF") != std::string::npos) {
+        add(n, fmt::format("key of '{}': an OpenPGP key is 'openpgp:' and a 40-digit v4 fingerprint", person_name));
+        return;
+      }
+      person.openpgp_fingerprints.push_back(fpr);
+      canonical = "openpgp:" + fpr;
+    } else {
+      const std::string& line = *text;
+      std::string head = line.substr(0, line.find(' ', line.find(' ') + 1));  // "type base64"
+      std::shared_ptr<const SshPublicKey> key;
+      if (keys_ && keys_->count(head)) {
+        key = keys_->at(head);
+      } else {
+        auto parsed = SshPublicKey::parse_line(line);
+        if (!parsed) {
+          add(n, fmt::format("key of '{}': {}", person_name, parsed.error().message));
+          return;
+        }
+        key = *parsed;
+        if (keys_) keys_->emplace(head, key);
+      }
+      person.ssh_keys.push_back(key);
+      canonical = key->blob();
+    }
+    auto [it, inserted] = owners.emplace(canonical, person_name);
+    if (!inserted) {
+      if (it->second == person_name) add(n, fmt::format("key listed twice for '{}'", person_name));
+      else add(n, fmt::format("key of '{}' is also listed for '{}' (a key belongs to one person)", person_name, it->second));
+    }
+  }
+
+  void read_people(const YAML::Node& n, Policy& policy) {
+    if (!n) {
+      problems.emplace_back(1, "missing 'people'");
+      return;
+    }
+    if (!n.IsMap()) {
+      add(n, "'people' must be a mapping of names to {keys: [...]}");
+      return;
+    }
+    std::map<std::string, std::string> owners;
+    for (const auto& kv : n) {
+      std::string name = kv.first.Scalar();
+      if (!valid_name(name)) add(kv.first, fmt::format("invalid person name '{}'", name));
+      Person person;
+      person.name = name;
+      const YAML::Node& body = kv.second;
+      if (!body.IsMap()) {
+        add(kv.first, fmt::format("person '{}' must be a mapping with 'keys'", name));
+      } else {
+        only_keys(body, {"keys"}, fmt::format("person '{}'", name));
+        if (!body["keys"]) add(kv.first, fmt::format("person '{}' has no 'keys'", name));
+        else
+          for (const auto& item : body["keys"].IsSequence() ? body["keys"] : YAML::Node(YAML::NodeType::Sequence))
+            read_key(item, name, person, owners);
+        if (body["keys"] && (!body["keys"].IsSequence() || body["keys"].size() == 0))
+          add(body["keys"], fmt::format("'keys' of '{}' must be a non-empty list", name));
+      }
+      policy.people.emplace(name, std::move(person));
+    }
+  }
+
+  void read_groups(const YAML::Node& n, Policy& policy) {
+    if (!n) return;
+    if (!n.IsMap()) {
+      add(n, "'groups' must be a mapping of group names to lists of people");
+      return;
+    }
+    for (const auto& kv : n) {
+      std::string name = kv.first.Scalar();
+      if (!valid_name(name)) add(kv.first, fmt::format("invalid group name '{}'", name));
+      if (policy.people.count(name)) add(kv.first, fmt::format("'{}' is both a person and a group", name));
+      std::vector<std::string> members;
+      if (kv.second.IsSequence()) {
+        for (const auto& m : kv.second) {
+          auto s = scalar(m, "a group member");
+          if (!s) continue;
+          if (!policy.people.count(*s)) add(m, fmt::format("unknown person '{}' in group '{}'", *s, name));
+          members.push_back(*s);
+        }
+      } else {
+        add(kv.second, fmt::format("group '{}' must be a list of people", name));
+      }
+      policy.groups.emplace(name, std::move(members));
+    }
+  }
+
+  // Expands people and groups into people; reports unknown names.
+  std::set<std::string> expand(const YAML::Node& n, const std::vector<std::string>& who, const Policy& policy,
+                               const std::string& where) {
+    std::set<std::string> out;
+    for (const auto& w : who) {
+      if (policy.people.count(w)) out.insert(w);
+      else if (auto g = policy.groups.find(w); g != policy.groups.end()) out.insert(g->second.begin(), g->second.end());
+      else add(n, fmt::format("unknown person or group '{}' in {}", w, where));
+    }
+    return out;
+  }
+
+  std::vector<PathPattern> paths(const YAML::Node& n, const std::string& what) {
+    std::vector<PathPattern> out;
+    if (!n.IsSequence()) {
+      add(n, fmt::format("{} must be a list of paths", what));
+      return out;
+    }
+    for (const auto& item : n) {
+      auto s = scalar(item, "a path");
+      if (!s) continue;
+      auto p = PathPattern::parse(*s);
+      if (!p) add(item, p.error().message);
+      else out.push_back(std::move(*p));
+    }
+    return out;
+  }
+
+  void read_grants(const YAML::Node& n, Policy& policy) {
+    if (!n) return;
+    if (!n.IsSequence()) {
+      add(n, "'grants' must be a list of {paths, who}");
+      return;
+    }
+    for (const auto& g : n) {
+      if (!g.IsMap()) {
+        add(g, "each grant must be a mapping with 'paths' and 'who'");
+        continue;
+      }
+      only_keys(g, {"paths", "who"}, "a grant");
+      Grant grant;
+      if (!g["paths"]) add(g, "grant without 'paths'");
+      else grant.paths = paths(g["paths"], "'paths'");
+      if (g["paths"] && g["paths"].IsSequence() && g["paths"].size() == 0) add(g["paths"], "'paths' must not be empty");
+      for (size_t i = 0; i < grant.paths.size(); ++i)
+        if (is_policy_path(grant.paths[i].text()) || grant.paths[i].text().starts_with(".warden/"))
+          add(g["paths"][i], fmt::format("grants never cover .warden/ ('{}'); use the 'policy' section", grant.paths[i].text()));
+      if (!g["who"]) add(g, "grant without 'who'");
+      else {
+        grant.who = strings(g["who"], "'who'", true);
+        grant.people = expand(g["who"], grant.who, policy, "a grant");
+      }
+      policy.grants.push_back(std::move(grant));
+    }
+  }
+
+  void read_unprotected(const YAML::Node& n, Policy& policy) {
+    if (!n) return;
+    policy.unprotected = paths(n, "'unprotected'");
+    auto dir = PathPattern::parse(".warden");
+    for (size_t i = 0; i < policy.unprotected.size(); ++i)
+      if (policy.unprotected[i].overlaps(*dir))
+        add(n[i], fmt::format("unprotected path '{}' overlaps .warden/", policy.unprotected[i].text()));
+  }
+
+  void read_policy_rule(const YAML::Node& root, Policy& policy) {
+    const YAML::Node n = root["policy"];
+    if (!n) {
+      add(root, "missing 'policy' (who may change .warden/)");
+      return;
+    }
+    if (!n.IsMap()) {
+      add(n, "'policy' must be a mapping with 'who' and 'threshold'");
+      return;
+    }
+    only_keys(n, {"who", "threshold"}, "'policy'");
+    if (!n["who"]) add(n, "'policy' without 'who'");
+    else {
+      policy.policy.who = strings(n["who"], "'policy.who'", true);
+      policy.policy.people = expand(n["who"], policy.policy.who, policy, "'policy.who'");
+    }
+    if (const YAML::Node t = n["threshold"]) {
+      int value = 0;
+      bool ok = t.IsScalar() && !t.Scalar().empty() && t.Scalar().size() < 4 &&
+                t.Scalar().find_first_not_of("0123456789") == std::string::npos;
+      if (ok) value = std::stoi(t.Scalar());
+      if (!ok || value < 1) add(t, "'threshold' must be a whole number of at least 1");
+      else if (!policy.policy.people.empty() && static_cast<size_t>(value) > policy.policy.people.size())
+        add(t, fmt::format("'threshold' {} is more than the {} people of 'policy.who'", value, policy.policy.people.size()));
+      else policy.policy.threshold = value;
+    }
+  }
+
+  void read_merges(const YAML::Node& n, Policy& policy) {
+    if (!n) return;
+    if (!n.IsMap()) {
+      add(n, "'merges' must be a mapping");
+      return;
+    }
+    only_keys(n, {"unsigned"}, "'merges'");
+    if (auto v = allow_deny(n["unsigned"], "'merges.unsigned'")) policy.unsigned_merges_allowed = *v;
+  }
+
+  void read_refs(const YAML::Node& n, Policy& policy) {
+    if (!n) return;
+    if (!n.IsSequence()) {
+      add(n, "'refs' must be a list of rules");
+      return;
+    }
+    for (const auto& r : n) {
+      if (!r.IsMap()) {
+        add(r, "each ref rule must be a mapping with 'pattern'");
+        continue;
+      }
+      only_keys(r, {"pattern", "fast-forward-only", "deletion", "immutable", "signed-by", "verify"}, "a ref rule");
+      RefRule rule;
+      rule.line = r.Mark().line + 1;
+      if (!r["pattern"]) add(r, "ref rule without 'pattern'");
+      else if (auto p = scalar(r["pattern"], "'pattern'")) {
+        if (!p->starts_with("refs/") || p->find("..") != std::string::npos || p->find('\0') != std::string::npos ||
+            p->find("//") != std::string::npos || p->ends_with("/"))
+          add(r["pattern"], fmt::format("ref pattern '{}' must be a full ref name under refs/ (with '*' wildcards)", *p));
+        rule.pattern = *p;
+      }
+      rule.fast_forward_only = boolean(r["fast-forward-only"], "'fast-forward-only'");
+      rule.deletion_allowed = allow_deny(r["deletion"], "'deletion'");
+      rule.immutable = boolean(r["immutable"], "'immutable'");
+      rule.verify = boolean(r["verify"], "'verify'");
+      if (r["signed-by"]) {
+        rule.signed_by = strings(r["signed-by"], "'signed-by'", true);
+        rule.signed_by_people = expand(r["signed-by"], rule.signed_by, policy, "'signed-by'");
+      }
+      policy.refs.push_back(std::move(rule));
+    }
+  }
+
+  KeyCache* keys_;
+};
+
+}  // namespace
+
+PolicyParse parse_policy(std::string_view text, const std::string& source, KeyCache* keys) {
+  PolicyParse out;
+  auto fail = [&](int line, const std::string& msg) { out.problems.push_back(fmt::format("{}:{}: {}", source, line, msg)); };
+  if (text.size() > kMaxPolicyBytes) {
+    fail(1, fmt::format("policy is larger than {} bytes", kMaxPolicyBytes));
+    return out;
+  }
+  if (text.find('\0') != std::string_view::npos) {
+    fail(1, "policy contains a NUL byte");
+    return out;
+  }
+  std::string owned(text);
+  try {
+    std::istringstream in(owned);
+    YAML::Parser parser(in);
+    StructureCheck check;
+    int documents = 0;
+    while (parser.HandleNextDocument(check)) ++documents;
+    for (const auto& [line, msg] : check.problems) fail(line, msg);
+    if (documents > 1) fail(1, "a policy is one YAML document");
+    if (documents == 0) fail(1, "policy is empty");
+    if (!out.problems.empty()) return out;
+
+    YAML::Node root = YAML::Load(owned);
+    Reader reader(keys);
+    auto policy = reader.read(root);
+    std::stable_sort(reader.problems.begin(), reader.problems.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [line, msg] : reader.problems) fail(line, msg);
+    if (out.problems.empty()) out.policy = std::move(policy);
+  } catch (const YAML::Exception& e) {
+    fail(std::max(1, e.mark.line + 1), fmt::format("invalid YAML: {}", e.msg));
+  } catch (const std::exception& e) {
+    fail(1, fmt::format("cannot read policy: {}", e.what()));
+  }
+  return out;
+}
+
+}  // namespace warden

@@ -1,0 +1,63 @@
+// Classifies and verifies a commit's gpgsig header.
+#include "warden/commit_signature.hpp"
+
+#include <fmt/format.h>
+
+#include "warden/sshsig.hpp"
+
+namespace warden {
+
+std::string_view to_string(SignatureKind kind) {
+  switch (kind) {
+    case SignatureKind::none: return "none";
+    case SignatureKind::ssh: return "ssh";
+    case SignatureKind::unsupported: return "unsupported";
+    case SignatureKind::bad: return "bad";
+  }
+  return "bad";
+}
+
+Result<std::shared_ptr<const SshPublicKey>> SignatureChecker::key_for(const std::string& blob) {
+  if (auto it = keys_.find(blob); it != keys_.end()) return it->second;
+  auto key = SshPublicKey::parse_blob(blob);
+  if (!key) return key.error();
+  keys_.emplace(blob, *key);
+  return key;
+}
+
+CommitSignature SignatureChecker::check(const CommitData& commit) {
+  CommitSignature out;
+  auto bad = [&](std::string why) {
+    out.kind = SignatureKind::bad;
+    out.key.reset();
+    out.problem = std::move(why);
+    return out;
+  };
+  if (commit.signature_headers == 0) return out;
+  if (commit.signature_headers > 1) return bad("more than one signature header");
+  const std::string& text = commit.signature;
+  size_t blocks = 0;
+  for (size_t at = text.find("-----BEGIN "); at != std::string::npos; at = text.find("-----BEGIN ", at + 1)) ++blocks;
+  if (blocks > 1) return bad("more than one signature block");
+  if (text.find("-----BEGIN PGP SIGNATURE-----") != std::string::npos) {
+    out.kind = SignatureKind::unsupported;
+    out.problem = "unsupported signature (OpenPGP)";
+    return out;
+  }
+  if (text.find("-----BEGIN SIGNED MESSAGE-----") != std::string::npos) {
+    out.kind = SignatureKind::unsupported;
+    out.problem = "unsupported signature (X.509)";
+    return out;
+  }
+  auto sig = parse_sshsig(text);
+  if (!sig) return bad(sig.error().message);
+  auto key = key_for(sig->public_key);
+  if (!key) return bad(fmt::format("signing key: {}", key.error().message));
+  ++verifications_;
+  if (auto s = verify_sshsig(*sig, **key, commit.signed_payload, "git"); !s) return bad(s.error().message);
+  out.kind = SignatureKind::ssh;
+  out.key = *key;
+  return out;
+}
+
+}  // namespace warden

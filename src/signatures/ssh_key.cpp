@@ -1,0 +1,281 @@
+// SSH public keys: parsing (wire format and OpenSSH's one-line form) and
+// verification of raw SSH signatures with OpenSSL.
+#include "warden/ssh_key.hpp"
+
+#include <fmt/format.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include "signatures/openssl_handles.hpp"
+#include "signatures/ssh_buffer.hpp"
+#include "warden/base64.hpp"
+
+namespace warden {
+namespace {
+
+constexpr int kMinRsaBits = 2048;
+constexpr uint8_t kUserPresent = 0x01;
+
+enum class Algo { ed25519, ecdsa, rsa, sk_ed25519, sk_ecdsa };
+
+struct Curve {
+  const char* ssh_name;     // "nistp256"
+  const char* ossl_name;    // "prime256v1"
+  const EVP_MD* (*md)();    // hash the curve's signatures use
+};
+
+const Curve kCurves[] = {
+    {"nistp256", "prime256v1", EVP_sha256},
+    {"nistp384", "secp384r1", EVP_sha384},
+    {"nistp521", "secp521r1", EVP_sha512},
+};
+
+std::string sha256(std::string_view data) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  return std::string(reinterpret_cast<const char*>(md), sizeof md);
+}
+
+Result<openssl::PKey> ed25519_key(std::string_view pk) {
+  if (pk.size() != 32) return make_error("ed25519 public key is not 32 bytes");
+  EVP_PKEY* k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                            reinterpret_cast<const unsigned char*>(pk.data()), pk.size());
+  if (k == nullptr) return make_error("invalid ed25519 public key");
+  return openssl::PKey(k);
+}
+
+Result<openssl::PKey> key_from_params(const char* type, OSSL_PARAM_BLD* bld) {
+  openssl::Params params(OSSL_PARAM_BLD_to_param(bld));
+  openssl::PKeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  EVP_PKEY* k = nullptr;
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
+      EVP_PKEY_fromdata(ctx.get(), &k, EVP_PKEY_PUBLIC_KEY, params.get()) <= 0)
+    return make_error(fmt::format("invalid {} public key", type));
+  openssl::PKey key(k);
+  openssl::PKeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, k, nullptr));
+  if (!check || EVP_PKEY_public_check(check.get()) != 1)
+    return make_error(fmt::format("invalid {} public key", type));
+  return key;
+}
+
+Result<openssl::PKey> ecdsa_key(const Curve& curve, std::string_view point) {
+  if (point.empty() || point[0] != 0x04) return make_error("ECDSA public key is not an uncompressed point");
+  openssl::ParamBuilder bld(OSSL_PARAM_BLD_new());
+  if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve.ossl_name, 0) ||
+      !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()))
+    return make_error("out of memory");
+  return key_from_params("EC", bld.get());
+}
+
+Result<openssl::PKey> rsa_key(std::string_view e, std::string_view n) {
+  openssl::BigNum be(BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()), static_cast<int>(e.size()), nullptr));
+  openssl::BigNum bn(BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()), static_cast<int>(n.size()), nullptr));
+  if (!be || !bn) return make_error("out of memory");
+  if (BN_num_bits(bn.get()) < kMinRsaBits)
+    return make_error(fmt::format("RSA key of {} bits is too weak (at least {})", BN_num_bits(bn.get()), kMinRsaBits));
+  openssl::ParamBuilder bld(OSSL_PARAM_BLD_new());
+  if (!bld || !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, be.get()))
+    return make_error("out of memory");
+  return key_from_params("RSA", bld.get());
+}
+
+Status digest_verify(EVP_PKEY* key, const EVP_MD* md, std::string_view sig, std::string_view data) {
+  openssl::MdCtx ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1)
+    return make_error("cannot set up signature verification");
+  int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  if (rc != 1) return make_error("signature does not verify");
+  return Status::success();
+}
+
+// An SSH ECDSA signature body (mpint r, mpint s) as DER for OpenSSL.
+Result<std::string> ecdsa_der(std::string_view body) {
+  ssh::Reader r(body);
+  std::string_view rr, ss;
+  if (!r.mpint(rr) || !r.mpint(ss) || !r.empty()) return make_error("malformed ECDSA signature");
+  openssl::EcdsaSig sig(ECDSA_SIG_new());
+  BIGNUM* br = BN_bin2bn(reinterpret_cast<const unsigned char*>(rr.data()), static_cast<int>(rr.size()), nullptr);
+  BIGNUM* bs = BN_bin2bn(reinterpret_cast<const unsigned char*>(ss.data()), static_cast<int>(ss.size()), nullptr);
+  if (!sig || !br || !bs || ECDSA_SIG_set0(sig.get(), br, bs) != 1) {
+    BN_free(br);
+    BN_free(bs);
+    return make_error("out of memory");
+  }
+  unsigned char* der = nullptr;
+  int len = i2d_ECDSA_SIG(sig.get(), &der);
+  if (len <= 0) return make_error("malformed ECDSA signature");
+  std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
+  OPENSSL_free(der);
+  return out;
+}
+
+}  // namespace
+
+struct SshPublicKey::Impl {
+  Algo algo;
+  const Curve* curve = nullptr;
+  std::string application;  // security keys only
+  size_t rsa_bytes = 0;
+  openssl::PKey key;
+};
+
+SshPublicKey::SshPublicKey() = default;
+SshPublicKey::~SshPublicKey() = default;
+
+std::string ssh_fingerprint(std::string_view blob) {
+  std::string b64 = base64_encode(sha256(blob));
+  while (!b64.empty() && b64.back() == '=') b64.pop_back();
+  return "SHA256:" + b64;
+}
+
+std::string SshPublicKey::fingerprint() const { return ssh_fingerprint(blob_); }
+
+bool SshPublicKey::is_security_key() const {
+  return impl_->algo == Algo::sk_ed25519 || impl_->algo == Algo::sk_ecdsa;
+}
+
+Result<std::shared_ptr<const SshPublicKey>> SshPublicKey::parse_blob(std::string_view blob) {
+  ssh::Reader r(blob);
+  std::string_view type;
+  if (!r.cstring(type)) return make_error("malformed SSH public key");
+  auto impl = std::make_unique<Impl>();
+  Result<openssl::PKey> key = make_error("");
+  auto find_curve = [](std::string_view name) -> const Curve* {
+    for (const auto& c : kCurves)
+      if (name == c.ssh_name) return &c;
+    return nullptr;
+  };
+  if (type == "ssh-ed25519" || type == "sk-ssh-ed25519@openssh.com") {
+    std::string_view pk;
+    if (!r.string(pk)) return make_error("malformed ed25519 public key");
+    impl->algo = type == "ssh-ed25519" ? Algo::ed25519 : Algo::sk_ed25519;
+    key = ed25519_key(pk);
+  } else if (type.starts_with("ecdsa-sha2-") || type == "sk-ecdsa-sha2-nistp256@openssh.com") {
+    std::string_view curve_name, point;
+    if (!r.cstring(curve_name) || !r.string(point)) return make_error("malformed ECDSA public key");
+    const Curve* curve = find_curve(curve_name);
+    bool sk = type.starts_with("sk-");
+    if (curve == nullptr || (sk && curve_name != "nistp256") ||
+        (!sk && type != fmt::format("ecdsa-sha2-{}", curve_name)))
+      return make_error(fmt::format("ECDSA key type {} does not match curve {}", type, curve_name));
+    impl->algo = sk ? Algo::sk_ecdsa : Algo::ecdsa;
+    impl->curve = curve;
+    key = ecdsa_key(*curve, point);
+  } else if (type == "ssh-rsa") {
+    std::string_view e, n;
+    if (!r.mpint(e) || !r.mpint(n)) return make_error("malformed RSA public key");
+    impl->algo = Algo::rsa;
+    impl->rsa_bytes = n.size();
+    key = rsa_key(e, n);
+  } else {
+    return make_error(fmt::format("unsupported SSH key type '{}'", type));
+  }
+  if (!key) return key.error();
+  if (impl->algo == Algo::sk_ed25519 || impl->algo == Algo::sk_ecdsa) {
+    std::string_view app;
+    if (!r.cstring(app)) return make_error("malformed security key: no application");
+    impl->application = app;
+  }
+  if (!r.empty()) return make_error("trailing bytes after SSH public key");
+  impl->key = std::move(*key);
+  std::shared_ptr<SshPublicKey> out(new SshPublicKey());
+  out->type_ = type;
+  out->blob_ = blob;
+  out->impl_ = std::move(impl);
+  return std::shared_ptr<const SshPublicKey>(std::move(out));
+}
+
+Result<std::shared_ptr<const SshPublicKey>> SshPublicKey::parse_line(std::string_view line) {
+  auto space = line.find(' ');
+  if (space == std::string_view::npos) return make_error("SSH key line needs a type and a base64 key");
+  std::string_view type = line.substr(0, space);
+  std::string_view rest = line.substr(space + 1);
+  while (rest.starts_with(' ')) rest.remove_prefix(1);
+  std::string_view b64 = rest.substr(0, rest.find(' '));
+  auto blob = base64_decode(b64);
+  if (!blob) return make_error("SSH key line has invalid base64");
+  auto key = parse_blob(*blob);
+  if (!key) return key.error();
+  if ((*key)->type() != type)
+    return make_error(fmt::format("SSH key line says '{}' but the key is '{}'", type, (*key)->type()));
+  return key;
+}
+
+Status SshPublicKey::verify(std::string_view signature, std::string_view data) const {
+  ssh::Reader r(signature);
+  std::string_view alg, body;
+  if (!r.cstring(alg) || !r.string(body)) return make_error("malformed SSH signature");
+  switch (impl_->algo) {
+    case Algo::ed25519:
+      if (alg != "ssh-ed25519") break;
+      if (!r.empty()) return make_error("trailing bytes after SSH signature");
+      if (body.size() != 64) return make_error("ed25519 signature is not 64 bytes");
+      return digest_verify(impl_->key.get(), nullptr, body, data);
+    case Algo::ecdsa: {
+      if (alg != type_) break;
+      if (!r.empty()) return make_error("trailing bytes after SSH signature");
+      auto der = ecdsa_der(body);
+      if (!der) return der.error();
+      return digest_verify(impl_->key.get(), impl_->curve->md(), *der, data);
+    }
+    case Algo::rsa: {
+      if (alg == "ssh-rsa") return make_error("ssh-rsa (SHA-1) signatures are refused");
+      const EVP_MD* md = alg == "rsa-sha2-256" ? EVP_sha256() : alg == "rsa-sha2-512" ? EVP_sha512() : nullptr;
+      if (md == nullptr) break;
+      if (!r.empty()) return make_error("trailing bytes after SSH signature");
+      if (body.size() > impl_->rsa_bytes || body.empty()) return make_error("RSA signature has the wrong length");
+      std::string padded(impl_->rsa_bytes - body.size(), '\0');
+      padded.append(body);
+      return digest_verify(impl_->key.get(), md, padded, data);
+    }
+    case Algo::sk_ed25519:
+    case Algo::sk_ecdsa: {
+      bool webauthn = false;
+      if (impl_->algo == Algo::sk_ed25519 ? alg != type_
+                                          : (alg != type_ && !(webauthn = alg == "webauthn-" + type_)))
+        break;
+      uint8_t flags;
+      uint32_t counter;
+      if (!r.u8(flags) || !r.u32(counter)) return make_error("malformed security key signature");
+      std::string message_hash = sha256(data);
+      std::string_view extensions;
+      if (webauthn) {
+        // WebAuthn: the authenticator signed a hash of clientData, which
+        // must embed the base64url data as its challenge.
+        std::string_view origin, client_data;
+        if (!r.cstring(origin) || !r.string(client_data) || !r.string(extensions))
+          return make_error("malformed webauthn signature");
+        std::string challenge = base64_encode(data);
+        while (!challenge.empty() && challenge.back() == '=') challenge.pop_back();
+        for (char& c : challenge) c = c == '+' ? '-' : c == '/' ? '_' : c;
+        std::string prefix = fmt::format(R"({{"type":"webauthn.get","challenge":"{}","origin":"{}")", challenge, origin);
+        if (origin.find('"') != std::string_view::npos || (flags & 0x40) != 0 ||
+            ((flags & 0x80) == 0) != extensions.empty() || !client_data.starts_with(prefix))
+          return make_error("webauthn signature does not cover the signed data");
+        message_hash = sha256(client_data);
+      }
+      if (!r.empty()) return make_error("trailing bytes after SSH signature");
+      if ((flags & kUserPresent) == 0) return make_error("security key signature made without user presence");
+      std::string signed_data = ssh::Writer()
+                                    .raw(sha256(impl_->application))
+                                    .u8(flags)
+                                    .u32(counter)
+                                    .raw(extensions)
+                                    .raw(message_hash)
+                                    .bytes();
+      if (impl_->algo == Algo::sk_ed25519) {
+        if (body.size() != 64) return make_error("ed25519 signature is not 64 bytes");
+        return digest_verify(impl_->key.get(), nullptr, body, signed_data);
+      }
+      auto der = ecdsa_der(body);
+      if (!der) return der.error();
+      return digest_verify(impl_->key.get(), EVP_sha256(), *der, signed_data);
+    }
+  }
+  return make_error(fmt::format("signature algorithm '{}' does not match key type '{}'", alg, type_));
+}
+
+}  // namespace warden

@@ -1,0 +1,49 @@
+#include "warden/anchor.hpp"
+
+#include <fmt/format.h>
+
+#include "warden/base64.hpp"
+
+namespace warden {
+namespace {
+
+Status check_fingerprint(const std::string& fpr) {
+  if (!fpr.starts_with("SHA256:"))
+    return make_error(fmt::format("anchor key fingerprint '{}' is not of the form SHA256:... (as ssh-keygen -l prints it)", fpr));
+  std::string b64 = fpr.substr(7);
+  while (b64.size() % 4 != 0) b64.push_back('=');
+  auto raw = base64_decode(b64);
+  if (!raw || raw->size() != 32)
+    return make_error(fmt::format("anchor key fingerprint '{}' is not a SHA-256 fingerprint", fpr));
+  return Status::success();
+}
+
+}  // namespace
+
+Result<Anchor> parse_anchor(const Repository& repo, const std::string& text) {
+  auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    return make_error(fmt::format("anchor '{}' must be COMMIT:FINGERPRINT, e.g. 1a2b3c:SHA256:abc...", text));
+  std::string rev = text.substr(0, colon);
+  std::string fpr = text.substr(colon + 1);
+  WARDEN_TRY_STATUS(check_fingerprint(fpr));
+  auto commit = repo.resolve_commit(rev);
+  if (!commit) return make_error(fmt::format("anchor commit: {}", commit.error().message));
+  return Anchor{*commit, fpr};
+}
+
+Result<Anchor> load_anchor(const Repository& repo, const std::optional<std::string>& override_text) {
+  if (override_text) return parse_anchor(repo, *override_text);
+  auto stored = repo.config_string(kAnchorConfigKey);
+  if (!stored)
+    return make_error("no trust anchor: pass --anchor COMMIT:FINGERPRINT or run 'git warden trust --anchor COMMIT:FINGERPRINT'");
+  auto anchor = parse_anchor(repo, *stored);
+  if (!anchor) return make_error(fmt::format("git config {}: {}", kAnchorConfigKey, anchor.error().message));
+  return anchor;
+}
+
+Status store_anchor(Repository& repo, const Anchor& anchor) {
+  return repo.set_config_string(kAnchorConfigKey, fmt::format("{}:{}", anchor.commit.hex(), anchor.fingerprint));
+}
+
+}  // namespace warden

@@ -1,0 +1,67 @@
+#include "verify/commit_facts.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace warden::verify {
+
+Result<CommitFacts::Entry*> CommitFacts::entry(const ObjectId& id) {
+  if (auto it = entries_.find(id); it != entries_.end()) return &it->second;
+  auto data = repo_.read_commit(id);
+  if (!data) return data.error();
+  auto [it, _] = entries_.emplace(id, Entry{std::move(*data), std::nullopt, std::nullopt});
+  return &it->second;
+}
+
+Result<const CommitData*> CommitFacts::commit(const ObjectId& id) {
+  auto e = entry(id);
+  if (!e) return e.error();
+  return &(*e)->data;
+}
+
+Result<const CommitSignature*> CommitFacts::signature(const ObjectId& id) {
+  auto e = entry(id);
+  if (!e) return e.error();
+  if (!(*e)->signature) (*e)->signature = checker_.check((*e)->data);
+  return &*(*e)->signature;
+}
+
+Result<const std::vector<std::string>*> CommitFacts::own_changes(const ObjectId& id) {
+  auto e = entry(id);
+  if (!e) return e.error();
+  if (!(*e)->own_changes) {
+    auto paths = compute_own_changes((*e)->data);
+    if (!paths) return paths.error();
+    (*e)->own_changes = std::move(*paths);
+  }
+  return &*(*e)->own_changes;
+}
+
+Result<std::vector<std::string>> CommitFacts::compute_own_changes(const CommitData& c) {
+  std::vector<ObjectId> parent_trees;
+  for (const auto& p : c.parents) {
+    auto pd = commit(p);
+    if (!pd) return pd.error();
+    parent_trees.push_back((*pd)->tree);
+  }
+  if (parent_trees.empty()) return repo_.changed_paths(std::nullopt, c.tree);
+  if (parent_trees.size() == 1) return repo_.changed_paths(parent_trees[0], c.tree);
+
+  auto merge = repo_.clean_merge(c.parents);
+  if (!merge) return merge.error();
+  std::set<std::string> paths(merge->conflicted.begin(), merge->conflicted.end());
+  if (merge->tree) {
+    auto diff = repo_.changed_paths(*merge->tree, c.tree);
+    if (!diff) return diff.error();
+    paths.insert(diff->begin(), diff->end());
+  } else {
+    for (const auto& t : parent_trees) {
+      auto diff = repo_.changed_paths(t, c.tree);
+      if (!diff) return diff.error();
+      paths.insert(diff->begin(), diff->end());
+    }
+  }
+  return std::vector<std::string>(paths.begin(), paths.end());
+}
+
+}  // namespace warden::verify

@@ -1,0 +1,339 @@
+// The verification rules of DESIGN section 3, in the contract's order:
+//   1. the anchor: signed by the anchor key, carrying a valid policy;
+//   2. the target descends from the anchor;
+//   3. the commits of anchor..target (less what is known good), parents
+//      first, each with parents that are the anchor, authenticated, or
+//      pre-anchor history;
+//   4. a single-parent commit under its parent's policy;
+//   5. a merge: its own changes (rule 1) and what it brings in (rule 2).
+#include "warden/verifier.hpp"
+
+#include <fmt/format.h>
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "verify/authorization.hpp"
+#include "verify/commit_facts.hpp"
+#include "verify/policy_store.hpp"
+
+namespace warden {
+
+using verify::authorize_changes;
+using verify::PathRefusal;
+using verify::PolicyAt;
+
+namespace {
+
+enum class ParentState { authenticated, failed, pre_anchor };
+
+// How a signature reads in a verdict when `policy` is the one consulted.
+std::string describe_signer(const CommitSignature& sig, const Policy* policy) {
+  switch (sig.kind) {
+    case SignatureKind::none: return "unsigned";
+    case SignatureKind::unsupported: return sig.problem;
+    case SignatureKind::bad: return "bad signature";
+    case SignatureKind::ssh:
+      if (policy != nullptr)
+        if (const std::string* who = policy->owner_of(*sig.key)) return *who;
+      return fmt::format("key not in policy ({})", sig.key->fingerprint());
+  }
+  return "unsigned";
+}
+
+const std::string* person_in(const CommitSignature& sig, const Policy& policy) {
+  return sig.kind == SignatureKind::ssh ? policy.owner_of(*sig.key) : nullptr;
+}
+
+// Whether `paths` may be changed under `policy` by whoever made `sig`.
+std::optional<PathRefusal> authorize(const Policy& policy, const CommitSignature& sig,
+                                     const std::vector<std::string>& paths) {
+  const std::string* person = person_in(sig, policy);
+  return authorize_changes(policy, person, paths, person == nullptr && sig.kind != SignatureKind::none);
+}
+
+}  // namespace
+
+struct Verifier::State {
+  explicit State(const Repository& r) : repo(r), facts(r), policies(r, facts) {}
+  const Repository& repo;
+  verify::CommitFacts facts;
+  verify::PolicyStore policies;
+};
+
+Verifier::Verifier(const Repository& repo) : state_(std::make_unique<State>(repo)) {}
+Verifier::~Verifier() = default;
+
+namespace {
+
+// One run of the rules over anchor..target.
+class Run {
+ public:
+  Run(const Repository& repo, verify::CommitFacts& facts, verify::PolicyStore& policies, const VerifyRequest& req)
+      : repo_(repo), facts_(facts), policies_(policies), req_(req) {
+    known_good_.insert(req.anchor.commit);
+    known_good_.insert(req.known_good.begin(), req.known_good.end());
+  }
+
+  Result<VerifyReport> run() {
+    VerifyReport report;
+    const ObjectId& anchor = req_.anchor.commit;
+
+    // 1. The anchor.
+    auto anchor_sig = facts_.signature(anchor);
+    if (!anchor_sig) return anchor_sig.error();
+    auto anchor_data = facts_.commit(anchor);
+    if (!anchor_data) return anchor_data.error();
+    std::string anchor_name = fmt::format("{} \"{}\"", anchor.short_hex(), (*anchor_data)->summary);
+    const CommitSignature& as = **anchor_sig;
+    if (as.kind != SignatureKind::ssh || as.key->fingerprint() != req_.anchor.fingerprint) {
+      std::string actual = as.kind == SignatureKind::ssh ? fmt::format("signed by {}", as.key->fingerprint())
+                           : as.kind == SignatureKind::none ? "unsigned"
+                                                            : as.problem;
+      report.refusal = fmt::format("anchor commit {} is not signed by the anchor key {} ({})", anchor_name,
+                                   req_.anchor.fingerprint, actual);
+      return finish(report);
+    }
+    auto anchor_policy = policies_.at(anchor);
+    if (!anchor_policy) return anchor_policy.error();
+    if (!(*anchor_policy)->policy) {
+      report.refusal = (*anchor_policy)->problem.empty()
+                           ? fmt::format("anchor commit {} carries no policy ({})", anchor_name, kPolicyPath)
+                           : fmt::format("anchor commit {} carries an invalid policy: {}", anchor_name,
+                                         (*anchor_policy)->problem);
+      return finish(report);
+    }
+
+    // 2. Target and known-good commits descend from the anchor.
+    for (const ObjectId& c : req_.known_good) {
+      auto d = descends(c, "known-good commit");
+      if (!d) return d.error();
+      if (!d->empty()) {
+        report.refusal = *d;
+        return finish(report);
+      }
+    }
+    auto d = descends(req_.target, "target");
+    if (!d) return d.error();
+    if (!d->empty()) {
+      report.refusal = *d;
+      return finish(report);
+    }
+
+    // 3. The commits to check, parents first.
+    std::vector<ObjectId> hidden(known_good_.begin(), known_good_.end());
+    auto commits = repo_.walk({req_.target}, hidden);
+    if (!commits) return commits.error();
+    report.total = commits->size();
+    for (const ObjectId& c : *commits) {
+      auto v = check(c);
+      if (!v) return v.error();
+      status_[c] = v->ok;
+      report.verdicts.push_back(std::move(*v));
+      if (req_.progress) req_.progress(report.verdicts.size(), report.total);
+      if (!report.verdicts.back().ok && !req_.keep_going) break;
+    }
+    report.authenticated = report.verdicts.size() == report.total;
+    for (const auto& v : report.verdicts) report.authenticated = report.authenticated && v.ok;
+    return finish(report);
+  }
+
+ private:
+  Result<VerifyReport> finish(VerifyReport& report) {
+    report.signatures_verified = facts_.verifications();
+    if (!report.refusal.empty()) report.authenticated = false;
+    return std::move(report);
+  }
+
+  // "" if `c` is the anchor or descends from it, else the refusal.
+  Result<std::string> descends(const ObjectId& c, const char* what) {
+    if (c == req_.anchor.commit) return std::string();
+    auto d = repo_.descendant_of(c, req_.anchor.commit);
+    if (!d) return d.error();
+    if (*d) return std::string();
+    auto data = facts_.commit(c);
+    if (!data) return data.error();
+    return fmt::format("{} {} \"{}\" is not a descendant of the anchor {}", what, c.short_hex(), (*data)->summary,
+                       req_.anchor.commit.short_hex());
+  }
+
+  Result<ParentState> parent_state(const ObjectId& p) {
+    if (auto it = status_.find(p); it != status_.end())
+      return it->second ? ParentState::authenticated : ParentState::failed;
+    // Not checked in this run, so reachable from the anchor or a known-good
+    // commit: the anchor, a known-good commit, an authenticated commit
+    // between them, or pre-anchor history.
+    if (known_good_.count(p)) return ParentState::authenticated;
+    if (known_good_.size() > 1) {
+      auto d = repo_.descendant_of(p, req_.anchor.commit);
+      if (!d) return d.error();
+      if (*d) return ParentState::authenticated;
+    }
+    return ParentState::pre_anchor;
+  }
+
+  Verdict start(const ObjectId& c, const CommitData& data, const CommitSignature& sig) {
+    Verdict v;
+    v.commit = c;
+    v.summary = data.summary;
+    v.signature = sig.kind;
+    if (sig.key) v.key_fingerprint = sig.key->fingerprint();
+    v.signer = describe_signer(sig, nullptr);
+    return v;
+  }
+
+  static Verdict refuse(Verdict v, std::string rule, std::string reason, std::string path = {}) {
+    v.ok = false;
+    v.rule = std::move(rule);
+    v.reason = std::move(reason);
+    v.path = std::move(path);
+    return v;
+  }
+  static Verdict refuse(Verdict v, const PathRefusal& r) { return refuse(std::move(v), r.rule, r.reason, r.path); }
+
+  // The valid policy a commit's parent carries, or a refusal.
+  Result<std::variant<const Policy*, Verdict>> policy_of_parent(const ObjectId& parent, Verdict& v) {
+    auto at = policies_.at(parent);
+    if (!at) return at.error();
+    v.policy_commit = parent;
+    if ((*at)->policy) return std::variant<const Policy*, Verdict>((*at)->policy.get());
+    if (!(*at)->problem.empty())
+      return std::variant<const Policy*, Verdict>(
+          refuse(v, "policy", fmt::format("parent {} carries an invalid policy: {}", parent.short_hex(), (*at)->problem)));
+    return std::variant<const Policy*, Verdict>(
+        refuse(v, "policy", fmt::format("parent {} carries no policy ({})", parent.short_hex(), kPolicyPath)));
+  }
+
+  Result<Verdict> check(const ObjectId& c) {
+    auto data_r = facts_.commit(c);
+    if (!data_r) return data_r.error();
+    const CommitData& data = **data_r;
+    auto sig_r = facts_.signature(c);
+    if (!sig_r) return sig_r.error();
+    const CommitSignature& sig = **sig_r;
+    Verdict v = start(c, data, sig);
+
+    // Every parent: the anchor, authenticated, or pre-anchor history.
+    if (data.parents.empty())
+      return refuse(v, "ancestry", "root commit that does not descend from the anchor (unrelated history)");
+    std::vector<ParentState> states;
+    for (const auto& p : data.parents) {
+      auto s = parent_state(p);
+      if (!s) return s.error();
+      if (*s == ParentState::failed)
+        return refuse(v, "ancestry", fmt::format("parent {} is not authenticated", p.short_hex()));
+      states.push_back(*s);
+    }
+    if (states[0] == ParentState::pre_anchor)
+      return refuse(v, "ancestry",
+                    fmt::format("parent {} predates the anchor and carries no trusted policy", data.parents[0].short_hex()));
+
+    if (sig.kind == SignatureKind::bad) return refuse(v, "signature", fmt::format("bad signature: {}", sig.problem));
+    if (data.parents.size() == 1) return check_single(v, data);
+    return check_merge(v, data, sig, states);
+  }
+
+  // A single-parent commit: every changed path allowed under policy(P).
+  Result<Verdict> check_single(Verdict& v, const CommitData& data) {
+    auto pol = policy_of_parent(data.parents[0], v);
+    if (!pol) return pol.error();
+    if (auto* refusal = std::get_if<Verdict>(&*pol)) return std::move(*refusal);
+    const Policy& policy = *std::get<const Policy*>(*pol);
+    auto sig = facts_.signature(data.id);
+    if (!sig) return sig.error();
+    v.signer = describe_signer(**sig, &policy);
+    auto paths = facts_.own_changes(data.id);
+    if (!paths) return paths.error();
+    if (auto r = authorize(policy, **sig, **paths)) return refuse(v, *r);
+    v.ok = true;
+    return v;
+  }
+
+  // A merge: rule 1 (its own changes) and rule 2 (what it brings in).
+  Result<Verdict> check_merge(Verdict& v, const CommitData& data, const CommitSignature& sig,
+                              const std::vector<ParentState>& states) {
+    const ObjectId& p1 = data.parents[0];
+    auto pol1_r = policy_of_parent(p1, v);
+    if (!pol1_r) return pol1_r.error();
+    if (auto* refusal = std::get_if<Verdict>(&*pol1_r)) return std::move(*refusal);
+    const Policy& pol1 = *std::get<const Policy*>(*pol1_r);
+    v.signer = describe_signer(sig, &pol1);
+    const std::string* signer = person_in(sig, pol1);
+    auto own = facts_.own_changes(data.id);
+    if (!own) return own.error();
+
+    // Rule 1: the merge's own changes.
+    if (signer != nullptr) {
+      for (size_t i = 0; i < data.parents.size(); ++i) {
+        if (states[i] == ParentState::pre_anchor) continue;
+        auto at = policies_.at(data.parents[i]);
+        if (!at) return at.error();
+        if (!(*at)->policy) {
+          if ((*at)->problem.empty()) continue;  // carries none: not consulted
+          v.policy_commit = data.parents[i];
+          return refuse(v, "policy", fmt::format("parent {} carries an invalid policy: {}",
+                                                 data.parents[i].short_hex(), (*at)->problem));
+        }
+        const Policy& pol = *(*at)->policy;
+        const std::string* who = person_in(sig, pol);
+        if (who == nullptr) {
+          v.policy_commit = data.parents[i];
+          return refuse(v, "merge", fmt::format("the merge's signing key is not in the policy of parent {}",
+                                                data.parents[i].short_hex()));
+        }
+        if (auto r = authorize_changes(pol, who, **own)) {
+          v.policy_commit = data.parents[i];
+          r->reason = fmt::format("own change of the merge: {}", r->reason);
+          return refuse(v, *r);
+        }
+      }
+      v.policy_commit = p1;
+    } else {
+      if (!pol1.unsigned_merges_allowed)
+        return refuse(v, "merge", "unsigned merge, and the policy does not allow unsigned merges (merges.unsigned)");
+      if (auto r = authorize(pol1, sig, **own)) {
+        r->reason = fmt::format("an unsigned merge may only merge cleanly: {}", r->reason);
+        r->rule = "merge";
+        return refuse(v, *r);
+      }
+    }
+
+    // Rule 2: everything brought in is allowed by policy(P1).
+    std::vector<ObjectId> tips(data.parents.begin() + 1, data.parents.end());
+    auto brought = repo_.walk(tips, {p1, req_.anchor.commit});
+    if (!brought) return brought.error();
+    for (const ObjectId& b : *brought) {
+      auto bsig = facts_.signature(b);
+      if (!bsig) return bsig.error();
+      auto bpaths = facts_.own_changes(b);
+      if (!bpaths) return bpaths.error();
+      auto own_signer = authorize(pol1, **bsig, **bpaths);
+      if (!own_signer) continue;
+      if (signer != nullptr && !authorize_changes(pol1, signer, **bpaths)) continue;
+      auto bdata = facts_.commit(b);
+      if (!bdata) return bdata.error();
+      return refuse(v, "merge", fmt::format("brings in {} \"{}\" ({}), which the policy of {} does not allow: {}",
+                                            b.short_hex(), (*bdata)->summary, describe_signer(**bsig, &pol1),
+                                            p1.short_hex(), own_signer->reason),
+                    own_signer->path);
+    }
+    v.ok = true;
+    return v;
+  }
+
+  const Repository& repo_;
+  verify::CommitFacts& facts_;
+  verify::PolicyStore& policies_;
+  const VerifyRequest& req_;
+  std::unordered_set<ObjectId, ObjectIdHash> known_good_;
+  std::unordered_map<ObjectId, bool, ObjectIdHash> status_;
+};
+
+}  // namespace
+
+Result<VerifyReport> Verifier::verify(const VerifyRequest& request) {
+  Run run(state_->repo, state_->facts, state_->policies, request);
+  return run.run();
+}
+
+}  // namespace warden
