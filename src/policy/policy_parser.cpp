@@ -48,10 +48,13 @@ class StructureCheck : public YAML::EventHandler {
     std::set<std::string> keys;
   };
 
-  void add(const YAML::Mark& m, std::string msg) { problems.emplace_back(m.line + 1, std::move(msg)); }
+  void add(const YAML::Mark& m, std::string msg) {
+    std::pair<int, std::string> p(m.line + 1, std::move(msg));
+    if (problems.empty() || problems.back() != p) problems.push_back(std::move(p));
+  }
 
-  void item(const YAML::Mark& m, YAML::anchor_t anchor, const std::optional<std::string>& scalar) {
-    if (anchor != YAML::NullAnchor) add(m, "YAML anchors are not allowed in a policy");
+  // Anchors are reported by OnAnchor.
+  void item(const YAML::Mark& m, YAML::anchor_t, const std::optional<std::string>& scalar) {
     if (stack_.empty() || !stack_.back().is_map) return;
     Frame& f = stack_.back();
     if (f.expect_key) {

@@ -1,0 +1,163 @@
+// The command line, run as the installed binaries would be: exit codes,
+// human messages, JSON Lines, trust, policy check and git verify-range.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/world.hpp"
+
+using test::World;
+
+namespace {
+
+// Runs a git-warden command line in the world's repository, with the build
+// directory first on PATH so that `git warden` and `git verify-range` work.
+test::Run cli(World& w, const std::string& args) {
+  return w.sb.run("PATH=" + test::quote(WARDEN_BIN_DIR) + ":$PATH " + args, w.repo.path());
+}
+
+std::string anchor_arg(World& w) { return w.anchor + ":" + w.alice.fingerprint; }
+
+std::vector<nlohmann::json> json_lines(const std::string& out) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("verify: exit 0 with a summary for authenticated history", "[cli]") {
+  World w;
+  w.repo.write("docs/a.md", "a\n");
+  w.repo.commit("docs", &w.carol);
+  auto r = cli(w, "git warden verify --anchor " + anchor_arg(w));
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("authenticated from anchor " + w.anchor.substr(0, 10) + ": 1 commit checked") != std::string::npos);
+}
+
+TEST_CASE("verify: exit 1 and a refusal naming commit, rule, signer, path and policy commit", "[cli]") {
+  World w;
+  w.repo.write("src/main.c", "x\n");
+  std::string bad = w.repo.commit("carol edits code", &w.carol);
+  auto r = cli(w, "git warden verify --anchor " + anchor_arg(w));
+  CHECK(r.status == 1);
+  CHECK(r.err.find("warden: refused: " + bad.substr(0, 10) +
+                   " \"carol edits code\": carol has no grant covering src/main.c [rule grant; signer carol; path "
+                   "src/main.c; policy of " +
+                   w.anchor.substr(0, 10) + "]") != std::string::npos);
+  CHECK(r.err.find("is NOT authenticated: 1 of 1 commits refused") != std::string::npos);
+  CHECK(cli(w, "git warden verify -q --anchor " + anchor_arg(w)).out.empty());
+}
+
+TEST_CASE("verify: exit 2 for setup and usage errors", "[cli]") {
+  World w;
+  auto no_anchor = cli(w, "git warden verify");
+  CHECK(no_anchor.status == 2);
+  CHECK(no_anchor.err.find("no trust anchor: pass --anchor COMMIT:FINGERPRINT") != std::string::npos);
+  auto bad_rev = cli(w, "git warden verify --anchor " + anchor_arg(w) + " nosuchrev");
+  CHECK(bad_rev.status == 2);
+  CHECK(bad_rev.err.find("unknown revision 'nosuchrev'") != std::string::npos);
+  auto bad_anchor = cli(w, "git warden verify --anchor " + w.anchor);
+  CHECK(bad_anchor.status == 2);
+  CHECK(bad_anchor.err.find("must be COMMIT:FINGERPRINT") != std::string::npos);
+  auto bad_fpr = cli(w, "git warden verify --anchor " + w.anchor + ":SHA256:short");
+  CHECK(bad_fpr.status == 2);
+  CHECK(cli(w, "git warden").status == 2);
+  CHECK(cli(w, "git warden verify --frobnicate").status == 2);
+  CHECK(cli(w, "git warden verify --anchor " + anchor_arg(w) + " A...B").status == 2);
+  auto outside = w.sb.run("PATH=" + test::quote(WARDEN_BIN_DIR) + ":$PATH git-warden verify", w.sb.dir());
+  CHECK(outside.status == 2);
+  CHECK(outside.err.find("not a git repository") != std::string::npos);
+}
+
+TEST_CASE("verify --json prints one object per commit and a summary", "[cli][json]") {
+  World w;
+  w.repo.write("docs/a.md", "a\n");
+  std::string ok = w.repo.commit("docs by carol", &w.carol);
+  w.repo.write("src/main.c", "x\n");
+  std::string bad = w.repo.commit("unsigned code", nullptr);
+  auto r = cli(w, "git warden verify --json --anchor " + anchor_arg(w));
+  CHECK(r.status == 1);
+  auto lines = json_lines(r.out);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0]["type"] == "commit");
+  CHECK(lines[0]["commit"] == ok);
+  CHECK(lines[0]["subject"] == "docs by carol");
+  CHECK(lines[0]["ok"] == true);
+  CHECK(lines[0]["signature"] == "ssh");
+  CHECK(lines[0]["signer"] == "carol");
+  CHECK(lines[0]["key"] == w.carol.fingerprint);
+  CHECK(lines[0]["rule"].is_null());
+  CHECK(lines[0]["policy_commit"] == w.anchor);
+  CHECK(lines[1]["commit"] == bad);
+  CHECK(lines[1]["ok"] == false);
+  CHECK(lines[1]["signature"] == "none");
+  CHECK(lines[1]["signer"] == "unsigned");
+  CHECK(lines[1]["key"].is_null());
+  CHECK(lines[1]["rule"] == "unsigned");
+  CHECK(lines[1]["reason"] == "unsigned change to a protected path");
+  CHECK(lines[1]["path"] == "src/main.c");
+  CHECK(lines[1]["policy_commit"] == ok);
+  const auto& s = lines[2];
+  CHECK(s["type"] == "summary");
+  CHECK(s["anchor"] == w.anchor);
+  CHECK(s["anchor_key"] == w.alice.fingerprint);
+  CHECK(s["target"] == bad);
+  CHECK(s["authenticated"] == false);
+  CHECK(s["total"] == 2);
+  CHECK(s["checked"] == 2);
+  CHECK(s["refused"] == 1);
+  CHECK(s["signatures_verified"] == 2);
+  CHECK(s["refusal"].is_null());
+}
+
+TEST_CASE("trust checks the anchor before storing it", "[cli][trust]") {
+  World w;
+  auto wrong = cli(w, "git warden trust --anchor " + w.anchor + ":" + w.bob.fingerprint);
+  CHECK(wrong.status == 1);
+  CHECK(wrong.err.find("is not signed by the anchor key") != std::string::npos);
+  CHECK(w.repo.git_run("config warden.anchor").status != 0);
+
+  auto ok = cli(w, "git warden trust --anchor HEAD:" + w.alice.fingerprint);
+  CHECK(ok.status == 0);
+  CHECK(w.repo.git("config warden.anchor") == w.anchor + ":" + w.alice.fingerprint);
+  w.repo.write("docs/a.md", "a\n");
+  w.repo.commit("docs", &w.carol);
+  CHECK(cli(w, "git warden verify").status == 0);
+}
+
+TEST_CASE("git verify-range A..B is verify of the range", "[cli]") {
+  World w;
+  w.repo.write("docs/a.md", "a\n");
+  std::string a = w.repo.commit("a", &w.carol);
+  w.repo.write("docs/b.md", "b\n");
+  w.repo.commit("b", &w.carol);
+  w.repo.git("config warden.anchor " + anchor_arg(w));
+  auto r = cli(w, "git verify-range " + a + "..HEAD --json");
+  CHECK(r.status == 0);
+  auto lines = json_lines(r.out);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1]["checked"] == 1);
+  auto same = cli(w, "git warden verify --json " + a + "..HEAD");
+  CHECK(same.out == r.out);
+  CHECK(cli(w, "git verify-range HEAD").status == 2);
+  CHECK(cli(w, "git verify-range").status == 2);
+}
+
+TEST_CASE("policy check validates a file and reports each problem", "[cli][policy]") {
+  World w;
+  auto good = cli(w, "git warden policy check");
+  CHECK(good.status == 0);
+  CHECK(good.out.find("valid policy: 3 people, 1 group, 2 grants, 1 unprotected path") != std::string::npos);
+  w.sb.write_file(w.sb.dir() + "/bad.yml", "version: 1\npeople:\n  alice:\n    keys: [\"ssh-ed25519 no!pe\"]\npolicy:\n  who: [bob]\n");
+  auto bad = cli(w, "git warden policy check " + test::quote(w.sb.dir() + "/bad.yml"));
+  CHECK(bad.status == 1);
+  CHECK(bad.err.find("bad.yml:4: key of 'alice': SSH key line has invalid base64") != std::string::npos);
+  CHECK(bad.err.find("bad.yml:6: unknown person or group 'bob' in 'policy.who'") != std::string::npos);
+  CHECK(bad.err.find("invalid policy (2 problems)") != std::string::npos);
+  CHECK(cli(w, "git warden policy check /nonexistent").status == 2);
+}

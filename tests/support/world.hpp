@@ -1,0 +1,60 @@
+// The starting point most verification tests share: a repository whose
+// first commit (the anchor, signed by alice) carries the standard policy
+// and a few files in src/, docs/, pkgs/ and drafts/.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include "support/history.hpp"
+
+namespace test {
+
+struct World {
+  Sandbox sb;
+  const Key& alice;
+  const Key& bob;
+  const Key& carol;
+  const Key& mallory;
+  Repo repo;
+  std::string anchor;
+
+  explicit World(const std::string& policy_extra = "", const std::string& unsigned_merges = "allow", int threshold = 1)
+      : alice(sb.key("alice")),
+        bob(sb.key("bob", "ecdsa-256")),
+        carol(sb.key("carol")),
+        mallory(sb.key("mallory")),
+        repo(sb) {
+    repo.write(".warden/policy.yml", standard_policy(alice, bob, carol, policy_extra, unsigned_merges, threshold));
+    repo.write("src/main.c", "int main(void) { return 0; }\n");
+    repo.write("docs/index.md", "# Docs\n");
+    repo.write("pkgs/foo/default.nix", "{ }\n");
+    repo.write("pkgs/foobar/default.nix", "{ }\n");
+    repo.write("drafts/notes.txt", "notes\n");
+    anchor = repo.commit("anchor", &alice);
+  }
+
+  warden::VerifyReport verify(const std::string& target = "HEAD", bool keep_going = false) {
+    return repo.verify(anchor, alice, target, {}, keep_going);
+  }
+
+  // Verifies HEAD and requires a refusal of `commit` by `rule`.
+  const warden::Verdict& refused(const std::string& commit, const std::string& rule) {
+    static thread_local warden::VerifyReport report;
+    report = verify();
+    CHECK_FALSE(report.authenticated);
+    const warden::Verdict* v = first_refusal(report);
+    REQUIRE(v != nullptr);
+    CHECK(v->commit.hex() == commit);
+    CHECK(v->rule == rule);
+    return *v;
+  }
+
+  void accepted(const std::string& target = "HEAD") {
+    auto report = verify(target);
+    const warden::Verdict* v = first_refusal(report);
+    INFO((v ? v->rule + ": " + v->reason : report.refusal));
+    CHECK(report.authenticated);
+  }
+};
+
+}  // namespace test

@@ -1,0 +1,102 @@
+// The anchor and the shape of history: the anchor's signature and policy,
+// targets that do not descend from it, pre-anchor parents, and commits
+// already known to be authenticated (A..B).
+#include <catch2/catch.hpp>
+
+#include "support/world.hpp"
+
+using test::World;
+
+TEST_CASE("an anchor signed by another key than the anchor's is refused", "[verify][anchor]") {
+  World w;
+  auto report = w.repo.verify(w.anchor, w.bob);
+  CHECK_FALSE(report.authenticated);
+  CHECK(report.verdicts.empty());
+  CHECK(report.refusal == "anchor commit " + w.anchor.substr(0, 10) + " \"anchor\" is not signed by the anchor key " +
+                              w.bob.fingerprint + " (signed by " + w.alice.fingerprint + ")");
+}
+
+TEST_CASE("an unsigned anchor or one without a policy is refused", "[verify][anchor]") {
+  test::Sandbox sb;
+  test::Repo repo(sb);
+  repo.write("README", "x\n");
+  std::string unsigned_anchor = repo.commit("unsigned anchor", nullptr);
+  auto r1 = repo.verify(unsigned_anchor, sb.key("alice"));
+  CHECK(r1.refusal == "anchor commit " + unsigned_anchor.substr(0, 10) +
+                          " \"unsigned anchor\" is not signed by the anchor key " + sb.key("alice").fingerprint +
+                          " (unsigned)");
+  std::string no_policy = repo.commit("signed, no policy", &sb.key("alice"));
+  auto r2 = repo.verify(no_policy, sb.key("alice"));
+  CHECK(r2.refusal == "anchor commit " + no_policy.substr(0, 10) +
+                          " \"signed, no policy\" carries no policy (.warden/policy.yml)");
+}
+
+TEST_CASE("a target that does not descend from the anchor is refused", "[verify][anchor]") {
+  World w;
+  w.repo.write("src/x.c", "x\n");
+  w.repo.commit("after the anchor", &w.alice);
+  // A branch forked from before the anchor: the anchor's parent is none, so
+  // fork from an unrelated root instead.
+  w.repo.git("checkout -q --orphan elsewhere");
+  w.repo.write("other.txt", "other\n");
+  std::string other = w.repo.commit("other history", &w.alice);
+  auto report = w.verify(other);
+  CHECK_FALSE(report.authenticated);
+  CHECK(report.refusal ==
+        "target " + other.substr(0, 10) + " \"other history\" is not a descendant of the anchor " + w.anchor.substr(0, 10));
+}
+
+TEST_CASE("pre-anchor history is trusted content but carries no policy", "[verify][anchor]") {
+  test::Sandbox sb;
+  const auto& alice = sb.key("alice");
+  const auto& bob = sb.key("bob");
+  const auto& carol = sb.key("carol");
+  test::Repo repo(sb);
+  repo.write("old.txt", "before warden\n");
+  std::string old = repo.commit("pre-anchor history", nullptr);
+  repo.write(".warden/policy.yml", test::standard_policy(alice, bob, carol));
+  std::string anchor = repo.commit("adopt warden", &alice);
+  repo.write("src/a.c", "a\n");
+  repo.commit("alice after the anchor", &alice);
+  CHECK(repo.verify(anchor, alice).authenticated);
+
+  // A commit built on pre-anchor history has no policy to be judged by.
+  repo.git("checkout -q -b side " + old);
+  repo.write("old.txt", "changed on an old branch\n");
+  std::string side = repo.commit("work on a pre-anchor branch", &alice);
+  repo.git("checkout -q main");
+  repo.git("-c user.signingkey=" + test::quote(alice.private_path) + " merge -q --no-ff -S -m 'merge old branch' side");
+  auto report = repo.verify(anchor, alice, "HEAD", {}, true);
+  CHECK_FALSE(report.authenticated);
+  const warden::Verdict* v = test::first_refusal(report);
+  REQUIRE(v != nullptr);
+  CHECK(v->commit.hex() == side);
+  CHECK(v->rule == "ancestry");
+  CHECK(v->reason == "parent " + old.substr(0, 10) + " predates the anchor and carries no trusted policy");
+}
+
+TEST_CASE("commits known to be authenticated are not checked again (A..B)", "[verify][anchor]") {
+  World w;
+  w.repo.write("src/a.c", "a\n");
+  std::string a = w.repo.commit("a", &w.alice);
+  w.repo.write("src/b.c", "b\n");
+  w.repo.commit("b", &w.bob);
+  w.repo.write("docs/c.md", "c\n");
+  w.repo.commit("c", &w.carol);
+  auto full = w.verify();
+  CHECK(full.authenticated);
+  CHECK(full.verdicts.size() == 3);
+  auto range = w.repo.verify(w.anchor, w.alice, "HEAD", {a});
+  CHECK(range.authenticated);
+  CHECK(range.verdicts.size() == 2);
+  CHECK(range.signatures_verified == 3);  // the anchor and two commits
+
+  SECTION("a known-good commit that does not descend from the anchor is refused") {
+    w.repo.git("checkout -q --orphan elsewhere");
+    std::string stray = w.repo.commit("stray", &w.alice);
+    auto r = w.repo.verify(w.anchor, w.alice, "main", {stray});
+    CHECK_FALSE(r.authenticated);
+    CHECK(r.refusal == "known-good commit " + stray.substr(0, 10) + " \"stray\" is not a descendant of the anchor " +
+                           w.anchor.substr(0, 10));
+  }
+}

@@ -1,0 +1,215 @@
+// Merge commits (DESIGN section 3): a merge's own changes are charged to
+// its signer under every parent's policy, and everything it brings in must
+// be allowed by the first parent's policy.
+#include <catch2/catch.hpp>
+
+#include "support/world.hpp"
+
+using test::World;
+
+namespace {
+
+// Starts a merge of `branch` without committing; returns git's status.
+int start_merge(World& w, const std::string& branch) {
+  return w.repo.git_run("merge -q --no-ff --no-commit " + test::quote(branch)).status;
+}
+
+std::string finish_merge(World& w, const test::Key* signer, const std::string& message = "Merge") {
+  return w.repo.commit(message, signer);
+}
+
+}  // namespace
+
+TEST_CASE("a signed clean merge is accepted", "[verify][merge]") {
+  World w;
+  w.repo.git("checkout -q -b feature");
+  w.repo.write("docs/feature.md", "feature\n");
+  w.repo.commit("carol documents", &w.carol);
+  w.repo.git("checkout -q main");
+  w.repo.write("src/main.c", "main moves on\n");
+  w.repo.commit("alice on main", &w.alice);
+  w.repo.merge("feature", &w.bob, "bob merges feature");
+  w.accepted();
+}
+
+TEST_CASE("a signed merge whose signer lacks the grant under the second parent's policy is refused",
+          "[verify][merge]") {
+  World w;
+  w.repo.git("checkout -q -b feature");
+  // On feature, alice limits bob to docs/.
+  std::string limited = test::PolicyText()
+                            .person("alice", {&w.alice})
+                            .person("bob", {&w.bob})
+                            .person("carol", {&w.carol})
+                            .section(R"(grants:
+  - paths: ["/"]
+    who: [alice]
+  - paths: ["docs/"]
+    who: [bob, carol]
+unprotected: ["drafts/"]
+policy:
+  who: [alice, bob]
+merges:
+  unsigned: allow
+)")
+                            .str();
+  w.repo.write(".warden/policy.yml", limited);
+  std::string feature_tip = w.repo.commit("alice limits bob on feature", &w.alice);
+  w.repo.git("checkout -q main");
+  REQUIRE(start_merge(w, "feature") == 0);
+  w.repo.write("src/extra.c", "bob's own change in the merge\n");
+  std::string merge = finish_merge(w, &w.bob, "bob merges with a change to src/");
+  const auto& v = w.refused(merge, "grant");
+  CHECK(v.signer == "bob");
+  CHECK(v.path == "src/extra.c");
+  CHECK(v.reason == "own change of the merge: bob has no grant covering src/extra.c");
+  CHECK(v.policy_commit->hex() == feature_tip);
+}
+
+TEST_CASE("an evil merge's extra change is charged to the merge", "[verify][merge]") {
+  World w;
+  w.repo.git("checkout -q -b feature");
+  w.repo.write("docs/feature.md", "feature\n");
+  w.repo.commit("carol documents", &w.carol);
+  w.repo.git("checkout -q main");
+  REQUIRE(start_merge(w, "feature") == 0);
+  w.repo.write("src/main.c", "slipped in during the merge\n");
+  SECTION("signed by someone without the grant") {
+    std::string merge = finish_merge(w, &w.carol, "carol's evil merge");
+    const auto& v = w.refused(merge, "grant");
+    CHECK(v.path == "src/main.c");
+    CHECK(v.reason == "own change of the merge: carol has no grant covering src/main.c");
+  }
+  SECTION("unsigned") {
+    std::string merge = finish_merge(w, nullptr, "unsigned evil merge");
+    const auto& v = w.refused(merge, "merge");
+    CHECK(v.signer == "unsigned");
+    CHECK(v.path == "src/main.c");
+    CHECK(v.reason == "an unsigned merge may only merge cleanly: unsigned change to a protected path");
+  }
+  SECTION("signed by a maintainer, who may make the change") {
+    finish_merge(w, &w.alice, "alice merges and fixes");
+    w.accepted();
+  }
+}
+
+TEST_CASE("a conflict resolution is charged to the merge's signer", "[verify][merge]") {
+  World w;
+  w.repo.git("checkout -q -b feature");
+  w.repo.write("src/main.c", "feature version\n");
+  w.repo.commit("bob on feature", &w.bob);
+  w.repo.git("checkout -q main");
+  w.repo.write("src/main.c", "main version\n");
+  w.repo.commit("alice on main", &w.alice);
+  REQUIRE(start_merge(w, "feature") != 0);  // conflict
+  w.repo.write("src/main.c", "resolved\n");
+  SECTION("by someone without the grant") {
+    std::string merge = finish_merge(w, &w.carol, "carol resolves");
+    const auto& v = w.refused(merge, "grant");
+    CHECK(v.path == "src/main.c");
+  }
+  SECTION("unsigned, even if the resolution equals one side") {
+    w.repo.write("src/main.c", "main version\n");
+    std::string merge = finish_merge(w, nullptr, "unsigned resolution");
+    CHECK(w.refused(merge, "merge").path == "src/main.c");
+  }
+  SECTION("by a maintainer") {
+    finish_merge(w, &w.alice, "alice resolves");
+    w.accepted();
+  }
+}
+
+TEST_CASE("unsigned clean merges follow merges.unsigned", "[verify][merge]") {
+  SECTION("allowed") {
+    World w("", "allow");
+    w.repo.git("checkout -q -b feature");
+    w.repo.write("docs/feature.md", "feature\n");
+    w.repo.commit("carol documents", &w.carol);
+    w.repo.git("checkout -q main");
+    w.repo.write("src/main.c", "main\n");
+    w.repo.commit("alice on main", &w.alice);
+    w.repo.merge("feature", nullptr, "merge button");
+    w.accepted();
+  }
+  SECTION("denied") {
+    World w("", "deny");
+    w.repo.git("checkout -q -b feature");
+    w.repo.write("docs/feature.md", "feature\n");
+    w.repo.commit("carol documents", &w.carol);
+    w.repo.git("checkout -q main");
+    std::string merge = w.repo.merge("feature", nullptr, "merge button");
+    const auto& v = w.refused(merge, "merge");
+    CHECK(v.reason == "unsigned merge, and the policy does not allow unsigned merges (merges.unsigned)");
+  }
+}
+
+TEST_CASE("a person removed on main cannot land old-branch work through a merge", "[verify][merge]") {
+  World w;
+  w.repo.git("checkout -q -b old");
+  w.repo.write("src/bob.c", "bob's old work\n");
+  std::string old_commit = w.repo.commit("bob's old work", &w.bob);
+  w.repo.git("checkout -q main");
+  w.repo.write(".warden/policy.yml",
+               test::PolicyText()
+                   .person("alice", {&w.alice})
+                   .person("carol", {&w.carol})
+                   .section("grants:\n  - paths: [\"/\"]\n    who: [alice]\n  - paths: [\"docs/\"]\n    who: [carol]\n"
+                            "policy:\n  who: [alice]\nmerges:\n  unsigned: allow\n")
+                   .str());
+  std::string removal = w.repo.commit("alice removes bob", &w.alice);
+  SECTION("by an unsigned merge: refused") {
+    std::string merge = w.repo.merge("old", nullptr, "merge button lands bob's branch");
+    const auto& v = w.refused(merge, "merge");
+    CHECK(v.path == "src/bob.c");
+    CHECK(v.reason.find("brings in " + old_commit.substr(0, 10) + " \"bob's old work\"") == 0);
+    CHECK(v.reason.find("which the policy of " + removal.substr(0, 10) + " does not allow") != std::string::npos);
+  }
+  SECTION("by a signed merge from someone whose grant does not cover it: refused") {
+    std::string merge = w.repo.merge("old", &w.carol, "carol lands bob's branch");
+    CHECK(w.refused(merge, "merge").path == "src/bob.c");
+  }
+  SECTION("by a signed merge from an authorized person: accepted") {
+    w.repo.merge("old", &w.alice, "alice lands bob's branch");
+    w.accepted();
+  }
+}
+
+TEST_CASE("octopus merges are charged with every change against every parent", "[verify][merge]") {
+  World w;
+  for (const char* b : {"one", "two"}) {
+    w.repo.git(std::string("checkout -q -b ") + b + " main");
+    w.repo.write(std::string("src/") + b + ".c", b);
+    w.repo.commit(std::string("bob on ") + b, &w.bob);
+  }
+  w.repo.git("checkout -q main");
+  SECTION("signed by a maintainer") {
+    w.repo.git("-c user.signingkey=" + test::quote(w.alice.private_path) + " merge -q --no-ff -S -m octopus one two");
+    REQUIRE(w.repo.git("rev-list --parents -n1 HEAD").size() > 3 * 40);
+    w.accepted();
+  }
+  SECTION("unsigned") {
+    w.repo.git("merge -q --no-ff -m octopus one two");
+    std::string merge = w.repo.git("rev-parse HEAD");
+    CHECK(w.refused(merge, "merge").path == "src/one.c");
+  }
+}
+
+TEST_CASE("an unrelated root merged in is refused", "[verify][merge]") {
+  World w;
+  w.repo.git("checkout -q --orphan stray");
+  w.repo.git("rm -q -r -f .");
+  w.repo.write("stray.txt", "unrelated\n");
+  std::string root = w.repo.commit("unrelated root", &w.alice);
+  w.repo.git("checkout -q main");
+  w.repo.git("-c user.signingkey=" + test::quote(w.alice.private_path) +
+             " merge -q --no-ff -S --allow-unrelated-histories -m 'merge unrelated' stray");
+  std::string merge = w.repo.git("rev-parse HEAD");
+  auto report = w.verify("HEAD", true);
+  CHECK_FALSE(report.authenticated);
+  REQUIRE(report.verdicts.size() == 2);
+  CHECK(report.verdicts[0].commit.hex() == root);
+  CHECK(report.verdicts[0].rule == "ancestry");
+  CHECK(report.verdicts[0].reason == "root commit that does not descend from the anchor (unrelated history)");
+  CHECK(report.verdicts[1].commit.hex() == merge);
+  CHECK(report.verdicts[1].reason == "parent " + root.substr(0, 10) + " is not authenticated");
+}

@@ -1,0 +1,117 @@
+// What a commit's signature header may and may not be: tampering after
+// signing, another namespace, several blocks or headers, OpenPGP (not yet
+// supported) and garbage.
+#include <catch2/catch.hpp>
+
+#include "support/world.hpp"
+
+using test::World;
+
+namespace {
+
+// Points main at `commit` (a crafted object) so that HEAD is it.
+void point_main_at(World& w, const std::string& commit) { w.repo.git("update-ref refs/heads/main " + commit); }
+
+}  // namespace
+
+TEST_CASE("a commit whose message was changed after signing is refused", "[verify][signature]") {
+  World w;
+  w.repo.write("src/a.c", "a\n");
+  std::string signed_commit = w.repo.commit("original message", &w.alice);
+  std::string raw = w.repo.git("cat-file commit " + signed_commit) + "\n";
+  raw.replace(raw.find("original message"), 16, "changed message!");
+  std::string tampered = w.repo.write_commit_object(raw);
+  point_main_at(w, tampered);
+  const auto& v = w.refused(tampered, "signature");
+  CHECK(v.reason == "bad signature: signature does not verify");
+  CHECK(v.summary == "changed message!");
+}
+
+TEST_CASE("a commit with tampered content but the original signature is refused", "[verify][signature]") {
+  World w;
+  w.repo.write("docs/a.md", "a\n");
+  std::string good = w.repo.commit("carol's docs", &w.carol);
+  w.repo.git("checkout -q HEAD^");
+  w.repo.write("src/main.c", "evil\n");
+  std::string other_tree = w.repo.commit("tmp", nullptr);
+  std::string tree = w.repo.git("rev-parse " + other_tree + "^{tree}");
+  std::string raw = w.repo.git("cat-file commit " + good) + "\n";
+  std::string old_tree = w.repo.git("rev-parse " + good + "^{tree}");
+  raw.replace(raw.find(old_tree), old_tree.size(), tree);
+  std::string tampered = w.repo.write_commit_object(raw);
+  w.repo.git("checkout -q main");
+  point_main_at(w, tampered);
+  CHECK(w.refused(tampered, "signature").reason == "bad signature: signature does not verify");
+}
+
+TEST_CASE("a signature in another namespace is refused", "[verify][signature]") {
+  World w;
+  w.repo.write("src/a.c", "a\n");
+  std::string unsigned_commit = w.repo.commit("change", nullptr);
+  std::string resigned = w.repo.resign(unsigned_commit, w.alice, "file");
+  point_main_at(w, resigned);
+  const auto& v = w.refused(resigned, "signature");
+  CHECK(v.reason == "bad signature: signature namespace is 'file', not 'git'");
+  CHECK(v.signature == warden::SignatureKind::bad);
+}
+
+TEST_CASE("the resigning helper itself produces accepted commits", "[verify][signature]") {
+  World w;
+  w.repo.write("src/a.c", "a\n");
+  std::string unsigned_commit = w.repo.commit("change", nullptr);
+  point_main_at(w, w.repo.resign(unsigned_commit, w.alice, "git"));
+  w.accepted();
+}
+
+TEST_CASE("several signature blocks or headers are refused", "[verify][signature]") {
+  World w;
+  w.repo.write("src/a.c", "a\n");
+  std::string unsigned_commit = w.repo.commit("change", nullptr);
+  SECTION("two blocks in one header") {
+    std::string c = w.repo.resign(unsigned_commit, w.alice, "git", 2, 1);
+    point_main_at(w, c);
+    CHECK(w.refused(c, "signature").reason == "bad signature: more than one signature block");
+  }
+  SECTION("two gpgsig headers") {
+    std::string c = w.repo.resign(unsigned_commit, w.alice, "git", 1, 2);
+    point_main_at(w, c);
+    CHECK(w.refused(c, "signature").reason == "bad signature: more than one signature header");
+  }
+}
+
+TEST_CASE("a garbage signature header is refused, even on unprotected paths", "[verify][signature]") {
+  World w;
+  w.repo.write("drafts/a.txt", "a\n");
+  std::string unsigned_commit = w.repo.commit("draft", nullptr);
+  std::string raw = w.repo.git("cat-file commit " + unsigned_commit) + "\n";
+  raw.insert(raw.find("\n\n") + 1, "gpgsig not a signature\n");
+  std::string c = w.repo.write_commit_object(raw);
+  point_main_at(w, c);
+  CHECK(w.refused(c, "signature").reason == "bad signature: not an armored SSH signature");
+}
+
+TEST_CASE("OpenPGP-signed commits are unsupported, hence unauthenticated", "[verify][signature]") {
+  World w;
+  std::string gnupg = w.sb.dir() + "/gnupg";
+  w.sb.sh("mkdir -m 700 " + test::quote(gnupg));
+  std::string env = "GNUPGHOME=" + test::quote(gnupg) + " ";
+  w.sb.sh(env + "gpg --batch --quiet --passphrase '' --quick-gen-key 'PGP User <pgp@example.org>' ed25519 sign never");
+  std::string fpr = w.sb.sh(env + "gpg --batch --with-colons --list-secret-keys | awk -F: '/^fpr/ {print $10; exit}'");
+  auto pgp_commit = [&](const std::string& file, const std::string& msg) {
+    w.repo.write(file, msg);
+    w.repo.git("add -A");
+    w.sb.sh(env + "git -c gpg.format=openpgp -c user.signingkey=" + fpr + " commit -q -S -m " + test::quote(msg),
+            w.repo.path());
+    return w.repo.git("rev-parse HEAD");
+  };
+  SECTION("on a protected path: refused, and the output says why") {
+    std::string c = pgp_commit("src/pgp.c", "pgp change");
+    const auto& v = w.refused(c, "unsigned");
+    CHECK(v.signer == "unsupported signature (OpenPGP)");
+    CHECK(v.signature == warden::SignatureKind::unsupported);
+  }
+  SECTION("on an unprotected path: accepted like any unauthenticated commit") {
+    pgp_commit("drafts/pgp.txt", "pgp draft");
+    w.accepted();
+  }
+}
