@@ -3,6 +3,10 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "support/sandbox.hpp"
 #include "warden/policy.hpp"
 
@@ -229,4 +233,19 @@ TEST_CASE("policy errors name the file, the line and the problem", "[policy]") {
     CHECK(p[1] == "p.yml:10: path pattern 'a//b' contains '//'");
     CHECK(p[2] == "p.yml:11: unknown person or group 'nobody' in a grant");
   }
+}
+
+TEST_CASE("every policy example in policy-examples/ is valid", "[policy][examples]") {
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(WARDEN_EXAMPLES_DIR)) {
+    if (entry.path().extension() != ".yml") continue;
+    ++seen;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    auto parsed = warden::parse_policy(text.str(), entry.path().filename().string());
+    INFO(entry.path().string() << ": " << (parsed.problems.empty() ? "" : parsed.problems[0]));
+    CHECK(parsed.problems.empty());
+  }
+  CHECK(seen >= 3);
 }

@@ -115,3 +115,33 @@ TEST_CASE("OpenPGP-signed commits are unsupported, hence unauthenticated", "[ver
     w.accepted();
   }
 }
+
+TEST_CASE("signatures checked up front on all cores give the same verdicts", "[verify][signature][parallel]") {
+  World w;
+  const test::Key* signers[] = {&w.alice, &w.bob, &w.carol, &w.mallory, nullptr};
+  for (int i = 0; i < 40; ++i) {
+    w.repo.write(i % 3 == 0 ? "src/f" + std::to_string(i % 7) : "docs/f" + std::to_string(i % 5), std::to_string(i));
+    w.repo.commit("commit " + std::to_string(i), signers[i % 5]);
+  }
+  std::string unsigned_commit = w.repo.commit("unsigned tip", nullptr);
+  point_main_at(w, w.repo.resign(unsigned_commit, w.alice, "file"));
+  auto one_by_one = w.repo.verify(w.anchor, w.alice, "HEAD", {}, true, SIZE_MAX);
+  auto up_front = w.repo.verify(w.anchor, w.alice, "HEAD", {}, true, 1);
+  REQUIRE(one_by_one.verdicts.size() == 41);
+  REQUIRE(up_front.verdicts.size() == one_by_one.verdicts.size());
+  int refused = 0;
+  for (size_t i = 0; i < one_by_one.verdicts.size(); ++i) {
+    const auto& a = one_by_one.verdicts[i];
+    const auto& b = up_front.verdicts[i];
+    INFO("commit " << i);
+    CHECK(a.commit == b.commit);
+    CHECK(a.ok == b.ok);
+    CHECK(a.rule == b.rule);
+    CHECK(a.reason == b.reason);
+    CHECK(a.signer == b.signer);
+    CHECK(a.signature == b.signature);
+    refused += !a.ok;
+  }
+  CHECK(refused > 0);
+  CHECK(up_front.signatures_verified == one_by_one.signatures_verified);
+}

@@ -3,7 +3,9 @@
 // unsupported kind, or a bad one. Policies then decide whose key it is.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -28,16 +30,18 @@ struct CommitSignature {
 std::string_view to_string(SignatureKind kind);
 
 // Checks commit signatures, parsing each distinct signing key only once.
+// check() may be called from several threads at once.
 class SignatureChecker {
  public:
   CommitSignature check(const CommitData& commit);
   // How many signatures were verified cryptographically so far.
-  size_t verifications() const { return verifications_; }
+  size_t verifications() const { return verifications_.load(); }
 
  private:
   Result<std::shared_ptr<const SshPublicKey>> key_for(const std::string& blob);
+  std::mutex keys_mutex_;
   std::unordered_map<std::string, std::shared_ptr<const SshPublicKey>> keys_;
-  size_t verifications_ = 0;
+  std::atomic<size_t> verifications_{0};
 };
 
 }  // namespace warden

@@ -45,6 +45,10 @@ struct VerifyRequest {
   // checked again. Each must be the anchor or descend from it.
   std::vector<ObjectId> known_good;
   bool keep_going = false;  // check every commit instead of stopping at the first failure
+  // From this many commits to check on, all their signatures are verified
+  // up front on every core; below it, one by one as the rules reach them.
+  // The verdicts are the same either way.
+  size_t parallel_from = 64;
   std::function<void(size_t done, size_t total)> progress;
 };
 

@@ -18,6 +18,7 @@ std::string_view to_string(SignatureKind kind) {
 }
 
 Result<std::shared_ptr<const SshPublicKey>> SignatureChecker::key_for(const std::string& blob) {
+  std::lock_guard<std::mutex> lock(keys_mutex_);
   if (auto it = keys_.find(blob); it != keys_.end()) return it->second;
   auto key = SshPublicKey::parse_blob(blob);
   if (!key) return key.error();

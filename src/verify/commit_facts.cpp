@@ -1,7 +1,9 @@
 #include "verify/commit_facts.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 
 namespace warden::verify {
 
@@ -24,6 +26,25 @@ Result<const CommitSignature*> CommitFacts::signature(const ObjectId& id) {
   if (!e) return e.error();
   if (!(*e)->signature) (*e)->signature = checker_.check((*e)->data);
   return &*(*e)->signature;
+}
+
+Status CommitFacts::prefetch_signatures(const std::vector<ObjectId>& ids, unsigned threads) {
+  // Reading objects stays on this thread; only the checks run in parallel,
+  // each writing its own entry (the map is not modified meanwhile).
+  std::vector<Entry*> todo;
+  for (const auto& id : ids) {
+    auto e = entry(id);
+    if (!e) return e.error();
+    if (!(*e)->signature) todo.push_back(*e);
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < todo.size(); i = next++) todo[i]->signature = checker_.check(todo[i]->data);
+  };
+  std::vector<std::jthread> pool;
+  for (unsigned t = 1; t < threads && t < todo.size(); ++t) pool.emplace_back(work);
+  work();
+  return Status::success();
 }
 
 Result<const std::vector<std::string>*> CommitFacts::own_changes(const ObjectId& id) {

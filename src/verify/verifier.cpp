@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -125,6 +126,8 @@ class Run {
     auto commits = repo_.walk({req_.target}, hidden);
     if (!commits) return commits.error();
     report.total = commits->size();
+    if (commits->size() >= req_.parallel_from)
+      WARDEN_TRY_STATUS(facts_.prefetch_signatures(*commits, std::max(1u, std::thread::hardware_concurrency())));
     for (const ObjectId& c : *commits) {
       auto v = check(c);
       if (!v) return v.error();

@@ -118,7 +118,8 @@ std::string Repo::resign(const std::string& commit, const Key& key, const std::s
 }
 
 warden::VerifyReport Repo::verify(const std::string& anchor, const Key& anchor_key, const std::string& target,
-                                  const std::vector<std::string>& known_good, bool keep_going) const {
+                                  const std::vector<std::string>& known_good, bool keep_going,
+                                  size_t parallel_from) const {
   auto repo = warden::Repository::open(path_);
   REQUIRE(repo.ok());
   warden::VerifyRequest req;
@@ -134,6 +135,7 @@ warden::VerifyReport Repo::verify(const std::string& anchor, const Key& anchor_k
     req.known_good.push_back(*id);
   }
   req.keep_going = keep_going;
+  req.parallel_from = parallel_from;
   warden::Verifier verifier(*repo);
   auto report = verifier.verify(req);
   INFO((report.ok() ? std::string() : report.error().message));

@@ -55,7 +55,8 @@ class Repo {
 
   // Runs the engine on anchor..target.
   warden::VerifyReport verify(const std::string& anchor, const Key& anchor_key, const std::string& target = "HEAD",
-                              const std::vector<std::string>& known_good = {}, bool keep_going = false) const;
+                              const std::vector<std::string>& known_good = {}, bool keep_going = false,
+                              size_t parallel_from = 64) const;
 
  private:
   Sandbox& sb_;
