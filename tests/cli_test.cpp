@@ -161,3 +161,15 @@ TEST_CASE("policy check validates a file and reports each problem", "[cli][polic
   CHECK(bad.err.find("invalid policy (2 problems)") != std::string::npos);
   CHECK(cli(w, "git warden policy check /nonexistent").status == 2);
 }
+
+TEST_CASE("verify refuses with a one-line error when an object is missing", "[cli]") {
+  World w;
+  w.repo.write("docs/a.md", "a\n");
+  w.repo.commit("docs", &w.carol);
+  std::string tree = w.repo.git("rev-parse HEAD^{tree}");
+  w.sb.sh("rm .git/objects/" + tree.substr(0, 2) + "/" + tree.substr(2), w.repo.path());
+  auto r = cli(w, "git warden verify --anchor " + anchor_arg(w));
+  CHECK(r.status == 2);
+  CHECK(r.err.find("warden: error: missing tree " + tree) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}

@@ -158,3 +158,27 @@ TEST_CASE("a refused commit refuses its descendants; --keep-going reports them a
   CHECK(all.verdicts[1].rule == "ancestry");
   CHECK(all.verdicts[1].reason == "parent " + bad.substr(0, 10) + " is not authenticated");
 }
+
+TEST_CASE("submodule entries count as changes", "[verify][linear]") {
+  World w;
+  std::string some_commit = w.anchor;
+  w.repo.git("update-index --add --cacheinfo 160000," + some_commit + ",docs/vendored");
+  w.repo.git("-c user.signingkey=" + test::quote(w.carol.private_path) + " commit -q -S -m 'carol adds a submodule in docs'");
+  w.accepted();
+  w.repo.git("update-index --add --cacheinfo 160000," + some_commit + ",src/vendored");
+  w.repo.git("-c user.signingkey=" + test::quote(w.carol.private_path) + " commit -q -S -m 'carol adds a submodule in src'");
+  std::string bad = w.repo.git("rev-parse HEAD");
+  CHECK(w.refused(bad, "grant").path == "src/vendored");
+}
+
+TEST_CASE("moving a submodule to another commit is a change", "[verify][linear]") {
+  World w;
+  w.repo.git("update-index --add --cacheinfo 160000," + w.anchor + ",src/vendored");
+  w.repo.git("-c user.signingkey=" + test::quote(w.alice.private_path) + " commit -q -S -m 'alice adds a submodule'");
+  w.accepted();
+  std::string other = w.repo.git("rev-parse HEAD");
+  w.repo.git("update-index --cacheinfo 160000," + other + ",src/vendored");
+  w.repo.git("commit -q -m 'unsigned submodule bump'");
+  std::string bad = w.repo.git("rev-parse HEAD");
+  CHECK(w.refused(bad, "unsigned").path == "src/vendored");
+}

@@ -60,11 +60,6 @@ class Repository {
   // not a regular file). Files larger than `max_size` are an error.
   Result<std::optional<Blob>> read_file(const ObjectId& tree, const std::string& path,
                                         size_t max_size) const;
-  // Every file (blob, symlink, submodule) directly or indirectly under
-  // `dir` in `tree`, as (name relative to dir, blob) pairs; empty if absent.
-  Result<std::vector<std::pair<std::string, Blob>>> read_dir(const ObjectId& tree,
-                                                             const std::string& dir,
-                                                             size_t max_size) const;
 
   // Paths whose entries differ between two trees (see tree_diff.cpp).
   Result<std::vector<std::string>> changed_paths(const std::optional<ObjectId>& from,

@@ -37,6 +37,17 @@ void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required)
   if (range_required) rev->required();
 }
 
+int run_guarded(int (*entry)(int, char**), int argc, char** argv) {
+  try {
+    return entry(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "warden: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "warden: internal error\n";
+  }
+  return kExitUsage;
+}
+
 int warden_main(int argc, char** argv) {
   CLI::App app{"warden: authenticate git history against the signed in-tree policy", "git-warden"};
   app.require_subcommand(1);

@@ -31,5 +31,8 @@ int run_trust(const std::string& anchor);
 // Entry points of the two executables.
 int warden_main(int argc, char** argv);
 int verify_range_main(int argc, char** argv);
+// Runs an entry point, failing closed: an exception is an error exit
+// (kExitUsage) with a one-line message, never a pass.
+int run_guarded(int (*entry)(int, char**), int argc, char** argv);
 
 }  // namespace warden::cli

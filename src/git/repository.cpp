@@ -160,31 +160,6 @@ Result<std::optional<Blob>> Repository::read_file(const ObjectId& tree_id, const
   return std::optional<Blob>(std::move(*blob));
 }
 
-Result<std::vector<std::pair<std::string, Blob>>> Repository::read_dir(const ObjectId& tree_id,
-                                                                      const std::string& dir,
-                                                                      size_t max_size) const {
-  std::vector<std::pair<std::string, Blob>> out;
-  auto tree = lookup_tree(raw(), tree_id);
-  if (!tree) return tree.error();
-  git_tree_entry* raw_entry = nullptr;
-  int rc = git_tree_entry_bypath(&raw_entry, tree->get(), dir.c_str());
-  if (rc == GIT_ENOTFOUND) return out;
-  if (rc != 0) return make_error(git_error_text(fmt::format("cannot read {}", dir)));
-  git::TreeEntryHandle entry(raw_entry);
-  if (git_tree_entry_type(raw_entry) != GIT_OBJECT_TREE) return out;
-  auto sub = lookup_tree(raw(), ObjectId::from(git_tree_entry_id(raw_entry)));
-  if (!sub) return sub.error();
-  for (size_t i = 0, n = git_tree_entrycount(sub->get()); i < n; ++i) {
-    const git_tree_entry* e = git_tree_entry_byindex(sub->get(), i);
-    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) continue;
-    std::string name = git_tree_entry_name(e);
-    auto blob = read_blob(raw(), git_tree_entry_id(e), max_size, dir + "/" + name);
-    if (!blob) return blob.error();
-    out.emplace_back(name, std::move(*blob));
-  }
-  return out;
-}
-
 Result<bool> Repository::descendant_of(const ObjectId& commit, const ObjectId& ancestor) const {
   int rc = git_graph_descendant_of(raw(), &commit.raw, &ancestor.raw);
   if (rc < 0) return make_error(git_error_text("cannot compute ancestry"));
