@@ -100,3 +100,27 @@ TEST_CASE("commits known to be authenticated are not checked again (A..B)", "[ve
                            w.anchor.substr(0, 10));
   }
 }
+
+TEST_CASE("a target behind a known-good commit is authenticated only if it descends from the anchor",
+          "[verify][anchor]") {
+  test::Sandbox sb;
+  const auto& alice = sb.key("alice");
+  test::Repo repo(sb);
+  repo.write("old.txt", "before warden\n");
+  std::string old = repo.commit("pre-anchor history", nullptr);
+  repo.write(".warden/policy.yml", test::standard_policy(alice, sb.key("bob"), sb.key("carol")));
+  std::string anchor = repo.commit("adopt warden", &alice);
+  repo.write("src/a.c", "a\n");
+  std::string a = repo.commit("a", &alice);
+  repo.write("src/b.c", "b\n");
+  std::string b = repo.commit("b", &alice);
+  // `a` lies behind the known-good `b`: nothing to check, and it descends.
+  auto behind = repo.verify(anchor, alice, a, {b});
+  CHECK(behind.authenticated);
+  CHECK(behind.verdicts.empty());
+  // `old` lies behind `b` too, but before the anchor.
+  auto before = repo.verify(anchor, alice, old, {b});
+  CHECK_FALSE(before.authenticated);
+  CHECK(before.refusal == "target " + old.substr(0, 10) + " \"pre-anchor history\" is not a descendant of the anchor " +
+                              anchor.substr(0, 10));
+}

@@ -42,6 +42,22 @@ struct CleanMerge {
   std::string why_not;                     // reason when tree is empty
 };
 
+// An annotated tag object.
+struct TagData {
+  ObjectId id;
+  ObjectId target;
+  std::string target_type;     // "commit", "tree", ...
+  std::string name;
+  std::string signature;       // armored signature appended to the message ("" if none)
+  std::string signed_payload;  // the tag object up to the signature
+};
+
+// A ref and what it points at.
+struct RefTip {
+  std::string name;
+  ObjectId target;  // the object the ref points at (direct refs only)
+};
+
 class Repository {
  public:
   // Opens the repository at or above `path` (like git does).
@@ -74,7 +90,33 @@ class Repository {
   Result<std::vector<ObjectId>> walk(const std::vector<ObjectId>& tips,
                                      const std::vector<ObjectId>& hidden) const;
 
+  // Makes objects in these directories readable too: git passes a push's
+  // quarantine directory this way (GIT_OBJECT_DIRECTORY and
+  // GIT_ALTERNATE_OBJECT_DIRECTORIES), and libgit2 does not read them itself.
+  Status add_object_directories(const std::vector<std::string>& dirs);
+  // Reads GIT_OBJECT_DIRECTORY / GIT_ALTERNATE_OBJECT_DIRECTORIES from the
+  // environment and adds them (see add_object_directories).
+  Status add_object_directories_from_environment();
+
+  // The object a ref points at, or nullopt if the ref does not exist.
+  Result<std::optional<ObjectId>> ref_target(const std::string& name) const;
+  // The ref HEAD points at ("refs/heads/main"), even if it has no commit yet.
+  std::optional<std::string> head_ref_name() const;
+  // Every direct ref under refs/ (symbolic refs are skipped).
+  Result<std::vector<RefTip>> list_refs() const;
+  // The type of an object ("commit", "tag", "tree", "blob"), or an error if
+  // it is missing.
+  Result<std::string> object_type(const ObjectId& id) const;
+  // Follows tags down to a commit.
+  Result<ObjectId> peel_to_commit(const ObjectId& id) const;
+  Result<TagData> read_tag(const ObjectId& id) const;
+
   std::optional<std::string> config_string(const std::string& key) const;
+  // All values of a multi-valued config key.
+  std::vector<std::string> config_strings(const std::string& key) const;
+  Status add_config_string(const std::string& key, const std::string& value);
+  // The directory git keeps the repository in (".git/" or the bare repo).
+  std::string git_dir() const;
   Status set_config_string(const std::string& key, const std::string& value);
   // The working directory, or nullopt for a bare repository.
   std::optional<std::string> workdir() const;
@@ -86,6 +128,9 @@ class Repository {
   explicit Repository(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// True if `name` is a valid full ref name ("refs/heads/main").
+bool is_valid_ref_name(const std::string& name);
 
 // The last libgit2 error as text, prefixed with `what`.
 std::string git_error_text(const std::string& what);

@@ -42,8 +42,11 @@ struct VerifyRequest {
   ObjectId target;
   // Commits already authenticated under this anchor (the A of A..B, a
   // server's old tip, cache entries): they and their ancestors are not
-  // checked again. Each must be the anchor or descend from it.
+  // checked again. Each must be the anchor or descend from it; with
+  // check_known_good that is checked (a walk down to the anchor), without
+  // it the caller vouches for it.
   std::vector<ObjectId> known_good;
+  bool check_known_good = true;
   bool keep_going = false;  // check every commit instead of stopping at the first failure
   // From this many commits to check on, all their signatures are verified
   // up front on every core; below it, one by one as the rules reach them.

@@ -105,26 +105,44 @@ class Run {
       return finish(report);
     }
 
-    // 2. Target and known-good commits descend from the anchor.
-    for (const ObjectId& c : req_.known_good) {
-      auto d = descends(c, "known-good commit");
+    // 2. Target and known-good commits descend from the anchor. With
+    // known-good commits, a target that has commits to check needs no walk
+    // down to the anchor: the rules below accept a commit only if its first
+    // parent is authenticated, so an accepted target descends from it.
+    if (req_.check_known_good) {
+      for (const ObjectId& c : req_.known_good) {
+        auto d = descends(c, "known-good commit");
+        if (!d) return d.error();
+        if (!d->empty()) {
+          report.refusal = *d;
+          return finish(report);
+        }
+      }
+    }
+    bool target_trusted = known_good_.count(req_.target) > 0;
+    if (!target_trusted && req_.known_good.empty()) {
+      auto d = descends(req_.target, "target");
       if (!d) return d.error();
       if (!d->empty()) {
         report.refusal = *d;
         return finish(report);
       }
-    }
-    auto d = descends(req_.target, "target");
-    if (!d) return d.error();
-    if (!d->empty()) {
-      report.refusal = *d;
-      return finish(report);
+      target_trusted = true;
     }
 
     // 3. The commits to check, parents first.
     std::vector<ObjectId> hidden(known_good_.begin(), known_good_.end());
     auto commits = repo_.walk({req_.target}, hidden);
     if (!commits) return commits.error();
+    if (commits->empty() && !target_trusted) {
+      // Reachable from a known-good commit: authenticated or pre-anchor.
+      auto d = descends(req_.target, "target");
+      if (!d) return d.error();
+      if (!d->empty()) {
+        report.refusal = *d;
+        return finish(report);
+      }
+    }
     report.total = commits->size();
     if (commits->size() >= req_.parallel_from)
       WARDEN_TRY_STATUS(facts_.prefetch_signatures(*commits, std::max(1u, std::thread::hardware_concurrency())));
