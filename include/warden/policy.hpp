@@ -66,6 +66,9 @@ class Policy {
   // True if a grant lets `person` change `path`. Never for .warden/.
   bool granted(const std::string& person, std::string_view path) const;
   bool may_change_policy(const std::string& person) const { return policy.people.count(person) > 0; }
+  // The first ref rule whose pattern matches `ref` ('*' matches any run of
+  // characters, '/' included), or nullptr.
+  const RefRule* rule_for(const std::string& ref) const;
 
   // Called by the parser once people are known.
   void index_keys();

@@ -66,8 +66,27 @@ int warden_main(int argc, char** argv) {
   auto* trust_cmd = app.add_subcommand("trust", "Check the anchor commit's signature and store it in git config");
   trust_cmd->add_option("--anchor", anchor, "COMMIT:FINGERPRINT")->required();
 
+  InstallOptions install;
+  auto* install_cmd = app.add_subcommand("install", "Install warden's hooks into this repository");
+  install_cmd->add_flag("--server", install.server, "The pre-receive hook of a server repository");
+  install_cmd->add_flag("--client", install.client, "The client hooks (not available yet)");
+  install_cmd->add_flag("--force", install.force, "Replace an existing hook that is not warden's");
+  install_cmd->add_flag("--chain", install.chain, "Keep an existing hook and run it after warden's checks");
+  install_cmd->add_flag("--accept-existing", install.accept_existing,
+                        "Trust the current tips as they are if they do not authenticate");
+
+  std::string hook_name;
+  auto* hook_cmd = app.add_subcommand("hook", "Run a hook (called by the installed shims)");
+  hook_cmd->add_option("name", hook_name, "pre-receive")->required();
+
   if (auto code = parse(app, argc, argv)) return *code;
   if (verify_cmd->parsed()) return run_verify(verify);
+  if (install_cmd->parsed()) return run_install(install);
+  if (hook_cmd->parsed()) {
+    if (hook_name == "pre-receive") return run_hook_pre_receive();
+    std::cerr << fmt::format("git-warden: unknown hook '{}'\n", hook_name);
+    return kExitUsage;
+  }
   if (check_cmd->parsed()) return run_policy_check(policy_file);
   if (trust_cmd->parsed()) return run_trust(anchor);
   std::cerr << app.help();

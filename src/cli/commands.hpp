@@ -28,6 +28,16 @@ int run_verify(const VerifyOptions& opts);
 int run_policy_check(const std::optional<std::string>& file);
 int run_trust(const std::string& anchor);
 
+struct InstallOptions {
+  bool server = false;
+  bool client = false;
+  bool force = false;
+  bool chain = false;
+  bool accept_existing = false;
+};
+int run_install(const InstallOptions& opts);
+int run_hook_pre_receive();
+
 // Entry points of the two executables.
 int warden_main(int argc, char** argv);
 int verify_range_main(int argc, char** argv);

@@ -14,6 +14,17 @@ int run_trust(const std::string& anchor_text) {
   auto anchor = parse_anchor(*repo, anchor_text);
   if (!anchor) return std::cerr << "warden: error: " << anchor.error().message << "\n", kExitUsage;
 
+  if (!repo->object_type(anchor->commit)) {
+    if (auto s = store_anchor(*repo, *anchor); !s) {
+      std::cerr << "warden: error: " << s.error().message << "\n";
+      return kExitUsage;
+    }
+    std::cout << fmt::format("warden: trusting anchor {} signed by {}; the commit is not in this repository yet, so its "
+                             "signature and policy are checked when it arrives\n",
+                             anchor->commit.hex(), anchor->fingerprint);
+    return kExitOk;
+  }
+
   // The anchor must be signed by its key and carry a valid policy.
   VerifyRequest request;
   request.anchor = *anchor;

@@ -1,6 +1,8 @@
 // Queries over a parsed policy.
 #include "warden/policy.hpp"
 
+#include <fnmatch.h>
+
 namespace warden {
 
 void Policy::index_keys() {
@@ -29,6 +31,12 @@ bool Policy::granted(const std::string& person, std::string_view path) const {
       if (p.covers(path)) return true;
   }
   return false;
+}
+
+const RefRule* Policy::rule_for(const std::string& ref) const {
+  for (const auto& r : refs)
+    if (fnmatch(r.pattern.c_str(), ref.c_str(), 0) == 0) return &r;
+  return nullptr;
 }
 
 }  // namespace warden

@@ -1,0 +1,116 @@
+// git warden install --server [--force] [--chain] [--accept-existing]
+//
+// Installs the pre-receive shim, but only on a repository whose refs all
+// authenticate, so that the server starts from a verified state: after
+// that, every push is checked incrementally against tips it has verified.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <set>
+
+#include "cli/commands.hpp"
+#include "hooks/hook_install.hpp"
+#include "hooks/hook_runner.hpp"
+#include "hooks/server_config.hpp"
+#include "hooks/shims.hpp"
+#include "warden/anchor.hpp"
+
+namespace warden::cli {
+namespace {
+
+// The refs the server hook will judge (warden's own refs are not pushed).
+Result<std::vector<RefTip>> judged_refs(const Repository& repo) {
+  auto refs = repo.list_refs();
+  if (!refs) return refs.error();
+  std::vector<RefTip> out;
+  for (auto& r : *refs)
+    if (!r.name.starts_with("refs/warden/")) out.push_back(std::move(r));
+  return out;
+}
+
+// Checks the existing refs as if they were all pushed now; returns the
+// refusals, one line each.
+Result<std::vector<std::string>> check_existing(const Repository& repo, const Anchor& anchor,
+                                                const PushCheckOptions& options, const std::vector<RefTip>& refs) {
+  std::vector<std::string> problems;
+  // The policy branch first, from the anchor: the other refs are then
+  // checked against it as a verified tip.
+  auto tip = repo.ref_target(options.policy_branch);
+  if (!tip) return tip.error();
+  if (*tip) {
+    auto commit = repo.peel_to_commit(**tip);
+    if (!commit) return commit.error();
+    Verifier verifier(repo);
+    VerifyRequest req;
+    req.anchor = anchor;
+    req.target = *commit;
+    auto report = verifier.verify(req);
+    if (!report) return report.error();
+    if (!report->authenticated) {
+      std::string why = report->refusal;
+      for (const auto& v : report->verdicts)
+        if (!v.ok && why.empty()) why = fmt::format("{} \"{}\": {} [rule {}]", v.commit.short_hex(), v.summary, v.reason, v.rule);
+      problems.push_back(fmt::format("{} (the policy branch): {}", options.policy_branch, why));
+      return problems;
+    }
+  }
+  std::vector<RefUpdate> updates;
+  for (const auto& r : refs) updates.push_back(RefUpdate{ObjectId{}, r.target, r.name});
+  PushChecker checker(repo, anchor, options);
+  auto decisions = checker.check(updates);
+  if (!decisions) return decisions.error();
+  for (const auto& d : *decisions)
+    if (!d.ok) problems.push_back(fmt::format("{}: {}", d.ref, d.message));
+  return problems;
+}
+
+int fail(const std::string& why, int code) {
+  std::cerr << "warden: " << why << "\n";
+  return code;
+}
+
+}  // namespace
+
+int run_install(const InstallOptions& opts) {
+  if (opts.client) return fail("install --client is not available yet; only --server is", kExitUsage);
+  if (!opts.server) return fail("say which hooks to install: --server", kExitUsage);
+  auto repo = Repository::open(".");
+  if (!repo) return fail(repo.error().message, kExitUsage);
+  auto anchor = load_anchor(*repo, std::nullopt);
+  if (!anchor) return fail(anchor.error().message, kExitUsage);
+  auto options = hooks::server_options(*repo);
+  if (!options) return fail(options.error().message, kExitUsage);
+  auto refs = judged_refs(*repo);
+  if (!refs) return fail(refs.error().message, kExitUsage);
+
+  if (!refs->empty()) {
+    auto problems = check_existing(*repo, *anchor, *options, *refs);
+    if (!problems) return fail(problems.error().message, kExitUsage);
+    for (const auto& p : *problems) std::cerr << "warden: does not authenticate: " << p << "\n";
+    if (!problems->empty()) {
+      if (!opts.accept_existing)
+        return fail(fmt::format("install refused: {} ref{} do{} not authenticate; fix them, or pass --accept-existing "
+                                "to trust the current tips as they are",
+                                problems->size(), problems->size() == 1 ? "" : "s", problems->size() == 1 ? "es" : ""),
+                    kExitRefused);
+      auto known = repo->config_strings("warden.acceptedTip");
+      std::set<std::string> recorded(known.begin(), known.end());
+      for (const auto& r : *refs) {
+        auto commit = repo->peel_to_commit(r.target);
+        if (!commit || recorded.count(commit->hex())) continue;
+        if (auto s = repo->add_config_string("warden.acceptedTip", commit->hex()); !s)
+          return fail(s.error().message, kExitUsage);
+        recorded.insert(commit->hex());
+        std::cout << fmt::format("warden: accepted without verification (--accept-existing): {} at {}\n", r.name,
+                                 commit->hex());
+      }
+    }
+  }
+  auto done = hooks::install_shim(hooks::hooks_dir(*repo), "pre-receive", hooks::kPreReceiveShim,
+                                  hooks::ShimInstall{opts.force, opts.chain});
+  if (!done) return fail(done.error().message, kExitRefused);
+  std::cout << "warden: " << *done << "\n";
+  return kExitOk;
+}
+
+}  // namespace warden::cli

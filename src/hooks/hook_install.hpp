@@ -1,0 +1,24 @@
+// Writing a hook shim into a repository's hooks directory, with the same
+// rules for every hook: never overwrite someone else's hook unless asked.
+#pragma once
+
+#include <string>
+
+#include "warden/result.hpp"
+
+namespace warden::hooks {
+
+struct ShimInstall {
+  bool force = false;  // replace a different existing hook
+  bool chain = false;  // keep a different existing hook as NAME.chained, run after warden
+};
+
+// Installs `shim_template` (with the placeholder replaced by the path of
+// the running git-warden) as `dir/name`. Returns what was done, one line.
+Result<std::string> install_shim(const std::string& dir, const std::string& name, const std::string& shim_template,
+                                 const ShimInstall& how);
+
+// The path of the running executable.
+Result<std::string> self_path();
+
+}  // namespace warden::hooks

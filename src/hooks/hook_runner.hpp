@@ -1,0 +1,30 @@
+// What every hook needs from its surroundings: where hooks live, its input,
+// a deadline, and running the hook it was chained in front of.
+#pragma once
+
+#include <string>
+
+#include "warden/repository.hpp"
+
+namespace warden::hooks {
+
+// core.hooksPath if set, else GIT_DIR/hooks.
+std::string hooks_dir(const Repository& repo);
+
+// Reads all of stdin, refusing more than `limit` bytes.
+Result<std::string> read_stdin(size_t limit);
+
+// From now on, if the process is still running after `millis`, it prints
+// "warden: hook timed out" and kills itself with SIGKILL (so git sees a
+// hook killed by a signal, and refuses).
+void set_deadline(long millis);
+
+// Parses a duration ("300", "300s", "250ms") into milliseconds; nullopt if
+// malformed.
+std::optional<long> parse_duration_ms(const std::string& text);
+
+// Runs `path` with `input` on its stdin; returns its exit status (128+N if
+// killed by signal N), or an error if it cannot be started.
+Result<int> run_with_input(const std::string& path, const std::string& input);
+
+}  // namespace warden::hooks

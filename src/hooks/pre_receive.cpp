@@ -1,0 +1,69 @@
+// git warden hook pre-receive: the server's gate. Reads the ref updates,
+// decides each (push_check.cpp), prints why to stderr (the pusher sees
+// "remote:" lines), and refuses the whole push if any update is refused.
+// Every error refuses: this hook fails closed.
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "hooks/hook_runner.hpp"
+#include "hooks/server_config.hpp"
+#include "warden/anchor.hpp"
+
+namespace warden::cli {
+namespace {
+
+constexpr size_t kMaxInput = 64 << 20;
+
+int refuse_all(const std::string& why) {
+  std::cerr << "warden: push refused: " << why << "\n";
+  return kExitRefused;
+}
+
+}  // namespace
+
+int run_hook_pre_receive() {
+  hooks::set_deadline(hooks::kDefaultHookTimeoutMs);
+  const char* git_dir = std::getenv("GIT_DIR");
+  auto repo = Repository::open(git_dir && *git_dir ? git_dir : ".");
+  if (!repo) return refuse_all(repo.error().message);
+  auto timeout = hooks::hook_timeout_ms(*repo);
+  if (!timeout) return refuse_all(timeout.error().message);
+  hooks::set_deadline(*timeout);
+  if (auto s = repo->add_object_directories_from_environment(); !s) return refuse_all(s.error().message);
+
+  auto input = hooks::read_stdin(kMaxInput);
+  if (!input) return refuse_all(input.error().message);
+  auto updates = parse_ref_updates(*input);
+  if (!updates) return refuse_all(updates.error().message);
+  auto anchor = load_anchor(*repo, std::nullopt);
+  if (!anchor) return refuse_all(fmt::format("cannot read warden's configuration: {}", anchor.error().message));
+  auto options = hooks::server_options(*repo);
+  if (!options) return refuse_all(fmt::format("cannot read warden's configuration: {}", options.error().message));
+
+  PushChecker checker(*repo, *anchor, *options);
+  auto decisions = checker.check(*updates);
+  if (!decisions) return refuse_all(decisions.error().message);
+  size_t refused = 0;
+  for (const auto& d : *decisions) {
+    std::cerr << fmt::format("warden: {}: {}: {}\n", d.ref, d.ok ? "ok" : "REFUSED", d.message);
+    refused += d.ok ? 0 : 1;
+  }
+  if (refused > 0)
+    return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", refused, decisions->size(),
+                                  decisions->size() == 1 ? "" : "s"));
+
+  // The hook warden was chained in front of runs last, with the same input.
+  std::string chained = hooks::hooks_dir(*repo) + "/pre-receive.chained";
+  if (std::filesystem::exists(chained)) {
+    auto status = hooks::run_with_input(chained, *input);
+    if (!status) return refuse_all(status.error().message);
+    if (*status != 0) return refuse_all(fmt::format("the chained pre-receive hook refused (exit {})", *status));
+  }
+  return kExitOk;
+}
+
+}  // namespace warden::cli

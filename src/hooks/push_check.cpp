@@ -1,0 +1,182 @@
+// DESIGN section 5, per ref update, in this order: deletion; immutable
+// tags; refs no rule covers; fast-forward; exemption (verify: false);
+// signed annotated tags; authentication of the new commits.
+#include "warden/push_check.hpp"
+
+#include <fmt/format.h>
+
+#include "cli/verify_report.hpp"
+#include "warden/policy.hpp"
+#include "warden/tag_signer.hpp"
+
+namespace warden {
+namespace {
+
+// The policy a commit carries, or why it cannot be used.
+Result<std::shared_ptr<const Policy>> policy_at(const Repository& repo, const ObjectId& commit) {
+  auto data = repo.read_commit(commit);
+  if (!data) return data.error();
+  auto file = repo.read_file(data->tree, kPolicyPath, kMaxPolicyBytes + 1);
+  if (!file) return file.error();
+  if (!file->has_value()) return make_error(fmt::format("{} carries no policy ({})", commit.short_hex(), kPolicyPath));
+  auto parsed = parse_policy((*file)->content, fmt::format("{}:{}", commit.short_hex(), kPolicyPath));
+  if (!parsed.problems.empty()) return make_error(parsed.problems.front());
+  return parsed.policy;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+class RefChecker {
+ public:
+  RefChecker(const Repository& repo, const Anchor& anchor, const PushCheckOptions& options, const Policy& rules,
+             std::optional<ObjectId> policy_tip)
+      : repo_(repo), anchor_(anchor), options_(options), rules_(rules), policy_tip_(policy_tip), verifier_(repo) {}
+
+  Result<RefDecision> decide(const RefUpdate& u) {
+    RefDecision d;
+    d.ref = u.ref;
+    auto refuse = [&](std::string why) {
+      d.ok = false;
+      d.message = std::move(why);
+      return d;
+    };
+    const bool is_policy_branch = u.ref == options_.policy_branch;
+    const RefRule* rule = rules_.rule_for(u.ref);
+    const bool is_branch = u.ref.starts_with("refs/heads/");
+    const bool is_tag = u.ref.starts_with("refs/tags/");
+    const std::string by_rule = rule ? fmt::format(" (rule '{}')", rule->pattern) : "";
+
+    if (u.new_id.is_zero()) {
+      if (is_policy_branch) return refuse("deleting the policy branch is refused");
+      if (rule && rule->immutable.value_or(false)) return refuse(fmt::format("{} is immutable{}", u.ref, by_rule));
+      if (rule && rule->deletion_allowed == false) return refuse(fmt::format("deletion is denied{}", by_rule));
+      if (!rule && !is_branch && !is_tag) return refuse("no ref rule covers this ref");
+      d.ok = true;
+      d.message = "deleted";
+      return d;
+    }
+    if (!u.old_id.is_zero() && rule && rule->immutable.value_or(false))
+      return refuse(fmt::format("{} is immutable and cannot be moved{}", u.ref, by_rule));
+    if (!rule && !is_branch && !is_tag)
+      return refuse("no ref rule covers this ref (only branches and tags are accepted by default)");
+
+    auto type = repo_.object_type(u.new_id);
+    if (!type) return type.error();
+    if (*type != "commit" && *type != "tag") return refuse(fmt::format("{} points at a {}, not a commit", u.ref, *type));
+    auto commit = repo_.peel_to_commit(u.new_id);
+    if (!commit) return refuse(commit.error().message);
+
+    if (!u.old_id.is_zero() && (is_policy_branch || (rule && rule->fast_forward_only.value_or(false)))) {
+      auto old_commit = repo_.peel_to_commit(u.old_id);
+      if (!old_commit) return old_commit.error();
+      if (*old_commit != *commit) {
+        auto ff = repo_.descendant_of(*commit, *old_commit);
+        if (!ff) return ff.error();
+        if (!*ff)
+          return refuse(fmt::format("non-fast-forward update refused ({} is not a descendant of {}){}",
+                                    commit->short_hex(), old_commit->short_hex(),
+                                    is_policy_branch ? " (the policy branch)" : by_rule));
+      }
+    }
+    if (rule && rule->verify == false && !is_policy_branch) {
+      d.ok = true;
+      d.message = fmt::format("not verified{}", by_rule);
+      return d;
+    }
+    std::string signed_note;
+    if (rule && !rule->signed_by.empty()) {
+      if (*type != "tag")
+        return refuse(fmt::format("needs an annotated tag signed by {}; this is a lightweight tag{}", join(rule->signed_by),
+                                  by_rule));
+      auto tag = repo_.read_tag(u.new_id);
+      if (!tag) return tag.error();
+      auto who = tag_signer(*tag, rules_);
+      if (!who) return refuse(fmt::format("{}; it must be signed by {}{}", who.error().message, join(rule->signed_by), by_rule));
+      if (!rule->signed_by_people.count(*who))
+        return refuse(fmt::format("the tag is signed by {}, not by {}{}", *who, join(rule->signed_by), by_rule));
+      signed_note = fmt::format(", tag signed by {}", *who);
+    }
+    return authenticate(u, *commit, signed_note, d);
+  }
+
+ private:
+  Result<RefDecision> authenticate(const RefUpdate& u, const ObjectId& commit, const std::string& note, RefDecision& d) {
+    VerifyRequest req;
+    req.anchor = anchor_;
+    req.target = commit;
+    req.check_known_good = false;  // tips this server verified or accepted itself
+    if (!u.old_id.is_zero()) {
+      auto old_commit = repo_.peel_to_commit(u.old_id);
+      if (old_commit) req.known_good.push_back(*old_commit);
+    }
+    if (policy_tip_) req.known_good.push_back(*policy_tip_);
+    for (const auto& a : options_.accepted)
+      if (repo_.object_type(a).ok()) req.known_good.push_back(a);
+    auto report = verifier_.verify(req);
+    if (!report) return report.error();
+    if (!report->authenticated) {
+      d.ok = false;
+      if (!report->refusal.empty()) d.message = report->refusal;
+      else
+        for (const auto& v : report->verdicts)
+          if (!v.ok) {
+            d.message = cli::refusal_line(v);
+            break;
+          }
+      return d;
+    }
+    d.ok = true;
+    size_t n = report->verdicts.size();
+    d.message = fmt::format("{} new commit{} authenticated{}", n, n == 1 ? "" : "s", note);
+    return d;
+  }
+
+  const Repository& repo_;
+  const Anchor& anchor_;
+  const PushCheckOptions& options_;
+  const Policy& rules_;
+  std::optional<ObjectId> policy_tip_;
+  Verifier verifier_;
+};
+
+}  // namespace
+
+PushChecker::PushChecker(const Repository& repo, Anchor anchor, PushCheckOptions options)
+    : repo_(repo), anchor_(std::move(anchor)), options_(std::move(options)) {}
+
+Result<std::vector<RefDecision>> PushChecker::check(const std::vector<RefUpdate>& updates) {
+  // The ref rules: the policy branch's policy before the push, or the
+  // anchor's for the first push to an empty repository.
+  auto tip = repo_.ref_target(options_.policy_branch);
+  if (!tip) return tip.error();
+  std::optional<ObjectId> policy_tip;
+  if (*tip) {
+    auto commit = repo_.peel_to_commit(**tip);
+    if (!commit) return make_error(fmt::format("policy branch {}: {}", options_.policy_branch, commit.error().message));
+    policy_tip = *commit;
+  }
+  const ObjectId& rules_commit = policy_tip ? *policy_tip : anchor_.commit;
+  auto rules = policy_at(repo_, rules_commit);
+  if (!rules)
+    return make_error(fmt::format("cannot read the ref rules from {}: {}",
+                                  policy_tip ? "policy branch " + options_.policy_branch : std::string("the anchor"),
+                                  rules.error().message));
+
+  RefChecker checker(repo_, anchor_, options_, **rules, policy_tip);
+  std::vector<RefDecision> out;
+  for (const auto& u : updates) {
+    auto d = checker.decide(u);
+    if (!d) {
+      out.push_back(RefDecision{u.ref, false, d.error().message});
+      continue;
+    }
+    out.push_back(std::move(*d));
+  }
+  return out;
+}
+
+}  // namespace warden
