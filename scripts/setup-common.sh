@@ -9,6 +9,9 @@ WARDEN_BUILD_PACKAGES=(
   libgit2-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 librnp-dev
 )
 
+# What the tests need besides: a web server for the smart-HTTP push tests.
+WARDEN_TEST_PACKAGES=(lighttpd)
+
 # ensure_packages PKG...: apt-get installs the packages that are not installed.
 ensure_packages() {
   local missing=()

@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -47,7 +49,10 @@ std::string slurp(const std::string& path) {
 }  // namespace
 
 Run Sandbox::run(const std::string& cmd, const std::string& cwd) const {
-  std::string out_path = dir_ + "/.stdout", err_path = dir_ + "/.stderr";
+  // Unique output files, so that threads may run commands at once.
+  static std::atomic<unsigned> counter{0};
+  std::string n = std::to_string(counter++);
+  std::string out_path = dir_ + "/.stdout-" + n, err_path = dir_ + "/.stderr-" + n;
   std::string full = "cd " + quote(cwd.empty() ? dir_ : cwd) + " && env HOME=" + quote(dir_ + "/home") +
                      " GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_DATE='2026-01-01T00:00:00Z'" +
                      " GIT_COMMITTER_DATE='2026-01-01T00:00:00Z' sh -c " + quote(cmd) + " >" + quote(out_path) +
@@ -57,6 +62,8 @@ Run Sandbox::run(const std::string& cmd, const std::string& cwd) const {
   r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
   r.out = slurp(out_path);
   r.err = slurp(err_path);
+  std::remove(out_path.c_str());
+  std::remove(err_path.c_str());
   return r;
 }
 

@@ -36,7 +36,7 @@ class Sandbox {
 
   const std::string& dir() const { return dir_; }
   // Runs a /bin/sh command in `cwd` (default: the sandbox) with a private
-  // HOME and no system git config.
+  // HOME and no system git config. Safe to call from several threads.
   Run run(const std::string& cmd, const std::string& cwd = "") const;
   // Like run, but the test fails unless the command exits 0; returns stdout
   // without its trailing newline.
