@@ -14,11 +14,7 @@ const char* to_string(Transport t) {
 }
 
 ServerWorld::ServerWorld(Transport t, bool install)
-    : alice(sb.key("alice")),
-      bob(sb.key("bob", "ecdsa-256")),
-      carol(sb.key("carol")),
-      mallory(sb.key("mallory")),
-      srv(sb.dir() + "/srv.git"),
+    : srv(sb.dir() + "/srv.git"),
       work(sb, "work") {
   sb.sh("git init -q --bare -b main " + quote(srv));
   sb.sh("git -C " + quote(srv) + " config http.receivepack true");

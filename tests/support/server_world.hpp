@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "support/history.hpp"
+#include "support/people.hpp"
 #include "support/servers.hpp"
 
 namespace test {
@@ -25,12 +26,7 @@ inline constexpr const char* kServerRefRules = R"(refs:
     verify: false
 )";
 
-struct ServerWorld {
-  Sandbox sb;
-  const Key& alice;
-  const Key& bob;
-  const Key& carol;
-  const Key& mallory;
+struct ServerWorld : People {
   std::string srv;  // the bare repository
   Repo work;
   std::string anchor;

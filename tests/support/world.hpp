@@ -6,24 +6,16 @@
 #include <catch2/catch.hpp>
 
 #include "support/history.hpp"
+#include "support/people.hpp"
 
 namespace test {
 
-struct World {
-  Sandbox sb;
-  const Key& alice;
-  const Key& bob;
-  const Key& carol;
-  const Key& mallory;
+struct World : People {
   Repo repo;
   std::string anchor;
 
   explicit World(const std::string& policy_extra = "", const std::string& unsigned_merges = "allow", int threshold = 1)
-      : alice(sb.key("alice")),
-        bob(sb.key("bob", "ecdsa-256")),
-        carol(sb.key("carol")),
-        mallory(sb.key("mallory")),
-        repo(sb) {
+      : repo(sb) {
     repo.write(".warden/policy.yml", standard_policy(alice, bob, carol, policy_extra, unsigned_merges, threshold));
     repo.write("src/main.c", "int main(void) { return 0; }\n");
     repo.write("docs/index.md", "# Docs\n");
