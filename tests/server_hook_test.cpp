@@ -166,3 +166,12 @@ TEST_CASE("install: a repository whose refs authenticate installs directly", "[s
   CHECK(r.status == 0);
   CHECK(r.out.find("installed " + w.srv + "/hooks/pre-receive") != std::string::npos);
 }
+
+TEST_CASE("install: --hooks-dir puts the hook where a forge looks for it", "[server][install]") {
+  ServerWorld w(Transport::file, false);
+  REQUIRE(w.cli("git warden trust --anchor " + w.anchor + ":" + w.alice.fingerprint, w.srv).status == 0);
+  auto r = w.cli("git warden install --server --hooks-dir hooks/pre-receive.d", w.srv);
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(w.sb.read_file(w.srv + "/hooks/pre-receive.d/pre-receive").find("hook pre-receive") != std::string::npos);
+}

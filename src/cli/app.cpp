@@ -74,6 +74,8 @@ int warden_main(int argc, char** argv) {
   install_cmd->add_flag("--chain", install.chain, "Keep an existing hook and run it after warden's checks");
   install_cmd->add_flag("--accept-existing", install.accept_existing,
                         "Trust the current tips as they are if they do not authenticate");
+  install_cmd->add_option("--hooks-dir", install.hooks_dir,
+                          "Where to put the hook (relative to the git directory), e.g. hooks/pre-receive.d");
 
   std::string hook_name;
   auto* hook_cmd = app.add_subcommand("hook", "Run a hook (called by the installed shims)");

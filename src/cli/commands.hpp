@@ -34,6 +34,7 @@ struct InstallOptions {
   bool force = false;
   bool chain = false;
   bool accept_existing = false;
+  std::string hooks_dir;  // "" = core.hooksPath or GIT_DIR/hooks; relative to GIT_DIR
 };
 int run_install(const InstallOptions& opts);
 int run_hook_pre_receive();

@@ -106,7 +106,10 @@ int run_install(const InstallOptions& opts) {
       }
     }
   }
-  auto done = hooks::install_shim(hooks::hooks_dir(*repo), "pre-receive", hooks::kPreReceiveShim,
+  std::string dir = opts.hooks_dir.empty()          ? hooks::hooks_dir(*repo)
+                    : opts.hooks_dir.front() == '/' ? opts.hooks_dir
+                                                    : repo->git_dir() + opts.hooks_dir;
+  auto done = hooks::install_shim(dir, "pre-receive", hooks::kPreReceiveShim,
                                   hooks::ShimInstall{opts.force, opts.chain});
   if (!done) return fail(done.error().message, kExitRefused);
   std::cout << "warden: " << *done << "\n";
