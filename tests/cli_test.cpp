@@ -137,12 +137,12 @@ TEST_CASE("git verify-range A..B is verify of the range", "[cli]") {
   w.repo.write("docs/b.md", "b\n");
   w.repo.commit("b", &w.carol);
   w.repo.git("config warden.anchor " + anchor_arg(w));
-  auto r = cli(w, "git verify-range " + a + "..HEAD --json");
+  auto r = cli(w, "git verify-range " + a + "..HEAD --json --no-cache");
   CHECK(r.status == 0);
   auto lines = json_lines(r.out);
   REQUIRE(lines.size() == 2);
   CHECK(lines[1]["checked"] == 1);
-  auto same = cli(w, "git warden verify --json " + a + "..HEAD");
+  auto same = cli(w, "git warden verify --json --no-cache " + a + "..HEAD");
   CHECK(same.out == r.out);
   CHECK(cli(w, "git verify-range HEAD").status == 2);
   CHECK(cli(w, "git verify-range").status == 2);

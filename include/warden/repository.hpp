@@ -6,6 +6,7 @@
 // the engine creates while computing clean merges go to an in-memory pack.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ struct CommitData {
   std::string signature;        // the gpgsig header's value ("" if none)
   std::string signed_payload;   // the commit object without its gpgsig header
   int signature_headers = 0;    // how many gpgsig/gpgsig-sha256 headers
+  int64_t committer_time = 0;   // seconds since the epoch
 };
 
 // A file read from a tree.
@@ -65,6 +67,14 @@ class Repository {
   // Opens a bare or non-bare repository at exactly `path`, without discovery.
   static Result<Repository> open_exact(const std::string& path);
 
+  // Clones `url` into `path` (which must not exist) without checking out
+  // any files: nothing of the remote's content lands in a work tree before
+  // it is verified.
+  static Result<Repository> clone_bare_checkout(const std::string& url, const std::string& path);
+  // Checks out HEAD into the work tree (after verification). Returns false
+  // if HEAD names a branch that does not exist (nothing to check out).
+  Result<bool> checkout_head();
+
   Repository(Repository&&) noexcept;
   Repository& operator=(Repository&&) noexcept;
   ~Repository();
@@ -102,6 +112,9 @@ class Repository {
   Result<std::optional<ObjectId>> ref_target(const std::string& name) const;
   // The ref HEAD points at ("refs/heads/main"), even if it has no commit yet.
   std::optional<std::string> head_ref_name() const;
+  // Points `name` at `id` atomically (lock file and rename), creating it if
+  // needed, with `message` in its reflog.
+  Status set_ref(const std::string& name, const ObjectId& id, const std::string& message);
   // Every direct ref under refs/ (symbolic refs are skipped).
   Result<std::vector<RefTip>> list_refs() const;
   // The type of an object ("commit", "tag", "tree", "blob"), or an error if
@@ -114,7 +127,6 @@ class Repository {
   std::optional<std::string> config_string(const std::string& key) const;
   // All values of a multi-valued config key.
   std::vector<std::string> config_strings(const std::string& key) const;
-  Status add_config_string(const std::string& key, const std::string& value);
   // The directory git keeps the repository in (".git/" or the bare repo).
   std::string git_dir() const;
   Status set_config_string(const std::string& key, const std::string& value);

@@ -47,6 +47,10 @@ struct VerifyRequest {
   // it the caller vouches for it.
   std::vector<ObjectId> known_good;
   bool check_known_good = true;
+  // The anchor's signature was checked in an earlier run whose result is
+  // kept (a valid verified-commit cache for this anchor): do not check it
+  // again. Its policy is still read.
+  bool anchor_signature_checked = false;
   bool keep_going = false;  // check every commit instead of stopping at the first failure
   // From this many commits to check on, all their signatures are verified
   // up front on every core; below it, one by one as the rules reach them.

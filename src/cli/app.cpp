@@ -33,6 +33,8 @@ void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required)
   cmd.add_flag("--json", opts.json, "Print one JSON object per checked commit and a summary (JSON Lines)");
   cmd.add_flag("--keep-going", opts.keep_going, "Check every commit instead of stopping at the first refusal");
   cmd.add_flag("-q,--quiet", opts.quiet, "Print nothing; the exit status tells");
+  cmd.add_flag("--no-cache", opts.no_cache, "Check every commit from the anchor, ignoring the cache and the pins");
+  cmd.add_option("--at", opts.at, "Verify REV quietly (for fetchers): only the exit status tells");
   auto* rev = cmd.add_option("revision", opts.revision, range_required ? "Range A..B" : "Commit REV or range A..B (default HEAD)");
   if (range_required) rev->required();
 }
@@ -69,7 +71,8 @@ int warden_main(int argc, char** argv) {
   InstallOptions install;
   auto* install_cmd = app.add_subcommand("install", "Install warden's hooks into this repository");
   install_cmd->add_flag("--server", install.server, "The pre-receive hook of a server repository");
-  install_cmd->add_flag("--client", install.client, "The client hooks (not available yet)");
+  install_cmd->add_flag("--client", install.client,
+                        "The client hooks (reference-transaction, post-merge); pins the remote-tracking refs");
   install_cmd->add_flag("--force", install.force, "Replace an existing hook that is not warden's");
   install_cmd->add_flag("--chain", install.chain, "Keep an existing hook and run it after warden's checks");
   install_cmd->add_flag("--accept-existing", install.accept_existing,
@@ -77,15 +80,40 @@ int warden_main(int argc, char** argv) {
   install_cmd->add_option("--hooks-dir", install.hooks_dir,
                           "Where to put the hook (relative to the git directory), e.g. hooks/pre-receive.d");
 
-  std::string hook_name;
+  std::string hook_name, chained;
+  std::vector<std::string> hook_args;
   auto* hook_cmd = app.add_subcommand("hook", "Run a hook (called by the installed shims)");
-  hook_cmd->add_option("name", hook_name, "pre-receive")->required();
+  hook_cmd->add_option("name", hook_name, "pre-receive, reference-transaction or post-merge")->required();
+  hook_cmd->add_option("--chained", chained, "The hook to run after warden's (installed with --chain)");
+  hook_cmd->add_option("args", hook_args, "The hook's own arguments");
+
+  std::string pin_ref;
+  std::optional<std::string> pin_to;
+  auto* pin_cmd = app.add_subcommand("pin", "Work with pins");
+  pin_cmd->require_subcommand(1);
+  auto* pin_reset_cmd = pin_cmd->add_subcommand("reset", "Accept a rewrite: verify and move the pin of REF");
+  pin_reset_cmd->add_option("ref", pin_ref, "Remote-tracking ref, e.g. origin/main")->required();
+  pin_reset_cmd->add_option("--to", pin_to, "Commit to pin (default: where the tracking ref is)");
+
+  auto* status_cmd = app.add_subcommand("status", "Show the anchor and the pins");
+
+  CloneOptions clone;
+  auto* clone_cmd = app.add_subcommand("clone", "Clone, trust, install the client hooks and verify, all or nothing");
+  clone_cmd->add_option("url", clone.url, "Repository to clone")->required();
+  clone_cmd->add_option("dir", clone.dir, "Directory to clone into");
+  clone_cmd->add_option("--anchor", clone.anchor, "COMMIT:FINGERPRINT")->required();
 
   if (auto code = parse(app, argc, argv)) return *code;
   if (verify_cmd->parsed()) return run_verify(verify);
   if (install_cmd->parsed()) return run_install(install);
+  if (pin_reset_cmd->parsed()) return run_pin_reset(pin_ref, pin_to);
+  if (status_cmd->parsed()) return run_status();
+  if (clone_cmd->parsed()) return run_clone(clone);
   if (hook_cmd->parsed()) {
     if (hook_name == "pre-receive") return run_hook_pre_receive();
+    if (hook_name == "reference-transaction")
+      return run_hook_reference_transaction(hook_args.empty() ? "" : hook_args[0], chained);
+    if (hook_name == "post-merge") return run_hook_post_merge(chained, hook_args);
     std::cerr << fmt::format("git-warden: unknown hook '{}'\n", hook_name);
     return kExitUsage;
   }

@@ -7,6 +7,10 @@
 
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "warden/repository.hpp"
+#include "warden/verifier.hpp"
 
 namespace warden::cli {
 
@@ -19,6 +23,8 @@ struct VerifyOptions {
   bool json = false;
   bool keep_going = false;
   bool quiet = false;
+  bool no_cache = false;
+  std::optional<std::string> at;  // --at REV: quiet, exit status only
   std::string revision = "HEAD";  // REV or A..B
 };
 
@@ -27,6 +33,9 @@ void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required)
 int run_verify(const VerifyOptions& opts);
 int run_policy_check(const std::optional<std::string>& file);
 int run_trust(const std::string& anchor);
+// Checks the anchor's signature and policy and stores it (or, if the commit
+// is not there yet, stores it to be checked when it arrives).
+int trust_anchor(Repository& repo, const Anchor& anchor);
 
 struct InstallOptions {
   bool server = false;
@@ -37,7 +46,21 @@ struct InstallOptions {
   std::string hooks_dir;  // "" = core.hooksPath or GIT_DIR/hooks; relative to GIT_DIR
 };
 int run_install(const InstallOptions& opts);
+// The client half of install, on an open repository.
+int install_client(Repository& repo, const InstallOptions& opts);
 int run_hook_pre_receive();
+int run_hook_reference_transaction(const std::string& state, const std::string& chained);
+int run_hook_post_merge(const std::string& chained, const std::vector<std::string>& args);
+
+int run_pin_reset(const std::string& ref, const std::optional<std::string>& to);
+int run_status();
+
+struct CloneOptions {
+  std::string url;
+  std::string dir;  // "" = from the URL
+  std::string anchor;
+};
+int run_clone(const CloneOptions& opts);
 
 // Entry points of the two executables.
 int warden_main(int argc, char** argv);

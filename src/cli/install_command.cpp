@@ -6,14 +6,15 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <set>
 
 #include "cli/commands.hpp"
+#include "hooks/client_setup.hpp"
 #include "hooks/hook_install.hpp"
 #include "hooks/hook_runner.hpp"
 #include "hooks/server_config.hpp"
 #include "hooks/shims.hpp"
 #include "warden/anchor.hpp"
+#include "warden/pins.hpp"
 
 namespace warden::cli {
 namespace {
@@ -71,11 +72,34 @@ int fail(const std::string& why, int code) {
 
 }  // namespace
 
+int install_client(Repository& repo, const InstallOptions& opts) {
+  auto anchor = load_anchor(repo, std::nullopt);
+  if (!anchor) return fail(anchor.error().message, kExitUsage);
+  auto problems = hooks::pin_tracking_refs(repo, *anchor);
+  if (!problems) return fail(problems.error().message, kExitUsage);
+  for (const auto& p : *problems) std::cerr << "warden: does not authenticate: " << p << "\n";
+  if (!problems->empty())
+    return fail(fmt::format("install refused: {} remote-tracking ref{} do{} not authenticate", problems->size(),
+                            problems->size() == 1 ? "" : "s", problems->size() == 1 ? "es" : ""),
+                kExitRefused);
+  std::string dir = opts.hooks_dir.empty()          ? hooks::hooks_dir(repo)
+                    : opts.hooks_dir.front() == '/' ? opts.hooks_dir
+                                                    : repo.git_dir() + opts.hooks_dir;
+  auto done = hooks::install_client_shims(dir, hooks::ShimInstall{opts.force, opts.chain});
+  if (!done) return fail(done.error().message, kExitRefused);
+  for (const auto& line : *done) std::cout << "warden: " << line << "\n";
+  auto pins = list_pins(repo);
+  if (pins)
+    for (const auto& p : *pins)
+      std::cout << fmt::format("warden: pinned {} at {}\n", short_tracking_ref(p.tracking_ref), p.commit.short_hex());
+  return kExitOk;
+}
+
 int run_install(const InstallOptions& opts) {
-  if (opts.client) return fail("install --client is not available yet; only --server is", kExitUsage);
-  if (!opts.server) return fail("say which hooks to install: --server", kExitUsage);
+  if (opts.server == opts.client) return fail("say which hooks to install: --server or --client", kExitUsage);
   auto repo = Repository::open(".");
   if (!repo) return fail(repo.error().message, kExitUsage);
+  if (opts.client) return install_client(*repo, opts);
   auto anchor = load_anchor(*repo, std::nullopt);
   if (!anchor) return fail(anchor.error().message, kExitUsage);
   auto options = hooks::server_options(*repo);
@@ -93,14 +117,11 @@ int run_install(const InstallOptions& opts) {
                                 "to trust the current tips as they are",
                                 problems->size(), problems->size() == 1 ? "" : "s", problems->size() == 1 ? "es" : ""),
                     kExitRefused);
-      auto known = repo->config_strings("warden.acceptedTip");
-      std::set<std::string> recorded(known.begin(), known.end());
       for (const auto& r : *refs) {
         auto commit = repo->peel_to_commit(r.target);
-        if (!commit || recorded.count(commit->hex())) continue;
-        if (auto s = repo->add_config_string("warden.acceptedTip", commit->hex()); !s)
+        if (!commit) continue;
+        if (auto s = repo->set_ref(hooks::kAcceptedPrefix + commit->hex(), *commit, "warden: install --accept-existing"); !s)
           return fail(s.error().message, kExitUsage);
-        recorded.insert(commit->hex());
         std::cout << fmt::format("warden: accepted without verification (--accept-existing): {} at {}\n", r.name,
                                  commit->hex());
       }

@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/verify_report.hpp"
 #include "warden/anchor.hpp"
+#include "warden/trusted_verify.hpp"
 
 namespace warden::cli {
 namespace {
@@ -34,7 +35,13 @@ int setup_error(const std::string& message) {
 
 }  // namespace
 
-int run_verify(const VerifyOptions& opts) {
+int run_verify(const VerifyOptions& given) {
+  VerifyOptions opts = given;
+  if (opts.at) {
+    opts.revision = *opts.at;
+    opts.quiet = true;
+    opts.json = false;
+  }
   auto range = parse_range(opts.revision);
   if (!range) return setup_error(range.error().message);
   auto repo = Repository::open(".");
@@ -44,17 +51,28 @@ int run_verify(const VerifyOptions& opts) {
   auto target = repo->resolve_commit(range->to);
   if (!target) return setup_error(target.error().message);
 
-  VerifyRequest request;
-  request.anchor = *anchor;
-  request.target = *target;
-  request.keep_going = opts.keep_going;
+  TrustedVerify how;
+  how.keep_going = opts.keep_going;
+  how.use_cache = !opts.no_cache;
+  how.use_pins = !opts.no_cache;
   if (range->from) {
+    // A is taken as authenticated: it must be the anchor or descend from it.
     auto from = repo->resolve_commit(*range->from);
     if (!from) return setup_error(from.error().message);
-    request.known_good.push_back(*from);
+    if (*from != anchor->commit) {
+      auto d = repo->descendant_of(*from, anchor->commit);
+      if (!d) return setup_error(d.error().message);
+      if (!*d) {
+        if (!opts.quiet)
+          std::cerr << fmt::format("warden: refused: {} (the start of the range) is not a descendant of the anchor {}\n",
+                                   from->short_hex(), anchor->commit.short_hex());
+        return kExitRefused;
+      }
+    }
+    how.known_good.push_back(*from);
   }
   if (!opts.json && !opts.quiet && isatty(STDERR_FILENO)) {
-    request.progress = [](size_t done, size_t total) {
+    how.progress = [](size_t done, size_t total) {
       if (total >= 500 && (done % 250 == 0 || done == total))
         std::cerr << fmt::format("\rwarden: checking commits {}/{}", done, total) << (done == total ? "\n" : "")
                   << std::flush;
@@ -62,10 +80,12 @@ int run_verify(const VerifyOptions& opts) {
   }
 
   Verifier verifier(*repo);
-  auto report = verifier.verify(request);
-  if (!report) return setup_error(report.error().message);
-  if (opts.json) print_json(std::cout, *report, request);
-  else if (!opts.quiet) print_human(std::cout, std::cerr, *report, request);
+  auto result = verify_trusted(*repo, verifier, *anchor, *target, how);
+  if (!result) return setup_error(result.error().message);
+  const VerifyReport* report = &result->report;
+  if (!result->warning.empty() && !opts.quiet) std::cerr << "warden: warning: " << result->warning << "\n";
+  if (opts.json) print_json(std::cout, *report, result->request);
+  else if (!opts.quiet) print_human(std::cout, std::cerr, *report, result->request);
   return report->authenticated ? kExitOk : kExitRefused;
 }
 

@@ -172,17 +172,11 @@ std::vector<std::string> Repository::config_strings(const std::string& key) cons
   return out;
 }
 
-Status Repository::add_config_string(const std::string& key, const std::string& value) {
-  git_config* raw_cfg = nullptr;
-  if (git_repository_config(&raw_cfg, raw()) != 0) return make_error(git_error_text("cannot open git config"));
-  git::ConfigHandle cfg(raw_cfg);
-  git_config* local = nullptr;
-  if (git_config_open_level(&local, raw_cfg, GIT_CONFIG_LEVEL_LOCAL) != 0)
-    return make_error(git_error_text("cannot open the repository's own git config"));
-  git::ConfigHandle local_cfg(local);
-  // "^$" never matches an existing value, so this adds one more.
-  if (git_config_set_multivar(local, key.c_str(), "^$", value.c_str()) != 0)
-    return make_error(git_error_text(fmt::format("cannot add {}", key)));
+Status Repository::set_ref(const std::string& name, const ObjectId& id, const std::string& message) {
+  git_reference* raw_ref = nullptr;
+  if (git_reference_create(&raw_ref, raw(), name.c_str(), &id.raw, 1, message.c_str()) != 0)
+    return make_error(git_error_text(fmt::format("cannot update {}", name)));
+  ReferenceHandle ref(raw_ref);
   return Status::success();
 }
 

@@ -105,6 +105,7 @@ Result<CommitData> Repository::read_commit(const ObjectId& id) const {
   for (unsigned i = 0; i < n; ++i) data.parents.push_back(ObjectId::from(git_commit_parent_id(raw_commit, i)));
   const char* summary = git_commit_summary(raw_commit);
   data.summary = summary ? summary : "";
+  data.committer_time = git_commit_time(raw_commit);
   data.signature_headers = count_signature_headers(git_commit_raw_header(raw_commit));
   if (data.signature_headers > 0) {
     git::Buf sig, payload;

@@ -75,16 +75,19 @@ std::optional<long> parse_duration_ms(const std::string& text) {
   return std::stol(digits) * scale;
 }
 
-Result<int> run_with_input(const std::string& path, const std::string& input) {
+Result<int> run_with_input(const std::string& path, const std::vector<std::string>& args, const std::string& input) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return make_error(fmt::format("cannot run {}: {}", path, std::strerror(errno)));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO);
-  std::string arg0 = path;
-  char* argv[] = {arg0.data(), nullptr};
+  std::vector<std::string> owned{path};
+  owned.insert(owned.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : owned) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_t pid;
-  int rc = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environ);
+  int rc = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[0]);
   if (rc != 0) {
@@ -105,6 +108,13 @@ Result<int> run_with_input(const std::string& path, const std::string& input) {
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return make_error(fmt::format("cannot wait for {}: {}", path, std::strerror(errno)));
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+Result<int> run_chained(const Repository& repo, const std::string& name, const std::vector<std::string>& args,
+                        const std::string& input) {
+  std::string chained = hooks_dir(repo) + "/" + name + ".chained";
+  if (::access(chained.c_str(), F_OK) != 0) return 0;
+  return run_with_input(chained, args, input);
 }
 
 }  // namespace warden::hooks

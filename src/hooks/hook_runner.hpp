@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "warden/repository.hpp"
 
@@ -23,8 +24,14 @@ void set_deadline(long millis);
 // malformed.
 std::optional<long> parse_duration_ms(const std::string& text);
 
-// Runs `path` with `input` on its stdin; returns its exit status (128+N if
-// killed by signal N), or an error if it cannot be started.
-Result<int> run_with_input(const std::string& path, const std::string& input);
+// Runs `path` with `args` and `input` on its stdin; returns its exit status
+// (128+N if killed by signal N), or an error if it cannot be started.
+Result<int> run_with_input(const std::string& path, const std::vector<std::string>& args, const std::string& input);
+
+// Runs DIR/NAME.chained, if there is one (the hook warden was installed in
+// front of with --chain), with the same arguments and input. Returns its
+// exit status, or 0 if there is none.
+Result<int> run_chained(const Repository& repo, const std::string& name, const std::vector<std::string>& args,
+                        const std::string& input);
 
 }  // namespace warden::hooks

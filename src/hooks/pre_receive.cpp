@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -57,12 +56,9 @@ int run_hook_pre_receive() {
                                   decisions->size() == 1 ? "" : "s"));
 
   // The hook warden was chained in front of runs last, with the same input.
-  std::string chained = hooks::hooks_dir(*repo) + "/pre-receive.chained";
-  if (std::filesystem::exists(chained)) {
-    auto status = hooks::run_with_input(chained, *input);
-    if (!status) return refuse_all(status.error().message);
-    if (*status != 0) return refuse_all(fmt::format("the chained pre-receive hook refused (exit {})", *status));
-  }
+  auto status = hooks::run_chained(*repo, "pre-receive", {}, *input);
+  if (!status) return refuse_all(status.error().message);
+  if (*status != 0) return refuse_all(fmt::format("the chained pre-receive hook refused (exit {})", *status));
   return kExitOk;
 }
 

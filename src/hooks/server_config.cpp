@@ -14,12 +14,10 @@ Result<PushCheckOptions> server_options(const Repository& repo) {
   } else if (auto head = repo.head_ref_name(); head && head->starts_with("refs/heads/")) {
     o.policy_branch = *head;
   }
-  for (const auto& text : repo.config_strings("warden.acceptedTip")) {
-    ObjectId id;
-    if (text.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&id.raw, text.data(), text.size()) != 0)
-      return make_error(fmt::format("warden.acceptedTip: '{}' is not a full commit id", text));
-    o.accepted.push_back(id);
-  }
+  auto refs = repo.list_refs();
+  if (!refs) return refs.error();
+  for (const auto& r : *refs)
+    if (r.name.starts_with(kAcceptedPrefix)) o.accepted.push_back(r.target);
   return o;
 }
 

@@ -81,13 +81,16 @@ class Run {
     const ObjectId& anchor = req_.anchor.commit;
 
     // 1. The anchor.
-    auto anchor_sig = facts_.signature(anchor);
-    if (!anchor_sig) return anchor_sig.error();
     auto anchor_data = facts_.commit(anchor);
     if (!anchor_data) return anchor_data.error();
     std::string anchor_name = fmt::format("{} \"{}\"", anchor.short_hex(), (*anchor_data)->summary);
+    CommitSignature checked_before;
+    checked_before.kind = SignatureKind::ssh;
+    auto anchor_sig = req_.anchor_signature_checked ? Result<const CommitSignature*>(&checked_before) : facts_.signature(anchor);
+    if (!anchor_sig) return anchor_sig.error();
     const CommitSignature& as = **anchor_sig;
-    if (as.kind != SignatureKind::ssh || as.key->fingerprint() != req_.anchor.fingerprint) {
+    if (!req_.anchor_signature_checked &&
+        (as.kind != SignatureKind::ssh || as.key->fingerprint() != req_.anchor.fingerprint)) {
       std::string actual = as.kind == SignatureKind::ssh ? fmt::format("signed by {}", as.key->fingerprint())
                            : as.kind == SignatureKind::none ? "unsigned"
                                                             : as.problem;

@@ -1,0 +1,73 @@
+// git warden pin reset REF [--to COMMIT]: accept a rewrite on purpose.
+// Re-verifies the new commit from the anchor, moves the pin, and says what
+// changed: the commits the old pin had that the new one drops, and those
+// it adds.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/verify_report.hpp"
+#include "warden/anchor.hpp"
+#include "warden/pins.hpp"
+#include "warden/trusted_verify.hpp"
+
+namespace warden::cli {
+namespace {
+
+constexpr size_t kListed = 20;
+
+void list_commits(const Repository& repo, const char* what, char mark, const std::vector<ObjectId>& commits) {
+  std::cout << fmt::format("  {} {} commit{}\n", what, commits.size(), commits.size() == 1 ? "" : "s");
+  for (size_t i = commits.size(); i-- > 0;) {
+    if (commits.size() - 1 - i == kListed) {
+      std::cout << fmt::format("    ... and {} more\n", i + 1);
+      break;
+    }
+    auto c = repo.read_commit(commits[i]);
+    std::cout << fmt::format("    {} {} {}\n", mark, commits[i].short_hex(), c ? c->summary : "?");
+  }
+}
+
+int fail(const std::string& why, int code) {
+  std::cerr << "warden: " << why << "\n";
+  return code;
+}
+
+}  // namespace
+
+int run_pin_reset(const std::string& ref, const std::optional<std::string>& to) {
+  auto repo = Repository::open(".");
+  if (!repo) return fail(repo.error().message, kExitUsage);
+  auto anchor = load_anchor(*repo, std::nullopt);
+  if (!anchor) return fail(anchor.error().message, kExitUsage);
+  std::string tracking = full_tracking_ref(ref);
+  std::string name = short_tracking_ref(tracking);
+  auto target = repo->resolve_commit(to ? *to : tracking);
+  if (!target) return fail(target.error().message, kExitUsage);
+
+  Verifier verifier(*repo);
+  auto result = verify_trusted(*repo, verifier, *anchor, *target, TrustedVerify{});
+  if (!result) return fail(result.error().message, kExitUsage);
+  if (!result->report.authenticated) {
+    std::string why = result->report.refusal;
+    for (const auto& v : result->report.verdicts)
+      if (!v.ok && why.empty()) why = refusal_line(v);
+    return fail(fmt::format("refused: {} does not authenticate: {}", target->short_hex(), why), kExitRefused);
+  }
+  auto old = read_pin(*repo, tracking);
+  if (!old) return fail(old.error().message, kExitUsage);
+  if (auto s = write_pin(*repo, tracking, *target, "pin reset"); !s) return fail(s.error().message, kExitUsage);
+  if (!*old) {
+    std::cout << fmt::format("warden: pinned {} at {}\n", name, target->short_hex());
+    return kExitOk;
+  }
+  std::cout << fmt::format("warden: pin of {} moved from {} to {}\n", name, (*old)->short_hex(), target->short_hex());
+  auto dropped = repo->walk({**old}, {*target});
+  auto added = repo->walk({*target}, {**old});
+  if (dropped) list_commits(*repo, "dropped", '-', *dropped);
+  if (added) list_commits(*repo, "added", '+', *added);
+  return kExitOk;
+}
+
+}  // namespace warden::cli

@@ -1,0 +1,60 @@
+#include "hooks/client_setup.hpp"
+
+#include <fmt/format.h>
+
+#include "cli/verify_report.hpp"
+#include "hooks/shims.hpp"
+#include "warden/pins.hpp"
+#include "warden/trusted_verify.hpp"
+
+namespace warden::hooks {
+
+bool is_trusted_tracking_ref(const Repository& repo, const std::string& ref) {
+  if (!ref.starts_with("refs/remotes/") || ref.ends_with("/HEAD")) return false;
+  auto remotes = repo.config_strings("warden.remote");
+  if (remotes.empty()) return true;
+  for (const auto& r : remotes)
+    if (ref.starts_with("refs/remotes/" + r + "/")) return true;
+  return false;
+}
+
+Result<std::vector<std::string>> pin_tracking_refs(Repository& repo, const Anchor& anchor) {
+  auto refs = repo.list_refs();
+  if (!refs) return refs.error();
+  std::vector<std::string> problems;
+  std::vector<std::pair<std::string, ObjectId>> to_pin;
+  Verifier verifier(repo);
+  for (const auto& r : *refs) {
+    if (!is_trusted_tracking_ref(repo, r.name)) continue;
+    auto commit = repo.peel_to_commit(r.target);
+    if (!commit) return commit.error();
+    auto result = verify_trusted(repo, verifier, anchor, *commit, TrustedVerify{});
+    if (!result) return result.error();
+    const VerifyReport& report = result->report;
+    if (report.authenticated) {
+      to_pin.emplace_back(r.name, *commit);
+      continue;
+    }
+    std::string why = report.refusal;
+    for (const auto& v : report.verdicts)
+      if (!v.ok && why.empty()) why = cli::refusal_line(v);
+    problems.push_back(fmt::format("{}: {}", short_tracking_ref(r.name), why));
+  }
+  if (!problems.empty()) return problems;
+  for (const auto& [ref, commit] : to_pin)
+    WARDEN_TRY_STATUS(write_pin(repo, ref, commit, "pinned at install"));
+  return problems;
+}
+
+Result<std::vector<std::string>> install_client_shims(const std::string& dir, const ShimInstall& how) {
+  std::vector<std::string> done;
+  for (auto [name, shim] : {std::pair{"reference-transaction", kReferenceTransactionShim},
+                            std::pair{"post-merge", kPostMergeShim}}) {
+    auto r = install_shim(dir, name, shim, how);
+    if (!r) return r.error();
+    done.push_back(*r);
+  }
+  return done;
+}
+
+}  // namespace warden::hooks

@@ -1,0 +1,27 @@
+// What a client needs set up (install --client, clone): which remotes are
+// trusted, the current remote-tracking refs verified and pinned, and the
+// client hooks in place.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hooks/hook_install.hpp"
+#include "warden/verifier.hpp"
+
+namespace warden::hooks {
+
+// True for refs/remotes/R/... of a trusted remote: every remote, unless
+// git config warden.remote names some. refs/remotes/R/HEAD is not a branch.
+bool is_trusted_tracking_ref(const Repository& repo, const std::string& ref);
+
+// Verifies each trusted remote-tracking ref from the anchor and pins it.
+// Returns the refusals, one line each (refs that do authenticate are pinned
+// only if none is refused).
+Result<std::vector<std::string>> pin_tracking_refs(Repository& repo, const Anchor& anchor);
+
+// Installs the reference-transaction and post-merge shims; returns what was
+// done, one line per hook.
+Result<std::vector<std::string>> install_client_shims(const std::string& dir, const ShimInstall& how);
+
+}  // namespace warden::hooks

@@ -1,0 +1,103 @@
+#include "warden/verified_cache.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <openssl/sha.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace warden {
+namespace {
+
+constexpr const char* kHeader = "warden verified-commits v1";
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  std::string out;
+  for (unsigned char c : md) out += fmt::format("{:02x}", c);
+  return out;
+}
+
+// "" if `path` is safe to trust: ours, and not writable by group or others.
+std::string unsafe(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return "";
+  if (st.st_uid != geteuid()) return fmt::format("{} belongs to another user", path);
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) return fmt::format("{} is writable by others", path);
+  return "";
+}
+
+}  // namespace
+
+VerifiedCache VerifiedCache::load(const Repository& repo, const Anchor& anchor) {
+  VerifiedCache c;
+  c.anchor_line_ = fmt::format("anchor {}:{}", anchor.commit.hex(), anchor.fingerprint);
+  std::string dir = repo.git_dir() + "warden/verified";
+  c.path_ = dir + "/" + sha256_hex(c.anchor_line_).substr(0, 32);
+  auto ignore = [&](std::string why) {
+    c.tips_.clear();
+    c.warning_ = fmt::format("verified-commit cache ignored: {}", why);
+    return c;
+  };
+  std::ifstream in(c.path_, std::ios::binary);
+  if (!in) return c;
+  for (const auto& p : {dir, c.path_})
+    if (auto why = unsafe(p); !why.empty()) return ignore(why);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  size_t sum_at = text.rfind("sha256 ");
+  if (sum_at == std::string::npos || text.back() != '\n') return ignore("damaged (no checksum)");
+  std::string body = text.substr(0, sum_at);
+  if (text.substr(sum_at + 7, 64) != sha256_hex(body) || sum_at + 7 + 64 + 1 != text.size())
+    return ignore("damaged (checksum mismatch)");
+  std::istringstream lines(body);
+  std::string line;
+  if (!std::getline(lines, line) || line != kHeader) return ignore("damaged (unknown format)");
+  if (!std::getline(lines, line) || line != c.anchor_line_) return ignore("made for another anchor");
+  while (std::getline(lines, line)) {
+    ObjectId id;
+    if (line.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&id.raw, line.data(), line.size()) != 0)
+      return ignore("damaged (bad commit id)");
+    c.tips_.push_back(id);
+  }
+  c.loaded_ = true;
+  return c;
+}
+
+void VerifiedCache::add(const ObjectId& tip) {
+  tips_.erase(std::remove(tips_.begin(), tips_.end(), tip), tips_.end());
+  tips_.push_back(tip);
+  if (tips_.size() > kMaxTips) tips_.erase(tips_.begin(), tips_.end() - kMaxTips);
+}
+
+Status VerifiedCache::save() const {
+  std::string dir = path_.substr(0, path_.rfind('/'));
+  std::string parent = dir.substr(0, dir.rfind('/'));
+  for (const auto& d : {parent, dir})
+    if (mkdir(d.c_str(), 0700) != 0 && errno != EEXIST)
+      return make_error(fmt::format("cannot create {}: {}", d, std::strerror(errno)));
+  chmod(dir.c_str(), 0700);
+  std::string body = std::string(kHeader) + "\n" + anchor_line_ + "\n";
+  for (const auto& t : tips_) body += t.hex() + "\n";
+  std::string text = body + "sha256 " + sha256_hex(body) + "\n";
+  std::string tmp = fmt::format("{}.tmp-{}", path_, getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), path_.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return make_error(fmt::format("cannot write {}", path_));
+  }
+  return Status::success();
+}
+
+}  // namespace warden
