@@ -134,6 +134,9 @@ int run_install(const InstallOptions& opts) {
                                   hooks::ShimInstall{opts.force, opts.chain});
   if (!done) return fail(done.error().message, kExitRefused);
   std::cout << "warden: " << *done << "\n";
+  std::cout << fmt::format("warden: the policy branch is {} ({}); it is never deleted or rewound\n",
+                           options->policy_branch,
+                           repo->config_string("warden.policyBranch") ? "warden.policyBranch" : "the branch HEAD names");
   return kExitOk;
 }
 
