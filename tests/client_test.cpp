@@ -384,3 +384,33 @@ TEST_CASE("client: verify --at answers with its exit status only", "[client]") {
   CHECK(bad.out.empty());
   CHECK(bad.err.empty());
 }
+
+TEST_CASE("client: --chain keeps an existing reference-transaction hook running", "[client]") {
+  ClientWorld w;
+  std::string hook = w.client + "/.git/hooks/reference-transaction";
+  std::string log = w.sb.dir() + "/chained.log";
+  auto plain = w.in_client("git warden install --client");
+  CHECK(plain.out.find("is already installed") != std::string::npos);  // clone installed it
+  w.sb.sh("rm " + test::quote(hook));
+  w.sb.write_file(hook, "#!/bin/sh\necho \"state $1\" >> " + log + "\ncat >> " + log + "\n");
+  w.sb.sh("chmod +x " + test::quote(hook));
+  auto refused = w.in_client("git warden install --client");
+  CHECK(refused.status == 1);
+  CHECK(refused.err.find("exists and is not warden's") != std::string::npos);
+  auto chained = w.in_client("git warden install --client --chain");
+  INFO(chained.err);
+  REQUIRE(chained.status == 0);
+
+  w.git("commit -q --allow-empty -m local");  // passed over by the shim
+  std::string after_commit = w.sb.read_file(log);
+  CHECK(after_commit.find("state prepared") != std::string::npos);
+  CHECK(after_commit.find("state committed") != std::string::npos);
+  CHECK(after_commit.find(" refs/heads/main") != std::string::npos);
+
+  w.upstream.write("docs/b.md", "b\n");
+  std::string tip = w.upstream.commit("docs", &w.carol);
+  w.publish("main");
+  REQUIRE(w.in_client("git fetch").status == 0);  // checked by warden, then the chained hook
+  CHECK(w.sb.read_file(log).find(" " + tip + " refs/remotes/origin/main") != std::string::npos);
+  CHECK(w.pin("main") == tip);
+}
