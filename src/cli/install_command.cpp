@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/verify_report.hpp"
 #include "hooks/client_setup.hpp"
 #include "hooks/hook_install.hpp"
 #include "hooks/hook_runner.hpp"
@@ -48,10 +49,7 @@ Result<std::vector<std::string>> check_existing(const Repository& repo, const An
     auto report = verifier.verify(req);
     if (!report) return report.error();
     if (!report->authenticated) {
-      std::string why = report->refusal;
-      for (const auto& v : report->verdicts)
-        if (!v.ok && why.empty()) why = fmt::format("{} \"{}\": {} [rule {}]", v.commit.short_hex(), v.summary, v.reason, v.rule);
-      problems.push_back(fmt::format("{} (the policy branch): {}", options.policy_branch, why));
+      problems.push_back(fmt::format("{} (the policy branch): {}", options.policy_branch, refusal_reason(*report)));
       return problems;
     }
   }

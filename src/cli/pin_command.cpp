@@ -50,10 +50,8 @@ int run_pin_reset(const std::string& ref, const std::optional<std::string>& to) 
   auto result = verify_trusted(*repo, verifier, *anchor, *target, TrustedVerify{});
   if (!result) return fail(result.error().message, kExitUsage);
   if (!result->report.authenticated) {
-    std::string why = result->report.refusal;
-    for (const auto& v : result->report.verdicts)
-      if (!v.ok && why.empty()) why = refusal_line(v);
-    return fail(fmt::format("refused: {} does not authenticate: {}", target->short_hex(), why), kExitRefused);
+    return fail(fmt::format("refused: {} does not authenticate: {}", target->short_hex(), refusal_reason(result->report)),
+                kExitRefused);
   }
   auto old = read_pin(*repo, tracking);
   if (!old) return fail(old.error().message, kExitUsage);

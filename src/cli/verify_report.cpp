@@ -13,6 +13,13 @@ std::string refusal_line(const Verdict& v) {
   return fmt::format("{} \"{}\": {} [{}]", v.commit.short_hex(), v.summary, v.reason, details);
 }
 
+std::string refusal_reason(const VerifyReport& report) {
+  if (!report.refusal.empty()) return report.refusal;
+  for (const auto& v : report.verdicts)
+    if (!v.ok) return refusal_line(v);
+  return report.authenticated ? "" : "not every commit was checked";
+}
+
 void print_human(std::ostream& out, std::ostream& err, const VerifyReport& report, const VerifyRequest& request) {
   if (!report.refusal.empty()) err << "warden: refused: " << report.refusal << "\n";
   size_t refused = 0;

@@ -6,17 +6,11 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
-#include <memory>
+#include "common/handle.hpp"
 
 namespace warden::git {
 
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-
-template <class T, void (*Free)(T*)>
-using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+using warden::Handle;
 
 using RepositoryHandle = Handle<git_repository, git_repository_free>;
 using CommitHandle = Handle<git_commit, git_commit_free>;
@@ -28,12 +22,12 @@ using RevwalkHandle = Handle<git_revwalk, git_revwalk_free>;
 using ObjectHandle = Handle<git_object, git_object_free>;
 using OdbHandle = Handle<git_odb, git_odb_free>;
 using ConfigHandle = Handle<git_config, git_config_free>;
+using ReferenceHandle = Handle<git_reference, git_reference_free>;
+using ReferenceIteratorHandle = Handle<git_reference_iterator, git_reference_iterator_free>;
+using TagHandle = Handle<git_tag, git_tag_free>;
+using OdbObjectHandle = Handle<git_odb_object, git_odb_object_free>;
 using ConflictIteratorHandle = Handle<git_index_conflict_iterator, git_index_conflict_iterator_free>;
 
-inline void buf_dispose(git_buf* b) {
-  git_buf_dispose(b);
-  delete b;
-}
 // A git_buf that is disposed of when it goes out of scope.
 struct Buf {
   git_buf buf = GIT_BUF_INIT;

@@ -9,9 +9,9 @@
 
 namespace warden {
 
-using ReferenceHandle = git::Handle<git_reference, git_reference_free>;
-using TagHandle = git::Handle<git_tag, git_tag_free>;
-using OdbObjectHandle = git::Handle<git_odb_object, git_odb_object_free>;
+using git::OdbObjectHandle;
+using git::ReferenceHandle;
+using git::TagHandle;
 
 bool is_valid_ref_name(const std::string& name) {
   int valid = 0;
@@ -88,7 +88,7 @@ Result<std::vector<RefTip>> Repository::list_refs() const {
   git_reference_iterator* raw_it = nullptr;
   if (git_reference_iterator_glob_new(&raw_it, raw(), "refs/*") != 0)
     return make_error(git_error_text("cannot list refs"));
-  git::Handle<git_reference_iterator, git_reference_iterator_free> it(raw_it);
+  git::ReferenceIteratorHandle it(raw_it);
   git_reference* raw_ref = nullptr;
   int rc;
   while ((rc = git_reference_next(&raw_ref, raw_it)) == 0) {

@@ -35,10 +35,7 @@ Result<std::vector<std::string>> pin_tracking_refs(Repository& repo, const Ancho
       to_pin.emplace_back(r.name, *commit);
       continue;
     }
-    std::string why = report.refusal;
-    for (const auto& v : report.verdicts)
-      if (!v.ok && why.empty()) why = cli::refusal_line(v);
-    problems.push_back(fmt::format("{}: {}", short_tracking_ref(r.name), why));
+    problems.push_back(fmt::format("{}: {}", short_tracking_ref(r.name), cli::refusal_reason(report)));
   }
   if (!problems.empty()) return problems;
   for (const auto& [ref, commit] : to_pin)

@@ -61,10 +61,7 @@ void check_merge(Repository& repo) {
   Verifier verifier(repo);
   auto result = verify_trusted(repo, verifier, *anchor, *merged, TrustedVerify{});
   if (result && result->report.authenticated) return;
-  std::string why = result ? result->report.refusal : result.error().message;
-  if (result)
-    for (const auto& v : result->report.verdicts)
-      if (!v.ok && why.empty()) why = refusal_line(v);
+  std::string why = result ? refusal_reason(result->report) : result.error().message;
   warn(fmt::format("the merge brought in {}, which is NOT authenticated: {}", merged->short_hex(), why));
   warn("your branch now contains unauthenticated history; to undo the merge: git reset --hard ORIG_HEAD");
 }

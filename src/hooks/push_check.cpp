@@ -120,13 +120,7 @@ class RefChecker {
     if (!report) return report.error();
     if (!report->authenticated) {
       d.ok = false;
-      if (!report->refusal.empty()) d.message = report->refusal;
-      else
-        for (const auto& v : report->verdicts)
-          if (!v.ok) {
-            d.message = cli::refusal_line(v);
-            break;
-          }
+      d.message = cli::refusal_reason(*report);
       return d;
     }
     d.ok = true;

@@ -94,10 +94,7 @@ int prepared(Repository& repo, const std::vector<TrackingUpdate>& updates) {
     if (!result) return refuse(fmt::format("{}: {}", name, result.error().message));
     const VerifyReport& report = result->report;
     if (!report.authenticated) {
-      std::string why = report.refusal;
-      for (const auto& v : report.verdicts)
-        if (!v.ok && why.empty()) why = refusal_line(v);
-      return refuse(fmt::format("{} would move to unauthenticated history: {}", name, why));
+      return refuse(fmt::format("{} would move to unauthenticated history: {}", name, refusal_reason(report)));
     }
     if (!report.verdicts.empty())
       std::cerr << fmt::format("warden: {}: {} new commit{} authenticated\n", name, report.verdicts.size(),

@@ -6,16 +6,9 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
-#include <memory>
+#include "common/handle.hpp"
 
 namespace warden::openssl {
-
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-template <class T, void (*Free)(T*)>
-using Handle = std::unique_ptr<T, Deleter<T, Free>>;
 
 using PKey = Handle<EVP_PKEY, EVP_PKEY_free>;
 using PKeyCtx = Handle<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
