@@ -174,3 +174,21 @@ TEST_CASE("install: --hooks-dir puts the hook where a forge looks for it", "[ser
   CHECK(r.status == 0);
   CHECK(w.sb.read_file(w.srv + "/hooks/pre-receive.d/pre-receive").find("hook pre-receive") != std::string::npos);
 }
+
+TEST_CASE("hook: warden's own refs cannot be pushed, whatever the rules say", "[server][hook]") {
+  ServerWorld w(Transport::file);
+  auto r = hook(w, kZero + " " + w.anchor + " refs/warden/accepted/" + w.anchor + "\n");
+  CHECK(r.status == 1);
+  CHECK(r.err.find("refs/warden/accepted/" + w.anchor +
+                   ": REFUSED: refs/warden/ holds warden's own trust state and cannot be pushed") != std::string::npos);
+  // Even with a rule that exempts every ref from verification.
+  w.work.write(".warden/policy.yml", test::standard_policy(w.alice, w.bob, w.carol,
+                                                           "refs:\n  - pattern: \"refs/*\"\n    verify: false\n"));
+  w.work.commit("alice exempts everything", &w.alice);
+  REQUIRE(w.push("main").status == 0);
+  w.work.write("src/main.c", "unsigned\n");
+  std::string bad = w.work.commit("unsigned", nullptr);
+  auto pushed = w.push("HEAD:refs/warden/accepted/" + bad);
+  CHECK(pushed.status != 0);
+  CHECK(w.server_ref("refs/warden/accepted/" + bad).empty());
+}

@@ -1,4 +1,5 @@
-// DESIGN section 5, per ref update, in this order: deletion; immutable
+// DESIGN section 5, per ref update, in this order: warden's own refs;
+// deletion; immutable
 // tags; refs no rule covers; fast-forward; exemption (verify: false);
 // signed annotated tags; authentication of the new commits.
 #include "warden/push_check.hpp"
@@ -49,6 +50,10 @@ class RefChecker {
     const bool is_branch = u.ref.starts_with("refs/heads/");
     const bool is_tag = u.ref.starts_with("refs/tags/");
     const std::string by_rule = rule ? fmt::format(" (rule '{}')", rule->pattern) : "";
+
+    // warden's own state (accepted tips, pins) is never pushed, whatever a
+    // rule says: an accepted tip would vouch for anything behind it.
+    if (u.ref.starts_with("refs/warden/")) return refuse("refs/warden/ holds warden's own trust state and cannot be pushed");
 
     if (u.new_id.is_zero()) {
       if (is_policy_branch) return refuse("deleting the policy branch is refused");
