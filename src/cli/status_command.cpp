@@ -15,6 +15,7 @@ namespace {
 std::string age(int64_t then) {
   int64_t s = static_cast<int64_t>(std::time(nullptr)) - then;
   if (s < 0) return "in the future";
+  if (s == 1) return "1 second ago";
   if (s < 120) return fmt::format("{} seconds ago", s);
   if (s < 7200) return fmt::format("{} minutes ago", s / 60);
   if (s < 172800) return fmt::format("{} hours ago", s / 3600);
