@@ -14,6 +14,14 @@ int start_merge(World& w, const std::string& branch) {
   return w.repo.git_run("merge -q --no-ff --no-commit " + test::quote(branch)).status;
 }
 
+// Branch "feature" with one docs commit by carol; back on main.
+void carol_documents_on_feature(World& w) {
+  w.repo.git("checkout -q -b feature");
+  w.repo.write("docs/feature.md", "feature\n");
+  w.repo.commit("carol documents", &w.carol);
+  w.repo.git("checkout -q main");
+}
+
 std::string finish_merge(World& w, const test::Key* signer, const std::string& message = "Merge") {
   return w.repo.commit(message, signer);
 }
@@ -22,10 +30,7 @@ std::string finish_merge(World& w, const test::Key* signer, const std::string& m
 
 TEST_CASE("a signed clean merge is accepted", "[verify][merge]") {
   World w;
-  w.repo.git("checkout -q -b feature");
-  w.repo.write("docs/feature.md", "feature\n");
-  w.repo.commit("carol documents", &w.carol);
-  w.repo.git("checkout -q main");
+  carol_documents_on_feature(w);
   w.repo.write("src/main.c", "main moves on\n");
   w.repo.commit("alice on main", &w.alice);
   w.repo.merge("feature", &w.bob, "bob merges feature");
@@ -68,10 +73,7 @@ merges:
 
 TEST_CASE("an evil merge's extra change is charged to the merge", "[verify][merge]") {
   World w;
-  w.repo.git("checkout -q -b feature");
-  w.repo.write("docs/feature.md", "feature\n");
-  w.repo.commit("carol documents", &w.carol);
-  w.repo.git("checkout -q main");
+  carol_documents_on_feature(w);
   REQUIRE(start_merge(w, "feature") == 0);
   w.repo.write("src/main.c", "slipped in during the merge\n");
   SECTION("signed by someone without the grant") {
@@ -122,10 +124,7 @@ TEST_CASE("a conflict resolution is charged to the merge's signer", "[verify][me
 TEST_CASE("unsigned clean merges follow merges.unsigned", "[verify][merge]") {
   SECTION("allowed") {
     World w("", "allow");
-    w.repo.git("checkout -q -b feature");
-    w.repo.write("docs/feature.md", "feature\n");
-    w.repo.commit("carol documents", &w.carol);
-    w.repo.git("checkout -q main");
+    carol_documents_on_feature(w);
     w.repo.write("src/main.c", "main\n");
     w.repo.commit("alice on main", &w.alice);
     w.repo.merge("feature", nullptr, "merge button");
@@ -133,10 +132,7 @@ TEST_CASE("unsigned clean merges follow merges.unsigned", "[verify][merge]") {
   }
   SECTION("denied") {
     World w("", "deny");
-    w.repo.git("checkout -q -b feature");
-    w.repo.write("docs/feature.md", "feature\n");
-    w.repo.commit("carol documents", &w.carol);
-    w.repo.git("checkout -q main");
+    carol_documents_on_feature(w);
     std::string merge = w.repo.merge("feature", nullptr, "merge button");
     const auto& v = w.refused(merge, "merge");
     CHECK(v.reason == "unsigned merge, and the policy does not allow unsigned merges (merges.unsigned)");
