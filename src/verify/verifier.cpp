@@ -71,7 +71,7 @@ namespace {
 class Run {
  public:
   Run(const Repository& repo, verify::CommitFacts& facts, verify::PolicyStore& policies, const VerifyRequest& req)
-      : repo_(repo), facts_(facts), policies_(policies), req_(req) {
+      : repo_(repo), facts_(facts), policies_(policies), req_(req), verifications_before_(facts.verifications()) {
     known_good_.insert(req.anchor.commit);
     known_good_.insert(req.known_good.begin(), req.known_good.end());
   }
@@ -164,7 +164,7 @@ class Run {
 
  private:
   Result<VerifyReport> finish(VerifyReport& report) {
-    report.signatures_verified = facts_.verifications();
+    report.signatures_verified = facts_.verifications() - verifications_before_;
     if (!report.refusal.empty()) report.authenticated = false;
     return std::move(report);
   }
@@ -349,6 +349,7 @@ class Run {
   verify::CommitFacts& facts_;
   verify::PolicyStore& policies_;
   const VerifyRequest& req_;
+  size_t verifications_before_;  // this Verifier's count when the run began
   std::unordered_set<ObjectId, ObjectIdHash> known_good_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> status_;
 };
