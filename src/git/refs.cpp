@@ -14,6 +14,8 @@ using git::ReferenceHandle;
 using git::TagHandle;
 
 bool is_valid_ref_name(const std::string& name) {
+  // libgit2 must be initialised even when no repository is open yet.
+  static git::LibraryGuard library;
   int valid = 0;
   return git_reference_name_is_valid(&valid, name.c_str()) == 0 && valid && name.starts_with("refs/");
 }
