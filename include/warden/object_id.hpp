@@ -6,7 +6,9 @@
 
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace warden {
 
@@ -16,6 +18,15 @@ struct ObjectId {
   static ObjectId from(const git_oid* oid) {
     ObjectId id;
     git_oid_cpy(&id.raw, oid);
+    return id;
+  }
+  // Parses a full id written as git writes it (lower-case hex); nullopt
+  // for anything else.
+  static std::optional<ObjectId> from_hex(std::string_view hex) {
+    if (hex.size() != GIT_OID_HEXSZ || hex.find_first_not_of("0123456789abcdef") != std::string_view::npos)
+      return std::nullopt;
+    ObjectId id;
+    if (git_oid_fromstrn(&id.raw, hex.data(), hex.size()) != 0) return std::nullopt;
     return id;
   }
   std::string hex() const {

@@ -29,7 +29,6 @@ class SshPublicKey {
   const std::string& blob() const { return blob_; }
   // "SHA256:<base64, no padding>", as `ssh-keygen -l` prints it.
   std::string fingerprint() const;
-  bool is_security_key() const;
 
   // Verifies a raw SSH signature (string algorithm, string signature, and
   // for security keys flags and counter) over `data`. Refuses ssh-rsa

@@ -80,10 +80,7 @@ int install_client(Repository& repo, const InstallOptions& opts) {
     return fail(fmt::format("install refused: {} remote-tracking ref{} do{} not authenticate", problems->size(),
                             problems->size() == 1 ? "" : "s", problems->size() == 1 ? "es" : ""),
                 kExitRefused);
-  std::string dir = opts.hooks_dir.empty()          ? hooks::hooks_dir(repo)
-                    : opts.hooks_dir.front() == '/' ? opts.hooks_dir
-                                                    : repo.git_dir() + opts.hooks_dir;
-  auto done = hooks::install_client_shims(dir, hooks::ShimInstall{opts.force, opts.chain});
+  auto done = hooks::install_client_shims(hooks::hooks_dir(repo, opts.hooks_dir), hooks::ShimInstall{opts.force, opts.chain});
   if (!done) return fail(done.error().message, kExitRefused);
   for (const auto& line : *done) std::cout << "warden: " << line << "\n";
   auto pins = list_pins(repo);
@@ -125,10 +122,7 @@ int run_install(const InstallOptions& opts) {
       }
     }
   }
-  std::string dir = opts.hooks_dir.empty()          ? hooks::hooks_dir(*repo)
-                    : opts.hooks_dir.front() == '/' ? opts.hooks_dir
-                                                    : repo->git_dir() + opts.hooks_dir;
-  auto done = hooks::install_shim(dir, "pre-receive", hooks::kPreReceiveShim,
+  auto done = hooks::install_shim(hooks::hooks_dir(*repo, opts.hooks_dir), "pre-receive", hooks::kPreReceiveShim,
                                   hooks::ShimInstall{opts.force, opts.chain});
   if (!done) return fail(done.error().message, kExitRefused);
   std::cout << "warden: " << *done << "\n";

@@ -9,13 +9,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 extern char** environ;
 
 namespace warden::hooks {
 
-std::string hooks_dir(const Repository& repo) {
+std::string hooks_dir(const Repository& repo, const std::string& requested) {
+  if (!requested.empty()) return requested.front() == '/' ? requested : repo.git_dir() + requested;
   if (auto p = repo.config_string("core.hooksPath"); p && !p->empty()) {
     if (p->front() == '/') return *p;
     // Relative hooksPath is relative to where hooks run: the work tree, or
@@ -23,6 +25,11 @@ std::string hooks_dir(const Repository& repo) {
     return repo.workdir().value_or(repo.git_dir()) + *p;
   }
   return repo.git_dir() + "hooks";
+}
+
+Result<Repository> open_hook_repository() {
+  const char* git_dir = std::getenv("GIT_DIR");
+  return Repository::open(git_dir && *git_dir ? git_dir : ".");
 }
 
 Result<std::string> read_stdin(size_t limit) {

@@ -9,8 +9,13 @@
 
 namespace warden::hooks {
 
+// `requested` if given (absolute, or relative to GIT_DIR), else
 // core.hooksPath if set, else GIT_DIR/hooks.
-std::string hooks_dir(const Repository& repo);
+std::string hooks_dir(const Repository& repo, const std::string& requested = "");
+
+// The repository a hook runs in: GIT_DIR if git set it, else the current
+// directory.
+Result<Repository> open_hook_repository();
 
 // Reads all of stdin, refusing more than `limit` bytes.
 Result<std::string> read_stdin(size_t limit);

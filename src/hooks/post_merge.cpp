@@ -31,8 +31,7 @@ std::optional<ObjectId> merged_commit(const Repository& repo) {
   std::string line;
   while (std::getline(in, line)) {
     if (line.find("\tnot-for-merge\t") != std::string::npos) continue;
-    ObjectId id;
-    if (line.size() >= GIT_OID_HEXSZ && git_oid_fromstrn(&id.raw, line.data(), GIT_OID_HEXSZ) == 0) return id;
+    if (auto id = ObjectId::from_hex(std::string_view(line).substr(0, GIT_OID_HEXSZ))) return id;
   }
   return std::nullopt;
 }
@@ -69,8 +68,7 @@ void check_merge(Repository& repo) {
 }  // namespace
 
 int run_hook_post_merge(const std::string& chained, const std::vector<std::string>& args) {
-  const char* git_dir = std::getenv("GIT_DIR");
-  auto repo = Repository::open(git_dir && *git_dir ? git_dir : ".");
+  auto repo = hooks::open_hook_repository();
   if (repo) check_merge(*repo);
   else warn(repo.error().message);
   if (!chained.empty() && ::access(chained.c_str(), X_OK) == 0) {

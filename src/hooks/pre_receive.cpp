@@ -26,8 +26,7 @@ int refuse_all(const std::string& why) {
 
 int run_hook_pre_receive() {
   hooks::set_deadline(hooks::kDefaultHookTimeoutMs);
-  const char* git_dir = std::getenv("GIT_DIR");
-  auto repo = Repository::open(git_dir && *git_dir ? git_dir : ".");
+  auto repo = hooks::open_hook_repository();
   if (!repo) return refuse_all(repo.error().message);
   auto timeout = hooks::hook_timeout_ms(*repo);
   if (!timeout) return refuse_all(timeout.error().message);

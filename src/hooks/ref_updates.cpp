@@ -9,10 +9,9 @@ namespace {
 constexpr size_t kMaxUpdates = 100000;
 
 bool parse_id(std::string_view hex, ObjectId& out) {
-  if (hex.size() != GIT_OID_HEXSZ) return false;
-  for (char c : hex)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return git_oid_fromstrn(&out.raw, hex.data(), hex.size()) == 0;
+  auto id = ObjectId::from_hex(hex);
+  if (id) out = *id;
+  return id.has_value();
 }
 
 }  // namespace

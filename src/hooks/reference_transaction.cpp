@@ -27,8 +27,9 @@ struct TrackingUpdate {
 };
 
 bool parse_hex_id(std::string_view hex, ObjectId& out) {
-  return hex.size() == GIT_OID_HEXSZ && hex.find_first_not_of("0123456789abcdef") == std::string_view::npos &&
-         git_oid_fromstrn(&out.raw, hex.data(), hex.size()) == 0;
+  auto id = ObjectId::from_hex(hex);
+  if (id) out = *id;
+  return id.has_value();
 }
 
 // The updates of remote-tracking refs, from "<old> <new> <ref>" lines.
@@ -127,8 +128,7 @@ int run_hook_reference_transaction(const std::string& state, const std::string& 
   // The fast path: nothing about remote-tracking refs, nothing to open.
   if (updates->empty() || (state != "prepared" && state != "committed")) return chained_or(kExitOk, chained, state, *input);
 
-  const char* git_dir = std::getenv("GIT_DIR");
-  auto repo = Repository::open(git_dir && *git_dir ? git_dir : ".");
+  auto repo = hooks::open_hook_repository();
   if (!repo) return refuse(repo.error().message);
   std::vector<TrackingUpdate> trusted;
   for (auto& u : *updates)

@@ -133,10 +133,6 @@ std::string ssh_fingerprint(std::string_view blob) {
 
 std::string SshPublicKey::fingerprint() const { return ssh_fingerprint(blob_); }
 
-bool SshPublicKey::is_security_key() const {
-  return impl_->algo == Algo::sk_ed25519 || impl_->algo == Algo::sk_ecdsa;
-}
-
 Result<std::shared_ptr<const SshPublicKey>> SshPublicKey::parse_blob(std::string_view blob) {
   ssh::Reader r(blob);
   std::string_view type;

@@ -31,10 +31,7 @@ Result<Anchor> parse_anchor(const Repository& repo, const std::string& text) {
   if (!commit) {
     // A full id may name a commit that has not arrived yet (an empty server
     // repository waiting for its first push); it is checked when it does.
-    ObjectId id;
-    if (rev.size() == GIT_OID_HEXSZ && rev.find_first_not_of("0123456789abcdef") == std::string::npos &&
-        git_oid_fromstrn(&id.raw, rev.data(), rev.size()) == 0)
-      return Anchor{id, fpr};
+    if (auto id = ObjectId::from_hex(rev)) return Anchor{*id, fpr};
     return make_error(fmt::format("anchor commit: {}", commit.error().message));
   }
   return Anchor{*commit, fpr};

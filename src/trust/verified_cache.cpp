@@ -63,10 +63,9 @@ VerifiedCache VerifiedCache::load(const Repository& repo, const Anchor& anchor) 
   if (!std::getline(lines, line) || line != kHeader) return ignore("damaged (unknown format)");
   if (!std::getline(lines, line) || line != c.anchor_line_) return ignore("made for another anchor");
   while (std::getline(lines, line)) {
-    ObjectId id;
-    if (line.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&id.raw, line.data(), line.size()) != 0)
-      return ignore("damaged (bad commit id)");
-    c.tips_.push_back(id);
+    auto id = ObjectId::from_hex(line);
+    if (!id) return ignore("damaged (bad commit id)");
+    c.tips_.push_back(*id);
   }
   c.loaded_ = true;
   return c;
