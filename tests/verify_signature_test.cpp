@@ -1,6 +1,6 @@
 // What a commit's signature header may and may not be: tampering after
-// signing, another namespace, several blocks or headers, OpenPGP (not yet
-// supported) and garbage.
+// signing, another namespace, several blocks or headers, and garbage.
+// OpenPGP signatures have tests of their own (openpgp_verify_test.cpp).
 #include <catch2/catch.hpp>
 
 #include "support/world.hpp"
@@ -88,32 +88,6 @@ TEST_CASE("a garbage signature header is refused, even on unprotected paths", "[
   std::string c = w.repo.write_commit_object(raw);
   point_main_at(w, c);
   CHECK(w.refused(c, "signature").reason == "bad signature: not an armored SSH signature");
-}
-
-TEST_CASE("OpenPGP-signed commits are unsupported, hence unauthenticated", "[verify][signature]") {
-  World w;
-  std::string gnupg = w.sb.dir() + "/gnupg";
-  w.sb.sh("mkdir -m 700 " + test::quote(gnupg));
-  std::string env = "GNUPGHOME=" + test::quote(gnupg) + " ";
-  w.sb.sh(env + "gpg --batch --quiet --passphrase '' --quick-gen-key 'PGP User <pgp@example.org>' ed25519 sign never");
-  std::string fpr = w.sb.sh(env + "gpg --batch --with-colons --list-secret-keys | awk -F: '/^fpr/ {print $10; exit}'");
-  auto pgp_commit = [&](const std::string& file, const std::string& msg) {
-    w.repo.write(file, msg);
-    w.repo.git("add -A");
-    w.sb.sh(env + "git -c gpg.format=openpgp -c user.signingkey=" + fpr + " commit -q -S -m " + test::quote(msg),
-            w.repo.path());
-    return w.repo.git("rev-parse HEAD");
-  };
-  SECTION("on a protected path: refused, and the output says why") {
-    std::string c = pgp_commit("src/pgp.c", "pgp change");
-    const auto& v = w.refused(c, "unsigned");
-    CHECK(v.signer == "unsupported signature (OpenPGP)");
-    CHECK(v.signature == warden::SignatureKind::unsupported);
-  }
-  SECTION("on an unprotected path: accepted like any unauthenticated commit") {
-    pgp_commit("drafts/pgp.txt", "pgp draft");
-    w.accepted();
-  }
 }
 
 TEST_CASE("signatures checked up front on all cores give the same verdicts", "[verify][signature][parallel]") {

@@ -14,7 +14,7 @@ inline constexpr const char* kAnchorConfigKey = "warden.anchor";
 
 // Splits "COMMIT:FINGERPRINT" at the first ':' and resolves COMMIT in
 // `repo`. FINGERPRINT is an SSH key's "SHA256:<base64>" as `ssh-keygen -l`
-// prints it.
+// prints it, or an OpenPGP v4 fingerprint (40 hex digits, spaces allowed).
 Result<Anchor> parse_anchor(const Repository& repo, const std::string& text);
 
 // The anchor: `override_text` if given, else git config warden.anchor.

@@ -1,6 +1,8 @@
 // What a commit's gpgsig header says, independent of any policy: no
-// signature, a cryptographically valid SSH signature by some key, an
-// unsupported kind, or a bad one. Policies then decide whose key it is.
+// signature, a cryptographically valid SSH signature by some key, a
+// well-formed OpenPGP signature (hashed, to be checked against the
+// certificate a policy names), an unsupported kind, or a bad one. Policies
+// then decide whose key it is.
 #pragma once
 
 #include <atomic>
@@ -9,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "warden/openpgp_signature.hpp"
 #include "warden/repository.hpp"
 #include "warden/ssh_key.hpp"
 
@@ -17,22 +20,27 @@ namespace warden {
 enum class SignatureKind {
   none,         // no gpgsig header
   ssh,          // valid SSHSIG in namespace "git"; `key` says by whom
-  unsupported,  // a kind warden does not verify yet (OpenPGP, X.509)
+  openpgp,      // well-formed OpenPGP signature; `openpgp` holds it, unverified
+  unsupported,  // a kind warden does not verify (X.509)
   bad,          // malformed, wrong namespace, weak hash, does not verify
 };
 
 struct CommitSignature {
   SignatureKind kind = SignatureKind::none;
   std::shared_ptr<const SshPublicKey> key;  // set for ssh
+  std::shared_ptr<const OpenPgpSignature> openpgp;  // set for openpgp
   std::string problem;                      // why, for unsupported and bad
 };
 
 std::string_view to_string(SignatureKind kind);
 
 // Checks commit signatures, parsing each distinct signing key only once.
-// check() may be called from several threads at once.
+// check() may be called from several threads at once. OpenPGP signatures
+// with SHA-1 are bad unless `allow_sha1` (Guix's rule for old commits is
+// applied by its caller).
 class SignatureChecker {
  public:
+  explicit SignatureChecker(bool allow_sha1 = false) : allow_sha1_(allow_sha1) {}
   CommitSignature check(const CommitData& commit);
   // How many signatures were verified cryptographically so far.
   size_t verifications() const { return verifications_.load(); }
@@ -42,6 +50,7 @@ class SignatureChecker {
   std::mutex keys_mutex_;
   std::unordered_map<std::string, std::shared_ptr<const SshPublicKey>> keys_;
   std::atomic<size_t> verifications_{0};
+  bool allow_sha1_;
 };
 
 }  // namespace warden

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "warden/openpgp_cert.hpp"
 #include "warden/path_pattern.hpp"
 #include "warden/result.hpp"
 #include "warden/ssh_key.hpp"
@@ -19,6 +20,10 @@
 namespace warden {
 
 inline constexpr const char* kPolicyPath = ".warden/policy.yml";
+inline constexpr const char* kPolicyDir = ".warden";
+inline constexpr size_t kMaxCertificateBytes = 1 << 20;
+// Where the certificate of "openpgp:FPR" lives, in the policy's tree.
+std::string certificate_path(const std::string& fingerprint);
 inline constexpr size_t kMaxPolicyBytes = 1 << 20;
 
 struct Person {
@@ -59,9 +64,18 @@ class Policy {
   PolicyRule policy;
   bool unsigned_merges_allowed = false;
   std::vector<RefRule> refs;
+  // The certificates of the people's OpenPGP keys, by primary fingerprint,
+  // as found beside the policy (.warden/keys/<FPR>.asc). A listed key
+  // without one cannot sign.
+  std::map<std::string, std::shared_ptr<const OpenPgpCert>> openpgp_certs;
 
   // The person who owns `key`, or nullptr if no one in this policy does.
   const std::string* owner_of(const SshPublicKey& key) const;
+  // The person whose OpenPGP key has this primary fingerprint, or nullptr.
+  const std::string* owner_of_openpgp(const std::string& primary_fingerprint) const;
+  // The certificate that holds the key `issuer` (a fingerprint or key id of
+  // a primary key or subkey), or nullptr.
+  const OpenPgpCert* openpgp_cert_for(const std::string& issuer) const;
   bool is_unprotected(std::string_view path) const;
   // True if a grant lets `person` change `path`. Never for .warden/.
   bool granted(const std::string& person, std::string_view path) const;
@@ -74,7 +88,7 @@ class Policy {
   void index_keys();
 
  private:
-  std::unordered_map<std::string, std::string> key_owner_;  // key blob -> person
+  std::unordered_map<std::string, std::string> key_owner_;  // key blob or "openpgp:FPR" -> person
 };
 
 // Keys parsed so far, by their "type base64" text, so that a key listed in

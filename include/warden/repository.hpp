@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "warden/object_id.hpp"
@@ -86,6 +87,15 @@ class Repository {
   // not a regular file). Files larger than `max_size` are an error.
   Result<std::optional<Blob>> read_file(const ObjectId& tree, const std::string& path,
                                         size_t max_size) const;
+
+  // The id of whatever is at `path` in `tree` (blob or tree), or nullopt.
+  Result<std::optional<ObjectId>> entry_id(const ObjectId& tree, const std::string& path) const;
+  // The blob `id`, named `path` in messages. Larger than `max_size` is an error.
+  Result<Blob> read_blob(const ObjectId& id, size_t max_size, const std::string& path) const;
+  // Every regular file under `tree`, at any depth, whose name ends with
+  // `suffix`: its path and blob id, in tree order.
+  Result<std::vector<std::pair<std::string, ObjectId>>> list_files(const ObjectId& tree,
+                                                                   const std::string& suffix) const;
 
   // Paths whose entries differ between two trees (see tree_diff.cpp).
   Result<std::vector<std::string>> changed_paths(const std::optional<ObjectId>& from,

@@ -129,7 +129,7 @@ Result<git::TreeHandle> lookup_tree(git_repository* repo, const ObjectId& id) {
   return git::TreeHandle(tree);
 }
 
-Result<Blob> read_blob(git_repository* repo, const git_oid* id, size_t max_size, const std::string& path) {
+Result<Blob> read_blob_object(git_repository* repo, const git_oid* id, size_t max_size, const std::string& path) {
   git_blob* raw_blob = nullptr;
   if (git_blob_lookup(&raw_blob, repo, id) != 0)
     return make_error(git_error_text(fmt::format("missing blob for {}", path)));
@@ -156,9 +156,45 @@ Result<std::optional<Blob>> Repository::read_file(const ObjectId& tree_id, const
   if (git_tree_entry_filemode(raw_entry) != GIT_FILEMODE_BLOB &&
       git_tree_entry_filemode(raw_entry) != GIT_FILEMODE_BLOB_EXECUTABLE)
     return std::optional<Blob>();
-  auto blob = read_blob(raw(), git_tree_entry_id(raw_entry), max_size, path);
+  auto blob = read_blob_object(raw(), git_tree_entry_id(raw_entry), max_size, path);
   if (!blob) return blob.error();
   return std::optional<Blob>(std::move(*blob));
+}
+
+Result<std::optional<ObjectId>> Repository::entry_id(const ObjectId& tree_id, const std::string& path) const {
+  auto tree = lookup_tree(raw(), tree_id);
+  if (!tree) return tree.error();
+  git_tree_entry* raw_entry = nullptr;
+  int rc = git_tree_entry_bypath(&raw_entry, tree->get(), path.c_str());
+  if (rc == GIT_ENOTFOUND) return std::optional<ObjectId>();
+  if (rc != 0) return make_error(git_error_text(fmt::format("cannot read {}", path)));
+  git::TreeEntryHandle entry(raw_entry);
+  return std::optional<ObjectId>(ObjectId::from(git_tree_entry_id(raw_entry)));
+}
+
+Result<Blob> Repository::read_blob(const ObjectId& id, size_t max_size, const std::string& path) const {
+  return read_blob_object(raw(), &id.raw, max_size, path);
+}
+
+Result<std::vector<std::pair<std::string, ObjectId>>> Repository::list_files(const ObjectId& tree_id,
+                                                                             const std::string& suffix) const {
+  auto tree = lookup_tree(raw(), tree_id);
+  if (!tree) return tree.error();
+  struct Collect {
+    const std::string* suffix;
+    std::vector<std::pair<std::string, ObjectId>> out;
+  } collect{&suffix, {}};
+  auto cb = [](const char* root, const git_tree_entry* entry, void* payload) -> int {
+    auto* c = static_cast<Collect*>(payload);
+    git_filemode_t mode = git_tree_entry_filemode(entry);
+    if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) return 0;
+    std::string path = std::string(root) + git_tree_entry_name(entry);
+    if (path.ends_with(*c->suffix)) c->out.emplace_back(std::move(path), ObjectId::from(git_tree_entry_id(entry)));
+    return 0;
+  };
+  if (git_tree_walk(tree->get(), GIT_TREEWALK_PRE, cb, &collect) != 0)
+    return make_error(git_error_text(fmt::format("cannot list tree {}", tree_id.hex())));
+  return std::move(collect.out);
 }
 
 Result<bool> Repository::descendant_of(const ObjectId& commit, const ObjectId& ancestor) const {

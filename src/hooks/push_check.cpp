@@ -8,6 +8,7 @@
 
 #include "cli/verify_report.hpp"
 #include "warden/policy.hpp"
+#include "warden/policy_loader.hpp"
 #include "warden/tag_signer.hpp"
 
 namespace warden {
@@ -17,12 +18,12 @@ namespace {
 Result<std::shared_ptr<const Policy>> policy_at(const Repository& repo, const ObjectId& commit) {
   auto data = repo.read_commit(commit);
   if (!data) return data.error();
-  auto file = repo.read_file(data->tree, kPolicyPath, kMaxPolicyBytes + 1);
-  if (!file) return file.error();
-  if (!file->has_value()) return make_error(fmt::format("{} carries no policy ({})", commit.short_hex(), kPolicyPath));
-  auto parsed = parse_policy((*file)->content, fmt::format("{}:{}", commit.short_hex(), kPolicyPath));
-  if (!parsed.problems.empty()) return make_error(parsed.problems.front());
-  return parsed.policy;
+  PolicyLoader loader(repo);
+  auto loaded = loader.load(data->tree, commit.short_hex());
+  if (!loaded) return loaded.error();
+  if (!(*loaded)->problem.empty()) return make_error((*loaded)->problem);
+  if (!(*loaded)->policy) return make_error(fmt::format("{} carries no policy ({})", commit.short_hex(), kPolicyPath));
+  return (*loaded)->policy;
 }
 
 std::string join(const std::vector<std::string>& v) {

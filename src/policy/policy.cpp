@@ -9,6 +9,21 @@ void Policy::index_keys() {
   key_owner_.clear();
   for (const auto& [name, person] : people)
     for (const auto& key : person.ssh_keys) key_owner_.emplace(key->blob(), name);
+  for (const auto& [name, person] : people)
+    for (const auto& fpr : person.openpgp_fingerprints) key_owner_.emplace("openpgp:" + fpr, name);
+}
+
+std::string certificate_path(const std::string& fingerprint) { return ".warden/keys/" + fingerprint + ".asc"; }
+
+const std::string* Policy::owner_of_openpgp(const std::string& primary_fingerprint) const {
+  auto it = key_owner_.find("openpgp:" + primary_fingerprint);
+  return it == key_owner_.end() ? nullptr : &it->second;
+}
+
+const OpenPgpCert* Policy::openpgp_cert_for(const std::string& issuer) const {
+  for (const auto& [fpr, cert] : openpgp_certs)
+    if (cert->has_key(issuer)) return cert.get();
+  return nullptr;
 }
 
 const std::string* Policy::owner_of(const SshPublicKey& key) const {

@@ -11,6 +11,7 @@ std::string_view to_string(SignatureKind kind) {
   switch (kind) {
     case SignatureKind::none: return "none";
     case SignatureKind::ssh: return "ssh";
+    case SignatureKind::openpgp: return "openpgp";
     case SignatureKind::unsupported: return "unsupported";
     case SignatureKind::bad: return "bad";
   }
@@ -41,8 +42,11 @@ CommitSignature SignatureChecker::check(const CommitData& commit) {
   for (size_t at = text.find("-----BEGIN "); at != std::string::npos; at = text.find("-----BEGIN ", at + 1)) ++blocks;
   if (blocks > 1) return bad("more than one signature block");
   if (text.find("-----BEGIN PGP SIGNATURE-----") != std::string::npos) {
-    out.kind = SignatureKind::unsupported;
-    out.problem = "unsupported signature (OpenPGP)";
+    auto sig = parse_openpgp_signature(text, commit.signed_payload);
+    if (!sig) return bad(sig.error().message);
+    if (sig->weak_hash() && !allow_sha1_) return bad("SHA1 signature (refused: SHA-1 is broken)");
+    out.kind = SignatureKind::openpgp;
+    out.openpgp = std::make_shared<const OpenPgpSignature>(std::move(*sig));
     return out;
   }
   if (text.find("-----BEGIN SIGNED MESSAGE-----") != std::string::npos) {

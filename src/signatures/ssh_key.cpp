@@ -7,14 +7,13 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
-#include "signatures/openssl_handles.hpp"
+#include "signatures/openssl_keys.hpp"
 #include "signatures/ssh_buffer.hpp"
 #include "warden/base64.hpp"
 
 namespace warden {
 namespace {
 
-constexpr int kMinRsaBits = 2048;
 constexpr uint8_t kUserPresent = 0x01;
 
 enum class Algo { ed25519, ecdsa, rsa, sk_ed25519, sk_ecdsa };
@@ -37,79 +36,12 @@ std::string sha256(std::string_view data) {
   return std::string(reinterpret_cast<const char*>(md), sizeof md);
 }
 
-Result<openssl::PKey> ed25519_key(std::string_view pk) {
-  if (pk.size() != 32) return make_error("ed25519 public key is not 32 bytes");
-  EVP_PKEY* k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                            reinterpret_cast<const unsigned char*>(pk.data()), pk.size());
-  if (k == nullptr) return make_error("invalid ed25519 public key");
-  return openssl::PKey(k);
-}
-
-Result<openssl::PKey> key_from_params(const char* type, OSSL_PARAM_BLD* bld) {
-  openssl::Params params(OSSL_PARAM_BLD_to_param(bld));
-  openssl::PKeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-  EVP_PKEY* k = nullptr;
-  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
-      EVP_PKEY_fromdata(ctx.get(), &k, EVP_PKEY_PUBLIC_KEY, params.get()) <= 0)
-    return make_error(fmt::format("invalid {} public key", type));
-  openssl::PKey key(k);
-  openssl::PKeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, k, nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) != 1)
-    return make_error(fmt::format("invalid {} public key", type));
-  return key;
-}
-
-Result<openssl::PKey> ecdsa_key(const Curve& curve, std::string_view point) {
-  if (point.empty() || point[0] != 0x04) return make_error("ECDSA public key is not an uncompressed point");
-  openssl::ParamBuilder bld(OSSL_PARAM_BLD_new());
-  if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve.ossl_name, 0) ||
-      !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()))
-    return make_error("out of memory");
-  return key_from_params("EC", bld.get());
-}
-
-Result<openssl::PKey> rsa_key(std::string_view e, std::string_view n) {
-  openssl::BigNum be(BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()), static_cast<int>(e.size()), nullptr));
-  openssl::BigNum bn(BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()), static_cast<int>(n.size()), nullptr));
-  if (!be || !bn) return make_error("out of memory");
-  if (BN_num_bits(bn.get()) < kMinRsaBits)
-    return make_error(fmt::format("RSA key of {} bits is too weak (at least {})", BN_num_bits(bn.get()), kMinRsaBits));
-  openssl::ParamBuilder bld(OSSL_PARAM_BLD_new());
-  if (!bld || !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn.get()) ||
-      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, be.get()))
-    return make_error("out of memory");
-  return key_from_params("RSA", bld.get());
-}
-
-Status digest_verify(EVP_PKEY* key, const EVP_MD* md, std::string_view sig, std::string_view data) {
-  openssl::MdCtx ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1)
-    return make_error("cannot set up signature verification");
-  int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
-                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  if (rc != 1) return make_error("signature does not verify");
-  return Status::success();
-}
-
 // An SSH ECDSA signature body (mpint r, mpint s) as DER for OpenSSL.
-Result<std::string> ecdsa_der(std::string_view body) {
+Result<std::string> ssh_ecdsa_der(std::string_view body) {
   ssh::Reader r(body);
   std::string_view rr, ss;
   if (!r.mpint(rr) || !r.mpint(ss) || !r.empty()) return make_error("malformed ECDSA signature");
-  openssl::EcdsaSig sig(ECDSA_SIG_new());
-  BIGNUM* br = BN_bin2bn(reinterpret_cast<const unsigned char*>(rr.data()), static_cast<int>(rr.size()), nullptr);
-  BIGNUM* bs = BN_bin2bn(reinterpret_cast<const unsigned char*>(ss.data()), static_cast<int>(ss.size()), nullptr);
-  if (!sig || !br || !bs || ECDSA_SIG_set0(sig.get(), br, bs) != 1) {
-    BN_free(br);
-    BN_free(bs);
-    return make_error("out of memory");
-  }
-  unsigned char* der = nullptr;
-  int len = i2d_ECDSA_SIG(sig.get(), &der);
-  if (len <= 0) return make_error("malformed ECDSA signature");
-  std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
-  return out;
+  return openssl::ecdsa_der(rr, ss);
 }
 
 }  // namespace
@@ -148,7 +80,7 @@ Result<std::shared_ptr<const SshPublicKey>> SshPublicKey::parse_blob(std::string
     std::string_view pk;
     if (!r.string(pk)) return make_error("malformed ed25519 public key");
     impl->algo = type == "ssh-ed25519" ? Algo::ed25519 : Algo::sk_ed25519;
-    key = ed25519_key(pk);
+    key = openssl::ed25519_key(pk);
   } else if (type.starts_with("ecdsa-sha2-") || type == "sk-ecdsa-sha2-nistp256@openssh.com") {
     std::string_view curve_name, point;
     if (!r.cstring(curve_name) || !r.string(point)) return make_error("malformed ECDSA public key");
@@ -159,13 +91,13 @@ Result<std::shared_ptr<const SshPublicKey>> SshPublicKey::parse_blob(std::string
       return make_error(fmt::format("ECDSA key type {} does not match curve {}", type, curve_name));
     impl->algo = sk ? Algo::sk_ecdsa : Algo::ecdsa;
     impl->curve = curve;
-    key = ecdsa_key(*curve, point);
+    key = openssl::ec_key(curve->ossl_name, point);
   } else if (type == "ssh-rsa") {
     std::string_view e, n;
     if (!r.mpint(e) || !r.mpint(n)) return make_error("malformed RSA public key");
     impl->algo = Algo::rsa;
     impl->rsa_bytes = n.size();
-    key = rsa_key(e, n);
+    key = openssl::rsa_key(e, n);
   } else {
     return make_error(fmt::format("unsupported SSH key type '{}'", type));
   }
@@ -209,13 +141,13 @@ Status SshPublicKey::verify(std::string_view signature, std::string_view data) c
       if (alg != "ssh-ed25519") break;
       if (!r.empty()) return make_error("trailing bytes after SSH signature");
       if (body.size() != 64) return make_error("ed25519 signature is not 64 bytes");
-      return digest_verify(impl_->key.get(), nullptr, body, data);
+      return openssl::digest_verify(impl_->key.get(), nullptr, body, data);
     case Algo::ecdsa: {
       if (alg != type_) break;
       if (!r.empty()) return make_error("trailing bytes after SSH signature");
-      auto der = ecdsa_der(body);
+      auto der = ssh_ecdsa_der(body);
       if (!der) return der.error();
-      return digest_verify(impl_->key.get(), impl_->curve->md(), *der, data);
+      return openssl::digest_verify(impl_->key.get(), impl_->curve->md(), *der, data);
     }
     case Algo::rsa: {
       if (alg == "ssh-rsa") return make_error("ssh-rsa (SHA-1) signatures are refused");
@@ -225,7 +157,7 @@ Status SshPublicKey::verify(std::string_view signature, std::string_view data) c
       if (body.size() > impl_->rsa_bytes || body.empty()) return make_error("RSA signature has the wrong length");
       std::string padded(impl_->rsa_bytes - body.size(), '\0');
       padded.append(body);
-      return digest_verify(impl_->key.get(), md, padded, data);
+      return openssl::digest_verify(impl_->key.get(), md, padded, data);
     }
     case Algo::sk_ed25519:
     case Algo::sk_ecdsa: {
@@ -264,11 +196,11 @@ Status SshPublicKey::verify(std::string_view signature, std::string_view data) c
                                     .bytes();
       if (impl_->algo == Algo::sk_ed25519) {
         if (body.size() != 64) return make_error("ed25519 signature is not 64 bytes");
-        return digest_verify(impl_->key.get(), nullptr, body, signed_data);
+        return openssl::digest_verify(impl_->key.get(), nullptr, body, signed_data);
       }
-      auto der = ecdsa_der(body);
+      auto der = ssh_ecdsa_der(body);
       if (!der) return der.error();
-      return digest_verify(impl_->key.get(), EVP_sha256(), *der, signed_data);
+      return openssl::digest_verify(impl_->key.get(), EVP_sha256(), *der, signed_data);
     }
   }
   return make_error(fmt::format("signature algorithm '{}' does not match key type '{}'", alg, type_));

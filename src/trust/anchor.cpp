@@ -3,19 +3,26 @@
 #include <fmt/format.h>
 
 #include "warden/base64.hpp"
+#include "warden/openpgp_cert.hpp"
 
 namespace warden {
 namespace {
 
-Status check_fingerprint(const std::string& fpr) {
-  if (!fpr.starts_with("SHA256:"))
-    return make_error(fmt::format("anchor key fingerprint '{}' is not of the form SHA256:... (as ssh-keygen -l prints it)", fpr));
+// The fingerprint in canonical form: SSH "SHA256:..." as is, OpenPGP as
+// 40 upper-case hex digits (spaces dropped).
+Result<std::string> check_fingerprint(const std::string& fpr) {
+  if (!fpr.starts_with("SHA256:")) {
+    if (auto pgp = normalize_openpgp_fingerprint(fpr)) return *pgp;
+    return make_error(fmt::format(
+        "anchor key fingerprint '{}' is neither SHA256:... (as ssh-keygen -l prints it) nor a 40-digit OpenPGP fingerprint",
+        fpr));
+  }
   std::string b64 = fpr.substr(7);
   while (b64.size() % 4 != 0) b64.push_back('=');
   auto raw = base64_decode(b64);
   if (!raw || raw->size() != 32)
     return make_error(fmt::format("anchor key fingerprint '{}' is not a SHA-256 fingerprint", fpr));
-  return Status::success();
+  return fpr;
 }
 
 }  // namespace
@@ -25,8 +32,9 @@ Result<Anchor> parse_anchor(const Repository& repo, const std::string& text) {
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
     return make_error(fmt::format("anchor '{}' must be COMMIT:FINGERPRINT, e.g. 1a2b3c:SHA256:abc...", text));
   std::string rev = text.substr(0, colon);
-  std::string fpr = text.substr(colon + 1);
-  WARDEN_TRY_STATUS(check_fingerprint(fpr));
+  auto fpr_r = check_fingerprint(text.substr(colon + 1));
+  if (!fpr_r) return fpr_r.error();
+  std::string fpr = *fpr_r;
   auto commit = repo.resolve_commit(rev);
   if (!commit) {
     // A full id may name a commit that has not arrived yet (an empty server

@@ -7,6 +7,22 @@
 
 namespace warden::verify {
 
+namespace {
+
+// Runs work(i) for i in [0, n) on up to `threads` threads.
+template <class F>
+void parallel_for(size_t n, unsigned threads, F work) {
+  std::atomic<size_t> next{0};
+  auto loop = [&] {
+    for (size_t i = next++; i < n; i = next++) work(i);
+  };
+  std::vector<std::jthread> pool;
+  for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(loop);
+  loop();
+}
+
+}  // namespace
+
 Result<CommitFacts::Entry*> CommitFacts::entry(const ObjectId& id) {
   if (auto it = entries_.find(id); it != entries_.end()) return &it->second;
   auto data = repo_.read_commit(id);
@@ -37,14 +53,24 @@ Status CommitFacts::prefetch_signatures(const std::vector<ObjectId>& ids, unsign
     if (!e) return e.error();
     if (!(*e)->signature) todo.push_back(*e);
   }
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < todo.size(); i = next++) todo[i]->signature = checker_.check(todo[i]->data);
-  };
-  std::vector<std::jthread> pool;
-  for (unsigned t = 1; t < threads && t < todo.size(); ++t) pool.emplace_back(work);
-  work();
+  parallel_for(todo.size(), threads, [&](size_t i) { todo[i]->signature = checker_.check(todo[i]->data); });
   return Status::success();
+}
+
+const OpenPgpCheck& CommitFacts::openpgp_check(const OpenPgpSignature& sig, const OpenPgpCert& cert) {
+  OpenPgpPair key{&sig, &cert};
+  {
+    std::lock_guard<std::mutex> lock(openpgp_mutex_);
+    if (auto it = openpgp_checks_.find(key); it != openpgp_checks_.end()) return it->second;
+  }
+  OpenPgpCheck check = cert.check(sig);
+  ++openpgp_verifications_;
+  std::lock_guard<std::mutex> lock(openpgp_mutex_);
+  return openpgp_checks_.emplace(key, std::move(check)).first->second;
+}
+
+void CommitFacts::prefetch_openpgp(const std::vector<OpenPgpPair>& pairs, unsigned threads) {
+  parallel_for(pairs.size(), threads, [&](size_t i) { openpgp_check(*pairs[i].first, *pairs[i].second); });
 }
 
 Result<const std::vector<std::string>*> CommitFacts::own_changes(const ObjectId& id) {

@@ -2,17 +2,23 @@
 // once per run: the commit itself, its signature, and its own changes.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 
 #include "warden/commit_signature.hpp"
+#include "warden/openpgp_cert.hpp"
 #include "warden/repository.hpp"
 
 namespace warden::verify {
 
 class CommitFacts {
  public:
-  explicit CommitFacts(const Repository& repo) : repo_(repo) {}
+  // `allow_sha1`: OpenPGP SHA-1 signatures are parsed rather than bad
+  // (Guix mode, which decides per commit).
+  explicit CommitFacts(const Repository& repo, bool allow_sha1 = false) : repo_(repo), checker_(allow_sha1) {}
 
   Result<const CommitData*> commit(const ObjectId& id);
   Result<const CommitSignature*> signature(const ObjectId& id);
@@ -27,7 +33,14 @@ class CommitFacts {
   // signature() would give one by one.
   Status prefetch_signatures(const std::vector<ObjectId>& ids, unsigned threads);
 
-  size_t verifications() const { return checker_.verifications(); }
+  // An OpenPGP signature checked against a certificate, once per pair.
+  // Safe to call from several threads.
+  const OpenPgpCheck& openpgp_check(const OpenPgpSignature& sig, const OpenPgpCert& cert);
+  using OpenPgpPair = std::pair<const OpenPgpSignature*, const OpenPgpCert*>;
+  // Checks these pairs ahead of the rules on `threads` threads.
+  void prefetch_openpgp(const std::vector<OpenPgpPair>& pairs, unsigned threads);
+
+  size_t verifications() const { return checker_.verifications() + openpgp_verifications_.load(); }
 
  private:
   struct Entry {
@@ -40,6 +53,9 @@ class CommitFacts {
 
   const Repository& repo_;
   SignatureChecker checker_;
+  std::mutex openpgp_mutex_;
+  std::map<OpenPgpPair, OpenPgpCheck> openpgp_checks_;
+  std::atomic<size_t> openpgp_verifications_{0};
   std::unordered_map<ObjectId, Entry, ObjectIdHash> entries_;
 };
 

@@ -1,35 +1,30 @@
 // The policy each commit carries, read from its tree and parsed once per
-// distinct policy file (by blob id), with keys shared across policies.
+// distinct policy directory, with keys and certificates shared.
 #pragma once
 
 #include <memory>
 #include <unordered_map>
 
 #include "verify/commit_facts.hpp"
-#include "warden/policy.hpp"
+#include "warden/policy_loader.hpp"
 
 namespace warden::verify {
 
-struct PolicyAt {
-  std::shared_ptr<const Policy> policy;  // null if absent or invalid
-  std::string problem;                   // why it is invalid ("" if absent or valid)
-};
+using PolicyAt = LoadedPolicy;
 
 class PolicyStore {
  public:
-  PolicyStore(const Repository& repo, CommitFacts& facts) : repo_(repo), facts_(facts) {}
+  PolicyStore(const Repository& repo, CommitFacts& facts) : facts_(facts), loader_(repo) {}
 
   // The policy that `commit` carries. An Error is a repository problem.
   Result<const PolicyAt*> at(const ObjectId& commit);
+  // The certificate .warden/keys/<FPR>.asc in `commit`'s tree, or null.
+  Result<std::shared_ptr<const OpenPgpCert>> certificate(const ObjectId& commit, const std::string& fingerprint);
 
  private:
-  const Repository& repo_;
   CommitFacts& facts_;
-  KeyCache keys_;
-  std::unordered_map<ObjectId, PolicyAt, ObjectIdHash> by_blob_;
-  std::unordered_map<ObjectId, PolicyAt, ObjectIdHash> unreadable_;  // by commit
+  PolicyLoader loader_;
   std::unordered_map<ObjectId, const PolicyAt*, ObjectIdHash> by_commit_;
-  PolicyAt absent_;
 };
 
 }  // namespace warden::verify

@@ -17,41 +17,20 @@
 #include "verify/authorization.hpp"
 #include "verify/commit_facts.hpp"
 #include "verify/policy_store.hpp"
+#include "verify/signer.hpp"
 
 namespace warden {
 
+using verify::authorize;
 using verify::authorize_changes;
+using verify::identify;
 using verify::PathRefusal;
 using verify::PolicyAt;
+using verify::Signer;
 
 namespace {
 
 enum class ParentState { authenticated, failed, pre_anchor };
-
-// How a signature reads in a verdict when `policy` is the one consulted.
-std::string describe_signer(const CommitSignature& sig, const Policy* policy) {
-  switch (sig.kind) {
-    case SignatureKind::none: return "unsigned";
-    case SignatureKind::unsupported: return sig.problem;
-    case SignatureKind::bad: return "bad signature";
-    case SignatureKind::ssh:
-      if (policy != nullptr)
-        if (const std::string* who = policy->owner_of(*sig.key)) return *who;
-      return fmt::format("key not in policy ({})", sig.key->fingerprint());
-  }
-  return "unsigned";
-}
-
-const std::string* person_in(const CommitSignature& sig, const Policy& policy) {
-  return sig.kind == SignatureKind::ssh ? policy.owner_of(*sig.key) : nullptr;
-}
-
-// Whether `paths` may be changed under `policy` by whoever made `sig`.
-std::optional<PathRefusal> authorize(const Policy& policy, const CommitSignature& sig,
-                                     const std::vector<std::string>& paths) {
-  const std::string* person = person_in(sig, policy);
-  return authorize_changes(policy, person, paths, person == nullptr && sig.kind != SignatureKind::none);
-}
 
 }  // namespace
 
@@ -84,19 +63,14 @@ class Run {
     auto anchor_data = facts_.commit(anchor);
     if (!anchor_data) return anchor_data.error();
     std::string anchor_name = fmt::format("{} \"{}\"", anchor.short_hex(), (*anchor_data)->summary);
-    CommitSignature checked_before;
-    checked_before.kind = SignatureKind::ssh;
-    auto anchor_sig = req_.anchor_signature_checked ? Result<const CommitSignature*>(&checked_before) : facts_.signature(anchor);
-    if (!anchor_sig) return anchor_sig.error();
-    const CommitSignature& as = **anchor_sig;
-    if (!req_.anchor_signature_checked &&
-        (as.kind != SignatureKind::ssh || as.key->fingerprint() != req_.anchor.fingerprint)) {
-      std::string actual = as.kind == SignatureKind::ssh ? fmt::format("signed by {}", as.key->fingerprint())
-                           : as.kind == SignatureKind::none ? "unsigned"
-                                                            : as.problem;
-      report.refusal = fmt::format("anchor commit {} is not signed by the anchor key {} ({})", anchor_name,
-                                   req_.anchor.fingerprint, actual);
-      return finish(report);
+    if (!req_.anchor_signature_checked) {
+      auto problem = anchor_signature_problem();
+      if (!problem) return problem.error();
+      if (!problem->empty()) {
+        report.refusal = fmt::format("anchor commit {} is not signed by the anchor key {} ({})", anchor_name,
+                                     req_.anchor.fingerprint, *problem);
+        return finish(report);
+      }
     }
     auto anchor_policy = policies_.at(anchor);
     if (!anchor_policy) return anchor_policy.error();
@@ -147,8 +121,11 @@ class Run {
       }
     }
     report.total = commits->size();
-    if (commits->size() >= req_.parallel_from)
-      WARDEN_TRY_STATUS(facts_.prefetch_signatures(*commits, std::max(1u, std::thread::hardware_concurrency())));
+    if (commits->size() >= req_.parallel_from) {
+      unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+      WARDEN_TRY_STATUS(facts_.prefetch_signatures(*commits, threads));
+      WARDEN_TRY_STATUS(prefetch_openpgp(*commits, threads));
+    }
     for (const ObjectId& c : *commits) {
       auto v = check(c);
       if (!v) return v.error();
@@ -167,6 +144,54 @@ class Run {
     report.signatures_verified = facts_.verifications() - verifications_before_;
     if (!report.refusal.empty()) report.authenticated = false;
     return std::move(report);
+  }
+
+  // "" if the anchor commit is signed by the anchor key, else what it is
+  // signed with instead. An OpenPGP anchor key's certificate is the one
+  // the anchor commit carries (its fingerprint, learned out of band, pins it).
+  Result<std::string> anchor_signature_problem() {
+    auto sig_r = facts_.signature(req_.anchor.commit);
+    if (!sig_r) return sig_r.error();
+    const CommitSignature& sig = **sig_r;
+    switch (sig.kind) {
+      case SignatureKind::none: return std::string("unsigned");
+      case SignatureKind::bad:
+      case SignatureKind::unsupported: return sig.problem;
+      case SignatureKind::ssh:
+        if (sig.key->fingerprint() == req_.anchor.fingerprint) return std::string();
+        return fmt::format("signed by {}", sig.key->fingerprint());
+      case SignatureKind::openpgp: {
+        auto cert = policies_.certificate(req_.anchor.commit, req_.anchor.fingerprint);
+        if (!cert) return std::string(cert.error().message);
+        if (!*cert || !(*cert)->has_key(sig.openpgp->issuer()))
+          return fmt::format("signed by OpenPGP key {}", sig.openpgp->issuer());
+        const OpenPgpCheck& check = facts_.openpgp_check(*sig.openpgp, **cert);
+        if (!check.good()) return fmt::format("bad signature: {}", check.problem);
+        return std::string();
+      }
+    }
+    return std::string("unsigned");
+  }
+
+  // Checks the OpenPGP signatures of `commits` against the certificates
+  // of their first parents' policies on every core, ahead of the rules.
+  Status prefetch_openpgp(const std::vector<ObjectId>& commits, unsigned threads) {
+    std::vector<verify::CommitFacts::OpenPgpPair> pairs;
+    for (const ObjectId& c : commits) {
+      auto sig = facts_.signature(c);
+      if (!sig) return sig.error();
+      if ((*sig)->kind != SignatureKind::openpgp) continue;
+      auto data = facts_.commit(c);
+      if (!data) return data.error();
+      if ((*data)->parents.empty()) continue;
+      auto at = policies_.at((*data)->parents[0]);
+      if (!at) return at.error();
+      if (!(*at)->policy) continue;
+      if (const OpenPgpCert* cert = (*at)->policy->openpgp_cert_for((*sig)->openpgp->issuer()))
+        pairs.emplace_back((*sig)->openpgp.get(), cert);
+    }
+    facts_.prefetch_openpgp(pairs, threads);
+    return Status::success();
   }
 
   // "" if `c` is the anchor or descends from it, else the refusal.
@@ -201,9 +226,16 @@ class Run {
     v.commit = c;
     v.summary = data.summary;
     v.signature = sig.kind;
-    if (sig.key) v.key_fingerprint = sig.key->fingerprint();
-    v.signer = describe_signer(sig, nullptr);
+    Signer s = identify(sig, nullptr, facts_);
+    v.key_fingerprint = s.fingerprint;
+    v.signer = s.description;
     return v;
+  }
+
+  // The verdict names the signer as the consulted policy knows it.
+  static void describe(Verdict& v, const Signer& s) {
+    v.signer = s.description;
+    if (!s.fingerprint.empty()) v.key_fingerprint = s.fingerprint;
   }
 
   static Verdict refuse(Verdict v, std::string rule, std::string reason, std::string path = {}) {
@@ -265,10 +297,12 @@ class Run {
     const Policy& policy = *std::get<const Policy*>(*pol);
     auto sig = facts_.signature(data.id);
     if (!sig) return sig.error();
-    v.signer = describe_signer(**sig, &policy);
+    Signer signer = identify(**sig, &policy, facts_);
+    describe(v, signer);
+    if (signer.bad) return refuse(v, "signature", fmt::format("bad signature: {}", signer.problem));
     auto paths = facts_.own_changes(data.id);
     if (!paths) return paths.error();
-    if (auto r = authorize(policy, **sig, **paths)) return refuse(v, *r);
+    if (auto r = authorize(policy, signer, **paths)) return refuse(v, *r);
     v.ok = true;
     return v;
   }
@@ -281,8 +315,10 @@ class Run {
     if (!pol1_r) return pol1_r.error();
     if (auto* refusal = std::get_if<Verdict>(&*pol1_r)) return std::move(*refusal);
     const Policy& pol1 = *std::get<const Policy*>(*pol1_r);
-    v.signer = describe_signer(sig, &pol1);
-    const std::string* signer = person_in(sig, pol1);
+    Signer merge_signer = identify(sig, &pol1, facts_);
+    describe(v, merge_signer);
+    if (merge_signer.bad) return refuse(v, "signature", fmt::format("bad signature: {}", merge_signer.problem));
+    const std::string* signer = merge_signer.person;
     auto own = facts_.own_changes(data.id);
     if (!own) return own.error();
 
@@ -299,7 +335,13 @@ class Run {
                                                  data.parents[i].short_hex(), (*at)->problem));
         }
         const Policy& pol = *(*at)->policy;
-        const std::string* who = person_in(sig, pol);
+        Signer in_parent = identify(sig, &pol, facts_);
+        const std::string* who = in_parent.person;
+        if (in_parent.bad) {
+          v.policy_commit = data.parents[i];
+          return refuse(v, "signature", fmt::format("bad signature under the policy of parent {}: {}",
+                                                    data.parents[i].short_hex(), in_parent.problem));
+        }
         if (who == nullptr) {
           v.policy_commit = data.parents[i];
           return refuse(v, "merge", fmt::format("the merge's signing key is not in the policy of parent {}",
@@ -315,7 +357,7 @@ class Run {
     } else {
       if (!pol1.unsigned_merges_allowed)
         return refuse(v, "merge", "unsigned merge, and the policy does not allow unsigned merges (merges.unsigned)");
-      if (auto r = authorize(pol1, sig, **own)) {
+      if (auto r = authorize(pol1, merge_signer, **own)) {
         r->reason = fmt::format("an unsigned merge may only merge cleanly: {}", r->reason);
         r->rule = "merge";
         return refuse(v, *r);
@@ -331,13 +373,14 @@ class Run {
       if (!bsig) return bsig.error();
       auto bpaths = facts_.own_changes(b);
       if (!bpaths) return bpaths.error();
-      auto own_signer = authorize(pol1, **bsig, **bpaths);
+      Signer brought_signer = identify(**bsig, &pol1, facts_);
+      auto own_signer = authorize(pol1, brought_signer, **bpaths);
       if (!own_signer) continue;
       if (signer != nullptr && !authorize_changes(pol1, signer, **bpaths)) continue;
       auto bdata = facts_.commit(b);
       if (!bdata) return bdata.error();
       return refuse(v, "merge", fmt::format("brings in {} \"{}\" ({}), which the policy of {} does not allow: {}",
-                                            b.short_hex(), (*bdata)->summary, describe_signer(**bsig, &pol1),
+                                            b.short_hex(), (*bdata)->summary, brought_signer.description,
                                             p1.short_hex(), own_signer->reason),
                     own_signer->path);
     }

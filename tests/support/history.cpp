@@ -13,6 +13,12 @@ PolicyText& PolicyText::person(const std::string& name, const std::vector<const 
   return *this;
 }
 
+PolicyText& PolicyText::person_lines(const std::string& name, const std::vector<std::string>& key_lines) {
+  people_ += "  " + name + ":\n    keys:\n";
+  for (const auto& k : key_lines) people_ += "      - \"" + k + "\"\n";
+  return *this;
+}
+
 PolicyText& PolicyText::section(const std::string& yaml) {
   rest_ += yaml;
   if (!rest_.empty() && rest_.back() != '\n') rest_ += '\n';
@@ -120,12 +126,23 @@ std::string Repo::resign(const std::string& commit, const Key& key, const std::s
 warden::VerifyReport Repo::verify(const std::string& anchor, const Key& anchor_key, const std::string& target,
                                   const std::vector<std::string>& known_good, bool keep_going,
                                   size_t parallel_from) const {
+  return run_verify(anchor, anchor_key.fingerprint, target, known_good, keep_going, parallel_from);
+}
+
+warden::VerifyReport Repo::verify_fpr(const std::string& anchor, const std::string& anchor_fingerprint,
+                                      const std::string& target, bool keep_going, size_t parallel_from) const {
+  return run_verify(anchor, anchor_fingerprint, target, {}, keep_going, parallel_from);
+}
+
+warden::VerifyReport Repo::run_verify(const std::string& anchor, const std::string& anchor_fingerprint,
+                                      const std::string& target, const std::vector<std::string>& known_good,
+                                      bool keep_going, size_t parallel_from) const {
   auto repo = warden::Repository::open(path_);
   REQUIRE(repo.ok());
   warden::VerifyRequest req;
   auto a = repo->resolve_commit(anchor);
   REQUIRE(a.ok());
-  req.anchor = warden::Anchor{*a, anchor_key.fingerprint};
+  req.anchor = warden::Anchor{*a, anchor_fingerprint};
   auto t = repo->resolve_commit(target);
   REQUIRE(t.ok());
   req.target = *t;

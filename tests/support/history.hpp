@@ -15,6 +15,8 @@ namespace test {
 class PolicyText {
  public:
   PolicyText& person(const std::string& name, const std::vector<const Key*>& keys);
+  // Key lines as written ("openpgp:FPR", "ssh-ed25519 AAAA...").
+  PolicyText& person_lines(const std::string& name, const std::vector<std::string>& key_lines);
   PolicyText& section(const std::string& yaml);  // appended verbatim
   std::string str() const;
 
@@ -53,12 +55,19 @@ class Repo {
   // Writes a commit object built from `raw` text and returns its id.
   std::string write_commit_object(const std::string& raw) const;
 
+  // Runs the engine on anchor..target, the anchor key given by its fingerprint.
+  warden::VerifyReport verify_fpr(const std::string& anchor, const std::string& anchor_fingerprint,
+                                  const std::string& target = "HEAD", bool keep_going = false,
+                                  size_t parallel_from = 64) const;
   // Runs the engine on anchor..target.
   warden::VerifyReport verify(const std::string& anchor, const Key& anchor_key, const std::string& target = "HEAD",
                               const std::vector<std::string>& known_good = {}, bool keep_going = false,
                               size_t parallel_from = 64) const;
 
  private:
+  warden::VerifyReport run_verify(const std::string& anchor, const std::string& anchor_fingerprint,
+                                  const std::string& target, const std::vector<std::string>& known_good,
+                                  bool keep_going, size_t parallel_from) const;
   Sandbox& sb_;
   std::string path_;
 };

@@ -1,0 +1,72 @@
+// An OpenPGP certificate (a transferable public key: primary key, user
+// ids, subkeys and their self-signatures), imported with RNP. RNP does the
+// rare, hard part once per certificate: self-signatures, subkey bindings,
+// expiry and revocation. What is kept is each key's public material as an
+// OpenSSL key and the window in which it could sign, so that checking a
+// commit signature is one OpenSSL operation and needs RNP no more.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "warden/openpgp_signature.hpp"
+#include "warden/result.hpp"
+
+namespace warden {
+
+// The outcome of checking one signature against one certificate.
+struct OpenPgpCheck {
+  enum class Outcome {
+    good,          // verifies, and the key could sign at the signature's time
+    bad,           // does not verify (or an unusable key algorithm)
+    key_validity,  // verifies, but the key was expired, revoked, unbound or
+                   // not a signing key when it signed (Guix would accept it)
+  };
+  Outcome outcome = Outcome::bad;
+  std::string problem;  // why, when not good
+  bool good() const { return outcome == Outcome::good; }
+};
+
+class OpenPgpCert {
+ public:
+  // Parses exactly one certificate (armored or binary). Secret key
+  // material, if any, is ignored.
+  static Result<std::shared_ptr<const OpenPgpCert>> parse(std::string_view data);
+  // Parses every certificate in `data` (a keyring file).
+  static Result<std::vector<std::shared_ptr<const OpenPgpCert>>> parse_all(std::string_view data);
+
+  ~OpenPgpCert();
+  OpenPgpCert(const OpenPgpCert&) = delete;
+  OpenPgpCert& operator=(const OpenPgpCert&) = delete;
+
+  // The primary key's v4 fingerprint, 40 upper-case hex digits.
+  const std::string& fingerprint() const;
+  // The first user id, or "".
+  const std::string& user_id() const;
+  // The certificate, ASCII-armored (public parts only).
+  const std::string& armored() const;
+  // True if the primary key or a subkey has this fingerprint or key id.
+  bool has_key(const std::string& fingerprint_or_key_id) const;
+
+  // Checks `sig` against the key it names. REQUIRES: has_key(sig.issuer()).
+  OpenPgpCheck check(const OpenPgpSignature& sig) const;
+
+  struct Key;
+
+ private:
+  OpenPgpCert();
+  std::vector<std::unique_ptr<Key>> keys_;  // the primary first
+  std::string user_id_;
+  std::string armored_;
+};
+
+// "3CE4 6455 8A84 FDC6 9DB4  0CFB 090B 1199 3D9A EBB5", as gpg and Guix print it.
+std::string format_openpgp_fingerprint(const std::string& fingerprint);
+// Removes spaces and upper-cases; nullopt unless 40 hex digits remain.
+std::optional<std::string> normalize_openpgp_fingerprint(std::string_view text);
+
+}  // namespace warden

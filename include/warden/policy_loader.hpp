@@ -1,0 +1,46 @@
+// Reads the policy a commit carries from its tree: .warden/policy.yml and
+// the certificate of each OpenPGP key it lists (.warden/keys/<FPR>.asc).
+// Everything is parsed once per distinct object: policy files by blob,
+// certificates by blob, the whole policy directory by its tree id.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "warden/policy.hpp"
+#include "warden/repository.hpp"
+
+namespace warden {
+
+struct LoadedPolicy {
+  std::shared_ptr<const Policy> policy;  // null if absent or invalid
+  std::string problem;                   // why it is invalid ("" if absent or valid)
+};
+
+class PolicyLoader {
+ public:
+  explicit PolicyLoader(const Repository& repo) : repo_(repo) {}
+
+  // The policy in `tree`; `label` (a short commit id) prefixes messages.
+  // A certificate that is missing leaves its key unable to sign; one that
+  // is unreadable, malformed or for another key makes the policy invalid.
+  // An Error is a repository problem.
+  Result<const LoadedPolicy*> load(const ObjectId& tree, const std::string& label);
+
+  // The certificate for `fingerprint` in `tree`, or null if there is none.
+  Result<std::shared_ptr<const OpenPgpCert>> certificate(const ObjectId& tree, const std::string& fingerprint,
+                                                         const std::string& label);
+
+ private:
+  Result<std::shared_ptr<const OpenPgpCert>> certificate_blob(const ObjectId& blob, const std::string& fingerprint,
+                                                              const std::string& where);
+  const Repository& repo_;
+  KeyCache keys_;
+  std::unordered_map<ObjectId, PolicyParse, ObjectIdHash> files_;  // by blob
+  std::unordered_map<ObjectId, Result<std::shared_ptr<const OpenPgpCert>>, ObjectIdHash> certs_;  // by blob
+  std::unordered_map<ObjectId, LoadedPolicy, ObjectIdHash> dirs_;  // by .warden tree
+  LoadedPolicy absent_;
+};
+
+}  // namespace warden

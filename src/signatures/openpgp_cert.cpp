@@ -1,0 +1,384 @@
+// OpenPGP certificates: imported and validated by RNP once, then reduced
+// to OpenSSL keys and validity windows for fast signature checks.
+#include "warden/openpgp_cert.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+
+#include <ctime>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "signatures/openssl_keys.hpp"
+#include "signatures/rnp_handles.hpp"
+
+namespace warden {
+
+struct OpenPgpCert::Key {
+  bool primary = false;
+  std::string fingerprint;  // upper-case hex
+  std::string key_id;       // the fingerprint's last 16 digits
+  uint8_t algorithm = 0;    // pgp::kRsa, kEcdsa, kEddsa, or 0 if unusable
+  openssl::PKey pkey;
+  std::string unusable;     // why there is no pkey
+  uint32_t created = 0;
+  uint64_t expires = std::numeric_limits<uint64_t>::max();  // from its own self-signature
+  uint64_t valid_till = 0;  // RNP: 0 never valid (bad self-signature or binding), else the end
+  bool can_sign = false;
+  bool revoked = false;
+  bool hard_revoked = false;  // compromised, or no reason given: nothing it signed counts
+  uint32_t revoked_at = 0;
+  std::string revocation_reason;
+};
+
+namespace {
+
+std::string date(uint64_t t) {
+  if (t >= static_cast<uint64_t>(std::numeric_limits<std::time_t>::max() / 2)) return "never";
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  return fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", tm);
+}
+
+std::string take(char* p) {
+  rnp::Buffer owned(p);
+  return p ? std::string(p) : std::string();
+}
+
+Result<std::string> unhex(const std::string& h) {
+  if (h.size() % 2) return make_error("odd hex string");
+  std::string out;
+  for (size_t i = 0; i < h.size(); i += 2) {
+    unsigned v = 0;
+    if (std::sscanf(h.c_str() + i, "%2x", &v) != 1) return make_error("bad hex string");
+    out.push_back(static_cast<char>(v));
+  }
+  return out;
+}
+
+struct CurveName {
+  const char* rnp;
+  const char* openssl;
+};
+constexpr CurveName kCurves[] = {{"NIST P-256", "prime256v1"}, {"NIST P-384", "secp384r1"}, {"NIST P-521", "secp521r1"}};
+
+// Fills the key's algorithm and OpenSSL key from RNP's JSON description.
+void load_material(rnp_key_handle_t handle, OpenPgpCert::Key& k) {
+  char* raw = nullptr;
+  if (rnp_key_to_json(handle, RNP_JSON_PUBLIC_MPIS, &raw) != RNP_SUCCESS) {
+    k.unusable = "cannot read the key material";
+    return;
+  }
+  auto json = nlohmann::json::parse(take(raw), nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    k.unusable = "cannot read the key material";
+    return;
+  }
+  std::string type = json.value("type", "");
+  const auto& mpis = json["public key"]["mpis"];
+  auto mpi = [&](const char* name) -> Result<std::string> {
+    if (!mpis.is_object() || !mpis.contains(name) || !mpis[name].is_string()) return make_error("missing key material");
+    return unhex(mpis[name].get<std::string>());
+  };
+  Result<openssl::PKey> key = make_error("");
+  if (type == "RSA") {
+    auto n = mpi("n"), e = mpi("e");
+    if (!n || !e) return void(k.unusable = "malformed RSA key");
+    k.algorithm = pgp::kRsa;
+    key = openssl::rsa_key(*e, *n);
+  } else if (type == "EDDSA") {
+    auto point = mpi("point");
+    if (json.value("curve", "") != "Ed25519" || !point || point->size() != 33 || (*point)[0] != 0x40)
+      return void(k.unusable = "EdDSA key on a curve other than Ed25519");
+    k.algorithm = pgp::kEddsa;
+    key = openssl::ed25519_key(std::string_view(*point).substr(1));
+  } else if (type == "ECDSA") {
+    std::string curve = json.value("curve", "");
+    const char* group = nullptr;
+    for (const auto& c : kCurves)
+      if (curve == c.rnp) group = c.openssl;
+    auto point = mpi("point");
+    if (group == nullptr || !point) return void(k.unusable = fmt::format("ECDSA key on unsupported curve {}", curve));
+    k.algorithm = pgp::kEcdsa;
+    key = openssl::ec_key(group, *point);
+  } else {
+    return void(k.unusable = fmt::format("{} keys are not supported", type));
+  }
+  if (!key) {
+    k.algorithm = 0;
+    k.unusable = key.error().message;
+    return;
+  }
+  k.pkey = std::move(*key);
+}
+
+Result<std::unique_ptr<OpenPgpCert::Key>> load_key(rnp_key_handle_t handle, bool primary) {
+  auto k = std::make_unique<OpenPgpCert::Key>();
+  k->primary = primary;
+  char* fpr = nullptr;
+  if (rnp_key_get_fprint(handle, &fpr) != RNP_SUCCESS) return make_error("cannot read a key fingerprint");
+  k->fingerprint = take(fpr);
+  if (k->fingerprint.size() != 40) return make_error("only version 4 keys are supported");
+  k->key_id = k->fingerprint.substr(24);
+  uint32_t expiration = 0;
+  bool b = false;
+  if (rnp_key_get_creation(handle, &k->created) != RNP_SUCCESS ||
+      rnp_key_get_expiration(handle, &expiration) != RNP_SUCCESS ||
+      rnp_key_valid_till64(handle, &k->valid_till) != RNP_SUCCESS ||
+      rnp_key_allows_usage(handle, "sign", &k->can_sign) != RNP_SUCCESS ||
+      rnp_key_is_revoked(handle, &k->revoked) != RNP_SUCCESS)
+    return make_error(fmt::format("cannot read key {}", k->fingerprint));
+  if (expiration != 0) k->expires = static_cast<uint64_t>(k->created) + expiration;
+  if (k->revoked) {
+    // Superseded or retired: what it signed before is still good. Any
+    // other reason (compromised, none given) voids all its signatures.
+    bool soft = false;
+    if (rnp_key_is_superseded(handle, &b) == RNP_SUCCESS && b) soft = true;
+    if (rnp_key_is_retired(handle, &b) == RNP_SUCCESS && b) soft = true;
+    k->hard_revoked = !soft;
+    rnp_signature_handle_t raw_sig = nullptr;
+    if (rnp_key_get_revocation_signature(handle, &raw_sig) == RNP_SUCCESS && raw_sig != nullptr) {
+      rnp::Signature sig(raw_sig);
+      if (rnp_signature_get_creation(raw_sig, &k->revoked_at) != RNP_SUCCESS) k->hard_revoked = true;
+    } else {
+      k->hard_revoked = true;
+    }
+    char* reason = nullptr;
+    if (rnp_key_get_revocation_reason(handle, &reason) == RNP_SUCCESS) k->revocation_reason = take(reason);
+  }
+  load_material(handle, *k);
+  return k;
+}
+
+rnp::Ffi make_ffi() {
+  rnp_ffi_t raw = nullptr;
+  if (rnp_ffi_create(&raw, "GPG", "GPG") != RNP_SUCCESS) return nullptr;
+  rnp::Ffi ffi(raw);
+  // RNP reports every failed check on stderr; a pusher would see it as
+  // "remote:" noise. Its log goes nowhere (RNP closes the descriptor).
+  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (devnull >= 0 && rnp_ffi_set_log_fd(raw, devnull) != RNP_SUCCESS) close(devnull);
+  return ffi;
+}
+
+}  // namespace
+
+OpenPgpCert::OpenPgpCert() = default;
+OpenPgpCert::~OpenPgpCert() = default;
+
+const std::string& OpenPgpCert::fingerprint() const { return keys_.front()->fingerprint; }
+const std::string& OpenPgpCert::user_id() const { return user_id_; }
+const std::string& OpenPgpCert::armored() const { return armored_; }
+
+bool OpenPgpCert::has_key(const std::string& id) const {
+  for (const auto& k : keys_)
+    if (k->fingerprint == id || k->key_id == id) return true;
+  return false;
+}
+
+namespace {
+
+// RNP prints to stderr about input it cannot read at all, whatever its log
+// descriptor; what is plainly not a certificate never reaches it.
+bool looks_like_certificate(std::string_view data) {
+  size_t at = data.find_first_not_of(" \t\r\n");
+  if (at == std::string_view::npos) return false;
+  if (data.substr(at).starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----")) return true;
+  auto first = static_cast<uint8_t>(data[0]);
+  // A public-key packet (tag 6), old or new packet format.
+  return first == 0xC6 || (first & 0xFC) == 0x98;
+}
+
+}  // namespace
+
+Result<std::vector<std::shared_ptr<const OpenPgpCert>>> OpenPgpCert::parse_all(std::string_view data) {
+  if (!looks_like_certificate(data)) return make_error("not an OpenPGP certificate (armored or binary)");
+  rnp::Ffi ffi = make_ffi();
+  if (!ffi) return make_error("cannot set up OpenPGP (RNP)");
+  rnp_input_t raw_in = nullptr;
+  if (rnp_input_from_memory(&raw_in, reinterpret_cast<const uint8_t*>(data.data()), data.size(), false) != RNP_SUCCESS)
+    return make_error("cannot read the certificate");
+  rnp::Input in(raw_in);
+  char* results = nullptr;
+  if (rnp_import_keys(ffi.get(), raw_in, RNP_LOAD_SAVE_PUBLIC_KEYS, &results) != RNP_SUCCESS)
+    return make_error("not an OpenPGP certificate (armored or binary)");
+  rnp::Buffer owned_results(results);
+
+  rnp_identifier_iterator_t raw_it = nullptr;
+  if (rnp_identifier_iterator_create(ffi.get(), &raw_it, "fingerprint") != RNP_SUCCESS)
+    return make_error("cannot list the certificate's keys");
+  rnp::IdIterator it(raw_it);
+  std::vector<std::shared_ptr<const OpenPgpCert>> certs;
+  const char* id = nullptr;
+  while (rnp_identifier_iterator_next(raw_it, &id) == RNP_SUCCESS && id != nullptr) {
+    rnp_key_handle_t raw_key = nullptr;
+    if (rnp_locate_key(ffi.get(), "fingerprint", id, &raw_key) != RNP_SUCCESS || raw_key == nullptr) continue;
+    rnp::Key key(raw_key);
+    bool primary = false;
+    if (rnp_key_is_primary(raw_key, &primary) != RNP_SUCCESS || !primary) continue;
+    std::shared_ptr<OpenPgpCert> cert(new OpenPgpCert());
+    auto pk = load_key(raw_key, true);
+    if (!pk) return pk.error();
+    cert->keys_.push_back(std::move(*pk));
+    size_t subkeys = 0;
+    if (rnp_key_get_subkey_count(raw_key, &subkeys) != RNP_SUCCESS) return make_error("cannot list subkeys");
+    for (size_t i = 0; i < subkeys; ++i) {
+      rnp_key_handle_t raw_sub = nullptr;
+      if (rnp_key_get_subkey_at(raw_key, i, &raw_sub) != RNP_SUCCESS || raw_sub == nullptr) continue;
+      rnp::Key sub(raw_sub);
+      auto sk = load_key(raw_sub, false);
+      if (!sk) return sk.error();
+      cert->keys_.push_back(std::move(*sk));
+    }
+    char* uid = nullptr;
+    if (rnp_key_get_primary_uid(raw_key, &uid) == RNP_SUCCESS) cert->user_id_ = take(uid);
+    rnp_output_t raw_out = nullptr;
+    if (rnp_output_to_memory(&raw_out, 0) != RNP_SUCCESS) return make_error("out of memory");
+    rnp::Output out(raw_out);
+    uint8_t* buf = nullptr;
+    size_t len = 0;
+    if (rnp_key_export(raw_key, raw_out,
+                       RNP_KEY_EXPORT_ARMORED | RNP_KEY_EXPORT_PUBLIC | RNP_KEY_EXPORT_SUBKEYS) != RNP_SUCCESS ||
+        rnp_output_memory_get_buf(raw_out, &buf, &len, false) != RNP_SUCCESS)
+      return make_error("cannot export the certificate");
+    cert->armored_.assign(reinterpret_cast<const char*>(buf), len);
+    certs.push_back(std::move(cert));
+  }
+  if (certs.empty()) return make_error("no OpenPGP certificate (no primary public key)");
+  return certs;
+}
+
+Result<std::shared_ptr<const OpenPgpCert>> OpenPgpCert::parse(std::string_view data) {
+  auto all = parse_all(data);
+  if (!all) return all.error();
+  if (all->size() != 1) return make_error(fmt::format("{} certificates where one was expected", all->size()));
+  return all->front();
+}
+
+namespace {
+
+
+std::string left_pad(const std::string& s, size_t n) {
+  return s.size() >= n ? s : std::string(n - s.size(), '\0') + s;
+}
+
+Status verify_material(const OpenPgpCert::Key& k, const OpenPgpSignature& sig) {
+  bool rsa_sig = sig.pk_algorithm == pgp::kRsa || sig.pk_algorithm == pgp::kRsaSignOnly;
+  if ((rsa_sig ? pgp::kRsa : sig.pk_algorithm) != k.algorithm)
+    return make_error(fmt::format("{} signature by a {} key", pgp::algorithm_name(sig.pk_algorithm),
+                                  pgp::algorithm_name(k.algorithm)));
+  if (k.algorithm == pgp::kEddsa) {
+    if (sig.mpis[0].size() > 32 || sig.mpis[1].size() > 32) return make_error("malformed EdDSA signature");
+    return openssl::digest_verify(k.pkey.get(), nullptr, left_pad(sig.mpis[0], 32) + left_pad(sig.mpis[1], 32),
+                                  sig.digest);
+  }
+  std::string material;
+  if (k.algorithm == pgp::kEcdsa) {
+    auto der = openssl::ecdsa_der(sig.mpis[0], sig.mpis[1]);
+    if (!der) return der.error();
+    material = std::move(*der);
+  } else {
+    size_t size = static_cast<size_t>(EVP_PKEY_get_size(k.pkey.get()));
+    if (sig.mpis[0].size() > size) return make_error("RSA signature longer than the key");
+    material = left_pad(sig.mpis[0], size);
+  }
+  openssl::PKeyCtx ctx(EVP_PKEY_CTX_new(k.pkey.get(), nullptr));
+  if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) return make_error("cannot set up signature verification");
+  if (k.algorithm == pgp::kRsa && (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
+                                   EVP_PKEY_CTX_set_signature_md(ctx.get(), openssl::openpgp_md(sig.hash_algorithm)) != 1))
+    return make_error("cannot set up RSA verification");
+  if (EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(material.data()), material.size(),
+                      reinterpret_cast<const unsigned char*>(sig.digest.data()), sig.digest.size()) != 1)
+    return make_error("signature does not verify");
+  return Status::success();
+}
+
+}  // namespace
+
+OpenPgpCheck OpenPgpCert::check(const OpenPgpSignature& sig) const {
+  const Key* key = nullptr;
+  for (const auto& k : keys_)
+    if (k->fingerprint == sig.issuer() || k->key_id == sig.issuer()) key = k.get();
+  OpenPgpCheck out;
+  if (key == nullptr) {
+    out.problem = fmt::format("certificate {} has no key {}", fingerprint(), sig.issuer());
+    return out;
+  }
+  if (!key->pkey) {
+    out.problem = fmt::format("key {}: {}", key->fingerprint, key->unusable);
+    return out;
+  }
+  if (auto s = verify_material(*key, sig); !s) {
+    out.problem = s.error().message;
+    return out;
+  }
+  // The signature is sound; could the key sign at that time?
+  out.outcome = OpenPgpCheck::Outcome::key_validity;
+  const Key& primary = *keys_.front();
+  const char* what = key->primary ? "key" : "signing subkey";
+  for (const Key* k : {&primary, key}) {
+    if (!k->revoked) continue;
+    std::string reason = k->revocation_reason.empty() ? "" : fmt::format(" ({})", k->revocation_reason);
+    if (k->hard_revoked) {
+      out.problem = fmt::format("key {} is revoked{}, which voids every signature it made", k->fingerprint, reason);
+      return out;
+    }
+    if (sig.created >= k->revoked_at) {
+      out.problem = fmt::format("key {} was revoked{} on {}, before the signature was made on {}", k->fingerprint,
+                                reason, date(k->revoked_at), date(sig.created));
+      return out;
+    }
+  }
+  if (!key->can_sign) {
+    out.problem = fmt::format("key {} is not a signing key", key->fingerprint);
+    return out;
+  }
+  if (sig.created < key->created) {
+    out.problem = fmt::format("the signature ({}) predates {} {} ({})", date(sig.created), what, key->fingerprint,
+                              date(key->created));
+    return out;
+  }
+  uint64_t end = key->valid_till;
+  if (primary.revoked || key->revoked) end = std::min(primary.expires, key->expires);
+  if (end == 0) {
+    out.problem = key->primary ? fmt::format("key {} has no valid self-signature", key->fingerprint)
+                               : fmt::format("subkey {} is not validly bound to primary key {}", key->fingerprint,
+                                             primary.fingerprint);
+    return out;
+  }
+  if (sig.created >= end) {
+    out.problem = fmt::format("{} {} expired on {}, before the signature was made on {}", what, key->fingerprint,
+                              date(end), date(sig.created));
+    return out;
+  }
+  out.outcome = OpenPgpCheck::Outcome::good;
+  return out;
+}
+
+std::string format_openpgp_fingerprint(const std::string& f) {
+  if (f.size() != 40) return f;
+  std::string out;
+  for (size_t i = 0; i < 40; i += 4) {
+    if (i == 20) out += "  ";
+    else if (i > 0) out += ' ';
+    out += f.substr(i, 4);
+  }
+  return out;
+}
+
+std::optional<std::string> normalize_openpgp_fingerprint(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == ' ') continue;
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  if (out.size() != 40 || out.find_first_not_of("0123456789ABCDEF") != std::string::npos) return std::nullopt;
+  return out;
+}
+
+}  // namespace warden

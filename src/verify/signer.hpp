@@ -1,0 +1,32 @@
+// Who made a commit's signature, as one policy sees it: a person of that
+// policy, nobody it knows ("key not in policy"), or a bad signature.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "verify/authorization.hpp"
+#include "verify/commit_facts.hpp"
+#include "warden/policy.hpp"
+
+namespace warden::verify {
+
+struct Signer {
+  const std::string* person = nullptr;  // set when the policy knows the key
+  bool is_signed = false;               // there is a signature at all
+  bool bad = false;                     // does not verify against the key the policy lists
+  std::string problem;                  // why it is bad
+  std::string description;              // person, "unsigned", "key not in policy (...)", "bad signature"
+  std::string fingerprint;              // of the key (the primary key's for OpenPGP), if known
+};
+
+// `policy` null: nobody is known yet. OpenPGP signatures are checked
+// against the certificate `policy` holds for their issuer; a signature by
+// a key that was expired or revoked when it signed is bad.
+Signer identify(const CommitSignature& sig, const Policy* policy, CommitFacts& facts);
+
+// Whether the signer may make `paths` under `policy` (see authorize_changes).
+std::optional<PathRefusal> authorize(const Policy& policy, const Signer& signer, const std::vector<std::string>& paths);
+
+}  // namespace warden::verify

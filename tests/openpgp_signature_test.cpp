@@ -1,0 +1,135 @@
+// The strict OpenPGP signature parser, on signatures made by the real gpg
+// and then altered byte by byte: what it refuses and what it says.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "support/gpg.hpp"
+#include "warden/base64.hpp"
+#include "warden/openpgp_cert.hpp"
+#include "warden/openpgp_signature.hpp"
+
+namespace {
+
+const std::string kData = "tree 0123\nauthor A <a@example.org> 0 +0000\n\nmessage\n";
+
+struct Signed {
+  test::Sandbox sb;
+  test::Gpg gpg{sb};
+  const test::PgpKey& key = gpg.key("alice");
+  std::string armored;
+  std::string packet;  // the binary signature packet
+  size_t body = 0;     // where its body starts
+
+  Signed() {
+    sb.write_file(sb.dir() + "/data", kData);
+    armored = sb.sh(gpg.env() + "gpg --batch --armor --detach-sign -u " + key.fingerprint + " -o - " +
+                    test::quote(sb.dir() + "/data"));
+    auto bin = warden::dearmor(armored, "PGP SIGNATURE");
+    REQUIRE(bin);
+    packet = *bin;
+    auto head = static_cast<uint8_t>(packet[0]);
+    if (head & 0x40) body = static_cast<uint8_t>(packet[1]) < 192 ? 2 : 3;
+    else body = 1 + (size_t{1} << (head & 3));
+  }
+
+  static std::string armor(const std::string& bytes) {
+    return "-----BEGIN PGP SIGNATURE-----\n\n" + warden::base64_encode(bytes) + "\n-----END PGP SIGNATURE-----\n";
+  }
+  warden::Result<warden::OpenPgpSignature> parse_altered(size_t body_offset, uint8_t value) const {
+    std::string p = packet;
+    p[body + body_offset] = static_cast<char>(value);
+    return warden::parse_openpgp_signature(armor(p), kData);
+  }
+  // Offset (in the body) of the type byte of the first hashed subpacket of `type`.
+  size_t hashed_subpacket(uint8_t type) const {
+    size_t len = (static_cast<uint8_t>(packet[body + 4]) << 8) | static_cast<uint8_t>(packet[body + 5]);
+    for (size_t at = 6; at < 6 + len;) {
+      size_t n = static_cast<uint8_t>(packet[body + at]);
+      REQUIRE(n < 192);
+      if ((static_cast<uint8_t>(packet[body + at + 1]) & 0x7F) == type) return at + 1;
+      at += 1 + n;
+    }
+    FAIL("no hashed subpacket " << int(type));
+    return 0;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a gpg signature parses: issuer, creation time, digest", "[openpgp][parser]") {
+  Signed s;
+  auto sig = warden::parse_openpgp_signature(s.armored, kData);
+  REQUIRE(sig);
+  CHECK(sig->issuer_fingerprint == s.key.fingerprint);
+  CHECK(sig->issuer_key_id == s.key.fingerprint.substr(24));
+  CHECK(sig->pk_algorithm == warden::pgp::kEddsa);
+  CHECK(sig->created > 1700000000u);
+  CHECK(sig->mpis.size() == 2);
+  auto cert = warden::OpenPgpCert::parse(s.gpg.cert(s.key));
+  REQUIRE(cert);
+  CHECK((*cert)->check(*sig).good());
+  SECTION("other data does not match") {
+    auto other = warden::parse_openpgp_signature(s.armored, kData + "x");
+    REQUIRE_FALSE(other);
+    CHECK(other.error().message == "signature does not verify (the signed data does not match)");
+  }
+}
+
+TEST_CASE("the parser refuses what warden does not accept, and says what", "[openpgp][parser]") {
+  Signed s;
+  auto refused = [&](size_t offset, uint8_t value, const std::string& message) {
+    auto r = s.parse_altered(offset, value);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == message);
+  };
+  refused(0, 3, "version 3 signature (only version 4 is supported)");
+  refused(1, 0x01, "signature of type 0x01, not over a binary document");
+  refused(3, 1, "MD5 signature (refused: the hash is broken)");
+  refused(3, 3, "RIPEMD160 signature (refused: the hash is broken)");
+  refused(3, 99, "unsupported hash algorithm 99");
+  refused(2, 17, "unsupported DSA signature");
+  refused(s.hashed_subpacket(33), 0x80 | 99, "unknown critical subpacket 99");
+  refused(s.hashed_subpacket(2), 99, "signature has no hashed creation time");
+  refused(s.hashed_subpacket(2), 0x80 | 3, "critical subpacket 3 that warden does not enforce");
+}
+
+TEST_CASE("one packet, one block, an intact armor", "[openpgp][parser]") {
+  Signed s;
+  auto two = warden::parse_openpgp_signature(Signed::armor(s.packet + s.packet), kData);
+  REQUIRE_FALSE(two);
+  CHECK(two.error().message == "more than one OpenPGP packet in the signature block");
+  std::string bad_crc = s.armored;
+  size_t eq = bad_crc.rfind("\n=");
+  REQUIRE(eq != std::string::npos);
+  bad_crc[eq + 2] = bad_crc[eq + 2] == 'A' ? 'B' : 'A';
+  auto crc = warden::parse_openpgp_signature(bad_crc, kData);
+  REQUIRE_FALSE(crc);
+  CHECK(crc.error().message == "armor checksum does not match");
+  auto garbage = warden::parse_openpgp_signature("-----BEGIN PGP SIGNATURE-----\n\n!!!\n-----END PGP SIGNATURE-----\n", kData);
+  REQUIRE_FALSE(garbage);
+  CHECK(garbage.error().message == "armored PGP SIGNATURE is not valid base64");
+}
+
+TEST_CASE("random corruption of a signature packet never crashes and never verifies", "[openpgp][parser][robustness]") {
+  Signed s;
+  auto cert = warden::OpenPgpCert::parse(s.gpg.cert(s.key));
+  REQUIRE(cert);
+  std::mt19937 rng(5);
+  int parsed = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string p = s.packet;
+    int flips = 1 + static_cast<int>(rng() % 3);
+    for (int f = 0; f < flips; ++f) p[rng() % p.size()] ^= static_cast<char>(1 + rng() % 255);
+    if (rng() % 8 == 0) p.resize(rng() % p.size());
+    auto sig = warden::parse_openpgp_signature(Signed::armor(p), kData);
+    if (!sig) continue;
+    ++parsed;
+    // Only changes outside the hashed part and the signature material (the
+    // unhashed subpackets) can leave a signature that still verifies.
+    if (!(*cert)->has_key(sig->issuer())) continue;
+    auto check = (*cert)->check(*sig);
+    if (check.good()) CHECK(sig->mpis == warden::parse_openpgp_signature(s.armored, kData)->mpis);
+  }
+  CHECK(parsed < 3000);
+}

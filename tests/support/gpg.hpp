@@ -1,0 +1,64 @@
+// OpenPGP keys made by the real gpg in a throwaway GNUPGHOME inside the
+// sandbox, commits signed with them by the real git (gpg.format=openpgp),
+// and RNP as an independent oracle for every signature those commits carry.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "support/history.hpp"
+#include "support/sandbox.hpp"
+
+namespace test {
+
+struct PgpKey {
+  std::string name;
+  std::string fingerprint;  // the primary key's, 40 upper-case hex digits
+  std::string signing;      // what git's user.signingkey names ("FPR" or "SUBKEY-FPR!")
+};
+
+class Gpg {
+ public:
+  explicit Gpg(Sandbox& sb);
+
+  // "GNUPGHOME=... " for a shell command line.
+  std::string env() const;
+  // A new key (made on first use of `name`). `algo`: ed25519, rsa2048,
+  // rsa4096. `subkey`: the primary only certifies and a separate subkey
+  // signs. `created`: gpg's --faked-system-time for the key's creation.
+  const PgpKey& key(const std::string& name, const std::string& algo = "ed25519", bool subkey = false,
+                    const std::string& created = "");
+  // The certificate as gpg exports it, armored or binary.
+  std::string cert(const PgpKey& key, bool armored = true) const;
+  // Sets the key's expiry with a self-signature made at `at` (gpg time
+  // form, 20260501T000000), to `expires` (2026-06-01).
+  void set_expiry(const PgpKey& key, const std::string& at, const std::string& expires) const;
+  // Revokes the key with the revocation certificate gpg stored when it
+  // made the key (no reason given: a hard revocation).
+  void revoke(const PgpKey& key) const;
+  // A gpg.program for git that runs gpg with `extra` arguments.
+  std::string program(const std::string& extra) const;
+  // A copy of the keyring as it is now, and a gpg.program that signs with
+  // it: keys that later expire or are revoked can still sign (as a stolen
+  // copy of an old key would).
+  std::string snapshot() const;
+
+  // Commits everything staged in `repo`, signed by `key`; `program` is
+  // git's gpg.program. Each signature is checked against RNP (see below).
+  std::string commit(const Repo& repo, const std::string& message, const PgpKey& key,
+                     const std::string& program = "") const;
+  std::string merge(const Repo& repo, const std::string& branch, const PgpKey& key,
+                    const std::string& message = "Merge") const;
+
+  // The oracle: checks `commit`'s signature with RNP (against `key`'s
+  // certificate as it is now) and with warden's parser and OpenSSL, and
+  // fails the test if they disagree on validity or on the signer.
+  void oracle(const Repo& repo, const std::string& commit, const PgpKey& key) const;
+
+ private:
+  Sandbox& sb_;
+  std::string home_;
+  std::map<std::string, PgpKey> keys_;
+};
+
+}  // namespace test
