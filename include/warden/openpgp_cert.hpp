@@ -31,6 +31,9 @@ struct OpenPgpCheck {
   bool good() const { return outcome == Outcome::good; }
 };
 
+// Larger certificate files are refused unread.
+inline constexpr size_t kMaxCertificateBytes = 1 << 20;
+
 class OpenPgpCert {
  public:
   // Parses exactly one certificate (armored or binary). Secret key

@@ -21,7 +21,6 @@ namespace warden {
 
 inline constexpr const char* kPolicyPath = ".warden/policy.yml";
 inline constexpr const char* kPolicyDir = ".warden";
-inline constexpr size_t kMaxCertificateBytes = 1 << 20;
 // Where the certificate of "openpgp:FPR" lives, in the policy's tree.
 std::string certificate_path(const std::string& fingerprint);
 inline constexpr size_t kMaxPolicyBytes = 1 << 20;

@@ -35,6 +35,15 @@ void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required)
   cmd.add_flag("-q,--quiet", opts.quiet, "Print nothing; the exit status tells");
   cmd.add_flag("--no-cache", opts.no_cache, "Check every commit from the anchor, ignoring the cache and the pins");
   cmd.add_option("--at", opts.at, "Verify REV quietly (for fetchers): only the exit status tells");
+  cmd.add_flag("--guix", opts.guix, "Authenticate a Guix channel exactly as 'guix git authenticate' does");
+  cmd.add_option("--introduction", opts.introduction,
+                 "Guix: the channel's introductory commit (default: git config guix.authentication.introduction-commit)");
+  cmd.add_option("--signer", opts.signer,
+                 "Guix: the OpenPGP fingerprint that signed the introduction (default: git config "
+                 "guix.authentication.introduction-signer)");
+  cmd.add_option("--keyring", opts.keyring,
+                 "Guix: the keyring branch (default: git config guix.authentication.keyring, the channel's "
+                 "keyring-reference, keyring, origin/keyring)");
   auto* rev = cmd.add_option("revision", opts.revision, range_required ? "Range A..B" : "Commit REV or range A..B (default HEAD)");
   if (range_required) rev->required();
 }
@@ -63,6 +72,14 @@ int warden_main(int argc, char** argv) {
   policy_cmd->require_subcommand(1);
   auto* check_cmd = policy_cmd->add_subcommand("check", "Validate a policy file (default: the working tree's .warden/policy.yml)");
   check_cmd->add_option("file", policy_file, "Policy file to check");
+  auto* import_cmd = policy_cmd->add_subcommand("import", "Write .warden/ from another tool's configuration");
+  import_cmd->require_subcommand(1);
+  GuixImportOptions guix_import;
+  auto* import_guix_cmd = import_cmd->add_subcommand(
+      "guix", "From a Guix channel's .guix-authorizations and keyring branch: .warden/policy.yml and .warden/keys/");
+  import_guix_cmd->add_option("--keyring", guix_import.keyring, "The keyring branch (default as for verify --guix)");
+  import_guix_cmd->add_option("--at", guix_import.at, "Read .guix-authorizations from this commit (default HEAD)");
+  import_guix_cmd->add_flag("--force", guix_import.force, "Replace an existing .warden/policy.yml");
 
   std::string anchor;
   auto* trust_cmd = app.add_subcommand("trust", "Check the anchor commit's signature and store it in git config");
@@ -118,6 +135,7 @@ int warden_main(int argc, char** argv) {
     return kExitUsage;
   }
   if (check_cmd->parsed()) return run_policy_check(policy_file);
+  if (import_guix_cmd->parsed()) return run_policy_import_guix(guix_import);
   if (trust_cmd->parsed()) return run_trust(anchor);
   std::cerr << app.help();
   return kExitUsage;

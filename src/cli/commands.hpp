@@ -26,12 +26,25 @@ struct VerifyOptions {
   bool no_cache = false;
   std::optional<std::string> at;  // --at REV: quiet, exit status only
   std::string revision = "HEAD";  // REV or A..B
+  // Guix mode (guix git authenticate): intro, signer and keyring branch.
+  bool guix = false;
+  std::optional<std::string> introduction;
+  std::optional<std::string> signer;
+  std::optional<std::string> keyring;
 };
 
 // Adds verify's options to `cmd`, storing them into `opts`.
 void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required);
 int run_verify(const VerifyOptions& opts);
 int run_policy_check(const std::optional<std::string>& file);
+int run_guix_verify(const VerifyOptions& opts);
+
+struct GuixImportOptions {
+  std::optional<std::string> keyring;
+  std::string at = "HEAD";
+  bool force = false;
+};
+int run_policy_import_guix(const GuixImportOptions& opts);
 int run_trust(const std::string& anchor);
 // Checks the anchor's signature and policy and stores it (or, if the commit
 // is not there yet, stores it to be checked when it arrives).

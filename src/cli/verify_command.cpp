@@ -1,4 +1,5 @@
 // git warden verify [--anchor C:FPR] [--json] [--keep-going] [REV | A..B]
+// (--guix: see guix_command.cpp)
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -42,6 +43,9 @@ int run_verify(const VerifyOptions& given) {
     opts.quiet = true;
     opts.json = false;
   }
+  if (opts.guix) return run_guix_verify(opts);
+  if (opts.introduction || opts.signer || opts.keyring)
+    return setup_error("--introduction, --signer and --keyring go with --guix");
   auto range = parse_range(opts.revision);
   if (!range) return setup_error(range.error().message);
   auto repo = Repository::open(".");

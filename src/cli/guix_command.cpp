@@ -1,0 +1,223 @@
+// git warden verify --guix [--introduction COMMIT --signer FPR] [--keyring REF] [REV]
+// git warden policy import guix [--keyring REF] [--at REV] [--force]
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <set>
+
+#include "cli/commands.hpp"
+#include "cli/verify_report.hpp"
+#include "warden/guix_authorizations.hpp"
+#include "warden/guix_verifier.hpp"
+#include "warden/policy.hpp"
+#include "warden/verified_cache.hpp"
+
+namespace warden::cli {
+namespace {
+
+// As `guix git authenticate` records them.
+constexpr const char* kIntroCommitKey = "guix.authentication.introduction-commit";
+constexpr const char* kIntroSignerKey = "guix.authentication.introduction-signer";
+constexpr const char* kKeyringKey = "guix.authentication.keyring";
+
+int setup_error(const std::string& message) {
+  std::cerr << "warden: error: " << message << "\n";
+  return kExitUsage;
+}
+
+// The keyring branch: --keyring, git config, the channel's
+// (keyring-reference "..."), else "keyring" or "origin/keyring".
+Result<GuixKeyring> find_keyring(const Repository& repo, const std::optional<std::string>& given,
+                                 const ObjectId& target) {
+  if (given) return load_guix_keyring(repo, *given);
+  if (auto configured = repo.config_string(kKeyringKey)) return load_guix_keyring(repo, *configured);
+  auto data = repo.read_commit(target);
+  if (!data) return data.error();
+  auto channel = repo.read_file(data->tree, kGuixChannelPath, 1 << 20);
+  if (!channel) return channel.error();
+  if (channel->has_value()) {
+    auto ref = guix_keyring_reference((*channel)->content);
+    if (!ref) return make_error(fmt::format("{}: {}", kGuixChannelPath, ref.error().message));
+    if (*ref) return load_guix_keyring(repo, **ref);
+  }
+  auto keyring = load_guix_keyring(repo, "keyring");
+  if (keyring) return keyring;
+  auto origin = load_guix_keyring(repo, "origin/keyring");
+  if (origin) return origin;
+  return keyring.error();
+}
+
+}  // namespace
+
+int run_guix_verify(const VerifyOptions& opts) {
+  if (opts.revision.find("..") != std::string::npos)
+    return setup_error("--guix authenticates one revision (from the introduction), not a range");
+  auto repo = Repository::open(".");
+  if (!repo) return setup_error(repo.error().message);
+
+  std::optional<std::string> intro_text = opts.introduction, signer_text = opts.signer;
+  bool from_config = !intro_text && !signer_text;
+  if (from_config) {
+    intro_text = repo->config_string(kIntroCommitKey);
+    signer_text = repo->config_string(kIntroSignerKey);
+  }
+  if (!intro_text || !signer_text)
+    return setup_error(fmt::format(
+        "no channel introduction: pass --introduction COMMIT --signer FINGERPRINT, or set git config {} and {}",
+        kIntroCommitKey, kIntroSignerKey));
+  auto intro = repo->resolve_commit(*intro_text);
+  if (!intro) return setup_error(fmt::format("introductory commit: {}", intro.error().message));
+  auto signer = normalize_openpgp_fingerprint(*signer_text);
+  if (!signer) return setup_error(fmt::format("'{}' is not an OpenPGP v4 fingerprint (40 hex digits)", *signer_text));
+  auto target = repo->resolve_commit(opts.revision);
+  if (!target) return setup_error(target.error().message);
+  auto keyring = find_keyring(*repo, opts.keyring, *target);
+  if (!keyring) return setup_error(keyring.error().message);
+
+  // The cache of authenticated tips is warden's, one file per introduction.
+  Anchor cache_key{*intro, "guix:" + *signer};
+  VerifiedCache cache = VerifiedCache::load(*repo, cache_key);
+  if (!cache.warning().empty() && !opts.quiet) std::cerr << "warden: warning: " << cache.warning() << "\n";
+  GuixRequest req;
+  req.introduction = *intro;
+  req.signer = *signer;
+  req.target = *target;
+  req.keyring = &*keyring;
+  req.keep_going = opts.keep_going;
+  if (!opts.no_cache) {
+    req.authenticated = cache.tips();
+    req.introduction_checked = cache.loaded();
+  }
+  if (!opts.json && !opts.quiet && isatty(STDERR_FILENO)) {
+    req.progress = [](size_t done, size_t total) {
+      if (total >= 500 && (done % 250 == 0 || done == total))
+        std::cerr << fmt::format("\rwarden: checking commits {}/{}", done, total) << (done == total ? "\n" : "")
+                  << std::flush;
+    };
+  }
+  auto report = authenticate_guix(*repo, req);
+  if (!report) return setup_error(report.error().message);
+
+  if (report->authenticated) {
+    cache.add(*target);
+    if (auto s = cache.save(); !s && !opts.quiet) std::cerr << "warden: warning: " << s.error().message << "\n";
+    if (!from_config && !repo->config_string(kIntroCommitKey)) {
+      // Remembered for the next run, as Guix does.
+      (void)repo->set_config_string(kIntroCommitKey, intro->hex());
+      (void)repo->set_config_string(kIntroSignerKey, format_openpgp_fingerprint(*signer));
+      if (opts.keyring) (void)repo->set_config_string(kKeyringKey, *opts.keyring);
+    }
+  }
+  VerifyRequest shown;
+  shown.anchor = Anchor{*intro, *signer};
+  shown.target = *target;
+  if (opts.json) {
+    print_json(std::cout, *report, shown);
+  } else if (!opts.quiet) {
+    if (report->authenticated)
+      std::cout << fmt::format(
+          "warden: {} authenticated from introductory commit {} (Guix channel, keyring {} at {}): {} commit{} checked, "
+          "{} signature{} verified\n",
+          target->short_hex(), intro->short_hex(), keyring->reference, keyring->commit.short_hex(),
+          report->verdicts.size(), report->verdicts.size() == 1 ? "" : "s", report->signatures_verified,
+          report->signatures_verified == 1 ? "" : "s");
+    else
+      print_human(std::cout, std::cerr, *report, shown);
+  }
+  return report->authenticated ? kExitOk : kExitRefused;
+}
+
+namespace {
+
+// A policy person name from a Guix (name "..."): letters, digits, . _ -.
+std::string person_name(const GuixAuthorization& a, std::set<std::string>& taken) {
+  std::string name;
+  for (char c : a.name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') name.push_back(c);
+    else if (c == ' ' && !name.empty() && name.back() != '-') name.push_back('-');
+  }
+  while (!name.empty() && !std::isalnum(static_cast<unsigned char>(name.front()))) name.erase(name.begin());
+  if (name.size() > 48) name.resize(48);
+  if (name.empty()) name = "key-" + a.fingerprint.substr(32);
+  std::string unique = name;
+  for (int n = 2; taken.count(unique); ++n) unique = fmt::format("{}-{}", name, n);
+  taken.insert(unique);
+  return unique;
+}
+
+Status write_file(const std::filesystem::path& path, const std::string& content) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out) return make_error(fmt::format("cannot write {}", path.string()));
+  return Status::success();
+}
+
+}  // namespace
+
+int run_policy_import_guix(const GuixImportOptions& opts) {
+  auto repo = Repository::open(".");
+  if (!repo) return setup_error(repo.error().message);
+  auto wd = repo->workdir();
+  if (!wd) return setup_error("bare repository: policy import writes into a work tree");
+  auto at = repo->resolve_commit(opts.at);
+  if (!at) return setup_error(at.error().message);
+  auto data = repo->read_commit(*at);
+  if (!data) return setup_error(data.error().message);
+  auto file = repo->read_file(data->tree, kGuixAuthorizationsPath, 1 << 20);
+  if (!file) return setup_error(file.error().message);
+  if (!file->has_value()) return setup_error(fmt::format("{} has no {}", at->short_hex(), kGuixAuthorizationsPath));
+  auto auth = parse_guix_authorizations((*file)->content);
+  if (!auth) return setup_error(fmt::format("{}: {}", kGuixAuthorizationsPath, auth.error().message));
+  if (auth->keys.empty()) return setup_error(fmt::format("{} authorizes nobody", kGuixAuthorizationsPath));
+  auto keyring = find_keyring(*repo, opts.keyring, *at);
+  if (!keyring) return setup_error(keyring.error().message);
+  std::filesystem::path root(*wd);
+  if (std::filesystem::exists(root / kPolicyPath) && !opts.force)
+    return setup_error(fmt::format("{} exists; pass --force to replace it", kPolicyPath));
+
+  std::set<std::string> taken;
+  std::string people, everyone;
+  size_t missing = 0;
+  for (const auto& a : auth->keys) {
+    std::string name = person_name(a, taken);
+    people += fmt::format("  {}:\n    keys: [\"openpgp:{}\"]\n", name, a.fingerprint);
+    everyone += (everyone.empty() ? "" : ", ") + name;
+    const OpenPgpCert* cert = nullptr;
+    for (const auto& c : keyring->certs)
+      if (c->fingerprint() == a.fingerprint) cert = c.get();
+    if (cert == nullptr) {
+      ++missing;
+      std::cerr << fmt::format("warden: warning: keyring {} has no certificate for {} ({}); it cannot sign until "
+                               "{} is added\n",
+                               keyring->reference, format_openpgp_fingerprint(a.fingerprint), name,
+                               certificate_path(a.fingerprint));
+      continue;
+    }
+    if (auto s = write_file(root / certificate_path(a.fingerprint), cert->armored()); !s)
+      return setup_error(s.error().message);
+  }
+  std::string policy = fmt::format(
+      "# Imported from {} of {} and the keyring {} ({}).\n"
+      "# As in Guix: every authorized person may change everything, and merges\n"
+      "# must be signed. Narrow the grants and raise the threshold as you see fit.\n"
+      "version: 1\n\npeople:\n{}\ngroups:\n  authorized: [{}]\n\ngrants:\n  - paths: [\"/\"]\n    who: [authorized]\n\n"
+      "policy:\n  who: [authorized]\n  threshold: 1\n\nmerges:\n  unsigned: deny\n",
+      kGuixAuthorizationsPath, at->hex(), keyring->reference, keyring->commit.hex(), people, everyone);
+  auto parsed = parse_policy(policy, kPolicyPath);
+  if (!parsed.problems.empty()) return setup_error(fmt::format("generated policy is invalid: {}", parsed.problems.front()));
+  if (auto s = write_file(root / kPolicyPath, policy); !s) return setup_error(s.error().message);
+  std::cout << fmt::format(
+      "warden: wrote {} ({} people) and {} certificate{} in .warden/keys/\n"
+      "warden: next: commit .warden/ signed by one of them, then 'git warden trust --anchor <that commit>:<their "
+      "fingerprint>'\n",
+      kPolicyPath, auth->keys.size(), auth->keys.size() - missing, auth->keys.size() - missing == 1 ? "" : "s");
+  return kExitOk;
+}
+
+}  // namespace warden::cli

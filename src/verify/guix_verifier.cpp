@@ -1,0 +1,259 @@
+// Guix's authentication rules (guix/git-authenticate.scm), in its order:
+//   1. the target descends from the introductory commit;
+//   2. the introductory commit is signed by the expected signer;
+//   3. each commit of intro..target (less what is cached), parents first:
+//      signed (SHA-1 only on commits without .guix-authorizations, MD5
+//      never) by a key in the keyring, which verifies;
+//   4. its signer is listed in the .guix-authorizations of every parent
+//      (intersection); a parent without the file whose own parent had it
+//      removed it, which fails; a root commit has no authorizations.
+// warden then also refuses a signature made by a key that was expired,
+// revoked or unbound at the time, which Guix does not check.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "verify/commit_facts.hpp"
+#include "warden/guix_authorizations.hpp"
+#include "warden/guix_verifier.hpp"
+
+namespace warden {
+namespace {
+
+constexpr size_t kMaxAuthorizationsBytes = 1 << 20;
+constexpr const char* kStricter =
+    "warden is stricter than Guix here: Guix ignores key expiry, revocation and subkey bindings";
+
+// What a commit's signature says, as Guix reads it.
+struct Signing {
+  std::string fingerprint;  // the primary key's, when the signature is sound
+  std::string rule;         // set when refused
+  std::string reason;
+  std::string validity;     // sound signature, but the key could not sign then (warden only)
+};
+
+class GuixRun {
+ public:
+  GuixRun(const Repository& repo, const GuixRequest& req) : repo_(repo), req_(req), facts_(repo, true) {
+    known_.insert(req.introduction);
+    known_.insert(req.authenticated.begin(), req.authenticated.end());
+  }
+
+  Result<VerifyReport> run() {
+    VerifyReport report;
+    const ObjectId& intro = req_.introduction;
+    // 1. Descent.
+    if (req_.target != intro) {
+      auto d = repo_.descendant_of(req_.target, intro);
+      if (!d) return d.error();
+      if (!*d) {
+        report.refusal = fmt::format("commit {} is not a descendant of introductory commit {}", req_.target.hex(),
+                                     intro.hex());
+        return finish(report);
+      }
+    }
+    // 2. The introduction's signer.
+    if (!req_.introduction_checked) {
+      auto s = signing(intro);
+      if (!s) return s.error();
+      if (!s->rule.empty()) {
+        report.refusal = s->reason;
+        return finish(report);
+      }
+      if (s->fingerprint != req_.signer) {
+        report.refusal = fmt::format("initial commit {} is signed by '{}' instead of '{}'", intro.hex(),
+                                     format_openpgp_fingerprint(s->fingerprint), format_openpgp_fingerprint(req_.signer));
+        return finish(report);
+      }
+      if (!s->validity.empty()) {
+        report.refusal = fmt::format("initial commit {}: {} ({})", intro.hex(), s->validity, kStricter);
+        return finish(report);
+      }
+    }
+    // 3, 4. The commits.
+    std::vector<ObjectId> hidden(known_.begin(), known_.end());
+    auto commits = repo_.walk({req_.target}, hidden);
+    if (!commits) return commits.error();
+    report.total = commits->size();
+    if (commits->size() >= req_.parallel_from) WARDEN_TRY_STATUS(prefetch(*commits));
+    for (const ObjectId& c : *commits) {
+      auto v = check(c);
+      if (!v) return v.error();
+      failed_[c] = !v->ok;
+      report.verdicts.push_back(std::move(*v));
+      if (req_.progress) req_.progress(report.verdicts.size(), report.total);
+      if (!report.verdicts.back().ok && !req_.keep_going) break;
+    }
+    report.authenticated = report.verdicts.size() == report.total;
+    for (const auto& v : report.verdicts) report.authenticated = report.authenticated && v.ok;
+    return finish(report);
+  }
+
+ private:
+  Result<VerifyReport> finish(VerifyReport& report) {
+    report.signatures_verified = facts_.verifications();
+    if (!report.refusal.empty()) report.authenticated = false;
+    return std::move(report);
+  }
+
+  // Signatures parsed and checked against the keyring on every core.
+  Status prefetch(const std::vector<ObjectId>& commits) {
+    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    WARDEN_TRY_STATUS(facts_.prefetch_signatures(commits, threads));
+    std::vector<verify::CommitFacts::OpenPgpPair> pairs;
+    for (const ObjectId& c : commits) {
+      auto sig = facts_.signature(c);
+      if (!sig) return sig.error();
+      if ((*sig)->kind != SignatureKind::openpgp) continue;
+      if (const OpenPgpCert* cert = req_.keyring->cert_for((*sig)->openpgp->issuer()))
+        pairs.emplace_back((*sig)->openpgp.get(), cert);
+    }
+    facts_.prefetch_openpgp(pairs, threads);
+    return Status::success();
+  }
+
+  // The .guix-authorizations `commit` carries: nullptr if none. A file
+  // Guix could not read is an error message in `problem`.
+  Result<const GuixAuthorizations*> authorizations(const ObjectId& commit, std::string& problem) {
+    auto data = facts_.commit(commit);
+    if (!data) return data.error();
+    auto file = repo_.read_file((*data)->tree, kGuixAuthorizationsPath, kMaxAuthorizationsBytes);
+    if (!file) {
+      problem = fmt::format("cannot read {} of commit {}: {}", kGuixAuthorizationsPath, commit.hex(), file.error().message);
+      return nullptr;
+    }
+    if (!file->has_value()) return nullptr;
+    auto it = parsed_.find((*file)->id);
+    if (it == parsed_.end()) it = parsed_.emplace((*file)->id, parse_guix_authorizations((*file)->content)).first;
+    if (!it->second) {
+      problem = fmt::format("{} of commit {}: {}", kGuixAuthorizationsPath, commit.hex(), it->second.error().message);
+      return nullptr;
+    }
+    return &*it->second;
+  }
+
+  Result<Signing> signing(const ObjectId& c) {
+    Signing s;
+    auto sig_r = facts_.signature(c);
+    if (!sig_r) return sig_r.error();
+    const CommitSignature& sig = **sig_r;
+    auto refuse = [&](const char* rule, std::string reason) {
+      s.rule = rule;
+      s.reason = std::move(reason);
+      return s;
+    };
+    switch (sig.kind) {
+      case SignatureKind::none: return refuse("unsigned", fmt::format("commit {} lacks a signature", c.hex()));
+      case SignatureKind::bad:
+        return refuse("signature", fmt::format("signature verification failed for commit {} ({})", c.hex(), sig.problem));
+      case SignatureKind::ssh:
+      case SignatureKind::unsupported:
+        return refuse("signature", fmt::format("commit {} is not signed with OpenPGP, as Guix requires", c.hex()));
+      case SignatureKind::openpgp: break;
+    }
+    const OpenPgpSignature& pgp = *sig.openpgp;
+    if (pgp.weak_hash()) {
+      std::string problem;
+      auto carried = authorizations(c, problem);
+      if (!carried) return carried.error();
+      if (*carried != nullptr || !problem.empty())
+        return refuse("signature", fmt::format("commit {} has a sha1 signature, which is not strong enough", c.hex()));
+    }
+    const OpenPgpCert* cert = req_.keyring->cert_for(pgp.issuer());
+    if (cert == nullptr)
+      return refuse("signature", fmt::format("could not authenticate commit {}: key {} is missing", c.hex(),
+                                             format_openpgp_fingerprint(pgp.issuer())));
+    const OpenPgpCheck& check = facts_.openpgp_check(pgp, *cert);
+    if (check.outcome == OpenPgpCheck::Outcome::bad)
+      return refuse("signature", fmt::format("signature verification failed for commit {} ({})", c.hex(), check.problem));
+    s.fingerprint = cert->fingerprint();
+    if (check.outcome == OpenPgpCheck::Outcome::key_validity) s.validity = check.problem;
+    return s;
+  }
+
+  Result<Verdict> check(const ObjectId& c) {
+    auto data_r = facts_.commit(c);
+    if (!data_r) return data_r.error();
+    const CommitData& data = **data_r;
+    Verdict v;
+    v.commit = c;
+    v.summary = data.summary;
+    auto sig = facts_.signature(c);
+    if (!sig) return sig.error();
+    v.signature = (*sig)->kind;
+    v.signer = "unsigned";
+    auto refuse = [&](std::string rule, std::string reason) {
+      v.ok = false;
+      v.rule = std::move(rule);
+      v.reason = std::move(reason);
+      return v;
+    };
+    for (const auto& p : data.parents)
+      if (auto it = failed_.find(p); it != failed_.end() && it->second)
+        return refuse("ancestry", fmt::format("parent {} is not authenticated", p.hex()));
+
+    auto s = signing(c);
+    if (!s) return s.error();
+    if (!s->rule.empty()) return refuse(s->rule, s->reason);
+    v.key_fingerprint = s->fingerprint;
+    v.signer = format_openpgp_fingerprint(s->fingerprint);
+
+    // The intersection of the parents' authorizations; none for a root.
+    bool authorized = !data.parents.empty();
+    for (const auto& p : data.parents) {
+      std::string problem;
+      auto auth = authorizations(p, problem);
+      if (!auth) return auth.error();
+      if (!problem.empty()) {
+        v.policy_commit = p;
+        return refuse("authorizations", problem);
+      }
+      if (*auth == nullptr) {
+        auto pdata = facts_.commit(p);
+        if (!pdata) return pdata.error();
+        for (const auto& gp : (*pdata)->parents) {
+          std::string gp_problem;
+          auto gauth = authorizations(gp, gp_problem);
+          if (!gauth) return gauth.error();
+          if (*gauth != nullptr || !gp_problem.empty()) {
+            v.policy_commit = p;
+            return refuse("removal", fmt::format("commit {} attempts to remove '{}' file", p.hex(), kGuixAuthorizationsPath));
+          }
+        }
+        authorized = false;
+        v.policy_commit = p;
+        continue;
+      }
+      if (!(*auth)->authorizes(s->fingerprint)) {
+        authorized = false;
+        v.policy_commit = p;
+      }
+    }
+    if (!authorized)
+      return refuse("authorization", fmt::format("commit {} not signed by an authorized key: {}", c.hex(),
+                                                 format_openpgp_fingerprint(s->fingerprint)));
+    if (!s->validity.empty()) return refuse("signature", fmt::format("{} ({})", s->validity, kStricter));
+    v.ok = true;
+    return v;
+  }
+
+  const Repository& repo_;
+  const GuixRequest& req_;
+  verify::CommitFacts facts_;
+  std::unordered_set<ObjectId, ObjectIdHash> known_;
+  std::unordered_map<ObjectId, bool, ObjectIdHash> failed_;
+  std::unordered_map<ObjectId, Result<GuixAuthorizations>, ObjectIdHash> parsed_;
+};
+
+}  // namespace
+
+Result<VerifyReport> authenticate_guix(const Repository& repo, const GuixRequest& request) {
+  if (request.keyring == nullptr) return make_error("no keyring");
+  GuixRun run(repo, request);
+  return run.run();
+}
+
+}  // namespace warden
