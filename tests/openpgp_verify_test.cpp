@@ -200,3 +200,58 @@ TEST_CASE("an OpenPGP anchor is named by its fingerprint, spaces allowed", "[ope
     CHECK_THAT(report.refusal, Catch::Contains("is not signed by the anchor key " + bob.fingerprint));
   }
 }
+
+namespace {
+
+// The packets of a binary certificate, each with its tag.
+std::vector<std::pair<int, std::string>> packets(const std::string& data) {
+  std::vector<std::pair<int, std::string>> out;
+  for (size_t at = 0; at < data.size();) {
+    auto head = static_cast<uint8_t>(data[at]);
+    REQUIRE((head & 0x80) != 0);
+    size_t len = 0, header = 0;
+    int tag = 0;
+    if (head & 0x40) {
+      tag = head & 0x3F;
+      auto o1 = static_cast<uint8_t>(data[at + 1]);
+      REQUIRE(o1 < 224);
+      if (o1 < 192) len = o1, header = 2;
+      else len = ((o1 - 192u) << 8) + static_cast<uint8_t>(data[at + 2]) + 192u, header = 3;
+    } else {
+      tag = (head >> 2) & 0x0F;
+      size_t n = size_t{1} << (head & 3);
+      for (size_t i = 0; i < n; ++i) len = (len << 8) | static_cast<uint8_t>(data[at + 1 + i]);
+      header = 1 + n;
+    }
+    out.emplace_back(tag, data.substr(at, header + len));
+    at += header + len;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a subkey grafted onto another primary key's certificate does not sign for it", "[openpgp]") {
+  PgpWorld w;
+  const auto& bob = w.gpg.key("bob");
+  const auto& sub = w.gpg.key("sam", "ed25519", /*subkey=*/true);
+  // bob's certificate, followed by sam's signing subkey and its binding
+  // signature (made by sam's primary key, not bob's).
+  std::string graft = w.gpg.cert(bob, false);
+  bool in_subkey = false;
+  for (const auto& [tag, bytes] : packets(w.gpg.cert(sub, false))) {
+    in_subkey = in_subkey || tag == 14;
+    if (in_subkey) graft += bytes;
+  }
+  w.start({{"bob", {"openpgp:" + bob.fingerprint}}});
+  w.repo.write(".warden/keys/" + bob.fingerprint + ".asc", graft);
+  w.gpg.commit(w.repo, "bob's certificate, with a grafted subkey", w.alice);
+  std::string c = w.change("src/graft.c", "graft", sub);
+  auto report = w.verify();
+  CHECK_FALSE(report.authenticated);
+  const auto* v = test::first_refusal(report);
+  REQUIRE(v != nullptr);
+  CHECK(v->commit.hex() == c);
+  CHECK(v->rule == "signature");
+  CHECK_THAT(v->reason, Catch::Contains("is not validly bound to primary key " + bob.fingerprint));
+}

@@ -1,11 +1,14 @@
-// git warden policy check [FILE]
+// git warden policy check [FILE]: the file, and the certificates of its
+// OpenPGP keys in keys/ beside it
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "warden/openpgp_cert.hpp"
 #include "warden/policy.hpp"
 #include "warden/repository.hpp"
 
@@ -53,6 +56,36 @@ int run_policy_check(const std::optional<std::string>& file) {
   if (!parsed.problems.empty()) {
     for (const auto& p : parsed.problems) std::cerr << p << "\n";
     std::cerr << fmt::format("warden: {}: invalid policy ({})\n", path, plural(parsed.problems.size(), "problem"));
+    return kExitRefused;
+  }
+  // The certificates of OpenPGP keys, beside the file as in a tree:
+  // DIR/keys/<FPR>.asc for DIR/policy.yml.
+  std::filesystem::path keys_dir = std::filesystem::path(path).parent_path() / "keys";
+  size_t bad_certs = 0;
+  for (const auto& [name, person] : parsed.policy->people)
+    for (const auto& fpr : person.openpgp_fingerprints) {
+      std::filesystem::path cert_path = keys_dir / (fpr + ".asc");
+      std::ifstream cert_in(cert_path, std::ios::binary);
+      if (!cert_in) {
+        std::cerr << fmt::format("warden: warning: no certificate {} for {}'s key openpgp:{}; it cannot sign until "
+                                 "one is committed\n",
+                                 cert_path.string(), name, fpr);
+        continue;
+      }
+      std::stringstream bytes;
+      bytes << cert_in.rdbuf();
+      auto cert = OpenPgpCert::parse(bytes.str());
+      std::string problem = !cert ? cert.error().message
+                            : (*cert)->fingerprint() != fpr
+                                ? fmt::format("the certificate is for key {}", (*cert)->fingerprint())
+                                : "";
+      if (!problem.empty()) {
+        std::cerr << fmt::format("{}: {}\n", cert_path.string(), problem);
+        ++bad_certs;
+      }
+    }
+  if (bad_certs > 0) {
+    std::cerr << fmt::format("warden: {}: invalid policy ({})\n", path, plural(bad_certs, "bad certificate"));
     return kExitRefused;
   }
   std::cout << fmt::format("{}: valid policy: {}\n", path, summary(*parsed.policy));

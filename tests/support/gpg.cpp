@@ -11,7 +11,13 @@
 
 namespace test {
 
-Gpg::Gpg(Sandbox& sb) : sb_(sb), home_(sb.dir() + "/gnupg") { sb_.sh("mkdir -p -m 700 " + quote(home_)); }
+Gpg::Gpg(Sandbox& sb) : sb_(sb), home_(sb.dir() + "/gnupg"), homes_{home_} {
+  sb_.sh("mkdir -p -m 700 " + quote(home_));
+}
+
+Gpg::~Gpg() {
+  for (const auto& h : homes_) sb_.run("gpgconf --homedir " + quote(h) + " --kill gpg-agent");
+}
 
 std::string Gpg::env() const { return "GNUPGHOME=" + quote(home_) + " "; }
 
@@ -66,6 +72,7 @@ std::string Gpg::snapshot() const {
   static int n = 0;
   std::string copy = sb_.dir() + "/gnupg-snapshot-" + std::to_string(n++);
   sb_.sh("cp -a " + quote(home_) + " " + quote(copy));
+  homes_.push_back(copy);
   return program("--homedir " + quote(copy));
 }
 

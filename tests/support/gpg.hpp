@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "support/history.hpp"
 #include "support/sandbox.hpp"
@@ -20,6 +21,10 @@ struct PgpKey {
 class Gpg {
  public:
   explicit Gpg(Sandbox& sb);
+  // Stops the gpg-agents started for this keyring and its snapshots.
+  ~Gpg();
+  Gpg(const Gpg&) = delete;
+  Gpg& operator=(const Gpg&) = delete;
 
   // "GNUPGHOME=... " for a shell command line.
   std::string env() const;
@@ -59,6 +64,7 @@ class Gpg {
   Sandbox& sb_;
   std::string home_;
   std::map<std::string, PgpKey> keys_;
+  mutable std::vector<std::string> homes_;  // this keyring and its snapshots
 };
 
 }  // namespace test
