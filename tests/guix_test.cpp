@@ -40,7 +40,7 @@ TEST_CASE("guix: a key missing from the keyring is refused", "[guix]") {
   w.refused(c, "signature", "could not authenticate commit " + c + ": key " + w.fpr(mallory) + " is missing");
 }
 
-TEST_CASE("guix: SHA-1 signatures only on commits without .guix-authorizations", "[guix]") {
+TEST_CASE("guix: SHA-1 signatures only on commits without .guix-authorizations, MD5 never", "[guix]") {
   GuixWorld w;
   const auto& olga = w.gpg.key("olga", "rsa2048");
   w.keyring("refs/heads/keyring", {&w.alice, &w.bob, &olga});
@@ -50,6 +50,11 @@ TEST_CASE("guix: SHA-1 signatures only on commits without .guix-authorizations",
   SECTION("on a commit that carries .guix-authorizations: refused") {
     std::string c = w.change("a", olga, sha1);
     w.refused(c, "signature", "commit " + c + " has a sha1 signature, which is not strong enough");
+  }
+  SECTION("MD5, never, even on a commit without .guix-authorizations") {
+    w.repo.remove(".guix-authorizations");
+    std::string c = w.gpg.commit(w.repo, "md5", olga, w.gpg.program("--digest-algo MD5 --allow-weak-digest-algos"));
+    w.refused(c, "signature", "commit " + c + " has a md5 signature, which is not strong enough");
   }
   SECTION("on a commit without it (Guix's pre-2020 history): accepted; its child fails for the removal") {
     w.repo.remove(".guix-authorizations");

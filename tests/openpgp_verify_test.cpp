@@ -90,13 +90,20 @@ TEST_CASE("a revoked key's signatures are refused", "[openpgp]") {
   CHECK_THAT(v.reason, Catch::Contains("voids every signature"));
 }
 
-TEST_CASE("an OpenPGP signature over a SHA-1 digest is refused", "[openpgp]") {
+TEST_CASE("OpenPGP signatures over SHA-1 or MD5 digests are refused", "[openpgp]") {
   PgpWorld w;
   const auto& old = w.gpg.key("olga", "rsa2048");
   w.start({{"olga", {"openpgp:" + old.fingerprint}}}, {&old});
-  std::string c = w.change("src/sha1.c", "sha1", old, w.gpg.program("--digest-algo SHA1"));
-  const auto& v = w.refused(c, "signature");
-  CHECK(v.reason == "bad signature: SHA1 signature (refused: SHA-1 is broken)");
+  SECTION("SHA-1") {
+    std::string c = w.change("src/sha1.c", "sha1", old, w.gpg.program("--digest-algo SHA1"));
+    const auto& v = w.refused(c, "signature");
+    CHECK(v.reason == "bad signature: SHA1 signature (refused: SHA-1 is broken)");
+  }
+  SECTION("MD5") {
+    std::string c = w.change("src/md5.c", "md5", old, w.gpg.program("--digest-algo MD5 --allow-weak-digest-algos"));
+    const auto& v = w.refused(c, "signature");
+    CHECK(v.reason == "bad signature: MD5 signature (refused: the hash is broken)");
+  }
 }
 
 TEST_CASE("one person may hold an SSH key and an OpenPGP key", "[openpgp]") {
