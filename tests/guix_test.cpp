@@ -150,7 +150,7 @@ TEST_CASE("guix: the keyring may live on origin/keyring or a channel's keyring-r
     auto r = w.cli("git warden verify --guix --introduction " + w.intro + " --signer " + w.alice.fingerprint);
     INFO(r.err);
     CHECK(r.status == 0);
-    CHECK_THAT(r.out, Catch::Contains("keyring origin/keyring"));
+    CHECK_THAT(r.out, Catch::Contains("keyring branch origin/keyring"));
   }
   SECTION("(keyring-reference \"my-keys\") in .guix-channel") {
     w.repo.git("update-ref refs/heads/my-keys keyring");
@@ -160,7 +160,7 @@ TEST_CASE("guix: the keyring may live on origin/keyring or a channel's keyring-r
     auto r = w.cli("git warden verify --guix --introduction " + w.intro + " --signer '" + w.fpr(w.alice) + "'");
     INFO(r.err);
     CHECK(r.status == 0);
-    CHECK_THAT(r.out, Catch::Contains("keyring my-keys"));
+    CHECK_THAT(r.out, Catch::Contains("keyring branch my-keys"));
   }
 }
 

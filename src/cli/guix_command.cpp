@@ -120,8 +120,8 @@ int run_guix_verify(const VerifyOptions& opts) {
   } else if (!opts.quiet) {
     if (report->authenticated)
       std::cout << fmt::format(
-          "warden: {} authenticated from introductory commit {} (Guix channel, keyring {} at {}): {} commit{} checked, "
-          "{} signature{} verified\n",
+          "warden: {} authenticated from introductory commit {} (Guix channel; keyring branch {} at {}): {} commit{} "
+          "checked, {} signature{} verified\n",
           target->short_hex(), intro->short_hex(), keyring->reference, keyring->commit.short_hex(),
           report->verdicts.size(), report->verdicts.size() == 1 ? "" : "s", report->signatures_verified,
           report->signatures_verified == 1 ? "" : "s");
@@ -193,7 +193,7 @@ int run_policy_import_guix(const GuixImportOptions& opts) {
       if (c->fingerprint() == a.fingerprint) cert = c.get();
     if (cert == nullptr) {
       ++missing;
-      std::cerr << fmt::format("warden: warning: keyring {} has no certificate for {} ({}); it cannot sign until "
+      std::cerr << fmt::format("warden: warning: keyring branch {} has no certificate for {} ({}); it cannot sign until "
                                "{} is added\n",
                                keyring->reference, format_openpgp_fingerprint(a.fingerprint), name,
                                certificate_path(a.fingerprint));
@@ -203,7 +203,7 @@ int run_policy_import_guix(const GuixImportOptions& opts) {
       return setup_error(s.error().message);
   }
   std::string policy = fmt::format(
-      "# Imported from {} of {} and the keyring {} ({}).\n"
+      "# Imported from {} of {} and the keyring branch {} ({}).\n"
       "# As in Guix: every authorized person may change everything, and merges\n"
       "# must be signed. Narrow the grants and raise the threshold as you see fit.\n"
       "version: 1\n\npeople:\n{}\ngroups:\n  authorized: [{}]\n\ngrants:\n  - paths: [\"/\"]\n    who: [authorized]\n\n"
@@ -213,10 +213,11 @@ int run_policy_import_guix(const GuixImportOptions& opts) {
   if (!parsed.problems.empty()) return setup_error(fmt::format("generated policy is invalid: {}", parsed.problems.front()));
   if (auto s = write_file(root / kPolicyPath, policy); !s) return setup_error(s.error().message);
   std::cout << fmt::format(
-      "warden: wrote {} ({} people) and {} certificate{} in .warden/keys/\n"
+      "warden: wrote {} ({} {}) and {} certificate{} in .warden/keys/\n"
       "warden: next: commit .warden/ signed by one of them, then 'git warden trust --anchor <that commit>:<their "
       "fingerprint>'\n",
-      kPolicyPath, auth->keys.size(), auth->keys.size() - missing, auth->keys.size() - missing == 1 ? "" : "s");
+      kPolicyPath, auth->keys.size(), auth->keys.size() == 1 ? "person" : "people", auth->keys.size() - missing,
+      auth->keys.size() - missing == 1 ? "" : "s");
   return kExitOk;
 }
 
