@@ -172,7 +172,7 @@ TEST_CASE("guix: warden is stricter about expired keys and says so", "[guix]") {
   w.keyring("refs/heads/keyring", {&w.alice, &w.bob, &eve});
   w.authorize({&w.alice, &w.bob, &eve});
   w.gpg.commit(w.repo, "authorize eve", w.alice);
-  std::string c = w.change("late", eve, old_keyring);
+  std::string c = w.change("late", eve, w.gpg.program("", old_keyring));
   auto report = w.verify();
   const auto* v = test::first_refusal(report);
   REQUIRE(v != nullptr);

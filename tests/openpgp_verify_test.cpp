@@ -66,7 +66,7 @@ TEST_CASE("a key that had expired when it signed is refused; its earlier signatu
   w.accepted();
   // gpg itself will not sign with an expired key; a copy of the keyring
   // from before the expiry was set will (as a stolen old key would).
-  std::string late = w.change("src/late.c", "late", eve, old_keyring);
+  std::string late = w.change("src/late.c", "late", eve, w.gpg.program("", old_keyring));
   const auto& v = w.refused(late, "signature");
   CHECK_THAT(v.reason, Catch::Contains("bad signature: key " + eve.fingerprint + " expired on 2026-06-01"));
   CHECK_THAT(v.reason, Catch::Contains("before the signature was made"));
@@ -84,10 +84,26 @@ TEST_CASE("a revoked key's signatures are refused", "[openpgp]") {
   w.write_cert(rex);
   w.gpg.commit(w.repo, "rex's key is revoked", w.alice);
   w.accepted();
-  std::string c = w.change("src/rex2.c", "2", rex, old_keyring);
+  std::string c = w.change("src/rex2.c", "2", rex, w.gpg.program("", old_keyring));
   const auto& v = w.refused(c, "signature");
   CHECK_THAT(v.reason, Catch::Contains("key " + rex.fingerprint + " is revoked"));
   CHECK_THAT(v.reason, Catch::Contains("voids every signature"));
+}
+
+TEST_CASE("a key revoked as superseded: what it signed before counts, what it signed after does not", "[openpgp]") {
+  PgpWorld w;
+  const auto& sue = w.gpg.key("sue", "ed25519", false, "20250101T000000");
+  w.start({{"sue", {"openpgp:" + sue.fingerprint}}}, {&sue});
+  std::string old_keyring = w.gpg.snapshot();
+  w.gpg.revoke_superseded(sue, 1780272000);  // 2026-06-01 00:00:00 UTC
+  w.write_cert(sue);
+  w.gpg.commit(w.repo, "sue's key is superseded", w.alice);
+  w.change("src/early.c", "early", sue, w.gpg.program("--faked-system-time 20260301T000000", old_keyring));
+  w.accepted();
+  std::string late = w.change("src/late.c", "late", sue, w.gpg.program("", old_keyring));
+  const auto& v = w.refused(late, "signature");
+  CHECK_THAT(v.reason, Catch::Contains("key " + sue.fingerprint + " was revoked (replaced by a new key) on 2026-06-01"));
+  CHECK_THAT(v.reason, Catch::Contains("before the signature was made"));
 }
 
 TEST_CASE("OpenPGP signatures over SHA-1 or MD5 digests are refused", "[openpgp]") {

@@ -60,10 +60,36 @@ void Gpg::revoke(const PgpKey& key) const {
   sb_.sh("sed 's/^:-----BEGIN/-----BEGIN/' " + quote(rev) + " | " + env() + "gpg --batch --quiet --import 2>/dev/null");
 }
 
-std::string Gpg::program(const std::string& extra) const {
+void Gpg::revoke_superseded(const PgpKey& key, uint64_t at) const {
+  std::string secret = sb_.dir() + "/.secret", rev = sb_.dir() + "/.rev";
+  sb_.sh(env() + "gpg --batch --yes --pinentry-mode loopback --passphrase '' --output " + quote(secret) +
+         " --export-secret-keys " + key.fingerprint);
+  rnp_ffi_t raw_ffi = nullptr;
+  REQUIRE(rnp_ffi_create(&raw_ffi, "GPG", "GPG") == RNP_SUCCESS);
+  warden::rnp::Ffi ffi(raw_ffi);
+  rnp_input_t raw_in = nullptr;
+  REQUIRE(rnp_input_from_path(&raw_in, secret.c_str()) == RNP_SUCCESS);
+  warden::rnp::Input in(raw_in);
+  REQUIRE(rnp_load_keys(raw_ffi, "GPG", raw_in, RNP_LOAD_SAVE_PUBLIC_KEYS | RNP_LOAD_SAVE_SECRET_KEYS) == RNP_SUCCESS);
+  REQUIRE(rnp_set_timestamp(raw_ffi, at) == RNP_SUCCESS);
+  rnp_key_handle_t raw_key = nullptr;
+  REQUIRE(rnp_locate_key(raw_ffi, "fingerprint", key.fingerprint.c_str(), &raw_key) == RNP_SUCCESS);
+  warden::rnp::Key k(raw_key);
+  {
+    rnp_output_t raw_out = nullptr;
+    REQUIRE(rnp_output_to_path(&raw_out, rev.c_str()) == RNP_SUCCESS);
+    warden::rnp::Output out(raw_out);
+    REQUIRE(rnp_key_export_revocation(raw_key, raw_out, RNP_KEY_EXPORT_ARMORED, nullptr, "superseded",
+                                      "replaced by a new key") == RNP_SUCCESS);
+  }
+  sb_.sh(env() + "gpg --batch --quiet --import " + quote(rev) + " 2>/dev/null");
+}
+
+std::string Gpg::program(const std::string& extra, const std::string& home) const {
   static int n = 0;
   std::string path = sb_.dir() + "/gpg-wrapper-" + std::to_string(n++);
-  sb_.write_file(path, "#!/bin/sh\nexec gpg " + extra + " \"$@\"\n");
+  std::string args = (home.empty() ? "" : "--homedir " + quote(home) + " ") + extra;
+  sb_.write_file(path, "#!/bin/sh\nexec gpg " + args + " \"$@\"\n");
   sb_.sh("chmod +x " + quote(path));
   return path;
 }
@@ -73,7 +99,7 @@ std::string Gpg::snapshot() const {
   std::string copy = sb_.dir() + "/gnupg-snapshot-" + std::to_string(n++);
   sb_.sh("cp -a " + quote(home_) + " " + quote(copy));
   homes_.push_back(copy);
-  return program("--homedir " + quote(copy));
+  return copy;
 }
 
 namespace {

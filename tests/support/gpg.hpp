@@ -3,6 +3,7 @@
 // and RNP as an independent oracle for every signature those commits carry.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -41,11 +42,16 @@ class Gpg {
   // Revokes the key with the revocation certificate gpg stored when it
   // made the key (no reason given: a hard revocation).
   void revoke(const PgpKey& key) const;
-  // A gpg.program for git that runs gpg with `extra` arguments.
-  std::string program(const std::string& extra) const;
-  // A copy of the keyring as it is now, and a gpg.program that signs with
-  // it: keys that later expire or are revoked can still sign (as a stolen
-  // copy of an old key would).
+  // Revokes the key as superseded, with a revocation signature made at
+  // `at` (seconds since the epoch) by RNP and imported into gpg: what it
+  // signed before then still counts.
+  void revoke_superseded(const PgpKey& key, uint64_t at) const;
+  // A gpg.program for git that runs gpg with `extra` arguments, on the
+  // keyring `home` if one is given (a snapshot).
+  std::string program(const std::string& extra, const std::string& home = "") const;
+  // A copy of the keyring as it is now (its directory, for program()):
+  // keys that later expire or are revoked can still sign with it, as a
+  // stolen copy of an old key would.
   std::string snapshot() const;
 
   // Commits everything staged in `repo`, signed by `key`; `program` is
