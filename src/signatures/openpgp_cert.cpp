@@ -67,54 +67,44 @@ struct CurveName {
 };
 constexpr CurveName kCurves[] = {{"NIST P-256", "prime256v1"}, {"NIST P-384", "secp384r1"}, {"NIST P-521", "secp521r1"}};
 
-// Fills the key's algorithm and OpenSSL key from RNP's JSON description.
-void load_material(rnp_key_handle_t handle, OpenPgpCert::Key& k) {
+// The key's algorithm and OpenSSL key, from RNP's JSON description of it.
+Result<openssl::PKey> key_material(rnp_key_handle_t handle, uint8_t& algorithm) {
   char* raw = nullptr;
-  if (rnp_key_to_json(handle, RNP_JSON_PUBLIC_MPIS, &raw) != RNP_SUCCESS) {
-    k.unusable = "cannot read the key material";
-    return;
-  }
+  if (rnp_key_to_json(handle, RNP_JSON_PUBLIC_MPIS, &raw) != RNP_SUCCESS)
+    return make_error("cannot read the key material");
   auto json = nlohmann::json::parse(take(raw), nullptr, false);
-  if (json.is_discarded() || !json.is_object()) {
-    k.unusable = "cannot read the key material";
-    return;
-  }
+  if (json.is_discarded() || !json.is_object()) return make_error("cannot read the key material");
   std::string type = json.value("type", "");
+  std::string curve = json.value("curve", "");
   const auto& mpis = json["public key"]["mpis"];
   auto mpi = [&](const char* name) -> Result<std::string> {
     if (!mpis.is_object() || !mpis.contains(name) || !mpis[name].is_string()) return make_error("missing key material");
     return unhex(mpis[name].get<std::string>());
   };
-  Result<openssl::PKey> key = make_error("");
   if (type == "RSA") {
     auto n = mpi("n"), e = mpi("e");
-    if (!n || !e) return void(k.unusable = "malformed RSA key");
-    k.algorithm = pgp::kRsa;
-    key = openssl::rsa_key(*e, *n);
-  } else if (type == "EDDSA") {
+    if (!n || !e) return make_error("malformed RSA key");
+    algorithm = pgp::kRsa;
+    return openssl::rsa_key(*e, *n);
+  }
+  if (type == "EDDSA") {
+    // Native Ed25519 point, prefixed with 0x40.
     auto point = mpi("point");
-    if (json.value("curve", "") != "Ed25519" || !point || point->size() != 33 || (*point)[0] != 0x40)
-      return void(k.unusable = "EdDSA key on a curve other than Ed25519");
-    k.algorithm = pgp::kEddsa;
-    key = openssl::ed25519_key(std::string_view(*point).substr(1));
-  } else if (type == "ECDSA") {
-    std::string curve = json.value("curve", "");
+    if (curve != "Ed25519" || !point || point->size() != 33 || (*point)[0] != 0x40)
+      return make_error("EdDSA key on a curve other than Ed25519");
+    algorithm = pgp::kEddsa;
+    return openssl::ed25519_key(std::string_view(*point).substr(1));
+  }
+  if (type == "ECDSA") {
     const char* group = nullptr;
     for (const auto& c : kCurves)
       if (curve == c.rnp) group = c.openssl;
     auto point = mpi("point");
-    if (group == nullptr || !point) return void(k.unusable = fmt::format("ECDSA key on unsupported curve {}", curve));
-    k.algorithm = pgp::kEcdsa;
-    key = openssl::ec_key(group, *point);
-  } else {
-    return void(k.unusable = fmt::format("{} keys are not supported", type));
+    if (group == nullptr || !point) return make_error(fmt::format("ECDSA key on unsupported curve {}", curve));
+    algorithm = pgp::kEcdsa;
+    return openssl::ec_key(group, *point);
   }
-  if (!key) {
-    k.algorithm = 0;
-    k.unusable = key.error().message;
-    return;
-  }
-  k.pkey = std::move(*key);
+  return make_error(fmt::format("{} keys are not supported", type));
 }
 
 Result<std::unique_ptr<OpenPgpCert::Key>> load_key(rnp_key_handle_t handle, bool primary) {
@@ -151,7 +141,13 @@ Result<std::unique_ptr<OpenPgpCert::Key>> load_key(rnp_key_handle_t handle, bool
     char* reason = nullptr;
     if (rnp_key_get_revocation_reason(handle, &reason) == RNP_SUCCESS) k->revocation_reason = take(reason);
   }
-  load_material(handle, *k);
+  auto material = key_material(handle, k->algorithm);
+  if (material) {
+    k->pkey = std::move(*material);
+  } else {
+    k->algorithm = 0;
+    k->unusable = material.error().message;
+  }
   return k;
 }
 
