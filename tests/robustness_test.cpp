@@ -1,5 +1,6 @@
 // Bad input never crashes a parser: thousands of random mutations of valid
-// SSH signatures, keys, policies and hook input, each parsed (under the
+// SSH signatures, keys, policies, hook input, OpenPGP certificates and
+// signatures, each parsed (under the
 // sanitizers in scripts/test). Every result is a value or an error with a
 // one-line message.
 #include <catch2/catch.hpp>
@@ -8,7 +9,10 @@
 #include <random>
 #include <sstream>
 
+#include "support/gpg.hpp"
 #include "support/sandbox.hpp"
+#include "warden/openpgp_cert.hpp"
+#include "warden/openpgp_signature.hpp"
 #include "warden/policy.hpp"
 #include "warden/push_check.hpp"
 #include "warden/sshsig.hpp"
@@ -88,4 +92,35 @@ TEST_CASE("mutated hook input is refused, never crashes", "[robustness]") {
     auto parsed = warden::parse_ref_updates(mutate(input, rng));
     if (!parsed.ok()) CHECK(one_line(parsed.error().message));
   }
+}
+
+TEST_CASE("random mutations of OpenPGP certificates and signatures never crash", "[robustness][openpgp]") {
+  test::Sandbox sb;
+  test::Gpg gpg(sb);
+  const auto& key = gpg.key("alice", "ed25519", /*subkey=*/true);
+  std::string binary = gpg.cert(key, false), armored = gpg.cert(key, true);
+  sb.write_file(sb.dir() + "/data", "payload\n");
+  std::string sig = sb.sh(gpg.env() + "gpg --batch --armor --detach-sign -u " + key.signing + " -o - " +
+                          test::quote(sb.dir() + "/data"));
+  auto good = warden::parse_openpgp_signature(sig, "payload\n");
+  REQUIRE(good);
+  std::mt19937 rng(11);
+  int certs = 0, verified = 0;
+  for (int i = 0; i < 400; ++i) {
+    auto cert = warden::OpenPgpCert::parse(mutate(i % 2 ? binary : armored, rng));
+    if (!cert) {
+      CHECK(cert.error().message.find('\n') == std::string::npos);
+      continue;
+    }
+    ++certs;
+    if ((*cert)->has_key(good->issuer()) && (*cert)->check(*good).good()) ++verified;
+  }
+  for (int i = 0; i < 2000; ++i) {
+    auto s = warden::parse_openpgp_signature(mutate(sig, rng), "payload\n");
+    if (!s) CHECK(s.error().message.find('\n') == std::string::npos);
+  }
+  // Some mutations only touch what the checks ignore (an unhashed
+  // subpacket, the armor's line breaks); most are refused.
+  CHECK(certs < 400);
+  CHECK(verified <= certs);
 }
