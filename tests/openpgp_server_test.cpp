@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "support/pgp_world.hpp"
+#include "warden/policy_loader.hpp"
+#include "warden/tag_signer.hpp"
 
 using test::PgpWorld;
 
@@ -32,4 +34,35 @@ TEST_CASE("server: OpenPGP-signed pushes land, a key not in the policy is refuse
   CHECK_THAT(refused.err, Catch::Contains("key not in policy (OpenPGP " + mallory.fingerprint + ")"));
   CHECK_THAT(refused.err, Catch::Contains(bad.substr(0, 10)));
   CHECK(w.sb.sh("git -C " + test::quote(srv) + " rev-parse main") != bad);
+}
+
+TEST_CASE("server: an OpenPGP-signed annotated tag names its signer for signed-by rules", "[openpgp][server][tags]") {
+  PgpWorld w;
+  const auto& mallory = w.gpg.key("mallory");
+  w.start();
+  auto tag = [&](const std::string& name, const test::PgpKey& key) {
+    w.sb.sh(w.gpg.env() + "git -c gpg.format=openpgp tag -s -u " + key.signing + " -m " + name + " " + name,
+            w.repo.path());
+    auto repo = warden::Repository::open(w.repo.path());
+    REQUIRE(repo);
+    auto id = repo->ref_target("refs/tags/" + name);
+    REQUIRE(id);
+    REQUIRE(id->has_value());
+    auto data = repo->read_tag(**id);
+    REQUIRE(data);
+    warden::PolicyLoader loader(*repo);
+    auto head = repo->read_commit(*repo->resolve_commit("HEAD"));
+    REQUIRE(head);
+    auto policy = loader.load(head->tree, "HEAD");
+    REQUIRE(policy);
+    REQUIRE((*policy)->policy);
+    return warden::tag_signer(*data, *(*policy)->policy);
+  };
+  auto good = tag("v1.0", w.alice);
+  INFO((good ? "" : good.error().message));
+  REQUIRE(good);
+  CHECK(*good == "alice");
+  auto bad = tag("v1.1", mallory);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message == "the tag is signed by a key not in the policy (OpenPGP " + mallory.fingerprint + ")");
 }
