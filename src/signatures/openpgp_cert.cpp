@@ -182,9 +182,8 @@ namespace {
 // RNP prints to stderr about input it cannot read at all, whatever its log
 // descriptor; what is plainly not a certificate never reaches it.
 bool looks_like_certificate(std::string_view data) {
-  size_t at = data.find_first_not_of(" \t\r\n");
-  if (at == std::string_view::npos) return false;
-  if (data.substr(at).starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----")) return true;
+  if (data.empty()) return false;
+  if (data.find("-----BEGIN PGP PUBLIC KEY BLOCK-----") != std::string_view::npos) return true;
   auto first = static_cast<uint8_t>(data[0]);
   // A public-key packet (tag 6), old or new packet format.
   return first == 0xC6 || (first & 0xFC) == 0x98;
