@@ -252,29 +252,46 @@ std::vector<std::pair<int, std::string>> packets(const std::string& data) {
   return out;
 }
 
+// `onto` (a binary certificate) followed by the subkeys of `from`, with
+// their binding signatures (made by `from`'s primary key).
+std::string graft_subkeys(const std::string& onto, const std::string& from) {
+  std::string out = onto;
+  bool in_subkey = false;
+  for (const auto& [tag, bytes] : packets(from)) {
+    in_subkey = in_subkey || tag == 14;
+    if (in_subkey) out += bytes;
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("a subkey grafted onto another primary key's certificate does not sign for it", "[openpgp]") {
   PgpWorld w;
   const auto& bob = w.gpg.key("bob");
   const auto& sub = w.gpg.key("sam", "ed25519", /*subkey=*/true);
-  // bob's certificate, followed by sam's signing subkey and its binding
-  // signature (made by sam's primary key, not bob's).
-  std::string graft = w.gpg.cert(bob, false);
-  bool in_subkey = false;
-  for (const auto& [tag, bytes] : packets(w.gpg.cert(sub, false))) {
-    in_subkey = in_subkey || tag == 14;
-    if (in_subkey) graft += bytes;
+  // sam's signing subkey and its binding signature (by sam's primary key,
+  // not bob's), appended to bob's certificate.
+  std::string graft = graft_subkeys(w.gpg.cert(bob, false), w.gpg.cert(sub, false));
+  std::string rule, reason;
+  SECTION("bob alone: the subkey is not bound to bob's key") {
+    w.start({{"bob", {"openpgp:" + bob.fingerprint}}});
+    rule = "signature";
+    reason = "is not validly bound to primary key " + bob.fingerprint;
   }
-  w.start({{"bob", {"openpgp:" + bob.fingerprint}}});
+  SECTION("bob and sam: a key in two certificates makes the policy invalid") {
+    w.start({{"bob", {"openpgp:" + bob.fingerprint}}, {"sam", {"openpgp:" + sub.fingerprint}}}, {&sub});
+    rule = "policy";
+    reason = "key " + sub.signing.substr(0, 40) + " is also in the certificate of";
+  }
   w.repo.write(".warden/keys/" + bob.fingerprint + ".asc", graft);
-  w.gpg.commit(w.repo, "bob's certificate, with a grafted subkey", w.alice);
-  std::string c = w.change("src/graft.c", "graft", sub);
+  w.gpg.commit(w.repo, "bob's certificate, with sam's subkey grafted on", w.alice);
+  std::string c = w.change("src/sam.c", "sam", sub);
   auto report = w.verify();
   CHECK_FALSE(report.authenticated);
   const auto* v = test::first_refusal(report);
   REQUIRE(v != nullptr);
   CHECK(v->commit.hex() == c);
-  CHECK(v->rule == "signature");
-  CHECK_THAT(v->reason, Catch::Contains("is not validly bound to primary key " + bob.fingerprint));
+  CHECK(v->rule == rule);
+  CHECK_THAT(v->reason, Catch::Contains(reason));
 }

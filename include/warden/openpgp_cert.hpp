@@ -54,6 +54,8 @@ class OpenPgpCert {
   const std::string& armored() const;
   // True if the primary key or a subkey has this fingerprint or key id.
   bool has_key(const std::string& fingerprint_or_key_id) const;
+  // The fingerprints of the primary key and every subkey.
+  std::vector<std::string> key_fingerprints() const;
 
   // Checks `sig` against the key it names. REQUIRES: has_key(sig.issuer()).
   OpenPgpCheck check(const OpenPgpSignature& sig) const;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 namespace warden {
 
 Result<std::shared_ptr<const OpenPgpCert>> PolicyLoader::certificate_blob(const ObjectId& blob,
@@ -66,6 +68,16 @@ Result<const LoadedPolicy*> PolicyLoader::load(const ObjectId& tree, const std::
               break;
             }
             if (*cert) with_certs->openpgp_certs.emplace(fpr, *cert);
+          }
+        // A key in two certificates (a subkey grafted onto another
+        // certificate) would make "who signed" ambiguous.
+        std::map<std::string, std::string> holder;
+        for (const auto& [fpr, cert] : with_certs->openpgp_certs)
+          for (const auto& key : cert->key_fingerprints()) {
+            auto [it2, fresh] = holder.emplace(key, fpr);
+            if (!fresh && loaded.problem.empty())
+              loaded.problem = fmt::format("{}:{}: key {} is also in the certificate of {}", label,
+                                           certificate_path(fpr), key, it2->second);
           }
         loaded.policy = loaded.problem.empty() ? std::shared_ptr<const Policy>(std::move(with_certs)) : nullptr;
       }

@@ -177,6 +177,12 @@ bool OpenPgpCert::has_key(const std::string& id) const {
   return false;
 }
 
+std::vector<std::string> OpenPgpCert::key_fingerprints() const {
+  std::vector<std::string> out;
+  for (const auto& k : keys_) out.push_back(k->fingerprint);
+  return out;
+}
+
 namespace {
 
 // RNP prints to stderr about input it cannot read at all, whatever its log
