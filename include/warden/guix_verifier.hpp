@@ -25,7 +25,7 @@ struct GuixKeyring {
 
   // The certificate holding the key `issuer` (fingerprint or key id of a
   // primary key or subkey), or nullptr.
-  const OpenPgpCert* cert_for(const std::string& issuer) const;
+  const OpenPgpCert* openpgp_cert_for(const std::string& issuer) const;
 };
 
 // Reads every *.key file (armored or binary, at any depth) at the tip of

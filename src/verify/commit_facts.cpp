@@ -69,7 +69,7 @@ const OpenPgpCheck& CommitFacts::openpgp_check(const OpenPgpSignature& sig, cons
   return openpgp_checks_.emplace(key, std::move(check)).first->second;
 }
 
-void CommitFacts::prefetch_openpgp(const std::vector<OpenPgpPair>& pairs, unsigned threads) {
+void CommitFacts::check_openpgp_pairs(const std::vector<OpenPgpPair>& pairs, unsigned threads) {
   parallel_for(pairs.size(), threads, [&](size_t i) { openpgp_check(*pairs[i].first, *pairs[i].second); });
 }
 

@@ -2,9 +2,11 @@
 // once per run: the commit itself, its signature, and its own changes.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -28,21 +30,25 @@ class CommitFacts {
   // every path.
   Result<const std::vector<std::string>*> own_changes(const ObjectId& id);
 
-  // Reads `ids` and checks their signatures ahead of the rules, spreading
-  // the cryptography over `threads` threads. The results are the same as
-  // signature() would give one by one.
-  Status prefetch_signatures(const std::vector<ObjectId>& ids, unsigned threads);
+  // Reads `ids` and checks their signatures ahead of the rules, on every
+  // core: SSH signatures outright, OpenPGP ones against the certificate for
+  // their issuer in keys_for(commit data), which returns anything with
+  // openpgp_cert_for(issuer) (a policy, a Guix keyring) or null. The
+  // results are the same as signature() and openpgp_check() would give one
+  // by one.
+  template <class KeysFor>
+  Status prefetch(const std::vector<ObjectId>& ids, KeysFor keys_for);
 
   // An OpenPGP signature checked against a certificate, once per pair.
   // Safe to call from several threads.
   const OpenPgpCheck& openpgp_check(const OpenPgpSignature& sig, const OpenPgpCert& cert);
-  using OpenPgpPair = std::pair<const OpenPgpSignature*, const OpenPgpCert*>;
-  // Checks these pairs ahead of the rules on `threads` threads.
-  void prefetch_openpgp(const std::vector<OpenPgpPair>& pairs, unsigned threads);
 
   size_t verifications() const { return checker_.verifications() + openpgp_verifications_.load(); }
 
  private:
+  using OpenPgpPair = std::pair<const OpenPgpSignature*, const OpenPgpCert*>;
+  Status prefetch_signatures(const std::vector<ObjectId>& ids, unsigned threads);
+  void check_openpgp_pairs(const std::vector<OpenPgpPair>& pairs, unsigned threads);
   struct Entry {
     CommitData data;
     std::optional<CommitSignature> signature;
@@ -58,5 +64,25 @@ class CommitFacts {
   std::atomic<size_t> openpgp_verifications_{0};
   std::unordered_map<ObjectId, Entry, ObjectIdHash> entries_;
 };
+
+template <class KeysFor>
+Status CommitFacts::prefetch(const std::vector<ObjectId>& ids, KeysFor keys_for) {
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  WARDEN_TRY_STATUS(prefetch_signatures(ids, threads));
+  std::vector<OpenPgpPair> pairs;
+  for (const ObjectId& id : ids) {
+    auto e = entry(id);
+    if (!e) return e.error();
+    const auto& sig = (*e)->signature;
+    if (!sig || sig->kind != SignatureKind::openpgp) continue;
+    auto keys = keys_for((*e)->data);
+    if (!keys) return keys.error();
+    if (*keys == nullptr) continue;
+    if (const OpenPgpCert* cert = (*keys)->openpgp_cert_for(sig->openpgp->issuer()))
+      pairs.emplace_back(sig->openpgp.get(), cert);
+  }
+  check_openpgp_pairs(pairs, threads);
+  return Status::success();
+}
 
 }  // namespace warden::verify

@@ -4,7 +4,7 @@
 
 namespace warden {
 
-const OpenPgpCert* GuixKeyring::cert_for(const std::string& issuer) const {
+const OpenPgpCert* GuixKeyring::openpgp_cert_for(const std::string& issuer) const {
   for (const auto& c : certs)
     if (c->has_key(issuer)) return c.get();
   return nullptr;

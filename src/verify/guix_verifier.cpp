@@ -11,11 +11,10 @@
 // revoked or unbound at the time, which Guix does not check.
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "verify/check_in_order.hpp"
 #include "verify/commit_facts.hpp"
 #include "warden/guix_authorizations.hpp"
 #include "warden/guix_verifier.hpp"
@@ -77,18 +76,16 @@ class GuixRun {
     std::vector<ObjectId> hidden(known_.begin(), known_.end());
     auto commits = repo_.walk({req_.target}, hidden);
     if (!commits) return commits.error();
-    report.total = commits->size();
-    if (commits->size() >= req_.parallel_from) WARDEN_TRY_STATUS(prefetch(*commits));
-    for (const ObjectId& c : *commits) {
+    if (commits->size() >= req_.parallel_from)
+      WARDEN_TRY_STATUS(facts_.prefetch(*commits, [&](const CommitData&) -> Result<const GuixKeyring*> {
+        return req_.keyring;
+      }));
+    auto record = [&](const ObjectId& c) -> Result<Verdict> {
       auto v = check(c);
-      if (!v) return v.error();
-      failed_[c] = !v->ok;
-      report.verdicts.push_back(std::move(*v));
-      if (req_.progress) req_.progress(report.verdicts.size(), report.total);
-      if (!report.verdicts.back().ok && !req_.keep_going) break;
-    }
-    report.authenticated = report.verdicts.size() == report.total;
-    for (const auto& v : report.verdicts) report.authenticated = report.authenticated && v.ok;
+      if (v) failed_[c] = !v->ok;
+      return v;
+    };
+    WARDEN_TRY_STATUS(verify::check_in_order(*commits, record, req_.keep_going, req_.progress, report));
     return finish(report);
   }
 
@@ -97,22 +94,6 @@ class GuixRun {
     report.signatures_verified = facts_.verifications();
     if (!report.refusal.empty()) report.authenticated = false;
     return std::move(report);
-  }
-
-  // Signatures parsed and checked against the keyring on every core.
-  Status prefetch(const std::vector<ObjectId>& commits) {
-    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-    WARDEN_TRY_STATUS(facts_.prefetch_signatures(commits, threads));
-    std::vector<verify::CommitFacts::OpenPgpPair> pairs;
-    for (const ObjectId& c : commits) {
-      auto sig = facts_.signature(c);
-      if (!sig) return sig.error();
-      if ((*sig)->kind != SignatureKind::openpgp) continue;
-      if (const OpenPgpCert* cert = req_.keyring->cert_for((*sig)->openpgp->issuer()))
-        pairs.emplace_back((*sig)->openpgp.get(), cert);
-    }
-    facts_.prefetch_openpgp(pairs, threads);
-    return Status::success();
   }
 
   // The .guix-authorizations `commit` carries: nullptr if none. A file
@@ -164,7 +145,7 @@ class GuixRun {
       if (*carried != nullptr || !problem.empty())
         return refuse("signature", fmt::format("commit {} has a sha1 signature, which is not strong enough", c.hex()));
     }
-    const OpenPgpCert* cert = req_.keyring->cert_for(pgp.issuer());
+    const OpenPgpCert* cert = req_.keyring->openpgp_cert_for(pgp.issuer());
     if (cert == nullptr)
       return refuse("signature", fmt::format("could not authenticate commit {}: key {} is missing", c.hex(),
                                              format_openpgp_fingerprint(pgp.issuer())));

@@ -10,11 +10,11 @@
 
 #include <fmt/format.h>
 
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "verify/authorization.hpp"
+#include "verify/check_in_order.hpp"
 #include "verify/commit_facts.hpp"
 #include "verify/policy_store.hpp"
 #include "verify/signer.hpp"
@@ -120,22 +120,21 @@ class Run {
         return finish(report);
       }
     }
-    report.total = commits->size();
     if (commits->size() >= req_.parallel_from) {
-      unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-      WARDEN_TRY_STATUS(facts_.prefetch_signatures(*commits, threads));
-      WARDEN_TRY_STATUS(prefetch_openpgp(*commits, threads));
+      // OpenPGP signatures against the certificates of the first parent's policy.
+      WARDEN_TRY_STATUS(facts_.prefetch(*commits, [&](const CommitData& c) -> Result<const Policy*> {
+        if (c.parents.empty()) return nullptr;
+        auto at = policies_.at(c.parents[0]);
+        if (!at) return at.error();
+        return (*at)->policy.get();
+      }));
     }
-    for (const ObjectId& c : *commits) {
+    auto record = [&](const ObjectId& c) -> Result<Verdict> {
       auto v = check(c);
-      if (!v) return v.error();
-      status_[c] = v->ok;
-      report.verdicts.push_back(std::move(*v));
-      if (req_.progress) req_.progress(report.verdicts.size(), report.total);
-      if (!report.verdicts.back().ok && !req_.keep_going) break;
-    }
-    report.authenticated = report.verdicts.size() == report.total;
-    for (const auto& v : report.verdicts) report.authenticated = report.authenticated && v.ok;
+      if (v) status_[c] = v->ok;
+      return v;
+    };
+    WARDEN_TRY_STATUS(verify::check_in_order(*commits, record, req_.keep_going, req_.progress, report));
     return finish(report);
   }
 
@@ -171,27 +170,6 @@ class Run {
       }
     }
     return std::string("unsigned");
-  }
-
-  // Checks the OpenPGP signatures of `commits` against the certificates
-  // of their first parents' policies on every core, ahead of the rules.
-  Status prefetch_openpgp(const std::vector<ObjectId>& commits, unsigned threads) {
-    std::vector<verify::CommitFacts::OpenPgpPair> pairs;
-    for (const ObjectId& c : commits) {
-      auto sig = facts_.signature(c);
-      if (!sig) return sig.error();
-      if ((*sig)->kind != SignatureKind::openpgp) continue;
-      auto data = facts_.commit(c);
-      if (!data) return data.error();
-      if ((*data)->parents.empty()) continue;
-      auto at = policies_.at((*data)->parents[0]);
-      if (!at) return at.error();
-      if (!(*at)->policy) continue;
-      if (const OpenPgpCert* cert = (*at)->policy->openpgp_cert_for((*sig)->openpgp->issuer()))
-        pairs.emplace_back((*sig)->openpgp.get(), cert);
-    }
-    facts_.prefetch_openpgp(pairs, threads);
-    return Status::success();
   }
 
   // "" if `c` is the anchor or descends from it, else the refusal.
