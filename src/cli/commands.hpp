@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,12 @@ struct VerifyOptions {
   std::optional<std::string> signer;
   std::optional<std::string> keyring;
 };
+
+// Prints "warden: error: MESSAGE" and returns kExitUsage.
+int setup_error(const std::string& message);
+// Progress on stderr for long verifications, when it is a terminal and
+// the output is for people; null otherwise.
+std::function<void(size_t done, size_t total)> progress_reporter(const VerifyOptions& opts);
 
 // Adds verify's options to `cmd`, storing them into `opts`.
 void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required);

@@ -1,7 +1,6 @@
 // git warden verify --guix [--introduction COMMIT --signer FPR] [--keyring REF] [REV]
 // git warden policy import guix [--keyring REF] [--at REV] [--force]
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -23,11 +22,6 @@ namespace {
 constexpr const char* kIntroCommitKey = "guix.authentication.introduction-commit";
 constexpr const char* kIntroSignerKey = "guix.authentication.introduction-signer";
 constexpr const char* kKeyringKey = "guix.authentication.keyring";
-
-int setup_error(const std::string& message) {
-  std::cerr << "warden: error: " << message << "\n";
-  return kExitUsage;
-}
 
 // The keyring branch: --keyring, git config, the channel's
 // (keyring-reference "..."), else "keyring" or "origin/keyring".
@@ -92,13 +86,7 @@ int run_guix_verify(const VerifyOptions& opts) {
     req.authenticated = cache.tips();
     req.introduction_checked = cache.loaded();
   }
-  if (!opts.json && !opts.quiet && isatty(STDERR_FILENO)) {
-    req.progress = [](size_t done, size_t total) {
-      if (total >= 500 && (done % 250 == 0 || done == total))
-        std::cerr << fmt::format("\rwarden: checking commits {}/{}", done, total) << (done == total ? "\n" : "")
-                  << std::flush;
-    };
-  }
+  req.progress = progress_reporter(opts);
   auto report = authenticate_guix(*repo, req);
   if (!report) return setup_error(report.error().message);
 

@@ -29,12 +29,21 @@ Result<Range> parse_range(const std::string& text) {
   return r;
 }
 
+}  // namespace
+
 int setup_error(const std::string& message) {
   std::cerr << "warden: error: " << message << "\n";
   return kExitUsage;
 }
 
-}  // namespace
+std::function<void(size_t, size_t)> progress_reporter(const VerifyOptions& opts) {
+  if (opts.json || opts.quiet || !isatty(STDERR_FILENO)) return nullptr;
+  return [](size_t done, size_t total) {
+    if (total >= 500 && (done % 250 == 0 || done == total))
+      std::cerr << fmt::format("\rwarden: checking commits {}/{}", done, total) << (done == total ? "\n" : "")
+                << std::flush;
+  };
+}
 
 int run_verify(const VerifyOptions& given) {
   VerifyOptions opts = given;
@@ -75,13 +84,7 @@ int run_verify(const VerifyOptions& given) {
     }
     how.known_good.push_back(*from);
   }
-  if (!opts.json && !opts.quiet && isatty(STDERR_FILENO)) {
-    how.progress = [](size_t done, size_t total) {
-      if (total >= 500 && (done % 250 == 0 || done == total))
-        std::cerr << fmt::format("\rwarden: checking commits {}/{}", done, total) << (done == total ? "\n" : "")
-                  << std::flush;
-    };
-  }
+  how.progress = progress_reporter(opts);
 
   Verifier verifier(*repo);
   auto result = verify_trusted(*repo, verifier, *anchor, *target, how);

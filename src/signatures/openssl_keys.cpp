@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <openssl/core_names.h>
 
+#include "warden/openpgp_signature.hpp"
+
 namespace warden::openssl {
 namespace {
 
@@ -63,11 +65,11 @@ Status digest_verify(EVP_PKEY* key, const EVP_MD* md, std::string_view sig, std:
 
 const EVP_MD* openpgp_md(uint8_t algorithm) {
   switch (algorithm) {
-    case 2: return EVP_sha1();
-    case 8: return EVP_sha256();
-    case 9: return EVP_sha384();
-    case 10: return EVP_sha512();
-    case 11: return EVP_sha224();
+    case pgp::kSha1: return EVP_sha1();
+    case pgp::kSha256: return EVP_sha256();
+    case pgp::kSha384: return EVP_sha384();
+    case pgp::kSha512: return EVP_sha512();
+    case pgp::kSha224: return EVP_sha224();
   }
   return nullptr;
 }
