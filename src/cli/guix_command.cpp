@@ -38,11 +38,15 @@ Result<GuixKeyring> find_keyring(const Repository& repo, const std::optional<std
     if (!ref) return make_error(fmt::format("{}: {}", kGuixChannelPath, ref.error().message));
     if (*ref) return load_guix_keyring(repo, **ref);
   }
-  auto keyring = load_guix_keyring(repo, "keyring");
-  if (keyring) return keyring;
-  auto origin = load_guix_keyring(repo, "origin/keyring");
-  if (origin) return origin;
-  return keyring.error();
+  // The first of these branches that exists; one that cannot be read is an
+  // error, not a reason to look at the next.
+  for (const std::string name : {"keyring", "origin/keyring"})
+    for (const std::string prefix : {"refs/heads/", "refs/remotes/"}) {
+      auto tip = repo.ref_target(prefix + name);
+      if (!tip) return tip.error();
+      if (*tip) return load_guix_keyring(repo, name);
+    }
+  return make_error("no keyring branch: neither keyring nor origin/keyring exists (pass --keyring BRANCH)");
 }
 
 }  // namespace
