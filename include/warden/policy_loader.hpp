@@ -33,6 +33,8 @@ class PolicyLoader {
                                                          const std::string& label);
 
  private:
+  // Adds the certificates of `policy`'s OpenPGP keys found in `tree`.
+  Status attach_certificates(Policy& policy, const ObjectId& tree, const std::string& label);
   Result<std::shared_ptr<const OpenPgpCert>> certificate_blob(const ObjectId& blob, const std::string& fingerprint,
                                                               const std::string& where);
   const Repository& repo_;

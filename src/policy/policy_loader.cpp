@@ -33,6 +33,24 @@ Result<std::shared_ptr<const OpenPgpCert>> PolicyLoader::certificate(const Objec
   return certificate_blob(**id, fingerprint, fmt::format("{}:{}", label, path));
 }
 
+Status PolicyLoader::attach_certificates(Policy& policy, const ObjectId& tree, const std::string& label) {
+  for (const auto& [name, person] : policy.people)
+    for (const auto& fpr : person.openpgp_fingerprints) {
+      auto cert = certificate(tree, fpr, label);
+      if (!cert) return cert.error();
+      if (*cert) policy.openpgp_certs.emplace(fpr, *cert);
+    }
+  // A key in two certificates (a subkey grafted onto another certificate)
+  // would make "who signed" ambiguous.
+  std::map<std::string, std::string> holder;
+  for (const auto& [fpr, cert] : policy.openpgp_certs)
+    for (const auto& key : cert->key_fingerprints())
+      if (auto [it, fresh] = holder.emplace(key, fpr); !fresh)
+        return make_error(fmt::format("{}:{}: key {} is also in the certificate of {}", label, certificate_path(fpr),
+                                      key, it->second));
+  return Status::success();
+}
+
 Result<const LoadedPolicy*> PolicyLoader::load(const ObjectId& tree, const std::string& label) {
   auto dir = repo_.entry_id(tree, kPolicyDir);
   if (!dir) return dir.error();
@@ -51,36 +69,18 @@ Result<const LoadedPolicy*> PolicyLoader::load(const ObjectId& tree, const std::
     auto it = files_.find(blob.id);
     if (it == files_.end())
       it = files_.emplace(blob.id, parse_policy(blob.content, fmt::format("{}:{}", label, kPolicyPath), &keys_)).first;
-    if (!it->second.problems.empty()) {
-      loaded.problem = it->second.problems.front();
-    } else if (it->second.policy) {
-      loaded.policy = it->second.policy;
-      bool any_openpgp = false;
-      for (const auto& [name, person] : it->second.policy->people) any_openpgp |= !person.openpgp_fingerprints.empty();
-      if (any_openpgp) {
-        auto with_certs = std::make_shared<Policy>(*it->second.policy);
-        for (const auto& [name, person] : with_certs->people)
-          for (const auto& fpr : person.openpgp_fingerprints) {
-            if (!loaded.problem.empty()) break;
-            auto cert = certificate(tree, fpr, label);
-            if (!cert) {
-              loaded.problem = cert.error().message;
-              break;
-            }
-            if (*cert) with_certs->openpgp_certs.emplace(fpr, *cert);
-          }
-        // A key in two certificates (a subkey grafted onto another
-        // certificate) would make "who signed" ambiguous.
-        std::map<std::string, std::string> holder;
-        for (const auto& [fpr, cert] : with_certs->openpgp_certs)
-          for (const auto& key : cert->key_fingerprints()) {
-            auto [it2, fresh] = holder.emplace(key, fpr);
-            if (!fresh && loaded.problem.empty())
-              loaded.problem = fmt::format("{}:{}: key {} is also in the certificate of {}", label,
-                                           certificate_path(fpr), key, it2->second);
-          }
-        loaded.policy = loaded.problem.empty() ? std::shared_ptr<const Policy>(std::move(with_certs)) : nullptr;
-      }
+    const PolicyParse& parsed = it->second;
+    bool any_openpgp = false;
+    if (parsed.policy)
+      for (const auto& [name, person] : parsed.policy->people) any_openpgp |= !person.openpgp_fingerprints.empty();
+    if (!parsed.problems.empty()) {
+      loaded.problem = parsed.problems.front();
+    } else if (!any_openpgp) {
+      loaded.policy = parsed.policy;
+    } else {
+      auto with_certs = std::make_shared<Policy>(*parsed.policy);
+      if (auto s = attach_certificates(*with_certs, tree, label); !s) loaded.problem = s.error().message;
+      else loaded.policy = std::move(with_certs);
     }
   }
   return &dirs_.emplace(**dir, std::move(loaded)).first->second;
