@@ -166,6 +166,10 @@ TEST_CASE("a malformed or mismatched certificate makes the policy invalid", "[op
   w.start({{"bob", {"openpgp:" + bob.fingerprint}}}, {&bob});
   SECTION("garbage") { w.repo.write(".warden/keys/" + bob.fingerprint + ".asc", "not a certificate\n"); }
   SECTION("another key's certificate") { w.repo.write(".warden/keys/" + bob.fingerprint + ".asc", w.gpg.cert(w.alice)); }
+  // policy check reads the certificates beside the policy file too.
+  auto check = w.sb.run("PATH=" + test::quote(WARDEN_BIN_DIR) + ":$PATH git warden policy check", w.repo.path());
+  CHECK(check.status == 1);
+  CHECK_THAT(check.err, Catch::Contains(".warden/keys/" + bob.fingerprint + ".asc: "));
   std::string broken = w.gpg.commit(w.repo, "broken certificate", w.alice);
   std::string next = w.change("src/next.c", "next", w.alice);
   auto report = w.verify();

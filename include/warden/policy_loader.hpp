@@ -18,6 +18,10 @@ struct LoadedPolicy {
   std::string problem;                   // why it is invalid ("" if absent or valid)
 };
 
+// Error "the certificate is for key X" unless `cert` is the certificate of
+// the primary key `fingerprint`.
+Status check_certificate_of(const OpenPgpCert& cert, const std::string& fingerprint);
+
 class PolicyLoader {
  public:
   explicit PolicyLoader(const Repository& repo) : repo_(repo) {}

@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "warden/openpgp_cert.hpp"
 #include "warden/policy.hpp"
+#include "warden/policy_loader.hpp"
 #include "warden/repository.hpp"
 
 namespace warden::cli {
@@ -74,11 +75,14 @@ int run_policy_check(const std::optional<std::string>& file) {
       }
       std::stringstream bytes;
       bytes << cert_in.rdbuf();
-      auto cert = OpenPgpCert::parse(bytes.str());
-      std::string problem = !cert ? cert.error().message
-                            : (*cert)->fingerprint() != fpr
-                                ? fmt::format("the certificate is for key {}", (*cert)->fingerprint())
-                                : "";
+      std::string problem;
+      if (bytes.str().size() > kMaxCertificateBytes) {
+        problem = fmt::format("file is larger than {} bytes", kMaxCertificateBytes);
+      } else if (auto cert = OpenPgpCert::parse(bytes.str()); !cert) {
+        problem = cert.error().message;
+      } else if (auto s = check_certificate_of(**cert, fpr); !s) {
+        problem = s.error().message;
+      }
       if (!problem.empty()) {
         std::cerr << fmt::format("{}: {}\n", cert_path.string(), problem);
         ++bad_certs;

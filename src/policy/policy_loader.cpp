@@ -6,6 +6,11 @@
 
 namespace warden {
 
+Status check_certificate_of(const OpenPgpCert& cert, const std::string& fingerprint) {
+  if (cert.fingerprint() != fingerprint) return make_error(fmt::format("the certificate is for key {}", cert.fingerprint()));
+  return Status::success();
+}
+
 Result<std::shared_ptr<const OpenPgpCert>> PolicyLoader::certificate_blob(const ObjectId& blob,
                                                                           const std::string& fingerprint,
                                                                           const std::string& where) {
@@ -18,8 +23,8 @@ Result<std::shared_ptr<const OpenPgpCert>> PolicyLoader::certificate_blob(const 
     it = certs_.emplace(blob, std::move(cert)).first;
   }
   if (!it->second) return make_error(fmt::format("{}: {}", where, it->second.error().message));
-  if ((*it->second)->fingerprint() != fingerprint)
-    return make_error(fmt::format("{}: the certificate is for key {}", where, (*it->second)->fingerprint()));
+  if (auto s = check_certificate_of(**it->second, fingerprint); !s)
+    return make_error(fmt::format("{}: {}", where, s.error().message));
   return *it->second;
 }
 
