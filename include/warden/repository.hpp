@@ -27,8 +27,9 @@ struct CommitData {
   std::vector<ObjectId> parents;
   std::string summary;          // first line of the message
   std::string signature;        // the gpgsig header's value ("" if none)
-  std::string signed_payload;   // the commit object without its gpgsig header
-  int signature_headers = 0;    // how many gpgsig/gpgsig-sha256 headers
+  std::string signed_payload;   // what the signature covers, as git extracts it
+  int signature_headers = 0;    // how many "gpgsig " headers
+  int other_signature_headers = 0;  // other headers starting with "gpgsig" (gpgsig-sha256, ...)
   int64_t committer_time = 0;   // seconds since the epoch
 };
 
@@ -36,6 +37,15 @@ struct CommitData {
 struct Blob {
   ObjectId id;
   std::string content;
+};
+
+// What changed between two trees.
+struct TreeChanges {
+  std::vector<std::string> paths;  // every changed path, deletions included
+  // The first path of the new tree that git refuses to check out
+  // (checkout_path.hpp), and why; nullopt if there is none.
+  std::optional<std::string> refused_path;
+  std::string refused_why;
 };
 
 // The clean merge of a merge commit's parents.
@@ -98,8 +108,9 @@ class Repository {
                                                                    const std::string& suffix) const;
 
   // Paths whose entries differ between two trees (see tree_diff.cpp).
-  Result<std::vector<std::string>> changed_paths(const std::optional<ObjectId>& from,
-                                                 const ObjectId& to) const;
+  // Paths whose entries differ between two trees, and the first path of
+  // `to` that git would refuse to check out (see tree_diff.cpp).
+  Result<TreeChanges> changed_paths(const std::optional<ObjectId>& from, const ObjectId& to) const;
   // The clean merge of `parents` (see clean_merge.cpp).
   Result<CleanMerge> clean_merge(const std::vector<ObjectId>& parents) const;
 

@@ -6,7 +6,11 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
+#include <string>
+
 #include "common/handle.hpp"
+#include "warden/object_id.hpp"
+#include "warden/result.hpp"
 
 namespace warden::git {
 
@@ -46,5 +50,9 @@ class LibraryGuard {
   LibraryGuard(const LibraryGuard&) = delete;
   LibraryGuard& operator=(const LibraryGuard&) = delete;
 };
+
+// The tree `id`; an error says whether it is missing or malformed, naming
+// `path` (where it sits in a larger tree) when given.
+Result<TreeHandle> lookup_tree(git_repository* repo, const ObjectId& id, const std::string& path = "");
 
 }  // namespace warden::git

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "git/handles.hpp"
+#include "git/signed_commit.hpp"
 
 namespace warden {
 
@@ -76,23 +77,6 @@ Result<ObjectId> Repository::resolve_commit(const std::string& rev) const {
   return ObjectId::from(git_object_id(peeled));
 }
 
-namespace {
-
-int count_signature_headers(const char* header) {
-  int count = 0;
-  std::string_view rest(header ? header : "");
-  while (!rest.empty()) {
-    size_t eol = rest.find('\n');
-    std::string_view line = rest.substr(0, eol);
-    if (line.starts_with("gpgsig ") || line.starts_with("gpgsig-sha256 ")) ++count;
-    if (eol == std::string_view::npos) break;
-    rest.remove_prefix(eol + 1);
-  }
-  return count;
-}
-
-}  // namespace
-
 Result<CommitData> Repository::read_commit(const ObjectId& id) const {
   git_commit* raw_commit = nullptr;
   if (git_commit_lookup(&raw_commit, raw(), &id.raw) != 0)
@@ -106,28 +90,27 @@ Result<CommitData> Repository::read_commit(const ObjectId& id) const {
   const char* summary = git_commit_summary(raw_commit);
   data.summary = summary ? summary : "";
   data.committer_time = git_commit_time(raw_commit);
-  data.signature_headers = count_signature_headers(git_commit_raw_header(raw_commit));
-  if (data.signature_headers > 0) {
-    git::Buf sig, payload;
-    int rc = git_commit_extract_signature(&sig.buf, &payload.buf, raw(), const_cast<git_oid*>(&id.raw), nullptr);
-    if (rc == 0) {
-      data.signature = sig.str();
-      data.signed_payload = payload.str();
-    } else if (rc != GIT_ENOTFOUND) {
-      return make_error(git_error_text(fmt::format("cannot read the signature of commit {}", id.hex())));
-    }
+  // The signed payload and the signature exactly as git extracts them
+  // (libgit2's git_commit_extract_signature differs on crafted headers).
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, raw()) != 0) return make_error(git_error_text("cannot open object database"));
+  git::OdbHandle odb(raw_odb);
+  git_odb_object* raw_obj = nullptr;
+  if (git_odb_read(&raw_obj, raw_odb, &id.raw) != 0)
+    return make_error(git_error_text(fmt::format("cannot read commit {}", id.hex())));
+  git::OdbObjectHandle obj(raw_obj);
+  auto parts = git::split_signed_commit(
+      std::string_view(static_cast<const char*>(git_odb_object_data(raw_obj)), git_odb_object_size(raw_obj)));
+  data.signature_headers = parts.signature_headers;
+  data.other_signature_headers = parts.other_signature_headers;
+  if (parts.signature_headers > 0) {
+    data.signature = std::move(parts.signature);
+    data.signed_payload = std::move(parts.payload);
   }
   return data;
 }
 
 namespace {
-
-Result<git::TreeHandle> lookup_tree(git_repository* repo, const ObjectId& id) {
-  git_tree* tree = nullptr;
-  if (git_tree_lookup(&tree, repo, &id.raw) != 0)
-    return make_error(git_error_text(fmt::format("missing tree {}", id.hex())));
-  return git::TreeHandle(tree);
-}
 
 Result<Blob> read_blob_object(git_repository* repo, const git_oid* id, size_t max_size, const std::string& path) {
   git_blob* raw_blob = nullptr;
@@ -144,9 +127,24 @@ Result<Blob> read_blob_object(git_repository* repo, const git_oid* id, size_t ma
 
 }  // namespace
 
+Result<git::TreeHandle> git::lookup_tree(git_repository* repo, const ObjectId& id, const std::string& path) {
+  git_tree* t = nullptr;
+  if (git_tree_lookup(&t, repo, &id.raw) == 0) return git::TreeHandle(t);
+  std::string where = path.empty() ? "" : fmt::format(" for {}", path);
+  git_odb* raw_odb = nullptr;
+  bool exists = false;
+  if (git_repository_odb(&raw_odb, repo) == 0) {
+    git::OdbHandle odb(raw_odb);
+    exists = git_odb_exists(raw_odb, &id.raw) == 1;
+  }
+  if (exists)
+    return make_error(git_error_text(fmt::format("malformed tree object {}{}", id.hex(), where)));
+  return make_error(git_error_text(fmt::format("missing tree object {}{}", id.hex(), where)));
+}
+
 Result<std::optional<Blob>> Repository::read_file(const ObjectId& tree_id, const std::string& path,
                                                   size_t max_size) const {
-  auto tree = lookup_tree(raw(), tree_id);
+  auto tree = git::lookup_tree(raw(), tree_id);
   if (!tree) return tree.error();
   git_tree_entry* raw_entry = nullptr;
   int rc = git_tree_entry_bypath(&raw_entry, tree->get(), path.c_str());
@@ -162,7 +160,7 @@ Result<std::optional<Blob>> Repository::read_file(const ObjectId& tree_id, const
 }
 
 Result<std::optional<ObjectId>> Repository::entry_id(const ObjectId& tree_id, const std::string& path) const {
-  auto tree = lookup_tree(raw(), tree_id);
+  auto tree = git::lookup_tree(raw(), tree_id);
   if (!tree) return tree.error();
   git_tree_entry* raw_entry = nullptr;
   int rc = git_tree_entry_bypath(&raw_entry, tree->get(), path.c_str());
@@ -178,7 +176,7 @@ Result<Blob> Repository::read_blob(const ObjectId& id, size_t max_size, const st
 
 Result<std::vector<std::pair<std::string, ObjectId>>> Repository::list_files(const ObjectId& tree_id,
                                                                              const std::string& suffix) const {
-  auto tree = lookup_tree(raw(), tree_id);
+  auto tree = git::lookup_tree(raw(), tree_id);
   if (!tree) return tree.error();
   struct Collect {
     const std::string* suffix;

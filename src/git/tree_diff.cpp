@@ -5,8 +5,12 @@
 // commit. Additions and deletions count; a rename is a deletion plus an
 // addition. Subtrees with equal ids are pruned without being read, so the
 // cost follows the size of the change, not of the tree.
+//
+// Every entry the new tree adds or changes is also held to git's checkout
+// rules (checkout_path.hpp): the first one git would refuse is reported.
 #include <fmt/format.h>
 
+#include "git/checkout_path.hpp"
 #include "git/handles.hpp"
 #include "warden/repository.hpp"
 
@@ -42,9 +46,9 @@ class TreeDiff {
     while (i < ea.size() || j < eb.size()) {
       int cmp = i == ea.size() ? 1 : j == eb.size() ? -1 : ea[i].key.compare(eb[j].key);
       if (cmp < 0) {
-        WARDEN_TRY_STATUS(one_side(ea[i++], prefix));
+        WARDEN_TRY_STATUS(one_side(ea[i++], prefix, false));
       } else if (cmp > 0) {
-        WARDEN_TRY_STATUS(one_side(eb[j++], prefix));
+        WARDEN_TRY_STATUS(one_side(eb[j++], prefix, true));
       } else {
         WARDEN_TRY_STATUS(both_sides(ea[i++], eb[j++], prefix));
       }
@@ -52,25 +56,35 @@ class TreeDiff {
     return Status::success();
   }
 
-  std::vector<std::string> paths;
+  TreeChanges changes;
 
  private:
   Result<git::TreeHandle> subtree(const git_tree_entry* e, const std::string& path) {
-    git_tree* t = nullptr;
-    if (git_tree_lookup(&t, repo_, git_tree_entry_id(e)) != 0)
-      return make_error(git_error_text(fmt::format("missing tree object for {}", path)));
-    return git::TreeHandle(t);
+    return git::lookup_tree(repo_, ObjectId::from(git_tree_entry_id(e)), path);
   }
 
-  Status one_side(const Entry& e, const std::string& prefix) {
+  // An entry of the new tree: its name, and a file's whole path, as git
+  // would check them out.
+  void check_new(const git_tree_entry* e, const std::string& path) {
+    if (changes.refused_path) return;
+    auto why = git::refused_entry_name(git_tree_entry_name(e));
+    if (!why && git_tree_entry_type(e) != GIT_OBJECT_TREE)
+      why = git::refused_path(path, static_cast<uint32_t>(git_tree_entry_filemode_raw(e)));
+    if (!why) return;
+    changes.refused_path = path;
+    changes.refused_why = *why;
+  }
+
+  Status one_side(const Entry& e, const std::string& prefix, bool is_new) {
     std::string path = prefix + git_tree_entry_name(e.entry);
+    if (is_new) check_new(e.entry, path);
     if (git_tree_entry_type(e.entry) != GIT_OBJECT_TREE) {
-      paths.push_back(std::move(path));
+      changes.paths.push_back(std::move(path));
       return Status::success();
     }
     auto t = subtree(e.entry, path);
     if (!t) return t.error();
-    return diff(nullptr, t->get(), path + "/");
+    return is_new ? diff(nullptr, t->get(), path + "/") : diff(t->get(), nullptr, path + "/");
   }
 
   Status both_sides(const Entry& a, const Entry& b, const std::string& prefix) {
@@ -78,8 +92,9 @@ class TreeDiff {
         git_tree_entry_filemode_raw(a.entry) == git_tree_entry_filemode_raw(b.entry))
       return Status::success();
     std::string path = prefix + git_tree_entry_name(a.entry);
+    check_new(b.entry, path);
     if (git_tree_entry_type(a.entry) != GIT_OBJECT_TREE) {
-      paths.push_back(std::move(path));
+      changes.paths.push_back(std::move(path));
       return Status::success();
     }
     auto ta = subtree(a.entry, path);
@@ -94,21 +109,18 @@ class TreeDiff {
 
 }  // namespace
 
-Result<std::vector<std::string>> Repository::changed_paths(const std::optional<ObjectId>& from,
-                                                           const ObjectId& to) const {
-  git::TreeHandle a, b;
-  git_tree* raw_tree = nullptr;
+Result<TreeChanges> Repository::changed_paths(const std::optional<ObjectId>& from, const ObjectId& to) const {
+  git::TreeHandle a;
   if (from) {
-    if (git_tree_lookup(&raw_tree, raw(), &from->raw) != 0)
-      return make_error(git_error_text(fmt::format("missing tree {}", from->hex())));
-    a.reset(raw_tree);
+    auto t = git::lookup_tree(raw(), *from, "");
+    if (!t) return t.error();
+    a = std::move(*t);
   }
-  if (git_tree_lookup(&raw_tree, raw(), &to.raw) != 0)
-    return make_error(git_error_text(fmt::format("missing tree {}", to.hex())));
-  b.reset(raw_tree);
+  auto b = git::lookup_tree(raw(), to, "");
+  if (!b) return b.error();
   TreeDiff d(raw());
-  WARDEN_TRY_STATUS(d.diff(a.get(), b.get(), ""));
-  return std::move(d.paths);
+  WARDEN_TRY_STATUS(d.diff(a.get(), b->get(), ""));
+  return std::move(d.changes);
 }
 
 }  // namespace warden

@@ -35,8 +35,12 @@ CommitSignature SignatureChecker::check(const CommitData& commit) {
     out.problem = std::move(why);
     return out;
   };
+  if (commit.other_signature_headers > 0)
+    return bad("a header other than gpgsig starts with 'gpgsig' (git leaves it out of what it verifies)");
   if (commit.signature_headers == 0) return out;
   if (commit.signature_headers > 1) return bad("more than one signature header");
+  if (commit.signature.find('\r') != std::string::npos)
+    return bad("the signature contains a carriage return (git cannot verify it)");
   const std::string& text = commit.signature;
   size_t blocks = 0;
   for (size_t at = text.find("-----BEGIN "); at != std::string::npos; at = text.find("-----BEGIN ", at + 1)) ++blocks;

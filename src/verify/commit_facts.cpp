@@ -73,7 +73,7 @@ void CommitFacts::check_openpgp_pairs(const std::vector<OpenPgpPair>& pairs, uns
   parallel_for(pairs.size(), threads, [&](size_t i) { openpgp_check(*pairs[i].first, *pairs[i].second); });
 }
 
-Result<const std::vector<std::string>*> CommitFacts::own_changes(const ObjectId& id) {
+Result<const TreeChanges*> CommitFacts::own_changes(const ObjectId& id) {
   auto e = entry(id);
   if (!e) return e.error();
   if (!(*e)->own_changes) {
@@ -84,7 +84,7 @@ Result<const std::vector<std::string>*> CommitFacts::own_changes(const ObjectId&
   return &*(*e)->own_changes;
 }
 
-Result<std::vector<std::string>> CommitFacts::compute_own_changes(const CommitData& c) {
+Result<TreeChanges> CommitFacts::compute_own_changes(const CommitData& c) {
   std::vector<ObjectId> parent_trees;
   for (const auto& p : c.parents) {
     auto pd = commit(p);
@@ -97,18 +97,27 @@ Result<std::vector<std::string>> CommitFacts::compute_own_changes(const CommitDa
   auto merge = repo_.clean_merge(c.parents);
   if (!merge) return merge.error();
   std::set<std::string> paths(merge->conflicted.begin(), merge->conflicted.end());
+  TreeChanges out;
+  auto add = [&](TreeChanges&& diff) {
+    paths.insert(diff.paths.begin(), diff.paths.end());
+    if (!out.refused_path && diff.refused_path) {
+      out.refused_path = std::move(diff.refused_path);
+      out.refused_why = std::move(diff.refused_why);
+    }
+  };
   if (merge->tree) {
     auto diff = repo_.changed_paths(*merge->tree, c.tree);
     if (!diff) return diff.error();
-    paths.insert(diff->begin(), diff->end());
+    add(std::move(*diff));
   } else {
     for (const auto& t : parent_trees) {
       auto diff = repo_.changed_paths(t, c.tree);
       if (!diff) return diff.error();
-      paths.insert(diff->begin(), diff->end());
+      add(std::move(*diff));
     }
   }
-  return std::vector<std::string>(paths.begin(), paths.end());
+  out.paths.assign(paths.begin(), paths.end());
+  return out;
 }
 
 }  // namespace warden::verify

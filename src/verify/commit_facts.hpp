@@ -27,8 +27,9 @@ class CommitFacts {
   // The paths this commit itself changes: against its parent; for a merge,
   // against the clean merge of its parents plus every conflicted path (or
   // the union against each parent when no clean merge exists); for a root,
-  // every path.
-  Result<const std::vector<std::string>*> own_changes(const ObjectId& id);
+  // every path. Also the first path these changes put in the tree that git
+  // would refuse to check out.
+  Result<const TreeChanges*> own_changes(const ObjectId& id);
 
   // Reads `ids` and checks their signatures ahead of the rules, on every
   // core: SSH signatures outright, OpenPGP ones against the certificate for
@@ -52,10 +53,10 @@ class CommitFacts {
   struct Entry {
     CommitData data;
     std::optional<CommitSignature> signature;
-    std::optional<std::vector<std::string>> own_changes;
+    std::optional<TreeChanges> own_changes;
   };
   Result<Entry*> entry(const ObjectId& id);
-  Result<std::vector<std::string>> compute_own_changes(const CommitData& c);
+  Result<TreeChanges> compute_own_changes(const CommitData& c);
 
   const Repository& repo_;
   SignatureChecker checker_;

@@ -263,6 +263,13 @@ class Run {
                     fmt::format("parent {} predates the anchor and carries no trusted policy", data.parents[0].short_hex()));
 
     if (sig.kind == SignatureKind::bad) return refuse(v, "signature", fmt::format("bad signature: {}", sig.problem));
+
+    // Paths git refuses to check out, whoever signed.
+    auto changes = facts_.own_changes(c);
+    if (!changes) return changes.error();
+    if (const auto& bad = (*changes)->refused_path)
+      return refuse(v, "path", fmt::format("git refuses to check out {} ({})", *bad, (*changes)->refused_why), *bad);
+
     if (data.parents.size() == 1) return check_single(v, data);
     return check_merge(v, data, sig, states);
   }
@@ -280,7 +287,7 @@ class Run {
     if (signer.bad) return refuse(v, "signature", fmt::format("bad signature: {}", signer.problem));
     auto paths = facts_.own_changes(data.id);
     if (!paths) return paths.error();
-    if (auto r = authorize(policy, signer, **paths)) return refuse(v, *r);
+    if (auto r = authorize(policy, signer, (*paths)->paths)) return refuse(v, *r);
     v.ok = true;
     return v;
   }
@@ -325,7 +332,7 @@ class Run {
           return refuse(v, "merge", fmt::format("the merge's signing key is not in the policy of parent {}",
                                                 data.parents[i].short_hex()));
         }
-        if (auto r = authorize_changes(pol, who, **own)) {
+        if (auto r = authorize_changes(pol, who, (*own)->paths)) {
           v.policy_commit = data.parents[i];
           r->reason = fmt::format("own change of the merge: {}", r->reason);
           return refuse(v, *r);
@@ -335,7 +342,7 @@ class Run {
     } else {
       if (!pol1.unsigned_merges_allowed)
         return refuse(v, "merge", "unsigned merge, and the policy does not allow unsigned merges (merges.unsigned)");
-      if (auto r = authorize(pol1, merge_signer, **own)) {
+      if (auto r = authorize(pol1, merge_signer, (*own)->paths)) {
         r->reason = fmt::format("an unsigned merge may only merge cleanly: {}", r->reason);
         r->rule = "merge";
         return refuse(v, *r);
@@ -352,9 +359,9 @@ class Run {
       auto bpaths = facts_.own_changes(b);
       if (!bpaths) return bpaths.error();
       Signer brought_signer = identify(**bsig, &pol1, facts_);
-      auto own_signer = authorize(pol1, brought_signer, **bpaths);
+      auto own_signer = authorize(pol1, brought_signer, (*bpaths)->paths);
       if (!own_signer) continue;
-      if (signer != nullptr && !authorize_changes(pol1, signer, **bpaths)) continue;
+      if (signer != nullptr && !authorize_changes(pol1, signer, (*bpaths)->paths)) continue;
       auto bdata = facts_.commit(b);
       if (!bdata) return bdata.error();
       return refuse(v, "merge", fmt::format("brings in {} \"{}\" ({}), which the policy of {} does not allow: {}",
