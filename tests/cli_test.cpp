@@ -170,6 +170,6 @@ TEST_CASE("verify refuses with a one-line error when an object is missing", "[cl
   w.sb.sh("rm .git/objects/" + tree.substr(0, 2) + "/" + tree.substr(2), w.repo.path());
   auto r = cli(w, "git warden verify --anchor " + anchor_arg(w));
   CHECK(r.status == 2);
-  CHECK(r.err.find("warden: error: missing tree " + tree) == 0);
+  CHECK(r.err.find("warden: error: missing tree object " + tree) == 0);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
