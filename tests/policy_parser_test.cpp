@@ -90,7 +90,9 @@ refs:
   CHECK(p.people.at("alice").ssh_keys.size() == 1);
   CHECK(p.people.at("alice").openpgp_fingerprints == std::vector<std::string>{"3CE464558A84FDC69DB40CFB090B11993D9AEBB5"});
   CHECK(p.grants.size() == 2);
-  CHECK(p.grants[0].people == std::set<std::string>{"alice", "bob"});
+  CHECK(p.grants[0].who.groups == std::vector<std::string>{"maintainers"});
+  CHECK(p.includes(p.grants[0].who, "alice"));
+  CHECK_FALSE(p.includes(p.grants[0].who, "carol"));
   CHECK(p.granted("carol", "pkgs/python/x.nix"));
   CHECK_FALSE(p.granted("carol", "pkgs/pythonx"));
   CHECK(p.granted("alice", "src/main.c"));
@@ -103,7 +105,7 @@ refs:
   CHECK(p.refs[0].fast_forward_only == true);
   CHECK(p.refs[0].deletion_allowed == false);
   CHECK(p.refs[1].immutable == true);
-  CHECK(p.refs[1].signed_by_people == std::set<std::string>{"alice", "bob"});
+  CHECK(p.includes(p.refs[1].signed_by, "bob"));
   CHECK(p.refs[2].verify == false);
   auto key = warden::SshPublicKey::parse_line(keys().carol);
   REQUIRE(p.owner_of(**key) != nullptr);

@@ -31,10 +31,31 @@ struct Person {
   std::vector<std::string> openpgp_fingerprints;  // upper-case hex, v4
 };
 
+// People and groups as a rule names them ("who: [...]"). Groups are not
+// expanded into each rule that names them (a policy naming one large group
+// in many rules would cost their product): membership is looked up in the
+// policy's groups. See Policy::includes.
+struct Members {
+  std::vector<std::string> names;  // as written
+  std::set<std::string> people;    // the people named directly
+  std::vector<std::string> groups; // the groups named
+};
+
+// Limits on what one policy may hold, so that parsing and evaluating it
+// cost in proportion to its size (a policy is read before its commit is
+// judged only when that commit's parent is authenticated, but the server
+// and every client still read it).
+inline constexpr size_t kMaxPolicyNodes = 100000;   // YAML scalars, lists and mappings
+inline constexpr size_t kMaxPeople = 10000;
+inline constexpr size_t kMaxKeys = 20000;
+inline constexpr size_t kMaxGroups = 1000;
+inline constexpr size_t kMaxGrants = 10000;
+inline constexpr size_t kMaxPatterns = 50000;     // paths in grants and unprotected
+inline constexpr size_t kMaxRefRules = 1000;
+
 struct Grant {
   std::vector<PathPattern> paths;
-  std::vector<std::string> who;  // as written (people and groups)
-  std::set<std::string> people;  // expanded
+  Members who;
 };
 
 struct RefRule {
@@ -43,8 +64,7 @@ struct RefRule {
   std::optional<bool> deletion_allowed;
   std::optional<bool> immutable;
   std::optional<bool> verify;
-  std::vector<std::string> signed_by;    // as written
-  std::set<std::string> signed_by_people;  // expanded
+  Members signed_by;
   int line = 0;
 };
 
@@ -57,7 +77,7 @@ struct PolicyRule {
 class Policy {
  public:
   std::map<std::string, Person> people;
-  std::map<std::string, std::vector<std::string>> groups;
+  std::map<std::string, std::set<std::string>> groups;
   std::vector<Grant> grants;
   std::vector<PathPattern> unprotected;
   PolicyRule policy;
@@ -79,6 +99,8 @@ class Policy {
   // True if a grant lets `person` change `path`. Never for .warden/.
   bool granted(const std::string& person, std::string_view path) const;
   bool may_change_policy(const std::string& person) const { return policy.people.count(person) > 0; }
+  // True if `person` is one of `who`, directly or through a group.
+  bool includes(const Members& who, const std::string& person) const;
   // The first ref rule whose pattern matches `ref` ('*' matches any run of
   // characters, '/' included), or nullptr.
   const RefRule* rule_for(const std::string& ref) const;

@@ -36,6 +36,9 @@ class PolicyLoader {
   Result<std::shared_ptr<const OpenPgpCert>> certificate(const ObjectId& tree, const std::string& fingerprint,
                                                          const std::string& label);
 
+  // How many distinct policy files were parsed so far.
+  size_t files_parsed() const { return files_.size(); }
+
  private:
   // Adds the certificates of `policy`'s OpenPGP keys found in `tree`.
   Status attach_certificates(Policy& policy, const ObjectId& tree, const std::string& label);

@@ -67,6 +67,7 @@ struct VerifyReport {
   std::vector<Verdict> verdicts;  // checked commits, parents first
   size_t total = 0;               // commits that were to be checked
   size_t signatures_verified = 0;
+  size_t policies_parsed = 0;     // distinct policy files parsed in this run
 };
 
 class Verifier {

@@ -94,16 +94,16 @@ class RefChecker {
       return d;
     }
     std::string signed_note;
-    if (rule && !rule->signed_by.empty()) {
+    if (rule && !rule->signed_by.names.empty()) {
       if (*type != "tag")
-        return refuse(fmt::format("needs an annotated tag signed by {}; this is a lightweight tag{}", join(rule->signed_by),
+        return refuse(fmt::format("needs an annotated tag signed by {}; this is a lightweight tag{}", join(rule->signed_by.names),
                                   by_rule));
       auto tag = repo_.read_tag(u.new_id);
       if (!tag) return tag.error();
       auto who = tag_signer(*tag, rules_);
-      if (!who) return refuse(fmt::format("{}; it must be signed by {}{}", who.error().message, join(rule->signed_by), by_rule));
-      if (!rule->signed_by_people.count(*who))
-        return refuse(fmt::format("the tag is signed by {}, not by {}{}", *who, join(rule->signed_by), by_rule));
+      if (!who) return refuse(fmt::format("{}; it must be signed by {}{}", who.error().message, join(rule->signed_by.names), by_rule));
+      if (!rules_.includes(rule->signed_by, *who))
+        return refuse(fmt::format("the tag is signed by {}, not by {}{}", *who, join(rule->signed_by.names), by_rule));
       signed_note = fmt::format(", tag signed by {}", *who);
     }
     return authenticate(u, *commit, signed_note, d);

@@ -41,10 +41,17 @@ bool Policy::is_unprotected(std::string_view path) const {
 bool Policy::granted(const std::string& person, std::string_view path) const {
   if (is_policy_path(path)) return false;
   for (const auto& g : grants) {
-    if (!g.people.count(person)) continue;
+    if (!includes(g.who, person)) continue;
     for (const auto& p : g.paths)
       if (p.covers(path)) return true;
   }
+  return false;
+}
+
+bool Policy::includes(const Members& who, const std::string& person) const {
+  if (who.people.count(person)) return true;
+  for (const auto& g : who.groups)
+    if (auto it = groups.find(g); it != groups.end() && it->second.count(person)) return true;
   return false;
 }
 

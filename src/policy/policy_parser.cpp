@@ -48,6 +48,8 @@ class StructureCheck : public YAML::EventHandler {
     std::set<std::string> keys;
   };
 
+  size_t nodes = 0;
+
   void add(const YAML::Mark& m, std::string msg) {
     std::pair<int, std::string> p(m.line + 1, std::move(msg));
     if (problems.empty() || problems.back() != p) problems.push_back(std::move(p));
@@ -55,6 +57,8 @@ class StructureCheck : public YAML::EventHandler {
 
   // Anchors are reported by OnAnchor.
   void item(const YAML::Mark& m, YAML::anchor_t, const std::optional<std::string>& scalar) {
+    if (++nodes == kMaxPolicyNodes + 1)
+      add(m, fmt::format("a policy holds at most {} YAML entries (scalars, lists and mappings)", kMaxPolicyNodes));
     if (stack_.empty() || !stack_.back().is_map) return;
     Frame& f = stack_.back();
     if (f.expect_key) {
@@ -102,6 +106,19 @@ class Reader {
 
  private:
   void add(const YAML::Node& n, std::string msg) { problems.emplace_back(n.Mark().line + 1, std::move(msg)); }
+
+  // True (and reported) if the section `n` has more than `limit` entries.
+  bool too_many(const YAML::Node& n, size_t limit, const char* what) {
+    if (n.size() <= limit) return false;
+    add(n, fmt::format("a policy may have at most {} {}", limit, what));
+    return true;
+  }
+  // Counts `what` across the policy; true (and reported once) past `limit`.
+  bool over(size_t& count, size_t limit, const YAML::Node& n, const char* what) {
+    if (++count == limit + 1) add(n, fmt::format("a policy may have at most {} {}", limit, what));
+    return count > limit;
+  }
+  size_t key_count_ = 0, pattern_count_ = 0;
 
   void only_keys(const YAML::Node& map, std::initializer_list<const char*> allowed, const std::string& where) {
     for (const auto& kv : map) {
@@ -162,6 +179,7 @@ class Reader {
 
   void read_key(const YAML::Node& n, const std::string& person_name, Person& person,
                 std::map<std::string, std::string>& owners) {
+    if (over(key_count_, kMaxKeys, n, "keys")) return;
     auto text = scalar(n, "a key");
     if (!text) return;
     std::string canonical;
@@ -209,6 +227,7 @@ class Reader {
       add(n, "'people' must be a mapping of names to {keys: [...]}");
       return;
     }
+    if (too_many(n, kMaxPeople, "people")) return;
     std::map<std::string, std::string> owners;
     for (const auto& kv : n) {
       std::string name = kv.first.Scalar();
@@ -237,17 +256,18 @@ class Reader {
       add(n, "'groups' must be a mapping of group names to lists of people");
       return;
     }
+    if (too_many(n, kMaxGroups, "groups")) return;
     for (const auto& kv : n) {
       std::string name = kv.first.Scalar();
       if (!valid_name(name)) add(kv.first, fmt::format("invalid group name '{}'", name));
       if (policy.people.count(name)) add(kv.first, fmt::format("'{}' is both a person and a group", name));
-      std::vector<std::string> members;
+      std::set<std::string> members;
       if (kv.second.IsSequence()) {
         for (const auto& m : kv.second) {
           auto s = scalar(m, "a group member");
           if (!s) continue;
           if (!policy.people.count(*s)) add(m, fmt::format("unknown person '{}' in group '{}'", *s, name));
-          members.push_back(*s);
+          members.insert(*s);
         }
       } else {
         add(kv.second, fmt::format("group '{}' must be a list of people", name));
@@ -256,15 +276,22 @@ class Reader {
     }
   }
 
-  // Expands people and groups into people; reports unknown names.
-  std::set<std::string> expand(const YAML::Node& n, const std::vector<std::string>& who, const Policy& policy,
-                               const std::string& where) {
-    std::set<std::string> out;
-    for (const auto& w : who) {
-      if (policy.people.count(w)) out.insert(w);
-      else if (auto g = policy.groups.find(w); g != policy.groups.end()) out.insert(g->second.begin(), g->second.end());
+  // Sorts the names into people and groups (not expanded); reports unknown names.
+  Members members(const YAML::Node& n, const std::string& what, const Policy& policy, const std::string& where) {
+    Members out;
+    out.names = strings(n, what, true);
+    for (const auto& w : out.names) {
+      if (policy.people.count(w)) out.people.insert(w);
+      else if (policy.groups.count(w)) out.groups.push_back(w);
       else add(n, fmt::format("unknown person or group '{}' in {}", w, where));
     }
+    return out;
+  }
+
+  // Expands people and groups into people, once per policy (policy.who).
+  std::set<std::string> expand(const Members& who, const Policy& policy) {
+    std::set<std::string> out = who.people;
+    for (const auto& g : who.groups) out.insert(policy.groups.at(g).begin(), policy.groups.at(g).end());
     return out;
   }
 
@@ -275,6 +302,7 @@ class Reader {
       return out;
     }
     for (const auto& item : n) {
+      if (over(pattern_count_, kMaxPatterns, item, "path patterns")) break;
       auto s = scalar(item, "a path");
       if (!s) continue;
       auto p = PathPattern::parse(*s);
@@ -290,6 +318,7 @@ class Reader {
       add(n, "'grants' must be a list of {paths, who}");
       return;
     }
+    if (too_many(n, kMaxGrants, "grants")) return;
     for (const auto& g : n) {
       if (!g.IsMap()) {
         add(g, "each grant must be a mapping with 'paths' and 'who'");
@@ -304,10 +333,7 @@ class Reader {
         if (is_policy_path(grant.paths[i].text()) || grant.paths[i].text().starts_with(".warden/"))
           add(g["paths"][i], fmt::format("grants never cover .warden/ ('{}'); use the 'policy' section", grant.paths[i].text()));
       if (!g["who"]) add(g, "grant without 'who'");
-      else {
-        grant.who = strings(g["who"], "'who'", true);
-        grant.people = expand(g["who"], grant.who, policy, "a grant");
-      }
+      else grant.who = members(g["who"], "'who'", policy, "a grant");
       policy.grants.push_back(std::move(grant));
     }
   }
@@ -334,8 +360,9 @@ class Reader {
     only_keys(n, {"who", "threshold"}, "'policy'");
     if (!n["who"]) add(n, "'policy' without 'who'");
     else {
-      policy.policy.who = strings(n["who"], "'policy.who'", true);
-      policy.policy.people = expand(n["who"], policy.policy.who, policy, "'policy.who'");
+      Members who = members(n["who"], "'policy.who'", policy, "'policy.who'");
+      policy.policy.who = who.names;
+      policy.policy.people = expand(who, policy);
     }
     if (const YAML::Node t = n["threshold"]) {
       int value = 0;
@@ -365,6 +392,7 @@ class Reader {
       add(n, "'refs' must be a list of rules");
       return;
     }
+    if (too_many(n, kMaxRefRules, "ref rules")) return;
     for (const auto& r : n) {
       if (!r.IsMap()) {
         add(r, "each ref rule must be a mapping with 'pattern'");
@@ -384,10 +412,7 @@ class Reader {
       rule.deletion_allowed = allow_deny(r["deletion"], "'deletion'");
       rule.immutable = boolean(r["immutable"], "'immutable'");
       rule.verify = boolean(r["verify"], "'verify'");
-      if (r["signed-by"]) {
-        rule.signed_by = strings(r["signed-by"], "'signed-by'", true);
-        rule.signed_by_people = expand(r["signed-by"], rule.signed_by, policy, "'signed-by'");
-      }
+      if (r["signed-by"]) rule.signed_by = members(r["signed-by"], "'signed-by'", policy, "'signed-by'");
       policy.refs.push_back(std::move(rule));
     }
   }

@@ -1,5 +1,9 @@
 // The policy each commit carries, read from its tree and parsed once per
 // distinct policy directory, with keys and certificates shared.
+//
+// REQUIRES of every caller: at(C) only for a commit C already known to be
+// authenticated (the anchor, a known-good commit, or one the rules
+// accepted), so that an attacker's policy file is never even parsed.
 #pragma once
 
 #include <memory>
@@ -20,6 +24,8 @@ class PolicyStore {
   Result<const PolicyAt*> at(const ObjectId& commit);
   // The certificate .warden/keys/<FPR>.asc in `commit`'s tree, or null.
   Result<std::shared_ptr<const OpenPgpCert>> certificate(const ObjectId& commit, const std::string& fingerprint);
+  // How many distinct policy files were parsed so far.
+  size_t files_parsed() const { return loader_.files_parsed(); }
 
  private:
   CommitFacts& facts_;

@@ -50,7 +50,8 @@ namespace {
 class Run {
  public:
   Run(const Repository& repo, verify::CommitFacts& facts, verify::PolicyStore& policies, const VerifyRequest& req)
-      : repo_(repo), facts_(facts), policies_(policies), req_(req), verifications_before_(facts.verifications()) {
+      : repo_(repo), facts_(facts), policies_(policies), req_(req), verifications_before_(facts.verifications()),
+        policies_before_(policies.files_parsed()) {
     known_good_.insert(req.anchor.commit);
     known_good_.insert(req.known_good.begin(), req.known_good.end());
   }
@@ -121,13 +122,12 @@ class Run {
       }
     }
     if (commits->size() >= req_.parallel_from) {
-      // OpenPGP signatures against the certificates of the first parent's policy.
-      WARDEN_TRY_STATUS(facts_.prefetch(*commits, [&](const CommitData& c) -> Result<const Policy*> {
-        if (c.parents.empty()) return nullptr;
-        auto at = policies_.at(c.parents[0]);
-        if (!at) return at.error();
-        return (*at)->policy.get();
-      }));
+      // OpenPGP signatures against the certificates of the anchor's policy:
+      // the policies the commits carry are not authenticated yet, so they
+      // are not read (a commit whose signer's certificate only a later
+      // policy holds is checked when the rules reach it).
+      const Policy* anchor_keys = (*anchor_policy)->policy.get();
+      WARDEN_TRY_STATUS(facts_.prefetch(*commits, [&](const CommitData&) -> Result<const Policy*> { return anchor_keys; }));
     }
     auto record = [&](const ObjectId& c) -> Result<Verdict> {
       auto v = check(c);
@@ -141,6 +141,7 @@ class Run {
  private:
   Result<VerifyReport> finish(VerifyReport& report) {
     report.signatures_verified = facts_.verifications() - verifications_before_;
+    report.policies_parsed = policies_.files_parsed() - policies_before_;
     if (!report.refusal.empty()) report.authenticated = false;
     return std::move(report);
   }
@@ -378,6 +379,7 @@ class Run {
   verify::PolicyStore& policies_;
   const VerifyRequest& req_;
   size_t verifications_before_;  // this Verifier's count when the run began
+  size_t policies_before_;
   std::unordered_set<ObjectId, ObjectIdHash> known_good_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> status_;
 };
