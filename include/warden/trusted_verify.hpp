@@ -14,6 +14,7 @@ struct TrustedVerify {
   bool use_cache = true;
   bool use_pins = true;
   std::vector<ObjectId> known_good;  // vouched for by the caller
+  std::optional<ObjectId> previous_tip;  // see VerifyRequest::previous_tip
   bool keep_going = false;
   std::function<void(size_t, size_t)> progress;
 };

@@ -35,6 +35,7 @@ struct Verdict {
   SignatureKind signature = SignatureKind::none;
   std::string path;             // first offending path, if a path is to blame
   std::optional<ObjectId> policy_commit;  // whose policy was consulted
+  size_t mainline = 0;          // a merge's mainline parent (index into its parents)
 };
 
 struct VerifyRequest {
@@ -47,6 +48,13 @@ struct VerifyRequest {
   // it the caller vouches for it.
   std::vector<ObjectId> known_good;
   bool check_known_good = true;
+  // The branch's previous tip, where there is one (the server's old tip of
+  // the ref, the client's pin, the A of A..B). A merge's mainline parent,
+  // whose policy governs what the merge brings in, is the parent through
+  // which this commit is reached; without it, or where several parents
+  // reach it, the first parent (DESIGN section 3). Parent order, which
+  // whoever made the merge chooses, never decides on its own.
+  std::optional<ObjectId> previous_tip;
   // The anchor's signature was checked in an earlier run whose result is
   // kept (a valid verified-commit cache for this anchor): do not check it
   // again. Its policy is still read.

@@ -83,6 +83,7 @@ int run_verify(const VerifyOptions& given) {
       }
     }
     how.known_good.push_back(*from);
+    how.previous_tip = *from;  // merges are judged from A's side
   }
   how.progress = progress_reporter(opts);
 

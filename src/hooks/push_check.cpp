@@ -117,7 +117,10 @@ class RefChecker {
     req.check_known_good = false;  // tips this server verified or accepted itself
     if (!u.old_id.is_zero()) {
       auto old_commit = repo_.peel_to_commit(u.old_id);
-      if (old_commit) req.known_good.push_back(*old_commit);
+      if (old_commit) {
+        req.known_good.push_back(*old_commit);
+        req.previous_tip = *old_commit;  // merges are judged from the branch's side
+      }
     }
     if (policy_tip_) req.known_good.push_back(*policy_tip_);
     for (const auto& a : options_.accepted)

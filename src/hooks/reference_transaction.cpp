@@ -90,6 +90,7 @@ int prepared(Repository& repo, const std::vector<TrackingUpdate>& updates) {
                                     name, (*pin)->short_hex(), commit->short_hex(), name));
       }
       how.known_good.push_back(**pin);
+      how.previous_tip = **pin;
     }
     auto result = verify_trusted(repo, verifier, *anchor, *commit, how);
     if (!result) return refuse(fmt::format("{}: {}", name, result.error().message));

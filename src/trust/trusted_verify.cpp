@@ -15,6 +15,7 @@ Result<TrustedReport> verify_trusted(Repository& repo, Verifier& verifier, const
   req.progress = how.progress;
   req.check_known_good = false;
   req.known_good = how.known_good;
+  req.previous_tip = how.previous_tip;
   std::optional<VerifiedCache> cache;
   if (how.use_cache) {
     cache = VerifiedCache::load(repo, anchor);

@@ -5,7 +5,9 @@
 //      first, each with parents that are the anchor, authenticated, or
 //      pre-anchor history;
 //   4. a single-parent commit under its parent's policy;
-//   5. a merge: its own changes (rule 1) and what it brings in (rule 2).
+//   5. a merge: its own changes (rule 1) and what it brings in (rule 2),
+//      both from the side of its mainline parent: the one through which
+//      the branch's previous tip is reached, not the one listed first.
 #include "warden/verifier.hpp"
 
 #include <fmt/format.h>
@@ -131,7 +133,9 @@ class Run {
     }
     auto record = [&](const ObjectId& c) -> Result<Verdict> {
       auto v = check(c);
-      if (v) status_[c] = v->ok;
+      if (!v) return v;
+      status_[c] = v->ok;
+      WARDEN_TRY_STATUS(note_reach(c));
       return v;
     };
     WARDEN_TRY_STATUS(verify::check_in_order(*commits, record, req_.keep_going, req_.progress, report));
@@ -259,9 +263,12 @@ class Run {
         return refuse(v, "ancestry", fmt::format("parent {} is not authenticated", p.short_hex()));
       states.push_back(*s);
     }
-    if (states[0] == ParentState::pre_anchor)
-      return refuse(v, "ancestry",
-                    fmt::format("parent {} predates the anchor and carries no trusted policy", data.parents[0].short_hex()));
+    auto mainline = mainline_of(data);
+    if (!mainline) return mainline.error();
+    v.mainline = *mainline;
+    if (states[*mainline] == ParentState::pre_anchor)
+      return refuse(v, "ancestry", fmt::format("parent {} predates the anchor and carries no trusted policy",
+                                               data.parents[*mainline].short_hex()));
 
     if (sig.kind == SignatureKind::bad) return refuse(v, "signature", fmt::format("bad signature: {}", sig.problem));
 
@@ -293,10 +300,55 @@ class Run {
     return v;
   }
 
-  // A merge: rule 1 (its own changes) and rule 2 (what it brings in).
+  // Whether `c` is the previous tip or descends from it. Commits of this
+  // run are recorded as they are checked, parents first (note_reach), so
+  // the answer for them is a look-up; others need a walk.
+  Result<bool> reaches_previous_tip(const ObjectId& c) {
+    const ObjectId& tip = *req_.previous_tip;
+    if (c == tip) return true;
+    if (auto it = reaches_.find(c); it != reaches_.end()) return it->second;
+    auto d = repo_.descendant_of(c, tip);
+    if (!d) return d.error();
+    reaches_.emplace(c, *d);
+    return *d;
+  }
+
+  // Records whether a commit of this run reaches the previous tip, from
+  // its parents (already recorded or walked).
+  Status note_reach(const ObjectId& c) {
+    if (!req_.previous_tip) return Status::success();
+    auto data = facts_.commit(c);
+    if (!data) return data.error();
+    bool reaches = c == *req_.previous_tip;
+    for (const auto& p : (*data)->parents) {
+      if (reaches) break;
+      auto r = reaches_previous_tip(p);
+      if (!r) return r.error();
+      reaches = *r;
+    }
+    reaches_[c] = reaches;
+    return Status::success();
+  }
+
+  // The index of `data`'s mainline parent (see VerifyRequest::previous_tip).
+  Result<size_t> mainline_of(const CommitData& data) {
+    if (data.parents.size() < 2 || !req_.previous_tip) return size_t{0};
+    std::optional<size_t> found;
+    for (size_t i = 0; i < data.parents.size(); ++i) {
+      auto r = reaches_previous_tip(data.parents[i]);
+      if (!r) return r.error();
+      if (!*r) continue;
+      if (found) return size_t{0};  // several parents reach it
+      found = i;
+    }
+    return found.value_or(0);
+  }
+
+  // A merge: rule 1 (its own changes) and rule 2 (what it brings in), with
+  // P1 the mainline parent.
   Result<Verdict> check_merge(Verdict& v, const CommitData& data, const CommitSignature& sig,
                               const std::vector<ParentState>& states) {
-    const ObjectId& p1 = data.parents[0];
+    const ObjectId& p1 = data.parents[v.mainline];
     auto pol1_r = policy_of_parent(p1, v);
     if (!pol1_r) return pol1_r.error();
     if (auto* refusal = std::get_if<Verdict>(&*pol1_r)) return std::move(*refusal);
@@ -351,7 +403,9 @@ class Run {
     }
 
     // Rule 2: everything brought in is allowed by policy(P1).
-    std::vector<ObjectId> tips(data.parents.begin() + 1, data.parents.end());
+    std::vector<ObjectId> tips;
+    for (size_t i = 0; i < data.parents.size(); ++i)
+      if (i != v.mainline) tips.push_back(data.parents[i]);
     auto brought = repo_.walk(tips, {p1, req_.anchor.commit});
     if (!brought) return brought.error();
     for (const ObjectId& b : *brought) {
@@ -382,6 +436,7 @@ class Run {
   size_t policies_before_;
   std::unordered_set<ObjectId, ObjectIdHash> known_good_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> status_;
+  std::unordered_map<ObjectId, bool, ObjectIdHash> reaches_;  // of the previous tip
 };
 
 }  // namespace

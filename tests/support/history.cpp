@@ -151,6 +151,8 @@ warden::VerifyReport Repo::run_verify(const std::string& anchor, const std::stri
     REQUIRE(id.ok());
     req.known_good.push_back(*id);
   }
+  // One known-good commit is the branch's previous tip, as for A..B.
+  if (known_good.size() == 1) req.previous_tip = req.known_good[0];
   req.keep_going = keep_going;
   req.parallel_from = parallel_from;
   warden::Verifier verifier(*repo);

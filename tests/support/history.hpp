@@ -59,7 +59,8 @@ class Repo {
   warden::VerifyReport verify_fpr(const std::string& anchor, const std::string& anchor_fingerprint,
                                   const std::string& target = "HEAD", bool keep_going = false,
                                   size_t parallel_from = 64) const;
-  // Runs the engine on anchor..target.
+  // Runs the engine on anchor..target; a single known-good commit is also
+  // the previous tip (as the A of A..B).
   warden::VerifyReport verify(const std::string& anchor, const Key& anchor_key, const std::string& target = "HEAD",
                               const std::vector<std::string>& known_good = {}, bool keep_going = false,
                               size_t parallel_from = 64) const;
