@@ -65,6 +65,13 @@ struct TagData {
   std::string signed_payload;  // the tag object up to the signature
 };
 
+// Something that makes git show another history than the objects hold: a
+// replace ref, or a graft.
+struct HistoryAlteration {
+  std::string source;  // "refs/replace/<id>", or the graft file and line
+  ObjectId object;     // the object git shows something else for
+};
+
 // A ref and what it points at.
 struct RefTip {
   std::string name;
@@ -120,6 +127,12 @@ class Repository {
   // (see history_walk.cpp).
   Result<std::vector<ObjectId>> walk(const std::vector<ObjectId>& tips,
                                      const std::vector<ObjectId>& hidden) const;
+
+  // The replace refs git honours here and the grafts git reads (see
+  // history_alterations.cpp).
+  Result<std::vector<HistoryAlteration>> history_alterations() const;
+  // True for a shallow clone (commits past its boundary are missing).
+  bool is_shallow() const;
 
   // Makes objects in these directories readable too: git passes a push's
   // quarantine directory this way (GIT_OBJECT_DIRECTORY and

@@ -62,6 +62,15 @@ class Run {
     VerifyReport report;
     const ObjectId& anchor = req_.anchor.commit;
 
+    // git must show the history that is verified: no replace ref or graft
+    // may touch it, and a shallow clone lacks part of it.
+    auto altered = history_altered();
+    if (!altered) return altered.error();
+    if (!altered->empty()) {
+      report.refusal = *altered;
+      return finish(report);
+    }
+
     // 1. The anchor.
     auto anchor_data = facts_.commit(anchor);
     if (!anchor_data) return anchor_data.error();
@@ -187,6 +196,41 @@ class Run {
     if (!data) return data.error();
     return fmt::format("{} {} \"{}\" is not a descendant of the anchor {}", what, c.short_hex(), (*data)->summary,
                        req_.anchor.commit.short_hex());
+  }
+
+  // "" unless git would show another history for the target than the
+  // objects hold (DESIGN section 3), else why.
+  Result<std::string> history_altered() {
+    if (repo_.is_shallow())
+      return std::string(
+          "this is a shallow clone: the commits past its boundary are missing, so the history cannot be verified "
+          "from the anchor (run 'git fetch --unshallow')");
+    auto alterations = repo_.history_alterations();
+    if (!alterations) return alterations.error();
+    for (const auto& a : *alterations) {
+      auto type = repo_.object_type(a.object);
+      if (!type) continue;  // replaces nothing here
+      if (*type != "commit")
+        return fmt::format("{} replaces {} {}: git would show other content than warden verifies (remove it, or set "
+                           "GIT_NO_REPLACE_OBJECTS=1 where git should ignore replace refs)",
+                           a.source, *type, a.object.short_hex());
+      bool touches = a.object == req_.target;
+      if (!touches) {
+        auto d = repo_.descendant_of(req_.target, a.object);
+        if (!d) return d.error();
+        touches = *d;
+      }
+      if (touches && a.source.starts_with("refs/"))
+        return fmt::format("{} replaces commit {} in the history being verified: git would show the replacement, "
+                           "warden verifies the original (remove it with 'git replace -d', or set "
+                           "GIT_NO_REPLACE_OBJECTS=1 where git should ignore replace refs)",
+                           a.source, a.object.short_hex());
+      if (touches)
+        return fmt::format("{} grafts other parents onto commit {} in the history being verified: git would show "
+                           "them, warden verifies the original (remove the graft)",
+                           a.source, a.object.short_hex());
+    }
+    return std::string();
   }
 
   Result<ParentState> parent_state(const ObjectId& p) {
