@@ -270,14 +270,16 @@ TEST_CASE("client: clone of a bad remote leaves no directory behind", "[client]"
   CHECK(w.sb.run("ls -A " + test::quote(w.sb.dir()) + " | grep -E '^(third|\\.third)'").status != 0);
 }
 
-TEST_CASE("client: post-merge warns loudly when a pull merged unauthenticated history", "[client]") {
+TEST_CASE("client: post-merge warns loudly when a merge brought in unauthenticated fetched history", "[client]") {
   ClientWorld w;
-  // Pulling straight from a URL updates no remote-tracking ref, so only the
-  // post-merge hook sees what came in.
+  // Fetching straight from a URL updates no remote-tracking ref; `git pull`
+  // is refused (client_fetch_forms_test.cpp), a merge of FETCH_HEAD by hand
+  // is the user's own act, and post-merge warns of it.
   w.upstream.git("checkout -q -b evil");
   w.upstream.write("src/main.c", "evil\n");
   std::string evil = w.upstream.commit("evil", nullptr);
-  auto r = w.in_client("git pull --no-rebase --no-edit " + test::quote(w.upstream.path()) + " evil");
+  REQUIRE(w.in_client("git fetch -q " + test::quote(w.upstream.path()) + " evil").status == 0);
+  auto r = w.in_client("git merge --no-edit FETCH_HEAD");
   INFO(r.err);
   CHECK(r.err.find("warden: WARNING: the merge brought in " + evil.substr(0, 10) + ", which is NOT authenticated") !=
         std::string::npos);

@@ -89,7 +89,7 @@ int warden_main(int argc, char** argv) {
   auto* install_cmd = app.add_subcommand("install", "Install warden's hooks into this repository");
   install_cmd->add_flag("--server", install.server, "The pre-receive hook of a server repository");
   install_cmd->add_flag("--client", install.client,
-                        "The client hooks (reference-transaction, post-merge); pins the remote-tracking refs");
+                        "The client hooks (reference-transaction, post-merge, pre-rebase, post-rewrite); pins the remote-tracking refs");
   install_cmd->add_flag("--force", install.force, "Replace an existing hook that is not warden's");
   install_cmd->add_flag("--chain", install.chain, "Keep an existing hook and run it after warden's checks");
   install_cmd->add_flag("--accept-existing", install.accept_existing,
@@ -100,7 +100,7 @@ int warden_main(int argc, char** argv) {
   std::string hook_name, chained;
   std::vector<std::string> hook_args;
   auto* hook_cmd = app.add_subcommand("hook", "Run a hook (called by the installed shims)");
-  hook_cmd->add_option("name", hook_name, "pre-receive, reference-transaction or post-merge")->required();
+  hook_cmd->add_option("name", hook_name, "pre-receive, reference-transaction, post-merge, pre-rebase or post-rewrite")->required();
   hook_cmd->add_option("--chained", chained, "The hook to run after warden's (installed with --chain)");
   hook_cmd->add_option("args", hook_args, "The hook's own arguments");
 
@@ -131,6 +131,8 @@ int warden_main(int argc, char** argv) {
     if (hook_name == "reference-transaction")
       return run_hook_reference_transaction(hook_args.empty() ? "" : hook_args[0], chained);
     if (hook_name == "post-merge") return run_hook_post_merge(chained, hook_args);
+    if (hook_name == "pre-rebase") return run_hook_pre_rebase(chained, hook_args);
+    if (hook_name == "post-rewrite") return run_hook_post_rewrite(chained, hook_args);
     std::cerr << fmt::format("git-warden: unknown hook '{}'\n", hook_name);
     return kExitUsage;
   }

@@ -71,6 +71,16 @@ int install_client(Repository& repo, const InstallOptions& opts);
 int run_hook_pre_receive();
 int run_hook_reference_transaction(const std::string& state, const std::string& chained);
 int run_hook_post_merge(const std::string& chained, const std::vector<std::string>& args);
+int run_hook_pre_rebase(const std::string& chained, const std::vector<std::string>& args);
+int run_hook_post_rewrite(const std::string& chained, const std::vector<std::string>& args);
+
+// Client checks shared by post-merge, pre-rebase and post-rewrite
+// (post_merge.cpp): why `commit` is not authenticated (nullopt if it is
+// pinned, behind a pin, or authenticates from the anchor); why what
+// FETCH_HEAD names is in HEAD unauthenticated; and a loud warning of it.
+std::optional<std::string> why_unauthenticated(Repository& repo, const ObjectId& commit);
+std::optional<std::string> fetched_history_problem(Repository& repo);
+void warn_about_fetched_history(Repository& repo, const std::string& action);
 
 int run_pin_reset(const std::string& ref, const std::optional<std::string>& to);
 int run_status();

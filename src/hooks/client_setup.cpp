@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 #include "cli/verify_report.hpp"
 #include "hooks/shims.hpp"
 #include "warden/pins.hpp"
@@ -43,10 +45,21 @@ Result<std::vector<std::string>> pin_tracking_refs(Repository& repo, const Ancho
   return problems;
 }
 
+std::optional<ObjectId> fetched_for_merge(const Repository& repo) {
+  std::ifstream in(repo.git_dir() + "FETCH_HEAD");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("\tnot-for-merge\t") != std::string::npos) continue;
+    if (auto id = ObjectId::from_hex(std::string_view(line).substr(0, GIT_OID_HEXSZ))) return id;
+  }
+  return std::nullopt;
+}
+
 Result<std::vector<std::string>> install_client_shims(const std::string& dir, const ShimInstall& how) {
   std::vector<std::string> done;
   for (auto [name, shim] : {std::pair{"reference-transaction", kReferenceTransactionShim},
-                            std::pair{"post-merge", kPostMergeShim}}) {
+                            std::pair{"post-merge", kPostMergeShim}, std::pair{"pre-rebase", kPreRebaseShim},
+                            std::pair{"post-rewrite", kPostRewriteShim}}) {
     auto r = install_shim(dir, name, shim, how);
     if (!r) return r.error();
     done.push_back(*r);

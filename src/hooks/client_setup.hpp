@@ -20,8 +20,12 @@ bool is_trusted_tracking_ref(const Repository& repo, const std::string& ref);
 // only if none is refused).
 Result<std::vector<std::string>> pin_tracking_refs(Repository& repo, const Anchor& anchor);
 
-// Installs the reference-transaction and post-merge shims; returns what was
-// done, one line per hook.
+// The commit `git pull` merges or rebases onto (and `git merge FETCH_HEAD`
+// merges): the first FETCH_HEAD line not marked not-for-merge, if any.
+std::optional<ObjectId> fetched_for_merge(const Repository& repo);
+
+// Installs the client shims (reference-transaction, post-merge,
+// pre-rebase, post-rewrite); returns what was done, one line per hook.
 Result<std::vector<std::string>> install_client_shims(const std::string& dir, const ShimInstall& how);
 
 }  // namespace warden::hooks

@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/verify_report.hpp"
+#include "hooks/client_setup.hpp"
 #include "hooks/hook_runner.hpp"
 #include "warden/anchor.hpp"
 #include "warden/pins.hpp"
@@ -24,53 +25,54 @@ void warn(const std::string& what) {
   std::cerr << "warden: WARNING: " << what << "\n";
 }
 
-// The commit `git pull` merged: the first FETCH_HEAD line not marked
-// not-for-merge.
-std::optional<ObjectId> merged_commit(const Repository& repo) {
-  std::ifstream in(repo.git_dir() + "FETCH_HEAD");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.find("\tnot-for-merge\t") != std::string::npos) continue;
-    if (auto id = ObjectId::from_hex(std::string_view(line).substr(0, GIT_OID_HEXSZ))) return id;
+}  // namespace
+
+std::optional<std::string> fetched_history_problem(Repository& repo) {
+  auto fetched = hooks::fetched_for_merge(repo);
+  if (!fetched) return std::nullopt;
+  auto head = repo.resolve_commit("HEAD");
+  if (!head) return std::nullopt;
+  if (*head != *fetched) {
+    auto in_head = repo.descendant_of(*head, *fetched);
+    if (!in_head || !*in_head) return std::nullopt;  // what was fetched is not in HEAD
   }
-  return std::nullopt;
+  return why_unauthenticated(repo, *fetched);
 }
 
-void check_merge(Repository& repo) {
-  auto merged = merged_commit(repo);
-  if (!merged) return;
-  auto head = repo.resolve_commit("HEAD");
-  if (!head) return;
-  if (*head != *merged) {
-    auto in_head = repo.descendant_of(*head, *merged);
-    if (!in_head || !*in_head) return;  // this merge did not bring in what was fetched
-  }
+std::optional<std::string> why_unauthenticated(Repository& repo, const ObjectId& commit) {
   auto pins = list_pins(repo);
   if (pins)
     for (const auto& p : *pins) {
-      if (p.commit == *merged) return;
-      auto behind = repo.descendant_of(p.commit, *merged);
-      if (behind && *behind) return;
+      if (p.commit == commit) return std::nullopt;
+      auto behind = repo.descendant_of(p.commit, commit);
+      if (behind && *behind) return std::nullopt;
     }
   auto anchor = load_anchor(repo, std::nullopt);
-  if (!anchor) {
-    warn(fmt::format("cannot check what was merged: {}", anchor.error().message));
-    return;
-  }
+  if (!anchor) return fmt::format("{} cannot be checked: {}", commit.short_hex(), anchor.error().message);
   Verifier verifier(repo);
-  auto result = verify_trusted(repo, verifier, *anchor, *merged, TrustedVerify{});
-  if (result && result->report.authenticated) return;
+  auto result = verify_trusted(repo, verifier, *anchor, commit, TrustedVerify{});
+  if (result && result->report.authenticated) return std::nullopt;
   std::string why = result ? refusal_reason(result->report) : result.error().message;
-  warn(fmt::format("the merge brought in {}, which is NOT authenticated: {}", merged->short_hex(), why));
-  warn("your branch now contains unauthenticated history; to undo the merge: git reset --hard ORIG_HEAD");
+  return fmt::format("{}, which is NOT authenticated: {}", commit.short_hex(), why);
 }
+
+void warn_about_fetched_history(Repository& repo, const std::string& action) {
+  auto problem = fetched_history_problem(repo);
+  if (!problem) return;
+  warn(fmt::format("{} {}", action, *problem));
+  warn("your branch now contains unauthenticated history; to undo it: git reset --hard ORIG_HEAD");
+}
+
+namespace {
+
+void check_merge(Repository& repo) { warn_about_fetched_history(repo, "the merge brought in"); }
 
 }  // namespace
 
 int run_hook_post_merge(const std::string& chained, const std::vector<std::string>& args) {
   auto repo = hooks::open_hook_repository();
   if (repo) check_merge(*repo);
-  else warn(repo.error().message);
+  else std::cerr << "warden: WARNING: " << repo.error().message << "\n";
   if (!chained.empty() && ::access(chained.c_str(), X_OK) == 0) {
     auto r = hooks::run_with_input(chained, args, "");
     if (r) return *r;

@@ -1,8 +1,13 @@
 // git warden hook reference-transaction STATE: the client's gate. In the
-// "prepared" state it refuses (and so aborts the fetch) any update of a
-// trusted remote-tracking ref whose new tip does not descend from its pin
-// (rollback or rewrite) or does not authenticate; in "committed" it moves
-// the pins. Updates of any other ref pass without opening the repository.
+// "prepared" state it refuses (and so aborts the update):
+//   - any update of a trusted remote-tracking ref whose new tip does not
+//     descend from its pin (rollback or rewrite) or does not authenticate;
+//   - in a fetch (or a command warden does not know), any branch or tag
+//     moved to a commit that does not authenticate, and any replace ref;
+//   - in the merge or rebase of a `git pull`, a branch update when what
+//     was fetched (FETCH_HEAD) does not authenticate.
+// The user's own work (commit, merge, rebase, reset, tag, ... outside a
+// pull) is not checked. In "committed" it moves the pins.
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -11,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/verify_report.hpp"
 #include "hooks/client_setup.hpp"
+#include "hooks/git_command.hpp"
 #include "hooks/hook_runner.hpp"
 #include "warden/anchor.hpp"
 #include "warden/pins.hpp"
@@ -32,9 +38,17 @@ bool parse_hex_id(std::string_view hex, ObjectId& out) {
   return id.has_value();
 }
 
-// The updates of remote-tracking refs, from "<old> <new> <ref>" lines.
-// Lines about other refs are passed over unread.
-Result<std::vector<TrackingUpdate>> tracking_updates(std::string_view input) {
+// Whether warden looks at updates of `ref` at all: remote-tracking refs,
+// branches, tags and replace refs. (Pseudo-refs such as HEAD, notes, the
+// stash and warden's own refs are not history a fetch can plant.)
+bool is_guarded(std::string_view ref) {
+  return ref.starts_with("refs/remotes/") || ref.starts_with("refs/heads/") || ref.starts_with("refs/tags/") ||
+         ref.starts_with("refs/replace/");
+}
+
+// The updates of guarded refs, from "<old> <new> <ref>" lines. Lines about
+// other refs are passed over unread.
+Result<std::vector<TrackingUpdate>> guarded_updates(std::string_view input) {
   std::vector<TrackingUpdate> out;
   while (!input.empty()) {
     size_t eol = input.find('\n');
@@ -43,7 +57,7 @@ Result<std::vector<TrackingUpdate>> tracking_updates(std::string_view input) {
     size_t s2 = line.find(' ', line.find(' ') + 1);
     if (s2 == std::string_view::npos) continue;
     std::string_view ref = line.substr(s2 + 1);
-    if (!ref.starts_with("refs/remotes/")) continue;
+    if (!is_guarded(ref)) continue;
     TrackingUpdate u;
     u.ref = ref;
     if (s2 != 2 * GIT_OID_HEXSZ + 1 || !parse_hex_id(line.substr(0, 40), u.old_id) || line[40] != ' ' || !parse_hex_id(line.substr(41, 40), u.new_id))
@@ -68,10 +82,9 @@ int refuse(const std::string& why) {
   return kExitRefused;
 }
 
-int prepared(Repository& repo, const std::vector<TrackingUpdate>& updates) {
-  auto anchor = load_anchor(repo, std::nullopt);
-  if (!anchor) return refuse(fmt::format("cannot check remote-tracking refs: {}", anchor.error().message));
-  Verifier verifier(repo);
+int check_tracking(Repository& repo, Verifier& verifier, const Anchor& anchor_value,
+                   const std::vector<TrackingUpdate>& updates) {
+  const Anchor* anchor = &anchor_value;
   for (const auto& u : updates) {
     if (u.new_id.is_zero()) continue;  // fetch --prune: the pin stays
     std::string name = short_tracking_ref(u.ref);
@@ -105,10 +118,82 @@ int prepared(Repository& repo, const std::vector<TrackingUpdate>& updates) {
   return kExitOk;
 }
 
+// "" if `id` (a commit or a tag) is an authenticated commit, else why not.
+std::string unauthenticated(Repository& repo, Verifier& verifier, const Anchor& anchor, const ObjectId& id,
+                            const std::optional<ObjectId>& previous) {
+  auto type = repo.object_type(id);
+  if (!type) return type.error().message;
+  if (*type != "commit" && *type != "tag") return fmt::format("it points at a {}, not a commit", *type);
+  auto commit = repo.peel_to_commit(id);
+  if (!commit) return commit.error().message;
+  TrustedVerify how;
+  if (previous) {
+    auto old_commit = repo.peel_to_commit(*previous);
+    if (old_commit) how.previous_tip = *old_commit;
+  }
+  auto result = verify_trusted(repo, verifier, anchor, *commit, how);
+  if (!result) return result.error().message;
+  if (result->report.authenticated) return "";
+  return refusal_reason(result->report);
+}
+
+// Branches and tags a fetch moves must land on authenticated commits; a
+// fetch never plants replace refs.
+int check_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, const std::vector<TrackingUpdate>& updates) {
+  for (const auto& u : updates) {
+    if (u.new_id.is_zero()) continue;
+    if (u.ref.starts_with("refs/replace/"))
+      return refuse(fmt::format("{}: a fetch may not create or move replace refs (git would show other history "
+                                "than warden verifies)",
+                                u.ref));
+    std::optional<ObjectId> previous;
+    if (!u.old_id.is_zero()) previous = u.old_id;
+    std::string why = unauthenticated(repo, verifier, anchor, u.new_id, previous);
+    if (!why.empty()) return refuse(fmt::format("{} would move to unauthenticated history: {}", u.ref, why));
+  }
+  return kExitOk;
+}
+
+// The merge or rebase of a `git pull` may move a branch only if what was
+// fetched authenticates.
+int check_pulled(Repository& repo, Verifier& verifier, const Anchor& anchor, const std::vector<TrackingUpdate>& updates) {
+  bool moves_branch = false;
+  for (const auto& u : updates) moves_branch = moves_branch || (u.ref.starts_with("refs/heads/") && !u.new_id.is_zero());
+  if (!moves_branch) return kExitOk;
+  auto fetched = hooks::fetched_for_merge(repo);
+  if (!fetched) return kExitOk;
+  std::string why = unauthenticated(repo, verifier, anchor, *fetched, std::nullopt);
+  if (!why.empty())
+    return refuse(fmt::format("git pull would bring in {}, which is not authenticated: {}", fetched->short_hex(), why));
+  return kExitOk;
+}
+
+int prepared(Repository& repo, const std::vector<TrackingUpdate>& updates) {
+  auto anchor = load_anchor(repo, std::nullopt);
+  if (!anchor) return refuse(fmt::format("cannot check ref updates: {}", anchor.error().message));
+  Verifier verifier(repo);
+  std::vector<TrackingUpdate> tracking, others;
+  for (const auto& u : updates) {
+    if (u.ref.starts_with("refs/remotes/")) {
+      if (hooks::is_trusted_tracking_ref(repo, u.ref)) tracking.push_back(u);
+    } else {
+      others.push_back(u);
+    }
+  }
+  if (int s = check_tracking(repo, verifier, *anchor, tracking); s != kExitOk) return s;
+  if (others.empty()) return kExitOk;
+  switch (hooks::ref_context(hooks::git_command_chain())) {
+    case hooks::RefContext::fetch: return check_fetched(repo, verifier, *anchor, others);
+    case hooks::RefContext::pull: return check_pulled(repo, verifier, *anchor, others);
+    case hooks::RefContext::local: return kExitOk;
+  }
+  return kExitOk;
+}
+
 int committed(Repository& repo, const std::vector<TrackingUpdate>& updates) {
   int status = kExitOk;
   for (const auto& u : updates) {
-    if (u.new_id.is_zero()) continue;
+    if (u.new_id.is_zero() || !hooks::is_trusted_tracking_ref(repo, u.ref)) continue;
     auto commit = repo.peel_to_commit(u.new_id);
     if (!commit) continue;
     if (auto s = write_pin(repo, u.ref, *commit, "fetched"); !s) {
@@ -124,18 +209,14 @@ int committed(Repository& repo, const std::vector<TrackingUpdate>& updates) {
 int run_hook_reference_transaction(const std::string& state, const std::string& chained) {
   auto input = hooks::read_stdin(kMaxInput);
   if (!input) return refuse(input.error().message);
-  auto updates = tracking_updates(*input);
+  auto updates = guarded_updates(*input);
   if (!updates) return refuse(updates.error().message);
-  // The fast path: nothing about remote-tracking refs, nothing to open.
+  // The fast path: nothing about guarded refs, nothing to open.
   if (updates->empty() || (state != "prepared" && state != "committed")) return chained_or(kExitOk, chained, state, *input);
 
   auto repo = hooks::open_hook_repository();
   if (!repo) return refuse(repo.error().message);
-  std::vector<TrackingUpdate> trusted;
-  for (auto& u : *updates)
-    if (hooks::is_trusted_tracking_ref(*repo, u.ref)) trusted.push_back(std::move(u));
-  int status = kExitOk;
-  if (!trusted.empty()) status = state == "prepared" ? prepared(*repo, trusted) : committed(*repo, trusted);
+  int status = state == "prepared" ? prepared(*repo, *updates) : committed(*repo, *updates);
   return chained_or(status, chained, state, *input);
 }
 
