@@ -188,6 +188,10 @@ std::optional<std::string> refused_path(std::string_view path, uint32_t mode) {
   size_t i = 0;
   for (;;) {
     std::string_view rest = path.substr(i);
+    std::string_view component = rest.substr(0, rest.find('/'));
+    if (component.size() == 4 && component[0] == '.' && lower(component[1]) == 'g' && lower(component[2]) == 'i' &&
+        lower(component[3]) == 't')
+      return "a '.git' component, in any case";
     if (is_hfs_dot(rest, "git")) return "'.git' (an HFS+ alias of it)";
     if (is_symlink(mode) && is_hfs_dot(rest, "gitmodules")) return "a symbolic link named '.gitmodules' (HFS+)";
     if (is_ntfs_dotgit(rest)) return "'.git' (an NTFS alias of it)";
