@@ -5,9 +5,9 @@
 #include <random>
 
 #include "support/gpg.hpp"
-#include "warden/base64.hpp"
+#include "signatures/base64.hpp"
 #include "warden/openpgp_cert.hpp"
-#include "warden/openpgp_signature.hpp"
+#include "signatures/openpgp_signature.hpp"
 
 namespace {
 

@@ -12,10 +12,10 @@
 #include "support/gpg.hpp"
 #include "support/sandbox.hpp"
 #include "warden/openpgp_cert.hpp"
-#include "warden/openpgp_signature.hpp"
+#include "signatures/openpgp_signature.hpp"
 #include "warden/policy.hpp"
 #include "warden/push_check.hpp"
-#include "warden/sshsig.hpp"
+#include "signatures/sshsig.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include "support/history.hpp"
 #include "support/people.hpp"
-#include "warden/commit_signature.hpp"
+#include "signatures/commit_signature.hpp"
 
 using namespace test;
 

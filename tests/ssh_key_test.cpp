@@ -4,8 +4,8 @@
 
 #include "signatures/ssh_buffer.hpp"
 #include "support/sandbox.hpp"
-#include "warden/base64.hpp"
-#include "warden/sshsig.hpp"
+#include "signatures/base64.hpp"
+#include "signatures/sshsig.hpp"
 
 using warden::SshPublicKey;
 

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "support/sandbox.hpp"
-#include "warden/sshsig.hpp"
+#include "signatures/sshsig.hpp"
 
 namespace {
 

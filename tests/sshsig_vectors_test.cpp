@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "warden/sshsig.hpp"
+#include "signatures/sshsig.hpp"
 
 namespace {
 

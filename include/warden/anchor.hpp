@@ -6,9 +6,15 @@
 #include <string>
 
 #include "warden/repository.hpp"
-#include "warden/verifier.hpp"
 
 namespace warden {
+
+// Where trust starts: a commit and the fingerprint of the key that must
+// have signed it ("SHA256:..." for SSH keys).
+struct Anchor {
+  ObjectId commit;
+  std::string fingerprint;
+};
 
 inline constexpr const char* kAnchorConfigKey = "warden.anchor";
 

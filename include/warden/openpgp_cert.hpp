@@ -13,10 +13,11 @@
 #include <string_view>
 #include <vector>
 
-#include "warden/openpgp_signature.hpp"
 #include "warden/result.hpp"
 
 namespace warden {
+
+struct OpenPgpSignature;
 
 // The outcome of checking one signature against one certificate.
 struct OpenPgpCheck {

@@ -9,19 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "warden/commit_signature.hpp"
+#include "warden/anchor.hpp"
 #include "warden/object_id.hpp"
 #include "warden/repository.hpp"
 #include "warden/result.hpp"
+#include "warden/signature_kind.hpp"
 
 namespace warden {
-
-// Where trust starts: a commit and the fingerprint of the key that must
-// have signed it ("SHA256:..." for SSH keys).
-struct Anchor {
-  ObjectId commit;
-  std::string fingerprint;
-};
 
 // The outcome for one checked commit.
 struct Verdict {
@@ -77,6 +71,12 @@ struct VerifyReport {
   size_t signatures_verified = 0;
   size_t policies_parsed = 0;     // distinct policy files parsed in this run
 };
+
+// "1a2b3c4d5e "subject": reason [rule R; signer S; path P; policy of C]"
+std::string refusal_line(const Verdict& v);
+// Why a report is not authenticated, in one line: the run's refusal, or
+// the first refused commit's refusal_line. "" if it is authenticated.
+std::string refusal_reason(const VerifyReport& report);
 
 class Verifier {
  public:

@@ -9,10 +9,11 @@
 
 #include "cli/commands.hpp"
 #include "cli/verify_report.hpp"
-#include "hooks/client_setup.hpp"
+#include "hooks/hook_install.hpp"
+#include "warden/client_trust.hpp"
 #include "hooks/hook_install.hpp"
 #include "hooks/hook_runner.hpp"
-#include "hooks/server_config.hpp"
+#include "server/server_config.hpp"
 #include "hooks/shims.hpp"
 #include "warden/anchor.hpp"
 #include "warden/pins.hpp"
@@ -73,7 +74,7 @@ int fail(const std::string& why, int code) {
 int install_client(Repository& repo, const InstallOptions& opts) {
   auto anchor = load_anchor(repo, std::nullopt);
   if (!anchor) return fail(anchor.error().message, kExitUsage);
-  auto problems = hooks::pin_tracking_refs(repo, *anchor);
+  auto problems = pin_tracking_refs(repo, *anchor);
   if (!problems) return fail(problems.error().message, kExitUsage);
   for (const auto& p : *problems) std::cerr << "warden: does not authenticate: " << p << "\n";
   if (!problems->empty())
@@ -97,7 +98,7 @@ int run_install(const InstallOptions& opts) {
   if (opts.client) return install_client(*repo, opts);
   auto anchor = load_anchor(*repo, std::nullopt);
   if (!anchor) return fail(anchor.error().message, kExitUsage);
-  auto options = hooks::server_options(*repo);
+  auto options = server::server_options(*repo);
   if (!options) return fail(options.error().message, kExitUsage);
   auto refs = judged_refs(*repo);
   if (!refs) return fail(refs.error().message, kExitUsage);
@@ -115,7 +116,7 @@ int run_install(const InstallOptions& opts) {
       for (const auto& r : *refs) {
         auto commit = repo->peel_to_commit(r.target);
         if (!commit) continue;
-        if (auto s = repo->set_ref(hooks::kAcceptedPrefix + commit->hex(), *commit, "warden: install --accept-existing"); !s)
+        if (auto s = repo->set_ref(server::kAcceptedPrefix + commit->hex(), *commit, "warden: install --accept-existing"); !s)
           return fail(s.error().message, kExitUsage);
         std::cout << fmt::format("warden: accepted without verification (--accept-existing): {} at {}\n", r.name,
                                  commit->hex());

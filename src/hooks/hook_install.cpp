@@ -89,4 +89,16 @@ Result<std::string> install_shim(const std::string& dir, const std::string& name
   return done;
 }
 
+Result<std::vector<std::string>> install_client_shims(const std::string& dir, const ShimInstall& how) {
+  std::vector<std::string> done;
+  for (auto [name, shim] : {std::pair{"reference-transaction", kReferenceTransactionShim},
+                            std::pair{"post-merge", kPostMergeShim}, std::pair{"pre-rebase", kPreRebaseShim},
+                            std::pair{"post-rewrite", kPostRewriteShim}}) {
+    auto r = install_shim(dir, name, shim, how);
+    if (!r) return r.error();
+    done.push_back(*r);
+  }
+  return done;
+}
+
 }  // namespace warden::hooks

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "warden/result.hpp"
 
@@ -20,5 +21,9 @@ Result<std::string> install_shim(const std::string& dir, const std::string& name
 
 // The path of the running executable.
 Result<std::string> self_path();
+
+// Installs the client shims (reference-transaction, post-merge,
+// pre-rebase, post-rewrite); returns what was done, one line per hook.
+Result<std::vector<std::string>> install_client_shims(const std::string& dir, const ShimInstall& how);
 
 }  // namespace warden::hooks

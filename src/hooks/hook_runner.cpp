@@ -124,4 +124,12 @@ Result<int> run_chained(const Repository& repo, const std::string& name, const s
   return run_with_input(chained, args, input);
 }
 
+Result<long> hook_timeout_ms(const Repository& repo) {
+  auto text = repo.config_string("warden.hookTimeout");
+  if (!text) return kDefaultHookTimeoutMs;
+  auto ms = parse_duration_ms(*text);
+  if (!ms) return make_error(fmt::format("warden.hookTimeout: '{}' is not a duration (e.g. 300, 90s, 500ms)", *text));
+  return *ms;
+}
+
 }  // namespace warden::hooks

@@ -25,6 +25,11 @@ Result<std::string> read_stdin(size_t limit);
 // hook killed by a signal, and refuses).
 void set_deadline(long millis);
 
+inline constexpr long kDefaultHookTimeoutMs = 300 * 1000;
+// How long a hook may run: git config warden.hookTimeout ("300", "90s",
+// "500ms"), else the default.
+Result<long> hook_timeout_ms(const Repository& repo);
+
 // Parses a duration ("300", "300s", "250ms") into milliseconds; nullopt if
 // malformed.
 std::optional<long> parse_duration_ms(const std::string& text);

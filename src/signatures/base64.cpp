@@ -1,4 +1,4 @@
-#include "warden/base64.hpp"
+#include "signatures/base64.hpp"
 
 #include <openssl/evp.h>
 

@@ -1,9 +1,9 @@
 // Classifies and verifies a commit's gpgsig header.
-#include "warden/commit_signature.hpp"
+#include "signatures/commit_signature.hpp"
 
 #include <fmt/format.h>
 
-#include "warden/sshsig.hpp"
+#include "signatures/sshsig.hpp"
 
 namespace warden {
 

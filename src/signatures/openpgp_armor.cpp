@@ -6,8 +6,8 @@
 #include <optional>
 #include <vector>
 
-#include "warden/base64.hpp"
-#include "warden/openpgp_signature.hpp"
+#include "signatures/base64.hpp"
+#include "signatures/openpgp_signature.hpp"
 
 namespace warden {
 namespace {

@@ -13,6 +13,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "signatures/openpgp_signature.hpp"
 #include "signatures/openssl_keys.hpp"
 #include "signatures/rnp_handles.hpp"
 

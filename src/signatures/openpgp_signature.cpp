@@ -1,6 +1,6 @@
 // A strict reader for one v4 OpenPGP signature packet over a binary
 // document, and the hash it signs (RFC 4880 sections 4.2, 5.2.3, 5.2.4).
-#include "warden/openpgp_signature.hpp"
+#include "signatures/openpgp_signature.hpp"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>

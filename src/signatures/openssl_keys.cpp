@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <openssl/core_names.h>
 
-#include "warden/openpgp_signature.hpp"
+#include "signatures/openpgp_signature.hpp"
 
 namespace warden::openssl {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "signatures/openssl_keys.hpp"
 #include "signatures/ssh_buffer.hpp"
-#include "warden/base64.hpp"
+#include "signatures/base64.hpp"
 
 namespace warden {
 namespace {

@@ -1,11 +1,11 @@
 // SSHSIG parsing and verification (OpenSSH PROTOCOL.sshsig).
-#include "warden/sshsig.hpp"
+#include "signatures/sshsig.hpp"
 
 #include <fmt/format.h>
 #include <openssl/sha.h>
 
 #include "signatures/ssh_buffer.hpp"
-#include "warden/base64.hpp"
+#include "signatures/base64.hpp"
 
 namespace warden {
 namespace {

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "warden/commit_signature.hpp"
+#include "signatures/commit_signature.hpp"
 #include "warden/openpgp_cert.hpp"
 #include "warden/repository.hpp"
 

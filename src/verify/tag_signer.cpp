@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "warden/openpgp_signature.hpp"
-#include "warden/sshsig.hpp"
+#include "signatures/openpgp_signature.hpp"
+#include "signatures/sshsig.hpp"
 
 namespace warden {
 

@@ -5,7 +5,7 @@
 #include <rnp/rnp_err.h>
 
 #include "signatures/rnp_handles.hpp"
-#include "warden/commit_signature.hpp"
+#include "signatures/commit_signature.hpp"
 #include "warden/openpgp_cert.hpp"
 #include "warden/repository.hpp"
 

@@ -11,19 +11,12 @@
 #include <string>
 #include <unordered_map>
 
-#include "warden/openpgp_signature.hpp"
+#include "signatures/openpgp_signature.hpp"
+#include "warden/signature_kind.hpp"
 #include "warden/repository.hpp"
 #include "warden/ssh_key.hpp"
 
 namespace warden {
-
-enum class SignatureKind {
-  none,         // no gpgsig header
-  ssh,          // valid SSHSIG in namespace "git"; `key` says by whom
-  openpgp,      // well-formed OpenPGP signature; `openpgp` holds it, unverified
-  unsupported,  // a kind warden does not verify (X.509)
-  bad,          // malformed, wrong namespace, weak hash, does not verify
-};
 
 struct CommitSignature {
   SignatureKind kind = SignatureKind::none;
@@ -31,8 +24,6 @@ struct CommitSignature {
   std::shared_ptr<const OpenPgpSignature> openpgp;  // set for openpgp
   std::string problem;                      // why, for unsupported and bad
 };
-
-std::string_view to_string(SignatureKind kind);
 
 // Checks commit signatures, parsing each distinct signing key only once.
 // check() may be called from several threads at once. OpenPGP signatures

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "warden/base64.hpp"
+#include "signatures/base64.hpp"
 #include "warden/openpgp_cert.hpp"
 
 namespace warden {

@@ -9,7 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "hooks/hook_runner.hpp"
-#include "hooks/server_config.hpp"
+#include "server/server_config.hpp"
 #include "warden/anchor.hpp"
 
 namespace warden::cli {
@@ -39,7 +39,7 @@ int run_hook_pre_receive() {
   if (!updates) return refuse_all(updates.error().message);
   auto anchor = load_anchor(*repo, std::nullopt);
   if (!anchor) return refuse_all(fmt::format("cannot read warden's configuration: {}", anchor.error().message));
-  auto options = hooks::server_options(*repo);
+  auto options = server::server_options(*repo);
   if (!options) return refuse_all(fmt::format("cannot read warden's configuration: {}", options.error().message));
 
   PushChecker checker(*repo, *anchor, *options);

@@ -1,10 +1,8 @@
-#include "hooks/server_config.hpp"
+#include "server/server_config.hpp"
 
 #include <fmt/format.h>
 
-#include "hooks/hook_runner.hpp"
-
-namespace warden::hooks {
+namespace warden::server {
 
 Result<PushCheckOptions> server_options(const Repository& repo) {
   PushCheckOptions o;
@@ -21,12 +19,4 @@ Result<PushCheckOptions> server_options(const Repository& repo) {
   return o;
 }
 
-Result<long> hook_timeout_ms(const Repository& repo) {
-  auto text = repo.config_string("warden.hookTimeout");
-  if (!text) return kDefaultHookTimeoutMs;
-  auto ms = parse_duration_ms(*text);
-  if (!ms) return make_error(fmt::format("warden.hookTimeout: '{}' is not a duration (e.g. 300, 90s, 500ms)", *text));
-  return *ms;
-}
-
-}  // namespace warden::hooks
+}  // namespace warden::server

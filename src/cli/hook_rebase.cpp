@@ -11,7 +11,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "hooks/client_setup.hpp"
+#include "warden/client_trust.hpp"
 #include "hooks/git_command.hpp"
 #include "hooks/hook_runner.hpp"
 
@@ -32,7 +32,7 @@ int chained_or(int status, const std::string& chained, const std::vector<std::st
 
 // The fetched commit this rebase would put the branch on, if any.
 std::optional<ObjectId> fetched_onto(Repository& repo, const std::vector<std::string>& args) {
-  auto fetched = hooks::fetched_for_merge(repo);
+  auto fetched = fetched_for_merge(repo);
   if (!fetched) return std::nullopt;
   if (hooks::ref_context(hooks::git_command_chain()) == hooks::RefContext::pull) return fetched;
   if (args.empty()) return std::nullopt;

@@ -1,15 +1,14 @@
-// What a client needs set up (install --client, clone): which remotes are
-// trusted, the current remote-tracking refs verified and pinned, and the
-// client hooks in place.
+// A client's trust in its remotes (install --client, clone, the client
+// hooks): which remotes are trusted, the current remote-tracking refs
+// verified and pinned, and what FETCH_HEAD says was fetched.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "hooks/hook_install.hpp"
 #include "warden/verifier.hpp"
 
-namespace warden::hooks {
+namespace warden {
 
 // True for refs/remotes/R/... of a trusted remote: every remote, unless
 // git config warden.remote names some. refs/remotes/R/HEAD is not a branch.
@@ -24,8 +23,4 @@ Result<std::vector<std::string>> pin_tracking_refs(Repository& repo, const Ancho
 // merges): the first FETCH_HEAD line not marked not-for-merge, if any.
 std::optional<ObjectId> fetched_for_merge(const Repository& repo);
 
-// Installs the client shims (reference-transaction, post-merge,
-// pre-rebase, post-rewrite); returns what was done, one line per hook.
-Result<std::vector<std::string>> install_client_shims(const std::string& dir, const ShimInstall& how);
-
-}  // namespace warden::hooks
+}  // namespace warden

@@ -12,7 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/verify_report.hpp"
-#include "hooks/client_setup.hpp"
+#include "warden/client_trust.hpp"
 #include "hooks/hook_runner.hpp"
 #include "warden/anchor.hpp"
 #include "warden/pins.hpp"
@@ -28,7 +28,7 @@ void warn(const std::string& what) {
 }  // namespace
 
 std::optional<std::string> fetched_history_problem(Repository& repo) {
-  auto fetched = hooks::fetched_for_merge(repo);
+  auto fetched = fetched_for_merge(repo);
   if (!fetched) return std::nullopt;
   auto head = repo.resolve_commit("HEAD");
   if (!head) return std::nullopt;

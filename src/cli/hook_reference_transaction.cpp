@@ -15,7 +15,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/verify_report.hpp"
-#include "hooks/client_setup.hpp"
+#include "warden/client_trust.hpp"
 #include "hooks/git_command.hpp"
 #include "hooks/hook_runner.hpp"
 #include "warden/anchor.hpp"
@@ -160,7 +160,7 @@ int check_pulled(Repository& repo, Verifier& verifier, const Anchor& anchor, con
   bool moves_branch = false;
   for (const auto& u : updates) moves_branch = moves_branch || (u.ref.starts_with("refs/heads/") && !u.new_id.is_zero());
   if (!moves_branch) return kExitOk;
-  auto fetched = hooks::fetched_for_merge(repo);
+  auto fetched = fetched_for_merge(repo);
   if (!fetched) return kExitOk;
   std::string why = unauthenticated(repo, verifier, anchor, *fetched, std::nullopt);
   if (!why.empty())
@@ -175,7 +175,7 @@ int prepared(Repository& repo, const std::vector<TrackingUpdate>& updates) {
   std::vector<TrackingUpdate> tracking, others;
   for (const auto& u : updates) {
     if (u.ref.starts_with("refs/remotes/")) {
-      if (hooks::is_trusted_tracking_ref(repo, u.ref)) tracking.push_back(u);
+      if (is_trusted_tracking_ref(repo, u.ref)) tracking.push_back(u);
     } else {
       others.push_back(u);
     }
@@ -193,7 +193,7 @@ int prepared(Repository& repo, const std::vector<TrackingUpdate>& updates) {
 int committed(Repository& repo, const std::vector<TrackingUpdate>& updates) {
   int status = kExitOk;
   for (const auto& u : updates) {
-    if (u.new_id.is_zero() || !hooks::is_trusted_tracking_ref(repo, u.ref)) continue;
+    if (u.new_id.is_zero() || !is_trusted_tracking_ref(repo, u.ref)) continue;
     auto commit = repo.peel_to_commit(u.new_id);
     if (!commit) continue;
     if (auto s = write_pin(repo, u.ref, *commit, "fetched"); !s) {

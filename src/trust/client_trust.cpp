@@ -1,15 +1,13 @@
-#include "hooks/client_setup.hpp"
+#include "warden/client_trust.hpp"
 
 #include <fmt/format.h>
 
 #include <fstream>
 
-#include "cli/verify_report.hpp"
-#include "hooks/shims.hpp"
 #include "warden/pins.hpp"
 #include "warden/trusted_verify.hpp"
 
-namespace warden::hooks {
+namespace warden {
 
 bool is_trusted_tracking_ref(const Repository& repo, const std::string& ref) {
   if (!ref.starts_with("refs/remotes/") || ref.ends_with("/HEAD")) return false;
@@ -37,7 +35,7 @@ Result<std::vector<std::string>> pin_tracking_refs(Repository& repo, const Ancho
       to_pin.emplace_back(r.name, *commit);
       continue;
     }
-    problems.push_back(fmt::format("{}: {}", short_tracking_ref(r.name), cli::refusal_reason(report)));
+    problems.push_back(fmt::format("{}: {}", short_tracking_ref(r.name), refusal_reason(report)));
   }
   if (!problems.empty()) return problems;
   for (const auto& [ref, commit] : to_pin)
@@ -55,16 +53,4 @@ std::optional<ObjectId> fetched_for_merge(const Repository& repo) {
   return std::nullopt;
 }
 
-Result<std::vector<std::string>> install_client_shims(const std::string& dir, const ShimInstall& how) {
-  std::vector<std::string> done;
-  for (auto [name, shim] : {std::pair{"reference-transaction", kReferenceTransactionShim},
-                            std::pair{"post-merge", kPostMergeShim}, std::pair{"pre-rebase", kPreRebaseShim},
-                            std::pair{"post-rewrite", kPostRewriteShim}}) {
-    auto r = install_shim(dir, name, shim, how);
-    if (!r) return r.error();
-    done.push_back(*r);
-  }
-  return done;
-}
-
-}  // namespace warden::hooks
+}  // namespace warden

@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "cli/verify_report.hpp"
 #include "warden/policy.hpp"
 #include "warden/policy_loader.hpp"
 #include "warden/tag_signer.hpp"
@@ -129,7 +128,7 @@ class RefChecker {
     if (!report) return report.error();
     if (!report->authenticated) {
       d.ok = false;
-      d.message = cli::refusal_reason(*report);
+      d.message = refusal_reason(*report);
       return d;
     }
     d.ok = true;

@@ -1,0 +1,2 @@
+// A public header of the lowest layer.
+#pragma once
