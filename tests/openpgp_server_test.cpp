@@ -4,7 +4,6 @@
 
 #include "support/pgp_world.hpp"
 #include "warden/policy_loader.hpp"
-#include "warden/tag_signer.hpp"
 
 using test::PgpWorld;
 
@@ -50,13 +49,10 @@ TEST_CASE("server: an OpenPGP-signed annotated tag names its signer for signed-b
     REQUIRE(id->has_value());
     auto data = repo->read_tag(**id);
     REQUIRE(data);
-    warden::PolicyLoader loader(*repo);
-    auto head = repo->read_commit(*repo->resolve_commit("HEAD"));
-    REQUIRE(head);
-    auto policy = loader.load(head->tree, "HEAD");
+    warden::Verifier verifier(*repo);
+    auto policy = verifier.policy_at(*repo->resolve_commit("HEAD"));
     REQUIRE(policy);
-    REQUIRE((*policy)->policy);
-    return warden::tag_signer(*data, *(*policy)->policy);
+    return verifier.tag_signer(*data, **policy);
   };
   auto good = tag("v1.0", w.alice);
   INFO((good ? "" : good.error().message));

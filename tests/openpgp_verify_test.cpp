@@ -298,4 +298,11 @@ TEST_CASE("a subkey grafted onto another primary key's certificate does not sign
   CHECK(v->commit.hex() == c);
   CHECK(v->rule == rule);
   CHECK_THAT(v->reason, Catch::Contains(reason));
+  if (rule == "policy") {
+    // policy check applies the verifier's own rules: it does not call
+    // valid a policy the verifier refuses.
+    auto check = w.sb.run("PATH=" + test::quote(WARDEN_BIN_DIR) + ":$PATH git warden policy check", w.repo.path());
+    CHECK(check.status == 1);
+    CHECK_THAT(check.err, Catch::Contains(reason));
+  }
 }

@@ -119,3 +119,53 @@ TEST_CASE("signatures checked up front on all cores give the same verdicts", "[v
   CHECK(refused > 0);
   CHECK(up_front.signatures_verified == one_by_one.signatures_verified);
 }
+
+// Tags are judged by the same signature code as commits: the same
+// parsing, the same "bad signature" reasons, the same key cache.
+TEST_CASE("an annotated tag's signature is judged exactly as a commit's", "[verify][signature][tag]") {
+  World w;
+  std::string sign = "-c user.signingkey=" + w.alice.private_path + " ";
+  w.repo.git(sign + "tag -s -m 'release 1' v1");
+  w.repo.git("tag -a -m 'not signed' v2");
+  // The same tag with its message changed after signing, and one whose
+  // signature is an X.509 (gpgsm) block.
+  std::string raw = w.repo.git("cat-file tag v1") + "\n";
+  std::string tampered = raw;
+  tampered.replace(tampered.find("release 1"), 9, "release 9");
+  std::string x509 = raw.substr(0, raw.find("-----BEGIN SSH SIGNATURE-----")) +
+                     "-----BEGIN SIGNED MESSAGE-----\nMIAGCSqGSIb3DQEHAqCAMIACAQExDzAN\n-----END SIGNED MESSAGE-----\n";
+  auto write_tag = [&](const std::string& name, const std::string& object) {
+    w.sb.write_file(w.sb.dir() + "/.tag", object);
+    std::string id = w.repo.git("hash-object -t tag -w " + w.sb.dir() + "/.tag");
+    w.repo.git("update-ref refs/tags/" + name + " " + id);
+  };
+  write_tag("tampered", tampered);
+  write_tag("x509", x509);
+
+  auto repo = warden::Repository::open(w.repo.path());
+  REQUIRE(repo);
+  warden::Verifier verifier(*repo);
+  auto policy = verifier.policy_at(*repo->resolve_commit("HEAD"));
+  REQUIRE(policy);
+  auto signer = [&](const std::string& name) {
+    auto id = repo->ref_target("refs/tags/" + name);
+    REQUIRE(id);
+    REQUIRE(id->has_value());
+    auto tag = repo->read_tag(**id);
+    REQUIRE(tag);
+    return verifier.tag_signer(*tag, **policy);
+  };
+  auto good = signer("v1");
+  INFO((good ? "" : good.error().message));
+  REQUIRE(good);
+  CHECK(*good == "alice");
+  auto bad = signer("tampered");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message == "bad tag signature: signature does not verify");
+  auto unsupported = signer("x509");
+  REQUIRE_FALSE(unsupported);
+  CHECK(unsupported.error().message == "the tag has an unsupported signature (X.509)");
+  auto none = signer("v2");
+  REQUIRE_FALSE(none);
+  CHECK(none.error().message == "the tag is not signed");
+}

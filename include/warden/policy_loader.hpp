@@ -4,9 +4,11 @@
 // certificates by blob, the whole policy directory by its tree id.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "warden/policy.hpp"
 #include "warden/repository.hpp"
@@ -18,9 +20,25 @@ struct LoadedPolicy {
   std::string problem;                   // why it is invalid ("" if absent or valid)
 };
 
-// Error "the certificate is for key X" unless `cert` is the certificate of
-// the primary key `fingerprint`.
-Status check_certificate_of(const OpenPgpCert& cert, const std::string& fingerprint);
+// The certificate of one OpenPGP key, from wherever the policy's files
+// are (a tree, a directory on disk): null if there is none; an Error, which
+// names the file, if it is unreadable, too large, malformed or for another
+// key.
+using CertificateSource = std::function<Result<std::shared_ptr<const OpenPgpCert>>(const std::string& fingerprint)>;
+
+// Attaches to `policy` the certificate of each of its OpenPGP keys, with
+// the rules the verifier applies: a missing certificate leaves its key
+// unable to sign; a bad one, or a key found in two certificates (which
+// would make "who signed" ambiguous), makes the policy invalid. `where`
+// names a key's certificate file in messages. Returns the first problem;
+// with `problems`, checks everything and adds every problem there.
+Status attach_certificates(Policy& policy, const CertificateSource& source,
+                           const std::function<std::string(const std::string& fingerprint)>& where,
+                           std::vector<std::string>* problems = nullptr);
+
+// The certificate in `bytes` (a file's content), if it is the certificate
+// of the primary key `fingerprint`; an Error says why not.
+Result<std::shared_ptr<const OpenPgpCert>> certificate_for_key(std::string_view bytes, const std::string& fingerprint);
 
 class PolicyLoader {
  public:
@@ -40,8 +58,6 @@ class PolicyLoader {
   size_t files_parsed() const { return files_.size(); }
 
  private:
-  // Adds the certificates of `policy`'s OpenPGP keys found in `tree`.
-  Status attach_certificates(Policy& policy, const ObjectId& tree, const std::string& label);
   Result<std::shared_ptr<const OpenPgpCert>> certificate_blob(const ObjectId& blob, const std::string& fingerprint,
                                                               const std::string& where);
   const Repository& repo_;

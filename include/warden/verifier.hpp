@@ -11,6 +11,7 @@
 
 #include "warden/anchor.hpp"
 #include "warden/object_id.hpp"
+#include "warden/policy.hpp"
 #include "warden/repository.hpp"
 #include "warden/result.hpp"
 #include "warden/signature_kind.hpp"
@@ -88,6 +89,18 @@ class Verifier {
   // Verifies request.target. An Error is a setup problem (missing object,
   // unreadable repository); a refusal is a report with authenticated=false.
   Result<VerifyReport> verify(const VerifyRequest& request);
+
+  // The valid policy `commit` carries, from the same store the runs use
+  // (each policy file parsed once). REQUIRES: `commit` is authenticated (an
+  // anchor, a branch tip this server accepted), so that no attacker's
+  // policy is parsed. An Error says why there is none.
+  Result<const Policy*> policy_at(const ObjectId& commit);
+
+  // The person of `policy` who signed an annotated tag, judged exactly as
+  // a commit's signature is (same parsing, same key cache, same "bad
+  // signature" rules). An Error says why there is none: unsigned, bad or
+  // unsupported signature, or a key the policy does not list.
+  Result<std::string> tag_signer(const TagData& tag, const Policy& policy);
 
  private:
   struct State;

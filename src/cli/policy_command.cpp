@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli/commands.hpp"
 #include "warden/openpgp_cert.hpp"
@@ -59,37 +58,36 @@ int run_policy_check(const std::optional<std::string>& file) {
     std::cerr << fmt::format("warden: {}: invalid policy ({})\n", path, plural(parsed.problems.size(), "problem"));
     return kExitRefused;
   }
-  // The certificates of OpenPGP keys, beside the file as in a tree:
-  // DIR/keys/<FPR>.asc for DIR/policy.yml.
+  // The certificates of OpenPGP keys, beside the file as in a tree
+  // (DIR/keys/<FPR>.asc for DIR/policy.yml), attached by the verifier's
+  // own rules, so that what is called valid here is valid there.
   std::filesystem::path keys_dir = std::filesystem::path(path).parent_path() / "keys";
-  size_t bad_certs = 0;
-  for (const auto& [name, person] : parsed.policy->people)
-    for (const auto& fpr : person.openpgp_fingerprints) {
-      std::filesystem::path cert_path = keys_dir / (fpr + ".asc");
-      std::ifstream cert_in(cert_path, std::ios::binary);
-      if (!cert_in) {
+  auto where = [&](const std::string& fpr) { return (keys_dir / (fpr + ".asc")).string(); };
+  auto on_disk = [&](const std::string& fpr) -> Result<std::shared_ptr<const OpenPgpCert>> {
+    std::ifstream in(where(fpr), std::ios::binary);
+    if (!in) return std::shared_ptr<const OpenPgpCert>();
+    std::string bytes;
+    char chunk[65536];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+      bytes.append(chunk, static_cast<size_t>(in.gcount()));
+      if (bytes.size() > kMaxCertificateBytes) break;
+    }
+    auto cert = certificate_for_key(bytes, fpr);
+    if (!cert) return make_error(fmt::format("{}: {}", where(fpr), cert.error().message));
+    return cert;
+  };
+  Policy policy = *parsed.policy;
+  std::vector<std::string> problems;
+  (void)attach_certificates(policy, on_disk, where, &problems);
+  for (const auto& [name, person] : policy.people)
+    for (const auto& fpr : person.openpgp_fingerprints)
+      if (!policy.openpgp_certs.count(fpr) && std::filesystem::exists(where(fpr)) == false)
         std::cerr << fmt::format("warden: warning: no certificate {} for {}'s key openpgp:{}; it cannot sign until "
                                  "one is committed\n",
-                                 cert_path.string(), name, fpr);
-        continue;
-      }
-      std::stringstream bytes;
-      bytes << cert_in.rdbuf();
-      std::string problem;
-      if (bytes.str().size() > kMaxCertificateBytes) {
-        problem = fmt::format("file is larger than {} bytes", kMaxCertificateBytes);
-      } else if (auto cert = OpenPgpCert::parse(bytes.str()); !cert) {
-        problem = cert.error().message;
-      } else if (auto s = check_certificate_of(**cert, fpr); !s) {
-        problem = s.error().message;
-      }
-      if (!problem.empty()) {
-        std::cerr << fmt::format("{}: {}\n", cert_path.string(), problem);
-        ++bad_certs;
-      }
-    }
-  if (bad_certs > 0) {
-    std::cerr << fmt::format("warden: {}: invalid policy ({})\n", path, plural(bad_certs, "bad certificate"));
+                                 where(fpr), name, fpr);
+  if (!problems.empty()) {
+    for (const auto& p : problems) std::cerr << p << "\n";
+    std::cerr << fmt::format("warden: {}: invalid policy ({})\n", path, plural(problems.size(), "bad certificate"));
     return kExitRefused;
   }
   std::cout << fmt::format("{}: valid policy: {}\n", path, summary(*parsed.policy));

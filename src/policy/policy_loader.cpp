@@ -6,9 +6,51 @@
 
 namespace warden {
 
-Status check_certificate_of(const OpenPgpCert& cert, const std::string& fingerprint) {
-  if (cert.fingerprint() != fingerprint) return make_error(fmt::format("the certificate is for key {}", cert.fingerprint()));
-  return Status::success();
+namespace {
+
+Result<std::shared_ptr<const OpenPgpCert>> of_key(const Result<std::shared_ptr<const OpenPgpCert>>& cert,
+                                                  const std::string& fingerprint) {
+  if (!cert) return cert.error();
+  if ((*cert)->fingerprint() != fingerprint)
+    return make_error(fmt::format("the certificate is for key {}", (*cert)->fingerprint()));
+  return *cert;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const OpenPgpCert>> certificate_for_key(std::string_view bytes, const std::string& fingerprint) {
+  if (bytes.size() > kMaxCertificateBytes)
+    return make_error(fmt::format("file is larger than {} bytes", kMaxCertificateBytes));
+  return of_key(OpenPgpCert::parse(bytes), fingerprint);
+}
+
+Status attach_certificates(Policy& policy, const CertificateSource& source,
+                           const std::function<std::string(const std::string& fingerprint)>& where,
+                           std::vector<std::string>* problems) {
+  Status first = Status::success();
+  auto problem = [&](Error e) {
+    if (problems) problems->push_back(e.message);
+    if (first) first = std::move(e);
+    return problems != nullptr;  // go on?
+  };
+  for (const auto& [name, person] : policy.people)
+    for (const auto& fpr : person.openpgp_fingerprints) {
+      auto cert = source(fpr);
+      if (!cert) {
+        if (!problem(cert.error())) return first;
+        continue;
+      }
+      if (*cert) policy.openpgp_certs.emplace(fpr, *cert);
+    }
+  // A key in two certificates (a subkey grafted onto another certificate)
+  // would make "who signed" ambiguous.
+  std::map<std::string, std::string> holder;
+  for (const auto& [fpr, cert] : policy.openpgp_certs)
+    for (const auto& key : cert->key_fingerprints())
+      if (auto [it, fresh] = holder.emplace(key, fpr); !fresh)
+        if (!problem(make_error(fmt::format("{}: key {} is also in the certificate of {}", where(fpr), key, it->second))))
+          return first;
+  return first;
 }
 
 Result<std::shared_ptr<const OpenPgpCert>> PolicyLoader::certificate_blob(const ObjectId& blob,
@@ -22,10 +64,11 @@ Result<std::shared_ptr<const OpenPgpCert>> PolicyLoader::certificate_blob(const 
     else cert = OpenPgpCert::parse(content->content);
     it = certs_.emplace(blob, std::move(cert)).first;
   }
-  if (!it->second) return make_error(fmt::format("{}: {}", where, it->second.error().message));
-  if (auto s = check_certificate_of(**it->second, fingerprint); !s)
-    return make_error(fmt::format("{}: {}", where, s.error().message));
-  return *it->second;
+  // Cached by content, checked by name: the same file under another
+  // key's name is not that key's certificate.
+  auto cert = of_key(it->second, fingerprint);
+  if (!cert) return make_error(fmt::format("{}: {}", where, cert.error().message));
+  return *cert;
 }
 
 Result<std::shared_ptr<const OpenPgpCert>> PolicyLoader::certificate(const ObjectId& tree,
@@ -36,24 +79,6 @@ Result<std::shared_ptr<const OpenPgpCert>> PolicyLoader::certificate(const Objec
   if (!id) return id.error();
   if (!id->has_value()) return std::shared_ptr<const OpenPgpCert>();
   return certificate_blob(**id, fingerprint, fmt::format("{}:{}", label, path));
-}
-
-Status PolicyLoader::attach_certificates(Policy& policy, const ObjectId& tree, const std::string& label) {
-  for (const auto& [name, person] : policy.people)
-    for (const auto& fpr : person.openpgp_fingerprints) {
-      auto cert = certificate(tree, fpr, label);
-      if (!cert) return cert.error();
-      if (*cert) policy.openpgp_certs.emplace(fpr, *cert);
-    }
-  // A key in two certificates (a subkey grafted onto another certificate)
-  // would make "who signed" ambiguous.
-  std::map<std::string, std::string> holder;
-  for (const auto& [fpr, cert] : policy.openpgp_certs)
-    for (const auto& key : cert->key_fingerprints())
-      if (auto [it, fresh] = holder.emplace(key, fpr); !fresh)
-        return make_error(fmt::format("{}:{}: key {} is also in the certificate of {}", label, certificate_path(fpr),
-                                      key, it->second));
-  return Status::success();
 }
 
 Result<const LoadedPolicy*> PolicyLoader::load(const ObjectId& tree, const std::string& label) {
@@ -84,7 +109,9 @@ Result<const LoadedPolicy*> PolicyLoader::load(const ObjectId& tree, const std::
       loaded.policy = parsed.policy;
     } else {
       auto with_certs = std::make_shared<Policy>(*parsed.policy);
-      if (auto s = attach_certificates(*with_certs, tree, label); !s) loaded.problem = s.error().message;
+      auto in_tree = [&](const std::string& fpr) { return certificate(tree, fpr, label); };
+      auto where = [&](const std::string& fpr) { return fmt::format("{}:{}", label, certificate_path(fpr)); };
+      if (auto s = attach_certificates(*with_certs, in_tree, where); !s) loaded.problem = s.error().message;
       else loaded.policy = std::move(with_certs);
     }
   }

@@ -8,22 +8,9 @@
 
 #include "warden/policy.hpp"
 #include "warden/policy_loader.hpp"
-#include "warden/tag_signer.hpp"
 
 namespace warden {
 namespace {
-
-// The policy a commit carries, or why it cannot be used.
-Result<std::shared_ptr<const Policy>> policy_at(const Repository& repo, const ObjectId& commit) {
-  auto data = repo.read_commit(commit);
-  if (!data) return data.error();
-  PolicyLoader loader(repo);
-  auto loaded = loader.load(data->tree, commit.short_hex());
-  if (!loaded) return loaded.error();
-  if (!(*loaded)->problem.empty()) return make_error((*loaded)->problem);
-  if (!(*loaded)->policy) return make_error(fmt::format("{} carries no policy ({})", commit.short_hex(), kPolicyPath));
-  return (*loaded)->policy;
-}
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -33,9 +20,9 @@ std::string join(const std::vector<std::string>& v) {
 
 class RefChecker {
  public:
-  RefChecker(const Repository& repo, const Anchor& anchor, const PushCheckOptions& options, const Policy& rules,
-             std::optional<ObjectId> policy_tip)
-      : repo_(repo), anchor_(anchor), options_(options), rules_(rules), policy_tip_(policy_tip), verifier_(repo) {}
+  RefChecker(const Repository& repo, const Anchor& anchor, const PushCheckOptions& options, Verifier& verifier,
+             const Policy& rules, std::optional<ObjectId> policy_tip)
+      : repo_(repo), anchor_(anchor), options_(options), rules_(rules), policy_tip_(policy_tip), verifier_(verifier) {}
 
   Result<RefDecision> decide(const RefUpdate& u) {
     RefDecision d;
@@ -99,7 +86,7 @@ class RefChecker {
                                   by_rule));
       auto tag = repo_.read_tag(u.new_id);
       if (!tag) return tag.error();
-      auto who = tag_signer(*tag, rules_);
+      auto who = verifier_.tag_signer(*tag, rules_);
       if (!who) return refuse(fmt::format("{}; it must be signed by {}{}", who.error().message, join(rule->signed_by.names), by_rule));
       if (!rules_.includes(rule->signed_by, *who))
         return refuse(fmt::format("the tag is signed by {}, not by {}{}", *who, join(rule->signed_by.names), by_rule));
@@ -142,7 +129,7 @@ class RefChecker {
   const PushCheckOptions& options_;
   const Policy& rules_;
   std::optional<ObjectId> policy_tip_;
-  Verifier verifier_;
+  Verifier& verifier_;
 };
 
 }  // namespace
@@ -162,13 +149,16 @@ Result<std::vector<RefDecision>> PushChecker::check(const std::vector<RefUpdate>
     policy_tip = *commit;
   }
   const ObjectId& rules_commit = policy_tip ? *policy_tip : anchor_.commit;
-  auto rules = policy_at(repo_, rules_commit);
+  // One verifier for the whole push: the rules' policy and every pushed
+  // commit's policies come from its store, each file parsed once.
+  Verifier verifier(repo_);
+  auto rules = verifier.policy_at(rules_commit);
   if (!rules)
     return make_error(fmt::format("cannot read the ref rules from {}: {}",
                                   policy_tip ? "policy branch " + options_.policy_branch : std::string("the anchor"),
                                   rules.error().message));
 
-  RefChecker checker(repo_, anchor_, options_, **rules, policy_tip);
+  RefChecker checker(repo_, anchor_, options_, verifier, **rules, policy_tip);
   std::vector<RefDecision> out;
   for (const auto& u : updates) {
     auto d = checker.decide(u);

@@ -1,4 +1,5 @@
-// Classifies and verifies a commit's gpgsig header.
+// Classifies and verifies the signature of a commit (its gpgsig header)
+// or of an annotated tag: the one place that decides "bad signature".
 #include "signatures/commit_signature.hpp"
 
 #include <fmt/format.h>
@@ -18,6 +19,17 @@ std::string_view to_string(SignatureKind kind) {
   return "bad";
 }
 
+namespace {
+
+CommitSignature bad(std::string why) {
+  CommitSignature out;
+  out.kind = SignatureKind::bad;
+  out.problem = std::move(why);
+  return out;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const SshPublicKey>> SignatureChecker::key_for(const std::string& blob) {
   std::lock_guard<std::mutex> lock(keys_mutex_);
   if (auto it = keys_.find(blob); it != keys_.end()) return it->second;
@@ -28,25 +40,23 @@ Result<std::shared_ptr<const SshPublicKey>> SignatureChecker::key_for(const std:
 }
 
 CommitSignature SignatureChecker::check(const CommitData& commit) {
-  CommitSignature out;
-  auto bad = [&](std::string why) {
-    out.kind = SignatureKind::bad;
-    out.key.reset();
-    out.problem = std::move(why);
-    return out;
-  };
   if (commit.other_signature_headers > 0)
     return bad("a header other than gpgsig starts with 'gpgsig' (git leaves it out of what it verifies)");
-  if (commit.signature_headers == 0) return out;
+  if (commit.signature_headers == 0) return CommitSignature{};
   if (commit.signature_headers > 1) return bad("more than one signature header");
   if (commit.signature.find('\r') != std::string::npos)
     return bad("the signature contains a carriage return (git cannot verify it)");
-  const std::string& text = commit.signature;
+  return check_signed(commit.signature, commit.signed_payload);
+}
+
+CommitSignature SignatureChecker::check_signed(std::string_view text, std::string_view payload) {
+  CommitSignature out;
+  if (text.empty()) return out;
   size_t blocks = 0;
   for (size_t at = text.find("-----BEGIN "); at != std::string::npos; at = text.find("-----BEGIN ", at + 1)) ++blocks;
   if (blocks > 1) return bad("more than one signature block");
   if (text.find("-----BEGIN PGP SIGNATURE-----") != std::string::npos) {
-    auto sig = parse_openpgp_signature(text, commit.signed_payload);
+    auto sig = parse_openpgp_signature(text, payload);
     if (!sig) return bad(sig.error().message);
     if (sig->weak_hash() && !allow_sha1_) return bad("SHA1 signature (refused: SHA-1 is broken)");
     out.kind = SignatureKind::openpgp;
@@ -63,7 +73,7 @@ CommitSignature SignatureChecker::check(const CommitData& commit) {
   auto key = key_for(sig->public_key);
   if (!key) return bad(fmt::format("signing key: {}", key.error().message));
   ++verifications_;
-  if (auto s = verify_sshsig(*sig, **key, commit.signed_payload, "git"); !s) return bad(s.error().message);
+  if (auto s = verify_sshsig(*sig, **key, payload, "git"); !s) return bad(s.error().message);
   out.kind = SignatureKind::ssh;
   out.key = *key;
   return out;

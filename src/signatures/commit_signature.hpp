@@ -25,7 +25,7 @@ struct CommitSignature {
   std::string problem;                      // why, for unsupported and bad
 };
 
-// Checks commit signatures, parsing each distinct signing key only once.
+// Checks commit and tag signatures, parsing each distinct signing key only once.
 // check() may be called from several threads at once. OpenPGP signatures
 // with SHA-1 are bad unless `allow_sha1` (Guix's rule for old commits is
 // applied by its caller).
@@ -33,6 +33,9 @@ class SignatureChecker {
  public:
   explicit SignatureChecker(bool allow_sha1 = false) : allow_sha1_(allow_sha1) {}
   CommitSignature check(const CommitData& commit);
+  // The same for any signed object (an annotated tag): `signature` as it
+  // stands in the object ("" if unsigned), `payload` what it signs.
+  CommitSignature check_signed(std::string_view signature, std::string_view payload);
   // How many signatures were verified cryptographically so far.
   size_t verifications() const { return verifications_.load(); }
 

@@ -4,7 +4,7 @@
 
 namespace warden::verify {
 
-std::optional<PathRefusal> authorize_changes(const Policy& policy, const std::string* signer,
+std::optional<PathRefusal> may_change(const Policy& policy, const std::string* signer,
                                              const std::vector<std::string>& paths, bool unknown_key,
                                              int approvals) {
   const char* nobody = unknown_key ? "change not signed by any key the policy lists" : "unsigned change";

@@ -23,7 +23,7 @@ struct PathRefusal {
 //     people approve (the signer counts as one; `approvals` more);
 //   - unprotected paths: always allowed;
 //   - other paths: the signer has a grant covering them.
-std::optional<PathRefusal> authorize_changes(const Policy& policy, const std::string* signer,
+std::optional<PathRefusal> may_change(const Policy& policy, const std::string* signer,
                                              const std::vector<std::string>& paths, bool unknown_key = false,
                                              int approvals = 0);
 

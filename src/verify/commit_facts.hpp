@@ -24,6 +24,11 @@ class CommitFacts {
 
   Result<const CommitData*> commit(const ObjectId& id);
   Result<const CommitSignature*> signature(const ObjectId& id);
+  // Any other signed object's signature (an annotated tag's), checked by
+  // the same checker with the same key cache; not kept.
+  CommitSignature check_signed(std::string_view signature, std::string_view payload) {
+    return checker_.check_signed(signature, payload);
+  }
   // The paths this commit itself changes: against its parent; for a merge,
   // against the clean merge of its parents plus every conflicted path (or
   // the union against each parent when no clean merge exists); for a root,

@@ -4,7 +4,12 @@
 
 namespace warden::verify {
 
-Signer identify(const CommitSignature& sig, const Policy* policy, CommitFacts& facts) {
+namespace {
+
+// `check_openpgp(sig, cert)` checks an OpenPGP signature against the
+// certificate the policy holds for its issuer.
+template <class CheckOpenPgp>
+Signer identify_with(const CommitSignature& sig, const Policy* policy, CheckOpenPgp check_openpgp) {
   Signer s;
   switch (sig.kind) {
     case SignatureKind::none:
@@ -35,7 +40,7 @@ Signer identify(const CommitSignature& sig, const Policy* policy, CommitFacts& f
         return s;
       }
       s.fingerprint = cert->fingerprint();
-      const OpenPgpCheck& check = facts.openpgp_check(pgp, *cert);
+      const OpenPgpCheck check = check_openpgp(pgp, *cert);
       if (!check.good()) {
         s.bad = true;
         s.problem = check.problem;
@@ -50,9 +55,38 @@ Signer identify(const CommitSignature& sig, const Policy* policy, CommitFacts& f
   return s;
 }
 
+}  // namespace
+
+Signer identify(const CommitSignature& sig, const Policy* policy, CommitFacts& facts) {
+  return identify_with(sig, policy, [&](const OpenPgpSignature& pgp, const OpenPgpCert& cert) {
+    return facts.openpgp_check(pgp, cert);
+  });
+}
+
 std::optional<PathRefusal> authorize(const Policy& policy, const Signer& signer, const std::vector<std::string>& paths) {
   if (signer.bad) return PathRefusal{"signature", "", fmt::format("bad signature: {}", signer.problem)};
-  return authorize_changes(policy, signer.person, paths, signer.person == nullptr && signer.is_signed);
+  return may_change(policy, signer.person, paths, signer.person == nullptr && signer.is_signed);
+}
+
+Result<std::string> tag_signer(const TagData& tag, const Policy& policy, CommitFacts& facts) {
+  CommitSignature sig = facts.check_signed(tag.signature, tag.signed_payload);
+  // Not through the per-commit cache: it is keyed by the signature
+  // object, and this one is gone when the call returns.
+  Signer s = identify_with(sig, &policy, [](const OpenPgpSignature& pgp, const OpenPgpCert& cert) {
+    return cert.check(pgp);
+  });
+  switch (sig.kind) {
+    case SignatureKind::none: return make_error("the tag is not signed");
+    case SignatureKind::unsupported: return make_error(fmt::format("the tag has an {}", sig.problem));
+    case SignatureKind::bad: break;
+    case SignatureKind::ssh:
+    case SignatureKind::openpgp:
+      if (s.bad || s.person != nullptr) break;
+      return make_error(fmt::format("the tag is signed by a key not in the policy ({}{})",
+                                    sig.kind == SignatureKind::openpgp ? "OpenPGP " : "", s.fingerprint));
+  }
+  if (s.bad) return make_error(fmt::format("bad tag signature: {}", s.problem));
+  return *s.person;
 }
 
 }  // namespace warden::verify

@@ -26,7 +26,11 @@ struct Signer {
 // a key that was expired or revoked when it signed is bad.
 Signer identify(const CommitSignature& sig, const Policy* policy, CommitFacts& facts);
 
-// Whether the signer may make `paths` under `policy` (see authorize_changes).
+// Whether the signer (as identified under `policy`) may make `paths`
+// under `policy`: a bad signature never may; otherwise see may_change.
 std::optional<PathRefusal> authorize(const Policy& policy, const Signer& signer, const std::vector<std::string>& paths);
+
+// The person of `policy` who signed an annotated tag, or why there is none.
+Result<std::string> tag_signer(const TagData& tag, const Policy& policy, CommitFacts& facts);
 
 }  // namespace warden::verify

@@ -24,7 +24,6 @@
 namespace warden {
 
 using verify::authorize;
-using verify::authorize_changes;
 using verify::identify;
 using verify::PathRefusal;
 using verify::PolicyAt;
@@ -429,7 +428,7 @@ class Run {
           return refuse(v, "merge", fmt::format("the merge's signing key is not in the policy of parent {}",
                                                 data.parents[i].short_hex()));
         }
-        if (auto r = authorize_changes(pol, who, (*own)->paths)) {
+        if (auto r = authorize(pol, in_parent, (*own)->paths)) {
           v.policy_commit = data.parents[i];
           r->reason = fmt::format("own change of the merge: {}", r->reason);
           return refuse(v, *r);
@@ -460,7 +459,7 @@ class Run {
       Signer brought_signer = identify(**bsig, &pol1, facts_);
       auto own_signer = authorize(pol1, brought_signer, (*bpaths)->paths);
       if (!own_signer) continue;
-      if (signer != nullptr && !authorize_changes(pol1, signer, (*bpaths)->paths)) continue;
+      if (signer != nullptr && !authorize(pol1, merge_signer, (*bpaths)->paths)) continue;
       auto bdata = facts_.commit(b);
       if (!bdata) return bdata.error();
       return refuse(v, "merge", fmt::format("brings in {} \"{}\" ({}), which the policy of {} does not allow: {}",
@@ -488,6 +487,18 @@ class Run {
 Result<VerifyReport> Verifier::verify(const VerifyRequest& request) {
   Run run(state_->repo, state_->facts, state_->policies, request);
   return run.run();
+}
+
+Result<const Policy*> Verifier::policy_at(const ObjectId& commit) {
+  auto at = state_->policies.at(commit);
+  if (!at) return at.error();
+  if ((*at)->policy) return (*at)->policy.get();
+  if (!(*at)->problem.empty()) return make_error((*at)->problem);
+  return make_error(fmt::format("{} carries no policy ({})", commit.short_hex(), kPolicyPath));
+}
+
+Result<std::string> Verifier::tag_signer(const TagData& tag, const Policy& policy) {
+  return verify::tag_signer(tag, policy, state_->facts);
 }
 
 }  // namespace warden
