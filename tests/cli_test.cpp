@@ -29,7 +29,7 @@ std::vector<nlohmann::json> json_lines(const std::string& out) {
 
 }  // namespace
 
-TEST_CASE("verify: exit 0 with a summary for authenticated history", "[cli]") {
+TEST_CASE("verify: exit 0 with a summary for authenticated history", "[cli][e2e]") {
   World w;
   w.repo.write("docs/a.md", "a\n");
   w.repo.commit("docs", &w.carol);
@@ -39,7 +39,7 @@ TEST_CASE("verify: exit 0 with a summary for authenticated history", "[cli]") {
   CHECK(r.out.find("authenticated from anchor " + w.anchor.substr(0, 10) + ": 1 commit checked") != std::string::npos);
 }
 
-TEST_CASE("verify: exit 1 and a refusal naming commit, rule, signer, path and policy commit", "[cli]") {
+TEST_CASE("verify: exit 1 and a refusal naming commit, rule, signer, path and policy commit", "[cli][e2e]") {
   World w;
   w.repo.write("src/main.c", "x\n");
   std::string bad = w.repo.commit("carol edits code", &w.carol);
@@ -53,7 +53,7 @@ TEST_CASE("verify: exit 1 and a refusal naming commit, rule, signer, path and po
   CHECK(cli(w, "git warden verify -q --anchor " + anchor_arg(w)).out.empty());
 }
 
-TEST_CASE("verify: exit 2 for setup and usage errors", "[cli]") {
+TEST_CASE("verify: exit 2 for setup and usage errors", "[cli][e2e]") {
   World w;
   auto no_anchor = cli(w, "git warden verify");
   CHECK(no_anchor.status == 2);
@@ -74,7 +74,7 @@ TEST_CASE("verify: exit 2 for setup and usage errors", "[cli]") {
   CHECK(outside.err.find("not a git repository") != std::string::npos);
 }
 
-TEST_CASE("verify --json prints one object per commit and a summary", "[cli][json]") {
+TEST_CASE("verify --json prints one object per commit and a summary", "[cli][json][e2e]") {
   World w;
   w.repo.write("docs/a.md", "a\n");
   std::string ok = w.repo.commit("docs by carol", &w.carol);
@@ -115,7 +115,7 @@ TEST_CASE("verify --json prints one object per commit and a summary", "[cli][jso
   CHECK(s["refusal"].is_null());
 }
 
-TEST_CASE("trust checks the anchor before storing it", "[cli][trust]") {
+TEST_CASE("trust checks the anchor before storing it", "[cli][trust][e2e]") {
   World w;
   auto wrong = cli(w, "git warden trust --anchor " + w.anchor + ":" + w.bob.fingerprint);
   CHECK(wrong.status == 1);
@@ -130,7 +130,7 @@ TEST_CASE("trust checks the anchor before storing it", "[cli][trust]") {
   CHECK(cli(w, "git warden verify").status == 0);
 }
 
-TEST_CASE("git verify-range A..B is verify of the range", "[cli]") {
+TEST_CASE("git verify-range A..B is verify of the range", "[cli][e2e]") {
   World w;
   w.repo.write("docs/a.md", "a\n");
   std::string a = w.repo.commit("a", &w.carol);
@@ -148,7 +148,7 @@ TEST_CASE("git verify-range A..B is verify of the range", "[cli]") {
   CHECK(cli(w, "git verify-range").status == 2);
 }
 
-TEST_CASE("policy check validates a file and reports each problem", "[cli][policy]") {
+TEST_CASE("policy check validates a file and reports each problem", "[cli][policy][e2e]") {
   World w;
   auto good = cli(w, "git warden policy check");
   CHECK(good.status == 0);
@@ -162,7 +162,7 @@ TEST_CASE("policy check validates a file and reports each problem", "[cli][polic
   CHECK(cli(w, "git warden policy check /nonexistent").status == 2);
 }
 
-TEST_CASE("verify refuses with a one-line error when an object is missing", "[cli]") {
+TEST_CASE("verify refuses with a one-line error when an object is missing", "[cli][e2e]") {
   World w;
   w.repo.write("docs/a.md", "a\n");
   w.repo.commit("docs", &w.carol);

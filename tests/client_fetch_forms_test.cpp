@@ -25,7 +25,7 @@ std::string publish_evil(ClientWorld& w, bool publish = true) {
 
 }  // namespace
 
-TEST_CASE("client: fetching into a local branch must authenticate", "[client][fetch-forms]") {
+TEST_CASE("client: fetching into a local branch must authenticate", "[client][fetch-forms][e2e]") {
   ClientWorld w;
   std::string evil = publish_evil(w);
   std::string before = w.client_ref("refs/heads/main");
@@ -51,7 +51,7 @@ TEST_CASE("client: fetching into a local branch must authenticate", "[client][fe
   (void)evil;
 }
 
-TEST_CASE("client: fetched tags must point at authenticated commits", "[client][fetch-forms]") {
+TEST_CASE("client: fetched tags must point at authenticated commits", "[client][fetch-forms][e2e]") {
   ClientWorld w;
   std::string evil = publish_evil(w, false);
   w.upstream.git("tag good main");
@@ -82,7 +82,7 @@ TEST_CASE("client: fetched tags must point at authenticated commits", "[client][
   }
 }
 
-TEST_CASE("client: a fetch never plants replace refs", "[client][fetch-forms]") {
+TEST_CASE("client: a fetch never plants replace refs", "[client][fetch-forms][e2e]") {
   ClientWorld w;
   std::string evil = publish_evil(w);
   std::string main = w.upstream.git("rev-parse main");
@@ -94,7 +94,7 @@ TEST_CASE("client: a fetch never plants replace refs", "[client][fetch-forms]") 
   CHECK(w.client_ref("refs/replace/" + main).empty());
 }
 
-TEST_CASE("client: git pull of unauthenticated history is refused, merge or rebase", "[client][fetch-forms]") {
+TEST_CASE("client: git pull of unauthenticated history is refused, merge or rebase", "[client][fetch-forms][e2e]") {
   ClientWorld w;
   std::string evil = publish_evil(w);
   std::string before = w.client_ref("HEAD");
@@ -125,7 +125,7 @@ TEST_CASE("client: git pull of unauthenticated history is refused, merge or reba
   CHECK(w.client_ref("refs/heads/main") == before);
 }
 
-TEST_CASE("client: local unsigned work, local tags and local rebases keep working", "[client][fetch-forms]") {
+TEST_CASE("client: local unsigned work, local tags and local rebases keep working", "[client][fetch-forms][e2e]") {
   ClientWorld w;
   w.sb.write_file(w.client + "/src/local.c", "mine\n");
   w.git("add -A");

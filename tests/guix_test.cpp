@@ -181,7 +181,7 @@ TEST_CASE("guix: warden is stricter about expired keys and says so", "[guix]") {
   CHECK_THAT(v->reason, Catch::Contains("warden is stricter than Guix here"));
 }
 
-TEST_CASE("guix: the command line, git config, and the cache of authenticated tips", "[guix][cli]") {
+TEST_CASE("guix: the command line, git config, and the cache of authenticated tips", "[guix][cli][e2e]") {
   GuixWorld w;
   for (int i = 0; i < 3; ++i) w.change("f" + std::to_string(i), i % 2 ? w.bob : w.alice);
   SECTION("no introduction anywhere") {
@@ -214,7 +214,7 @@ TEST_CASE("guix: the command line, git config, and the cache of authenticated ti
   }
 }
 
-TEST_CASE("guix: policy import writes an equivalent warden policy", "[guix][cli]") {
+TEST_CASE("guix: policy import writes an equivalent warden policy", "[guix][cli][e2e]") {
   GuixWorld w;
   w.change("a", w.bob);
   auto r = w.cli("git warden policy import guix");

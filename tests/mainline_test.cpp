@@ -105,7 +105,7 @@ TEST_CASE("mainline: a pull merge (local work first, upstream second) still pass
   CHECK(w.repo.verify(w.anchor, w.alice, merge, {base}).authenticated);
 }
 
-TEST_CASE("mainline: the server refuses the reversed merge as a fast-forward of main", "[server][merge][mainline]") {
+TEST_CASE("mainline: the server refuses the reversed merge as a fast-forward of main", "[server][merge][mainline][e2e]") {
   ServerWorld w(Transport::daemon);
   w.work.write(".warden/policy.yml", policy_with_mallory(w));
   w.work.commit("trust mallory", &w.alice);
@@ -129,7 +129,7 @@ TEST_CASE("mainline: the server refuses the reversed merge as a fast-forward of 
   CHECK(ok.status == 0);
 }
 
-TEST_CASE("mainline: a client refuses to fetch the reversed merge onto its pin", "[client][merge][mainline]") {
+TEST_CASE("mainline: a client refuses to fetch the reversed merge onto its pin", "[client][merge][mainline][e2e]") {
   ClientWorld w;
   w.upstream.write(".warden/policy.yml", policy_with_mallory(w));
   w.upstream.commit("trust mallory", &w.alice);

@@ -7,7 +7,7 @@
 
 using test::PgpWorld;
 
-TEST_CASE("server: OpenPGP-signed pushes land, a key not in the policy is refused", "[openpgp][server]") {
+TEST_CASE("server: OpenPGP-signed pushes land, a key not in the policy is refused", "[openpgp][server][e2e]") {
   PgpWorld w;
   const auto& bob = w.gpg.key("bob");
   const auto& mallory = w.gpg.key("mallory");
@@ -35,7 +35,7 @@ TEST_CASE("server: OpenPGP-signed pushes land, a key not in the policy is refuse
   CHECK(w.sb.sh("git -C " + test::quote(srv) + " rev-parse main") != bad);
 }
 
-TEST_CASE("server: an OpenPGP-signed annotated tag names its signer for signed-by rules", "[openpgp][server][tags]") {
+TEST_CASE("server: an OpenPGP-signed annotated tag names its signer for signed-by rules", "[openpgp][server][tags][e2e]") {
   PgpWorld w;
   const auto& mallory = w.gpg.key("mallory");
   w.start();

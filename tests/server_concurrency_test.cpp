@@ -1,4 +1,4 @@
-// Concurrency: 8 pushers x 25 pushes each to one server behind git daemon
+// Concurrency: 6 pushers x 10 pushes each to one server behind git daemon
 // on 127.0.0.1, half to a shared branch and half to their own branches,
 // every fifth push deliberately bad. No bad push may land; a good push may
 // only fail as a lost race (non-fast-forward); at the end every ref on the
@@ -16,8 +16,8 @@ using test::Transport;
 
 namespace {
 
-constexpr int kPushers = 8;
-constexpr int kPushesEach = 25;
+constexpr int kPushers = 6;
+constexpr int kPushesEach = 10;
 
 struct Outcome {
   bool bad;
@@ -34,7 +34,7 @@ bool lost_race(const std::string& err) {
 
 }  // namespace
 
-TEST_CASE("server: concurrent pushers never land a bad push", "[server][concurrency]") {
+TEST_CASE("server: concurrent pushers never land a bad push", "[server][concurrency][e2e]") {
   ServerWorld w(Transport::daemon);
   REQUIRE(w.push("main:refs/heads/shared").status == 0);
   const test::Key* signers[] = {&w.alice, &w.bob};

@@ -22,7 +22,7 @@ const std::string kZero(40, '0');
 
 }  // namespace
 
-TEST_CASE("hook: garbage on stdin refuses with one line", "[server][hook]") {
+TEST_CASE("hook: garbage on stdin refuses with one line", "[server][hook][e2e]") {
   ServerWorld w(Transport::file);
   for (const std::string& input : {std::string("garbage\n"), std::string("\x01\x02\x03"), std::string(""),
                                    w.anchor + " " + w.anchor + "\n", kZero + " " + w.anchor + " refs/heads/../x\n",
@@ -37,7 +37,7 @@ TEST_CASE("hook: garbage on stdin refuses with one line", "[server][hook]") {
   CHECK(r.err == "warden: push refused: hook input line 1 is not '<old-id> <new-id> <ref>'\n");
 }
 
-TEST_CASE("hook: a missing object refuses", "[server][hook]") {
+TEST_CASE("hook: a missing object refuses", "[server][hook][e2e]") {
   ServerWorld w(Transport::file);
   std::string missing = "1234567890123456789012345678901234567890";
   auto r = hook(w, w.anchor + " " + missing + " refs/heads/main\n");
@@ -45,7 +45,7 @@ TEST_CASE("hook: a missing object refuses", "[server][hook]") {
   CHECK(r.err.find("refs/heads/main: REFUSED: " + std::string("missing object ") + missing) != std::string::npos);
 }
 
-TEST_CASE("hook: a corrupt policy on the policy branch refuses every push", "[server][hook]") {
+TEST_CASE("hook: a corrupt policy on the policy branch refuses every push", "[server][hook][e2e]") {
   ServerWorld w(Transport::file);
   // Someone with disk access puts a commit with a broken policy on main.
   std::string blob = w.sb.sh("printf 'version: [1\\n' | git -C " + test::quote(w.srv) + " hash-object -w --stdin");
@@ -63,7 +63,7 @@ TEST_CASE("hook: a corrupt policy on the policy branch refuses every push", "[se
   CHECK(w.server_ref("refs/heads/docs").empty());
 }
 
-TEST_CASE("hook: a hook killed by a signal (timeout) refuses the push", "[server][hook]") {
+TEST_CASE("hook: a hook killed by a signal (timeout) refuses the push", "[server][hook][e2e]") {
   ServerWorld w(Transport::file);
   w.sb.sh("git -C " + test::quote(w.srv) + " config warden.hookTimeout 0ms");
   w.work.write("docs/a.md", "a\n");
@@ -80,7 +80,7 @@ TEST_CASE("hook: a hook killed by a signal (timeout) refuses the push", "[server
   CHECK(bad.err.find("warden.hookTimeout: 'soon' is not a duration") != std::string::npos);
 }
 
-TEST_CASE("hook: unreadable configuration refuses", "[server][hook]") {
+TEST_CASE("hook: unreadable configuration refuses", "[server][hook][e2e]") {
   ServerWorld w(Transport::file);
   w.sb.sh("git -C " + test::quote(w.srv) + " config --unset warden.anchor");
   w.work.write("docs/a.md", "a\n");
@@ -91,7 +91,7 @@ TEST_CASE("hook: unreadable configuration refuses", "[server][hook]") {
         std::string::npos);
 }
 
-TEST_CASE("install: existing hooks are kept only when asked", "[server][install]") {
+TEST_CASE("install: existing hooks are kept only when asked", "[server][install][e2e]") {
   ServerWorld w(Transport::file, false);
   REQUIRE(w.cli("git warden trust --anchor " + w.anchor + ":" + w.alice.fingerprint, w.srv).status == 0);
   std::string hook_path = w.srv + "/hooks/pre-receive";
@@ -154,7 +154,7 @@ TEST_CASE("install: a repository with an unauthenticated ref is refused unless -
   CHECK(w.push("rogue").status != 0);
 }
 
-TEST_CASE("install: a repository whose refs authenticate installs directly", "[server][install]") {
+TEST_CASE("install: a repository whose refs authenticate installs directly", "[server][install][e2e]") {
   ServerWorld w(Transport::file, false);
   w.work.write("docs/a.md", "a\n");
   w.work.commit("docs", &w.carol);
@@ -166,7 +166,7 @@ TEST_CASE("install: a repository whose refs authenticate installs directly", "[s
   CHECK(r.out.find("installed " + w.srv + "/hooks/pre-receive") != std::string::npos);
 }
 
-TEST_CASE("install: --hooks-dir puts the hook where a forge looks for it", "[server][install]") {
+TEST_CASE("install: --hooks-dir puts the hook where a forge looks for it", "[server][install][e2e]") {
   ServerWorld w(Transport::file, false);
   REQUIRE(w.cli("git warden trust --anchor " + w.anchor + ":" + w.alice.fingerprint, w.srv).status == 0);
   auto r = w.cli("git warden install --server --hooks-dir hooks/pre-receive.d", w.srv);
@@ -175,7 +175,7 @@ TEST_CASE("install: --hooks-dir puts the hook where a forge looks for it", "[ser
   CHECK(w.sb.read_file(w.srv + "/hooks/pre-receive.d/pre-receive").find("hook pre-receive") != std::string::npos);
 }
 
-TEST_CASE("hook: warden's own refs cannot be pushed, whatever the rules say", "[server][hook]") {
+TEST_CASE("hook: warden's own refs cannot be pushed, whatever the rules say", "[server][hook][e2e]") {
   ServerWorld w(Transport::file);
   auto r = hook(w, kZero + " " + w.anchor + " refs/warden/accepted/" + w.anchor + "\n");
   CHECK(r.status == 1);

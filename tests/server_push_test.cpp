@@ -8,11 +8,16 @@
 using test::ServerWorld;
 using test::Transport;
 
+// How a push reaches the hook (local, git daemon, smart HTTP) matters for
+// what the pusher sees, not for what warden decides: the scenarios that
+// show the verdict reaching the pusher run over every transport, the
+// decisions themselves over one.
 #define FOR_EACH_TRANSPORT()                                                   \
   const Transport transport = GENERATE(Transport::file, Transport::daemon, Transport::http); \
   INFO("transport: " << test::to_string(transport))
+#define ONE_TRANSPORT() const Transport transport = Transport::file
 
-TEST_CASE("server: a good push is accepted", "[server][push]") {
+TEST_CASE("server: a good push is accepted", "[server][push][e2e]") {
   FOR_EACH_TRANSPORT();
   ServerWorld w(transport);
   w.work.write("docs/a.md", "a\n");
@@ -26,7 +31,7 @@ TEST_CASE("server: a good push is accepted", "[server][push]") {
   CHECK(w.server_ref("refs/heads/main") == tip);
 }
 
-TEST_CASE("server: an unsigned commit is refused and named", "[server][push]") {
+TEST_CASE("server: an unsigned commit is refused and named", "[server][push][e2e]") {
   FOR_EACH_TRANSPORT();
   ServerWorld w(transport);
   w.work.write("src/main.c", "backdoor\n");
@@ -40,8 +45,8 @@ TEST_CASE("server: an unsigned commit is refused and named", "[server][push]") {
   CHECK(w.server_ref("refs/heads/main") == w.anchor);
 }
 
-TEST_CASE("server: an out-of-grant change is refused", "[server][push]") {
-  FOR_EACH_TRANSPORT();
+TEST_CASE("server: an out-of-grant change is refused", "[server][push][e2e]") {
+  ONE_TRANSPORT();
   ServerWorld w(transport);
   w.work.write("src/main.c", "carol's code\n");
   std::string bad = w.work.commit("carol outside docs", &w.carol);
@@ -52,8 +57,8 @@ TEST_CASE("server: an out-of-grant change is refused", "[server][push]") {
   CHECK(w.server_ref("refs/heads/main") == w.anchor);
 }
 
-TEST_CASE("server: rewinding or deleting the policy branch is refused", "[server][push]") {
-  FOR_EACH_TRANSPORT();
+TEST_CASE("server: rewinding or deleting the policy branch is refused", "[server][push][e2e]") {
+  ONE_TRANSPORT();
   ServerWorld w(transport);
   w.work.write("src/a.c", "a\n");
   std::string tip = w.work.commit("alice", &w.alice);
@@ -82,7 +87,7 @@ TEST_CASE("server: rewinding or deleting the policy branch is refused", "[server
   }
 }
 
-TEST_CASE("server: a push of two refs where one is bad leaves both unchanged", "[server][push]") {
+TEST_CASE("server: a push of two refs where one is bad leaves both unchanged", "[server][push][e2e]") {
   FOR_EACH_TRANSPORT();
   ServerWorld w(transport);
   w.work.git("checkout -q -b feature");
@@ -103,8 +108,8 @@ TEST_CASE("server: a push of two refs where one is bad leaves both unchanged", "
   CHECK(w.server_ref("refs/heads/feature") == good);
 }
 
-TEST_CASE("server: release tags must be annotated, signed by signed-by people, and stay put", "[server][push][tags]") {
-  FOR_EACH_TRANSPORT();
+TEST_CASE("server: release tags must be annotated, signed by signed-by people, and stay put", "[server][push][tags][e2e]") {
+  ONE_TRANSPORT();
   ServerWorld w(transport);
   SECTION("signed by a maintainer: accepted") {
     w.signed_tag("v1.0", w.bob);
@@ -160,8 +165,8 @@ TEST_CASE("server: release tags must be annotated, signed by signed-by people, a
   }
 }
 
-TEST_CASE("server: refs under verify: false are accepted unsigned", "[server][push]") {
-  FOR_EACH_TRANSPORT();
+TEST_CASE("server: refs under verify: false are accepted unsigned", "[server][push][e2e]") {
+  ONE_TRANSPORT();
   ServerWorld w(transport);
   w.work.write("src/main.c", "experiment\n");
   std::string wip = w.work.commit("unsigned experiment", nullptr);
@@ -174,8 +179,8 @@ TEST_CASE("server: refs under verify: false are accepted unsigned", "[server][pu
   CHECK(w.push("HEAD:refs/heads/main").status != 0);
 }
 
-TEST_CASE("server: the first push to an empty repository must contain the anchor", "[server][push]") {
-  FOR_EACH_TRANSPORT();
+TEST_CASE("server: the first push to an empty repository must contain the anchor", "[server][push][e2e]") {
+  ONE_TRANSPORT();
   ServerWorld w(transport, false);
   auto trust = w.cli("git warden trust --anchor " + w.anchor + ":" + w.alice.fingerprint, w.srv);
   CHECK(trust.status == 0);

@@ -77,9 +77,11 @@ TEST_CASE("paths git refuses to check out are refused, even unprotected and sign
       {"120000", "gitmod~1", false},
       {"40000", ".git", false},                     // a directory .git/hooks/x
   };
+  // One repository; each crafted commit goes on the anchor.
+  World w;
+  Crafter craft{w};
   for (const auto& c : refused) {
-    World w;
-    Crafter craft{w};
+    w.repo.git("update-ref refs/heads/main " + w.anchor);
     INFO("name: '" << c.name << "' mode " << c.mode);
     std::string blob = w.repo.git("rev-parse HEAD:src/main.c");
     std::string id = blob;
@@ -92,9 +94,10 @@ TEST_CASE("paths git refuses to check out are refused, even unprotected and sign
 }
 
 TEST_CASE("names that only look like .git are accepted", "[verify][path]") {
+  World w;
+  Crafter craft{w};
   for (std::string name : {".gitignore", ".github", "..foo", "git~2", ".gitx", "a.git", ".gitmodules"}) {
-    World w;
-    Crafter craft{w};
+    w.repo.git("update-ref refs/heads/main " + w.anchor);
     INFO(name);
     craft.commit(craft.with_entry("100644", name, w.repo.git("rev-parse HEAD:src/main.c")));
     w.accepted();

@@ -1,4 +1,5 @@
 // Command-line parsing (CLI11) for git-warden and git-verify-range.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>

@@ -3,7 +3,6 @@
 // setup error).
 #pragma once
 
-#include <CLI/CLI.hpp>
 
 #include <functional>
 #include <optional>
@@ -12,6 +11,10 @@
 
 #include "warden/repository.hpp"
 #include "warden/verifier.hpp"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace warden::cli {
 

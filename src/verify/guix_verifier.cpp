@@ -14,8 +14,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "verify/check_in_order.hpp"
 #include "verify/commit_facts.hpp"
+#include "verify/engine.hpp"
 #include "warden/guix_authorizations.hpp"
 #include "warden/guix_verifier.hpp"
 
@@ -49,9 +49,8 @@ class GuixRun {
       auto d = repo_.descendant_of(req_.target, intro);
       if (!d) return d.error();
       if (!*d) {
-        report.refusal = fmt::format("commit {} is not a descendant of introductory commit {}", req_.target.hex(),
-                                     intro.hex());
-        return finish(report);
+        return finish(verify::refuse_run(report, fmt::format("commit {} is not a descendant of introductory commit {}", req_.target.hex(),
+                                     intro.hex())));
       }
     }
     // 2. The introduction's signer.
@@ -59,42 +58,33 @@ class GuixRun {
       auto s = signing(intro);
       if (!s) return s.error();
       if (!s->rule.empty()) {
-        report.refusal = s->reason;
-        return finish(report);
+        return finish(verify::refuse_run(report, s->reason));
       }
       if (s->fingerprint != req_.signer) {
-        report.refusal = fmt::format("initial commit {} is signed by '{}' instead of '{}'", intro.hex(),
-                                     format_openpgp_fingerprint(s->fingerprint), format_openpgp_fingerprint(req_.signer));
-        return finish(report);
+        return finish(verify::refuse_run(report, fmt::format("initial commit {} is signed by '{}' instead of '{}'", intro.hex(),
+                                     format_openpgp_fingerprint(s->fingerprint), format_openpgp_fingerprint(req_.signer))));
       }
       if (!s->validity.empty()) {
-        report.refusal = fmt::format("initial commit {}: {} ({})", intro.hex(), s->validity, kStricter);
-        return finish(report);
+        return finish(verify::refuse_run(report, fmt::format("initial commit {}: {} ({})", intro.hex(), s->validity, kStricter)));
       }
     }
     // 3, 4. The commits.
     std::vector<ObjectId> hidden(known_.begin(), known_.end());
     auto commits = repo_.walk({req_.target}, hidden);
     if (!commits) return commits.error();
-    if (commits->size() >= req_.parallel_from)
-      WARDEN_TRY_STATUS(facts_.prefetch(*commits, [&](const CommitData&) -> Result<const GuixKeyring*> {
-        return req_.keyring;
-      }));
+    auto keys_for = [&](const CommitData&) -> Result<const GuixKeyring*> { return req_.keyring; };
     auto record = [&](const ObjectId& c) -> Result<Verdict> {
       auto v = check(c);
       if (v) failed_[c] = !v->ok;
       return v;
     };
-    WARDEN_TRY_STATUS(verify::check_in_order(*commits, record, req_.keep_going, req_.progress, report));
+    verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress};
+    WARDEN_TRY_STATUS(verify::check_commits(facts_, *commits, options, keys_for, record, report));
     return finish(report);
   }
 
  private:
-  Result<VerifyReport> finish(VerifyReport& report) {
-    report.signatures_verified = facts_.verifications();
-    if (!report.refusal.empty()) report.authenticated = false;
-    return std::move(report);
-  }
+  Result<VerifyReport> finish(VerifyReport& report) { return verify::finish(report, facts_, 0); }
 
   // The .guix-authorizations `commit` carries: nullptr if none. A file
   // Guix could not read is an error message in `problem`.
@@ -161,19 +151,10 @@ class GuixRun {
     auto data_r = facts_.commit(c);
     if (!data_r) return data_r.error();
     const CommitData& data = **data_r;
-    Verdict v;
-    v.commit = c;
-    v.summary = data.summary;
     auto sig = facts_.signature(c);
     if (!sig) return sig.error();
-    v.signature = (*sig)->kind;
-    v.signer = "unsigned";
-    auto refuse = [&](std::string rule, std::string reason) {
-      v.ok = false;
-      v.rule = std::move(rule);
-      v.reason = std::move(reason);
-      return v;
-    };
+    Verdict v = verify::new_verdict(c, data, **sig, "unsigned");
+    auto refuse = [&](std::string rule, std::string reason) { return verify::refuse(v, std::move(rule), std::move(reason)); };
     for (const auto& p : data.parents)
       if (auto it = failed_.find(p); it != failed_.end() && it->second)
         return refuse("ancestry", fmt::format("parent {} is not authenticated", p.hex()));

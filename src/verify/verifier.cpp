@@ -16,8 +16,8 @@
 #include <unordered_set>
 
 #include "verify/authorization.hpp"
-#include "verify/check_in_order.hpp"
 #include "verify/commit_facts.hpp"
+#include "verify/engine.hpp"
 #include "verify/policy_store.hpp"
 #include "verify/signer.hpp"
 
@@ -27,11 +27,15 @@ using verify::authorize;
 using verify::identify;
 using verify::PathRefusal;
 using verify::PolicyAt;
+using verify::refuse;
+using verify::refuse_run;
 using verify::Signer;
 
 namespace {
 
 enum class ParentState { authenticated, failed, pre_anchor };
+
+Verdict refuse(Verdict v, const PathRefusal& r) { return refuse(std::move(v), r.rule, r.reason, r.path); }
 
 }  // namespace
 
@@ -66,8 +70,7 @@ class Run {
     auto altered = history_altered();
     if (!altered) return altered.error();
     if (!altered->empty()) {
-      report.refusal = *altered;
-      return finish(report);
+      return finish(refuse_run(report, *altered));
     }
 
     // 1. The anchor.
@@ -78,19 +81,17 @@ class Run {
       auto problem = anchor_signature_problem();
       if (!problem) return problem.error();
       if (!problem->empty()) {
-        report.refusal = fmt::format("anchor commit {} is not signed by the anchor key {} ({})", anchor_name,
-                                     req_.anchor.fingerprint, *problem);
-        return finish(report);
+        return finish(refuse_run(report, fmt::format("anchor commit {} is not signed by the anchor key {} ({})", anchor_name,
+                                     req_.anchor.fingerprint, *problem)));
       }
     }
     auto anchor_policy = policies_.at(anchor);
     if (!anchor_policy) return anchor_policy.error();
     if (!(*anchor_policy)->policy) {
-      report.refusal = (*anchor_policy)->problem.empty()
+      return finish(refuse_run(report, (*anchor_policy)->problem.empty()
                            ? fmt::format("anchor commit {} carries no policy ({})", anchor_name, kPolicyPath)
                            : fmt::format("anchor commit {} carries an invalid policy: {}", anchor_name,
-                                         (*anchor_policy)->problem);
-      return finish(report);
+                                         (*anchor_policy)->problem)));
     }
 
     // 2. Target and known-good commits descend from the anchor. With
@@ -102,8 +103,7 @@ class Run {
         auto d = descends(c, "known-good commit");
         if (!d) return d.error();
         if (!d->empty()) {
-          report.refusal = *d;
-          return finish(report);
+          return finish(refuse_run(report, *d));
         }
       }
     }
@@ -112,8 +112,7 @@ class Run {
       auto d = descends(req_.target, "target");
       if (!d) return d.error();
       if (!d->empty()) {
-        report.refusal = *d;
-        return finish(report);
+        return finish(refuse_run(report, *d));
       }
       target_trusted = true;
     }
@@ -127,18 +126,16 @@ class Run {
       auto d = descends(req_.target, "target");
       if (!d) return d.error();
       if (!d->empty()) {
-        report.refusal = *d;
-        return finish(report);
+        return finish(refuse_run(report, *d));
       }
     }
-    if (commits->size() >= req_.parallel_from) {
-      // OpenPGP signatures against the certificates of the anchor's policy:
-      // the policies the commits carry are not authenticated yet, so they
-      // are not read (a commit whose signer's certificate only a later
-      // policy holds is checked when the rules reach it).
-      const Policy* anchor_keys = (*anchor_policy)->policy.get();
-      WARDEN_TRY_STATUS(facts_.prefetch(*commits, [&](const CommitData&) -> Result<const Policy*> { return anchor_keys; }));
-    }
+    // OpenPGP signatures checked up front are checked against the
+    // certificates of the anchor's policy: the policies the commits carry
+    // are not authenticated yet, so they are not read (a commit whose
+    // signer's certificate only a later policy holds is checked when the
+    // rules reach it).
+    const Policy* anchor_keys = (*anchor_policy)->policy.get();
+    auto keys_for = [&](const CommitData&) -> Result<const Policy*> { return anchor_keys; };
     auto record = [&](const ObjectId& c) -> Result<Verdict> {
       auto v = check(c);
       if (!v) return v;
@@ -146,16 +143,14 @@ class Run {
       WARDEN_TRY_STATUS(note_reach(c));
       return v;
     };
-    WARDEN_TRY_STATUS(verify::check_in_order(*commits, record, req_.keep_going, req_.progress, report));
+    verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress};
+    WARDEN_TRY_STATUS(verify::check_commits(facts_, *commits, options, keys_for, record, report));
     return finish(report);
   }
 
  private:
   Result<VerifyReport> finish(VerifyReport& report) {
-    report.signatures_verified = facts_.verifications() - verifications_before_;
-    report.policies_parsed = policies_.files_parsed() - policies_before_;
-    if (!report.refusal.empty()) report.authenticated = false;
-    return std::move(report);
+    return verify::finish(report, facts_, verifications_before_, policies_.files_parsed() - policies_before_);
   }
 
   // "" if the anchor commit is signed by the anchor key, else what it is
@@ -248,13 +243,9 @@ class Run {
   }
 
   Verdict start(const ObjectId& c, const CommitData& data, const CommitSignature& sig) {
-    Verdict v;
-    v.commit = c;
-    v.summary = data.summary;
-    v.signature = sig.kind;
     Signer s = identify(sig, nullptr, facts_);
+    Verdict v = verify::new_verdict(c, data, sig, s.description);
     v.key_fingerprint = s.fingerprint;
-    v.signer = s.description;
     return v;
   }
 
@@ -264,14 +255,6 @@ class Run {
     if (!s.fingerprint.empty()) v.key_fingerprint = s.fingerprint;
   }
 
-  static Verdict refuse(Verdict v, std::string rule, std::string reason, std::string path = {}) {
-    v.ok = false;
-    v.rule = std::move(rule);
-    v.reason = std::move(reason);
-    v.path = std::move(path);
-    return v;
-  }
-  static Verdict refuse(Verdict v, const PathRefusal& r) { return refuse(std::move(v), r.rule, r.reason, r.path); }
 
   // The valid policy a commit's parent carries, or a refusal.
   Result<std::variant<const Policy*, Verdict>> policy_of_parent(const ObjectId& parent, Verdict& v) {

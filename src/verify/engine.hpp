@@ -1,0 +1,85 @@
+// What every rule set's run shares (warden's rules in verifier.cpp, Guix's
+// in guix_verifier.cpp, and later ones): the commits to check, parents
+// first; their signatures checked up front on every core when there are
+// many; one verdict each, in order, stopping at the first refusal unless
+// asked to keep going; and the report's totals. A rule set supplies only
+// its rules: how one commit is judged, and where OpenPGP keys come from.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "verify/commit_facts.hpp"
+#include "warden/verifier.hpp"
+
+namespace warden::verify {
+
+struct RunOptions {
+  bool keep_going = false;
+  size_t parallel_from = 64;
+  std::function<void(size_t done, size_t total)> progress;
+};
+
+// Checks `commits` (parents first) with check(c) -> Result<Verdict>,
+// appending each verdict to report.verdicts and setting report.total and
+// report.authenticated. From options.parallel_from commits on, their
+// signatures are first verified on every core, OpenPGP ones against
+// keys_for(commit data) (see CommitFacts::prefetch); the verdicts are the
+// same either way. An Error from `check` ends the run.
+template <class KeysFor, class Check>
+Status check_commits(CommitFacts& facts, const std::vector<ObjectId>& commits, const RunOptions& options,
+                     KeysFor keys_for, Check check, VerifyReport& report) {
+  if (commits.size() >= options.parallel_from) WARDEN_TRY_STATUS(facts.prefetch(commits, keys_for));
+  report.total = commits.size();
+  for (const ObjectId& c : commits) {
+    Result<Verdict> v = check(c);
+    if (!v) return v.error();
+    report.verdicts.push_back(std::move(*v));
+    if (options.progress) options.progress(report.verdicts.size(), report.total);
+    if (!report.verdicts.back().ok && !options.keep_going) break;
+  }
+  report.authenticated = report.verdicts.size() == report.total;
+  for (const auto& v : report.verdicts) report.authenticated = report.authenticated && v.ok;
+  return Status::success();
+}
+
+// A verdict for `c` before any rule is applied: the commit, its subject,
+// its kind of signature, and `signer` as far as it is known.
+inline Verdict new_verdict(const ObjectId& c, const CommitData& data, const CommitSignature& sig, std::string signer) {
+  Verdict v;
+  v.commit = c;
+  v.summary = data.summary;
+  v.signature = sig.kind;
+  v.signer = std::move(signer);
+  return v;
+}
+
+// Refuses `v` by `rule`, for `reason` (and the first offending `path`).
+inline Verdict refuse(Verdict v, std::string rule, std::string reason, std::string path = {}) {
+  v.ok = false;
+  v.rule = std::move(rule);
+  v.reason = std::move(reason);
+  v.path = std::move(path);
+  return v;
+}
+
+// A refusal of the whole run (the anchor, the target's descent), not of
+// one commit: the report says why and is not authenticated.
+inline VerifyReport& refuse_run(VerifyReport& report, std::string why) {
+  report.refusal = std::move(why);
+  report.authenticated = false;
+  return report;
+}
+
+// The run's counters: signatures verified and policy files parsed since
+// the run began (`*_before`, read when it began).
+inline Result<VerifyReport> finish(VerifyReport& report, const CommitFacts& facts, size_t verifications_before,
+                                   size_t policies_parsed = 0) {
+  report.signatures_verified = facts.verifications() - verifications_before;
+  report.policies_parsed = policies_parsed;
+  if (!report.refusal.empty()) report.authenticated = false;
+  return std::move(report);
+}
+
+}  // namespace warden::verify
