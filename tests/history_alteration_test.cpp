@@ -92,3 +92,22 @@ TEST_CASE("history: a shallow clone is refused with a clear message", "[verify][
   CHECK(report->refusal.find("this is a shallow clone") != std::string::npos);
   CHECK(report->refusal.find("git fetch --unshallow") != std::string::npos);
 }
+
+TEST_CASE("history: a replaced object that cannot be read is an error, not 'replaces nothing'", "[verify][history]") {
+  AlterWorld w;
+  w.repo.git("replace " + w.good + " " + w.evil);
+  // The replaced commit's loose object, made unreadable (not absent).
+  std::string loose = w.repo.path() + "/.git/objects/" + w.good.substr(0, 2) + "/" + w.good.substr(2);
+  w.sb.run("chmod u+w " + quote(loose) + " && printf 'garbage' > " + quote(loose));
+  auto repo = warden::Repository::open(w.repo.path());
+  REQUIRE(repo);
+  warden::Verifier verifier(*repo);
+  warden::VerifyRequest req;
+  req.anchor = {*repo->resolve_commit(w.anchor), w.alice.fingerprint};
+  req.target = *repo->resolve_commit("main");
+  auto report = verifier.verify(req);
+  // Either way it is no pass: an error that says the object cannot be
+  // read (the replace check does not skip it as absent).
+  REQUIRE_FALSE(report);
+  CHECK_THAT(report.error().message, Catch::Contains("cannot read object " + w.good));
+}

@@ -181,4 +181,9 @@ bool is_valid_ref_name(const std::string& name);
 // The last libgit2 error as text, prefixed with `what`.
 std::string git_error_text(const std::string& what);
 
+// The error for libgit2's return code `rc` reading the `kind` ("commit",
+// "object") `id`: "missing ..." of kind missing_object when the
+// repository does not have it, "cannot read ..." otherwise.
+Error object_error(int rc, const std::string& kind, const ObjectId& id);
+
 }  // namespace warden

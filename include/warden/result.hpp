@@ -10,11 +10,22 @@
 
 namespace warden {
 
-struct Error {
-  std::string message;
+// What kind of failure, where a caller decides differently by kind: an
+// object the repository does not have may be a legitimate "not here",
+// a repository that cannot be read never is.
+enum class ErrorKind {
+  failure,         // the operation could not be done (I/O, corrupt data, bad input)
+  missing_object,  // the repository does not have the object asked for
 };
 
-inline Error make_error(std::string message) { return Error{std::move(message)}; }
+struct Error {
+  std::string message;
+  ErrorKind kind = ErrorKind::failure;
+};
+
+inline Error make_error(std::string message, ErrorKind kind = ErrorKind::failure) {
+  return Error{std::move(message), kind};
+}
 
 template <class T>
 class [[nodiscard]] Result {

@@ -108,15 +108,13 @@ Result<std::string> Repository::object_type(const ObjectId& id) const {
   git::OdbHandle odb(raw_odb);
   size_t len;
   git_object_t type;
-  if (git_odb_read_header(&len, &type, raw_odb, &id.raw) != 0)
-    return make_error(git_error_text(fmt::format("missing object {}", id.hex())));
+  if (int rc = git_odb_read_header(&len, &type, raw_odb, &id.raw); rc != 0) return object_error(rc, "object", id);
   return std::string(git_object_type2string(type));
 }
 
 Result<ObjectId> Repository::peel_to_commit(const ObjectId& id) const {
   git_object* raw_obj = nullptr;
-  if (git_object_lookup(&raw_obj, raw(), &id.raw, GIT_OBJECT_ANY) != 0)
-    return make_error(git_error_text(fmt::format("missing object {}", id.hex())));
+  if (int rc = git_object_lookup(&raw_obj, raw(), &id.raw, GIT_OBJECT_ANY); rc != 0) return object_error(rc, "object", id);
   git::ObjectHandle obj(raw_obj);
   git_object* peeled = nullptr;
   if (git_object_peel(&peeled, raw_obj, GIT_OBJECT_COMMIT) != 0)

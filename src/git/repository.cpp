@@ -14,6 +14,12 @@ std::string git_error_text(const std::string& what) {
   return fmt::format("{}: {}", what, e->message);
 }
 
+Error object_error(int rc, const std::string& kind, const ObjectId& id) {
+  if (rc == GIT_ENOTFOUND)
+    return make_error(git_error_text(fmt::format("missing {} {}", kind, id.hex())), ErrorKind::missing_object);
+  return make_error(git_error_text(fmt::format("cannot read {} {}", kind, id.hex())));
+}
+
 struct Repository::Impl {
   git::LibraryGuard library;
   git::RepositoryHandle repo;
@@ -79,8 +85,7 @@ Result<ObjectId> Repository::resolve_commit(const std::string& rev) const {
 
 Result<CommitData> Repository::read_commit(const ObjectId& id) const {
   git_commit* raw_commit = nullptr;
-  if (git_commit_lookup(&raw_commit, raw(), &id.raw) != 0)
-    return make_error(git_error_text(fmt::format("missing commit {}", id.hex())));
+  if (int rc = git_commit_lookup(&raw_commit, raw(), &id.raw); rc != 0) return object_error(rc, "commit", id);
   git::CommitHandle commit(raw_commit);
   CommitData data;
   data.id = id;

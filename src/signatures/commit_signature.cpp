@@ -58,6 +58,12 @@ CommitSignature SignatureChecker::check_signed(std::string_view text, std::strin
   if (text.find("-----BEGIN PGP SIGNATURE-----") != std::string::npos) {
     auto sig = parse_openpgp_signature(text, payload);
     if (!sig) return bad(sig.error().message);
+    if (sig->broken_hash()) {
+      // Kept, so that a caller can say which hash (Guix names it).
+      CommitSignature out = bad(fmt::format("{} signature (refused: the hash is broken)", pgp::hash_name(sig->hash_algorithm)));
+      out.openpgp = std::make_shared<const OpenPgpSignature>(std::move(*sig));
+      return out;
+    }
     if (sig->weak_hash() && !allow_sha1_) return bad("SHA1 signature (refused: SHA-1 is broken)");
     out.kind = SignatureKind::openpgp;
     out.openpgp = std::make_shared<const OpenPgpSignature>(std::move(*sig));

@@ -21,7 +21,7 @@ namespace warden {
 struct CommitSignature {
   SignatureKind kind = SignatureKind::none;
   std::shared_ptr<const SshPublicKey> key;  // set for ssh
-  std::shared_ptr<const OpenPgpSignature> openpgp;  // set for openpgp
+  std::shared_ptr<const OpenPgpSignature> openpgp;  // set for openpgp, and for bad ones made with a broken hash
   std::string problem;                      // why, for unsupported and bad
 };
 

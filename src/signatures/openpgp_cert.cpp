@@ -307,6 +307,10 @@ OpenPgpCheck OpenPgpCert::check(const OpenPgpSignature& sig) const {
   for (const auto& k : keys_)
     if (k->fingerprint == sig.issuer() || k->key_id == sig.issuer()) key = k.get();
   OpenPgpCheck out;
+  if (sig.broken_hash() || sig.digest.empty()) {
+    out.problem = fmt::format("{} signature (refused: the hash is broken)", pgp::hash_name(sig.hash_algorithm));
+    return out;
+  }
   if (key == nullptr) {
     out.problem = fmt::format("certificate {} has no key {}", fingerprint(), sig.issuer());
     return out;

@@ -214,10 +214,11 @@ Result<OpenPgpSignature> parse_openpgp_signature(std::string_view armored, std::
     return make_error("truncated signature packet");
   if (type != 0x00) return make_error(fmt::format("signature of type 0x{:02x}, not over a binary document", type));
 
-  if (sig.hash_algorithm == pgp::kMd5 || sig.hash_algorithm == pgp::kRipemd160)
-    return make_error(fmt::format("{} signature (refused: the hash is broken)", pgp::hash_name(sig.hash_algorithm)));
-  const EVP_MD* md = openssl::openpgp_md(sig.hash_algorithm);
-  if (md == nullptr) return make_error(fmt::format("unsupported hash algorithm {}", sig.hash_algorithm));
+  // A broken hash is parsed but never hashed (no digest): the signature
+  // can be named, never verified.
+  const EVP_MD* md = sig.broken_hash() ? nullptr : openssl::openpgp_md(sig.hash_algorithm);
+  if (md == nullptr && !sig.broken_hash())
+    return make_error(fmt::format("unsupported hash algorithm {}", sig.hash_algorithm));
 
   size_t mpis = 0;
   switch (sig.pk_algorithm) {
@@ -246,6 +247,7 @@ Result<OpenPgpSignature> parse_openpgp_signature(std::string_view armored, std::
   sig.issuer_fingerprint = sp.issuer_fingerprint;
   sig.issuer_key_id = sp.issuer_fingerprint.empty() ? sp.issuer_key_id : sp.issuer_fingerprint.substr(24);
 
+  if (sig.broken_hash()) return sig;
   // The hash: data, then the hashed part of the packet, then the v4 trailer.
   unsigned char trailer[6] = {0x04, 0xFF, static_cast<unsigned char>(hashed_end >> 24),
                               static_cast<unsigned char>(hashed_end >> 16), static_cast<unsigned char>(hashed_end >> 8),

@@ -50,11 +50,15 @@ struct OpenPgpSignature {
   // The fingerprint if the signature names one, else the key id.
   const std::string& issuer() const { return issuer_fingerprint.empty() ? issuer_key_id : issuer_fingerprint; }
   bool weak_hash() const { return hash_algorithm == pgp::kSha1; }
+  // MD5 or RIPEMD-160: parsed, so that callers can say so, but not
+  // hashed (`digest` is empty) and never verified.
+  bool broken_hash() const { return hash_algorithm == pgp::kMd5 || hash_algorithm == pgp::kRipemd160; }
 };
 
 // Parses `armored` (one "-----BEGIN PGP SIGNATURE-----" block) and hashes
-// `data` as the signature says. MD5 and RIPEMD-160 are refused here; SHA-1
-// is parsed (Guix accepts it on old commits) and flagged by weak_hash().
+// `data` as the signature says. MD5 and RIPEMD-160 are parsed and flagged
+// by broken_hash(), never hashed; SHA-1 is parsed (Guix accepts it on old
+// commits) and flagged by weak_hash().
 // A hash whose first two bytes differ from the packet's is an error: the
 // signature cannot verify under any key.
 Result<OpenPgpSignature> parse_openpgp_signature(std::string_view armored, std::string_view data);

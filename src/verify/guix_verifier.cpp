@@ -119,7 +119,7 @@ class GuixRun {
     switch (sig.kind) {
       case SignatureKind::none: return refuse("unsigned", fmt::format("commit {} lacks a signature", c.hex()));
       case SignatureKind::bad:
-        if (sig.problem.starts_with("MD5 "))
+        if (sig.openpgp && sig.openpgp->hash_algorithm == pgp::kMd5)
           return refuse("signature", fmt::format("commit {} has a md5 signature, which is not strong enough", c.hex()));
         return refuse("signature", fmt::format("signature verification failed for commit {} ({})", c.hex(), sig.problem));
       case SignatureKind::ssh:

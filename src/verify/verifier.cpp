@@ -203,7 +203,8 @@ class Run {
     if (!alterations) return alterations.error();
     for (const auto& a : *alterations) {
       auto type = repo_.object_type(a.object);
-      if (!type) continue;  // replaces nothing here
+      if (!type && type.error().kind == ErrorKind::missing_object) continue;  // replaces nothing here
+      if (!type) return type.error();  // a repository that cannot be read is no answer
       if (*type != "commit")
         return fmt::format("{} replaces {} {}: git would show other content than warden verifies (remove it, or set "
                            "GIT_NO_REPLACE_OBJECTS=1 where git should ignore replace refs)",
