@@ -6,15 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "verify/refusal.hpp"
 #include "warden/policy.hpp"
 
 namespace warden::verify {
 
-struct PathRefusal {
-  std::string rule;    // "policy", "threshold", "unsigned", "grant"
-  std::string path;
-  std::string reason;
-};
 
 // `signer` is the person who signed, or nullptr for an unsigned commit or
 // one signed by a key the policy does not list (`unknown_key`). Returns the refusal for
@@ -23,7 +19,7 @@ struct PathRefusal {
 //     people approve (the signer counts as one; `approvals` more);
 //   - unprotected paths: always allowed;
 //   - other paths: the signer has a grant covering them.
-std::optional<PathRefusal> may_change(const Policy& policy, const std::string* signer,
+MaybeRefusal may_change(const Policy& policy, const std::string* signer,
                                              const std::vector<std::string>& paths, bool unknown_key = false,
                                              int approvals = 0);
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "verify/commit_facts.hpp"
+#include "verify/refusal.hpp"
 #include "warden/verifier.hpp"
 
 namespace warden::verify {
@@ -63,6 +64,7 @@ inline Verdict refuse(Verdict v, std::string rule, std::string reason, std::stri
   v.path = std::move(path);
   return v;
 }
+inline Verdict refuse(Verdict v, Refusal r) { return refuse(std::move(v), std::move(r.rule), std::move(r.reason), std::move(r.path)); }
 
 // A refusal of the whole run (the anchor, the target's descent), not of
 // one commit: the report says why and is not authenticated.

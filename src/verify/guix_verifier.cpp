@@ -11,6 +11,7 @@
 // revoked or unbound at the time, which Guix does not check.
 #include <fmt/format.h>
 
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -28,10 +29,17 @@ constexpr const char* kStricter =
 
 // What a commit's signature says, as Guix reads it.
 struct Signing {
-  std::string fingerprint;  // the primary key's, when the signature is sound
-  std::string rule;         // set when refused
-  std::string reason;
-  std::string validity;     // sound signature, but the key could not sign then (warden only)
+  std::string fingerprint;       // the primary key's, when the signature is sound
+  verify::MaybeRefusal refusal;  // set when refused
+  std::string validity;          // sound signature, but the key could not sign then (warden only)
+};
+
+// The .guix-authorizations a commit carries: `file` null if it carries
+// none; `problem` set if it carries one Guix could not read.
+struct Carried {
+  const GuixAuthorizations* file = nullptr;
+  std::optional<std::string> problem;
+  bool any() const { return file != nullptr || problem.has_value(); }
 };
 
 class GuixRun {
@@ -57,8 +65,8 @@ class GuixRun {
     if (!req_.introduction_checked) {
       auto s = signing(intro);
       if (!s) return s.error();
-      if (!s->rule.empty()) {
-        return finish(verify::refuse_run(report, s->reason));
+      if (s->refusal) {
+        return finish(verify::refuse_run(report, s->refusal->reason));
       }
       if (s->fingerprint != req_.signer) {
         return finish(verify::refuse_run(report, fmt::format("initial commit {} is signed by '{}' instead of '{}'", intro.hex(),
@@ -86,24 +94,25 @@ class GuixRun {
  private:
   Result<VerifyReport> finish(VerifyReport& report) { return verify::finish(report, facts_, 0); }
 
-  // The .guix-authorizations `commit` carries: nullptr if none. A file
-  // Guix could not read is an error message in `problem`.
-  Result<const GuixAuthorizations*> authorizations(const ObjectId& commit, std::string& problem) {
+  // The .guix-authorizations `commit` carries.
+  Result<Carried> authorizations(const ObjectId& commit) {
     auto data = facts_.commit(commit);
     if (!data) return data.error();
+    Carried out;
     auto file = repo_.read_file((*data)->tree, kGuixAuthorizationsPath, kMaxAuthorizationsBytes);
     if (!file) {
-      problem = fmt::format("cannot read {} of commit {}: {}", kGuixAuthorizationsPath, commit.hex(), file.error().message);
-      return nullptr;
+      out.problem = fmt::format("cannot read {} of commit {}: {}", kGuixAuthorizationsPath, commit.hex(), file.error().message);
+      return out;
     }
-    if (!file->has_value()) return nullptr;
+    if (!file->has_value()) return out;
     auto it = parsed_.find((*file)->id);
     if (it == parsed_.end()) it = parsed_.emplace((*file)->id, parse_guix_authorizations((*file)->content)).first;
     if (!it->second) {
-      problem = fmt::format("{} of commit {}: {}", kGuixAuthorizationsPath, commit.hex(), it->second.error().message);
-      return nullptr;
+      out.problem = fmt::format("{} of commit {}: {}", kGuixAuthorizationsPath, commit.hex(), it->second.error().message);
+      return out;
     }
-    return &*it->second;
+    out.file = &*it->second;
+    return out;
   }
 
   Result<Signing> signing(const ObjectId& c) {
@@ -112,8 +121,7 @@ class GuixRun {
     if (!sig_r) return sig_r.error();
     const CommitSignature& sig = **sig_r;
     auto refuse = [&](const char* rule, std::string reason) {
-      s.rule = rule;
-      s.reason = std::move(reason);
+      s.refusal = verify::Refusal{rule, std::move(reason), ""};
       return s;
     };
     switch (sig.kind) {
@@ -129,10 +137,9 @@ class GuixRun {
     }
     const OpenPgpSignature& pgp = *sig.openpgp;
     if (pgp.weak_hash()) {
-      std::string problem;
-      auto carried = authorizations(c, problem);
+      auto carried = authorizations(c);
       if (!carried) return carried.error();
-      if (*carried != nullptr || !problem.empty())
+      if (carried->any())
         return refuse("signature", fmt::format("commit {} has a sha1 signature, which is not strong enough", c.hex()));
     }
     const OpenPgpCert* cert = req_.keyring->openpgp_cert_for(pgp.issuer());
@@ -161,28 +168,26 @@ class GuixRun {
 
     auto s = signing(c);
     if (!s) return s.error();
-    if (!s->rule.empty()) return refuse(s->rule, s->reason);
+    if (s->refusal) return verify::refuse(v, *s->refusal);
     v.key_fingerprint = s->fingerprint;
     v.signer = format_openpgp_fingerprint(s->fingerprint);
 
     // The intersection of the parents' authorizations; none for a root.
     bool authorized = !data.parents.empty();
     for (const auto& p : data.parents) {
-      std::string problem;
-      auto auth = authorizations(p, problem);
+      auto auth = authorizations(p);
       if (!auth) return auth.error();
-      if (!problem.empty()) {
+      if (auth->problem) {
         v.policy_commit = p;
-        return refuse("authorizations", problem);
+        return refuse("authorizations", *auth->problem);
       }
-      if (*auth == nullptr) {
+      if (auth->file == nullptr) {
         auto pdata = facts_.commit(p);
         if (!pdata) return pdata.error();
         for (const auto& gp : (*pdata)->parents) {
-          std::string gp_problem;
-          auto gauth = authorizations(gp, gp_problem);
+          auto gauth = authorizations(gp);
           if (!gauth) return gauth.error();
-          if (*gauth != nullptr || !gp_problem.empty()) {
+          if (gauth->any()) {
             v.policy_commit = p;
             return refuse("removal", fmt::format("commit {} attempts to remove '{}' file", p.hex(), kGuixAuthorizationsPath));
           }
@@ -191,7 +196,7 @@ class GuixRun {
         v.policy_commit = p;
         continue;
       }
-      if (!(*auth)->authorizes(s->fingerprint)) {
+      if (!auth->file->authorizes(s->fingerprint)) {
         authorized = false;
         v.policy_commit = p;
       }

@@ -63,8 +63,8 @@ Signer identify(const CommitSignature& sig, const Policy* policy, CommitFacts& f
   });
 }
 
-std::optional<PathRefusal> authorize(const Policy& policy, const Signer& signer, const std::vector<std::string>& paths) {
-  if (signer.bad) return PathRefusal{"signature", "", fmt::format("bad signature: {}", signer.problem)};
+MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::vector<std::string>& paths) {
+  if (signer.bad) return Refusal{"signature", fmt::format("bad signature: {}", signer.problem), ""};
   return may_change(policy, signer.person, paths, signer.person == nullptr && signer.is_signed);
 }
 

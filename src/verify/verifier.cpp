@@ -25,7 +25,6 @@ namespace warden {
 
 using verify::authorize;
 using verify::identify;
-using verify::PathRefusal;
 using verify::PolicyAt;
 using verify::refuse;
 using verify::refuse_run;
@@ -35,7 +34,9 @@ namespace {
 
 enum class ParentState { authenticated, failed, pre_anchor };
 
-Verdict refuse(Verdict v, const PathRefusal& r) { return refuse(std::move(v), r.rule, r.reason, r.path); }
+// Why a run is refused as a whole; nothing when it is not.
+using Why = std::optional<std::string>;
+
 
 }  // namespace
 
@@ -69,8 +70,8 @@ class Run {
     // may touch it, and a shallow clone lacks part of it.
     auto altered = history_altered();
     if (!altered) return altered.error();
-    if (!altered->empty()) {
-      return finish(refuse_run(report, *altered));
+    if (*altered) {
+      return finish(refuse_run(report, **altered));
     }
 
     // 1. The anchor.
@@ -80,9 +81,9 @@ class Run {
     if (!req_.anchor_signature_checked) {
       auto problem = anchor_signature_problem();
       if (!problem) return problem.error();
-      if (!problem->empty()) {
+      if (*problem) {
         return finish(refuse_run(report, fmt::format("anchor commit {} is not signed by the anchor key {} ({})", anchor_name,
-                                     req_.anchor.fingerprint, *problem)));
+                                     req_.anchor.fingerprint, **problem)));
       }
     }
     auto anchor_policy = policies_.at(anchor);
@@ -102,8 +103,8 @@ class Run {
       for (const ObjectId& c : req_.known_good) {
         auto d = descends(c, "known-good commit");
         if (!d) return d.error();
-        if (!d->empty()) {
-          return finish(refuse_run(report, *d));
+        if (*d) {
+          return finish(refuse_run(report, **d));
         }
       }
     }
@@ -111,8 +112,8 @@ class Run {
     if (!target_trusted && req_.known_good.empty()) {
       auto d = descends(req_.target, "target");
       if (!d) return d.error();
-      if (!d->empty()) {
-        return finish(refuse_run(report, *d));
+      if (*d) {
+        return finish(refuse_run(report, **d));
       }
       target_trusted = true;
     }
@@ -125,8 +126,8 @@ class Run {
       // Reachable from a known-good commit: authenticated or pre-anchor.
       auto d = descends(req_.target, "target");
       if (!d) return d.error();
-      if (!d->empty()) {
-        return finish(refuse_run(report, *d));
+      if (*d) {
+        return finish(refuse_run(report, **d));
       }
     }
     // OpenPGP signatures checked up front are checked against the
@@ -153,50 +154,50 @@ class Run {
     return verify::finish(report, facts_, verifications_before_, policies_.files_parsed() - policies_before_);
   }
 
-  // "" if the anchor commit is signed by the anchor key, else what it is
-  // signed with instead. An OpenPGP anchor key's certificate is the one
+  // Nothing if the anchor commit is signed by the anchor key, else what it
+  // is signed with instead. An OpenPGP anchor key's certificate is the one
   // the anchor commit carries (its fingerprint, learned out of band, pins it).
-  Result<std::string> anchor_signature_problem() {
+  Result<Why> anchor_signature_problem() {
     auto sig_r = facts_.signature(req_.anchor.commit);
     if (!sig_r) return sig_r.error();
     const CommitSignature& sig = **sig_r;
     switch (sig.kind) {
-      case SignatureKind::none: return std::string("unsigned");
+      case SignatureKind::none: return Why("unsigned");
       case SignatureKind::bad:
-      case SignatureKind::unsupported: return sig.problem;
+      case SignatureKind::unsupported: return Why(sig.problem);
       case SignatureKind::ssh:
-        if (sig.key->fingerprint() == req_.anchor.fingerprint) return std::string();
-        return fmt::format("signed by {}", sig.key->fingerprint());
+        if (sig.key->fingerprint() == req_.anchor.fingerprint) return Why();
+        return Why(fmt::format("signed by {}", sig.key->fingerprint()));
       case SignatureKind::openpgp: {
         auto cert = policies_.certificate(req_.anchor.commit, req_.anchor.fingerprint);
-        if (!cert) return std::string(cert.error().message);
+        if (!cert) return Why(cert.error().message);
         if (!*cert || !(*cert)->has_key(sig.openpgp->issuer()))
-          return fmt::format("signed by OpenPGP key {}", sig.openpgp->issuer());
+          return Why(fmt::format("signed by OpenPGP key {}", sig.openpgp->issuer()));
         const OpenPgpCheck& check = facts_.openpgp_check(*sig.openpgp, **cert);
-        if (!check.good()) return fmt::format("bad signature: {}", check.problem);
-        return std::string();
+        if (!check.good()) return Why(fmt::format("bad signature: {}", check.problem));
+        return Why();
       }
     }
-    return std::string("unsigned");
+    return Why("unsigned");
   }
 
-  // "" if `c` is the anchor or descends from it, else the refusal.
-  Result<std::string> descends(const ObjectId& c, const char* what) {
-    if (c == req_.anchor.commit) return std::string();
+  // Nothing if `c` is the anchor or descends from it, else the refusal.
+  Result<Why> descends(const ObjectId& c, const char* what) {
+    if (c == req_.anchor.commit) return Why();
     auto d = repo_.descendant_of(c, req_.anchor.commit);
     if (!d) return d.error();
-    if (*d) return std::string();
+    if (*d) return Why();
     auto data = facts_.commit(c);
     if (!data) return data.error();
-    return fmt::format("{} {} \"{}\" is not a descendant of the anchor {}", what, c.short_hex(), (*data)->summary,
-                       req_.anchor.commit.short_hex());
+    return Why(fmt::format("{} {} \"{}\" is not a descendant of the anchor {}", what, c.short_hex(), (*data)->summary,
+                       req_.anchor.commit.short_hex()));
   }
 
-  // "" unless git would show another history for the target than the
-  // objects hold (DESIGN section 3), else why.
-  Result<std::string> history_altered() {
+  // Nothing unless git would show another history for the target than
+  // the objects hold (DESIGN section 3), else why.
+  Result<Why> history_altered() {
     if (repo_.is_shallow())
-      return std::string(
+      return Why(
           "this is a shallow clone: the commits past its boundary are missing, so the history cannot be verified "
           "from the anchor (run 'git fetch --unshallow')");
     auto alterations = repo_.history_alterations();
@@ -206,9 +207,9 @@ class Run {
       if (!type && type.error().kind == ErrorKind::missing_object) continue;  // replaces nothing here
       if (!type) return type.error();  // a repository that cannot be read is no answer
       if (*type != "commit")
-        return fmt::format("{} replaces {} {}: git would show other content than warden verifies (remove it, or set "
+        return Why(fmt::format("{} replaces {} {}: git would show other content than warden verifies (remove it, or set "
                            "GIT_NO_REPLACE_OBJECTS=1 where git should ignore replace refs)",
-                           a.source, *type, a.object.short_hex());
+                           a.source, *type, a.object.short_hex()));
       bool touches = a.object == req_.target;
       if (!touches) {
         auto d = repo_.descendant_of(req_.target, a.object);
@@ -216,16 +217,16 @@ class Run {
         touches = *d;
       }
       if (touches && a.source.starts_with("refs/"))
-        return fmt::format("{} replaces commit {} in the history being verified: git would show the replacement, "
+        return Why(fmt::format("{} replaces commit {} in the history being verified: git would show the replacement, "
                            "warden verifies the original (remove it with 'git replace -d', or set "
                            "GIT_NO_REPLACE_OBJECTS=1 where git should ignore replace refs)",
-                           a.source, a.object.short_hex());
+                           a.source, a.object.short_hex()));
       if (touches)
-        return fmt::format("{} grafts other parents onto commit {} in the history being verified: git would show "
+        return Why(fmt::format("{} grafts other parents onto commit {} in the history being verified: git would show "
                            "them, warden verifies the original (remove the graft)",
-                           a.source, a.object.short_hex());
+                           a.source, a.object.short_hex()));
     }
-    return std::string();
+    return Why();
   }
 
   Result<ParentState> parent_state(const ObjectId& p) {
