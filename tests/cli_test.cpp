@@ -49,7 +49,8 @@ TEST_CASE("verify: exit 1 and a refusal naming commit, rule, signer, path and po
                    " \"carol edits code\": carol has no grant covering src/main.c [rule grant; signer carol; path "
                    "src/main.c; policy of " +
                    w.anchor.substr(0, 10) + "]") != std::string::npos);
-  CHECK(r.err.find("is NOT authenticated: 1 of 1 commits refused") != std::string::npos);
+  CHECK(r.err.find("is NOT authenticated: 1 commit refused (" + bad.substr(0, 10) + " \"carol edits code\")") !=
+        std::string::npos);
   CHECK(cli(w, "git warden verify -q --anchor " + anchor_arg(w)).out.empty());
 }
 
@@ -58,6 +59,11 @@ TEST_CASE("verify: exit 2 for setup and usage errors", "[cli][e2e]") {
   auto no_anchor = cli(w, "git warden verify");
   CHECK(no_anchor.status == 2);
   CHECK(no_anchor.err.find("no trust anchor: pass --anchor COMMIT:FINGERPRINT") != std::string::npos);
+  CHECK(no_anchor.err.find("'git -c warden.anchor=COMMIT:FINGERPRINT ...'") != std::string::npos);
+  // git verify-range, the same.
+  auto range_no_anchor = cli(w, "git verify-range HEAD~0..HEAD");
+  CHECK(range_no_anchor.status == 2);
+  CHECK(range_no_anchor.err.find("no trust anchor: pass --anchor COMMIT:FINGERPRINT") != std::string::npos);
   auto bad_rev = cli(w, "git warden verify --anchor " + anchor_arg(w) + " nosuchrev");
   CHECK(bad_rev.status == 2);
   CHECK(bad_rev.err.find("unknown revision 'nosuchrev'") != std::string::npos);
@@ -172,4 +178,49 @@ TEST_CASE("verify refuses with a one-line error when an object is missing", "[cl
   CHECK(r.status == 2);
   CHECK(r.err.find("warden: error: missing tree object " + tree) == 0);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+TEST_CASE("verify: settings given as git -c, as git hands them to its subcommands", "[cli][config][e2e]") {
+  World w;
+  w.repo.write("docs/a.md", "a\n");
+  w.repo.commit("carol documents", &w.carol);
+  auto given = cli(w, "git -c warden.anchor=" + anchor_arg(w) + " warden verify");
+  INFO(given.err);
+  CHECK(given.status == 0);
+  auto range = cli(w, "git -c warden.anchor=" + anchor_arg(w) + " verify-range " + w.anchor + "..HEAD");
+  INFO(range.err);
+  CHECK(range.status == 0);
+  // A -c setting overrides the repository's config, as in git.
+  w.repo.git("config warden.anchor nonsense");
+  CHECK(cli(w, "git warden verify").status == 2);
+  CHECK(cli(w, "git -c warden.anchor=" + anchor_arg(w) + " warden verify").status == 0);
+}
+
+TEST_CASE("verify --keep-going names the root cause once and counts what descends from it", "[cli][e2e]") {
+  World w;
+  w.repo.write("src/main.c", "x\n");
+  std::string bad = w.repo.commit("carol edits code", &w.carol);
+  for (int i = 0; i < 3; ++i) {
+    w.repo.write("docs/" + std::to_string(i) + ".md", "d\n");
+    w.repo.commit("docs " + std::to_string(i), &w.carol);
+  }
+  auto r = cli(w, "git warden verify --keep-going --anchor " + anchor_arg(w));
+  CHECK(r.status == 1);
+  INFO(r.err);
+  CHECK(r.err.find("warden: refused: " + bad.substr(0, 10)) != std::string::npos);
+  CHECK(r.err.find("is not authenticated [rule ancestry") == std::string::npos);  // descendants not listed
+  CHECK(r.err.find("is NOT authenticated: 1 commit refused (" + bad.substr(0, 10) +
+                   " \"carol edits code\"), 3 commits after it not authenticated\n") != std::string::npos);
+  // Without --keep-going: the first refusal, and what was not checked.
+  auto first = cli(w, "git warden verify --anchor " + anchor_arg(w));
+  CHECK(first.err.find("1 commit refused (" + bad.substr(0, 10) + " \"carol edits code\"), 3 not checked (use "
+                       "--keep-going to check them all)") != std::string::npos);
+  // JSON: one object per commit; root_cause says which refusals are causes.
+  auto json = json_lines(cli(w, "git warden verify --json --keep-going --anchor " + anchor_arg(w)).out);
+  REQUIRE(json.size() == 5);
+  CHECK(json[0]["commit"] == bad);
+  CHECK(json[0]["root_cause"] == true);
+  for (int i = 1; i < 4; ++i) CHECK(json[i]["root_cause"] == false);
+  CHECK(json[4]["root_causes"] == 1);
+  CHECK(json[4]["refused"] == 4);
 }

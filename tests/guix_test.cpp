@@ -164,21 +164,53 @@ TEST_CASE("guix: the keyring may live on origin/keyring or a channel's keyring-r
   }
 }
 
-TEST_CASE("guix: warden is stricter about expired keys and says so", "[guix]") {
+// Guix's OpenPGP code checks no expiry, revocation or subkey binding
+// (guix/openpgp.scm: "does _not_ perform sanity checks on self-signatures,
+// subkey binding signatures"): such a signature passes, with a warning
+// naming what Guix ignores; --strict refuses it.
+TEST_CASE("guix: a key expired or revoked when it signed passes as in Guix, with a warning; --strict refuses",
+          "[guix]") {
   GuixWorld w;
   const auto& eve = w.gpg.key("eve", "ed25519", false, "20250101T000000");
+  const auto& rex = w.gpg.key("rex");
   std::string old_keyring = w.gpg.snapshot();
-  w.gpg.set_expiry(eve, "20260501T000000", "2026-06-01");
-  w.keyring("refs/heads/keyring", {&w.alice, &w.bob, &eve});
-  w.authorize({&w.alice, &w.bob, &eve});
-  w.gpg.commit(w.repo, "authorize eve", w.alice);
-  std::string c = w.change("late", eve, w.gpg.program("", old_keyring));
+  std::string c, why;
+  SECTION("expired") {
+    w.gpg.set_expiry(eve, "20260501T000000", "2026-06-01");
+    w.keyring("refs/heads/keyring", {&w.alice, &w.bob, &eve});
+    w.authorize({&w.alice, &w.bob, &eve});
+    w.gpg.commit(w.repo, "authorize eve", w.alice);
+    c = w.change("late", eve, w.gpg.program("", old_keyring));
+    why = "expired on 2026-06-01";
+  }
+  SECTION("revoked") {
+    w.gpg.revoke(rex);
+    w.keyring("refs/heads/keyring", {&w.alice, &w.bob, &rex});
+    w.authorize({&w.alice, &w.bob, &rex});
+    w.gpg.commit(w.repo, "authorize rex", w.alice);
+    c = w.change("after-revocation", rex, w.gpg.program("", old_keyring));
+    why = "is revoked";
+  }
+  std::string after = w.change("after-it", w.alice);
   auto report = w.verify();
-  const auto* v = test::first_refusal(report);
+  CHECK(report.authenticated);
+  const warden::Verdict* warned = nullptr;
+  for (const auto& v : report.verdicts)
+    if (!v.warnings.empty()) warned = &v;
+  REQUIRE(warned != nullptr);
+  CHECK(warned->commit.hex() == c);
+  CHECK_THAT(warned->warnings[0], Catch::Contains(why));
+  CHECK_THAT(warned->warnings[0], Catch::Contains("Guix ignores key expiry, revocation and subkey bindings"));
+
+  auto strict = w.verify("HEAD", "keyring", "", nullptr, /*strict=*/true);
+  CHECK_FALSE(strict.authenticated);
+  const auto* v = test::first_refusal(strict);
   REQUIRE(v != nullptr);
   CHECK(v->commit.hex() == c);
-  CHECK_THAT(v->reason, Catch::Contains("expired on 2026-06-01"));
-  CHECK_THAT(v->reason, Catch::Contains("warden is stricter than Guix here"));
+  CHECK(v->rule == "signature");
+  CHECK_THAT(v->reason, Catch::Contains(why));
+  CHECK_THAT(v->reason, Catch::Contains("--strict"));
+  (void)after;
 }
 
 TEST_CASE("guix: the command line, git config, and the cache of authenticated tips", "[guix][cli][e2e]") {

@@ -2,8 +2,8 @@
 // an introduction (a commit and the OpenPGP key that signed it), every
 // commit must be signed by a key from the keyring branch that the
 // .guix-authorizations of each of its parents lists. Decisions equal
-// Guix's whenever the keys were valid when they signed; warden is stricter
-// about expired, revoked and unbound keys, and says so when that decides.
+// Guix's; where warden's stricter view of a key differs (expired, revoked,
+// unbound when it signed), a warning says so, and `strict` refuses.
 #pragma once
 
 #include <functional>
@@ -44,6 +44,10 @@ struct GuixRequest {
   // An earlier run checked the introduction's signature (a valid cache).
   bool introduction_checked = false;
   bool keep_going = false;
+  // Refuse what Guix accepts but warden's stricter view would not: a
+  // signature by a key that was expired, revoked or not validly bound to
+  // its primary key when it signed. Without it, each is a warning.
+  bool strict = false;
   size_t parallel_from = 64;
   std::function<void(size_t done, size_t total)> progress;
 };

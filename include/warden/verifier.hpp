@@ -31,6 +31,12 @@ struct Verdict {
   std::string path;             // first offending path, if a path is to blame
   std::optional<ObjectId> policy_commit;  // whose policy was consulted
   size_t mainline = 0;          // a merge's mainline parent (index into its parents)
+  // Refused only because a parent is not authenticated (it descends from
+  // a refused commit), not on its own account.
+  bool inherited = false;
+  // Accepted, but with something the user should know (Guix mode: what
+  // Guix ignores and warden's stricter view would refuse).
+  std::vector<std::string> warnings;
 };
 
 struct VerifyRequest {
@@ -71,6 +77,7 @@ struct VerifyReport {
   size_t total = 0;               // commits that were to be checked
   size_t signatures_verified = 0;
   size_t policies_parsed = 0;     // distinct policy files parsed in this run
+  std::vector<std::string> warnings;  // about the run, not one commit (Guix mode: the introduction's key)
 };
 
 // "1a2b3c4d5e "subject": reason [rule R; signer S; path P; policy of C]"

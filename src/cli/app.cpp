@@ -36,7 +36,12 @@ void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required)
   cmd.add_flag("-q,--quiet", opts.quiet, "Print nothing; the exit status tells");
   cmd.add_flag("--no-cache", opts.no_cache, "Check every commit from the anchor, ignoring the cache and the pins");
   cmd.add_option("--at", opts.at, "Verify REV quietly (for fetchers): only the exit status tells");
-  cmd.add_flag("--guix", opts.guix, "Authenticate a Guix channel exactly as 'guix git authenticate' does");
+  cmd.add_flag("--guix", opts.guix,
+               "Authenticate a Guix channel as 'guix git authenticate' does (same rules, same keyring; warnings "
+               "where warden's view of a key is stricter)");
+  cmd.add_flag("--strict", opts.strict,
+               "Guix: also refuse signatures by keys that were expired, revoked or not validly bound when they "
+               "signed (Guix accepts them; without --strict, warden warns)");
   cmd.add_option("--introduction", opts.introduction,
                  "Guix: the channel's introductory commit (default: git config guix.authentication.introduction-commit)");
   cmd.add_option("--signer", opts.signer,

@@ -32,6 +32,7 @@ struct VerifyOptions {
   std::string revision = "HEAD";  // REV or A..B
   // Guix mode (guix git authenticate): intro, signer and keyring branch.
   bool guix = false;
+  bool strict = false;  // Guix mode: refuse what Guix ignores (expired, revoked, unbound keys)
   std::optional<std::string> introduction;
   std::optional<std::string> signer;
   std::optional<std::string> keyring;

@@ -77,7 +77,8 @@ int run_guix_verify(const VerifyOptions& opts) {
   if (!keyring) return setup_error(keyring.error().message);
 
   // The cache of authenticated tips is warden's, one file per introduction.
-  Anchor cache_key{*intro, "guix:" + *signer};
+  // A lenient run's cache never vouches for a --strict one: each has its own.
+  Anchor cache_key{*intro, "guix:" + *signer + (opts.strict ? ":strict" : "")};
   VerifiedCache cache = VerifiedCache::load(*repo, cache_key);
   if (!cache.warning().empty() && !opts.quiet) std::cerr << "warden: warning: " << cache.warning() << "\n";
   GuixRequest req;
@@ -86,6 +87,7 @@ int run_guix_verify(const VerifyOptions& opts) {
   req.target = *target;
   req.keyring = &*keyring;
   req.keep_going = opts.keep_going;
+  req.strict = opts.strict;
   if (!opts.no_cache) {
     req.authenticated = cache.tips();
     req.introduction_checked = cache.loaded();
@@ -110,6 +112,7 @@ int run_guix_verify(const VerifyOptions& opts) {
   if (opts.json) {
     print_json(std::cout, *report, shown);
   } else if (!opts.quiet) {
+    if (report->authenticated) print_warnings(std::cerr, *report);
     if (report->authenticated)
       std::cout << fmt::format(
           "warden: {} authenticated from introductory commit {} (Guix channel; keyring branch {} at {}): {} commit{} "

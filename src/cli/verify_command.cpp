@@ -53,8 +53,8 @@ int run_verify(const VerifyOptions& given) {
     opts.json = false;
   }
   if (opts.guix) return run_guix_verify(opts);
-  if (opts.introduction || opts.signer || opts.keyring)
-    return setup_error("--introduction, --signer and --keyring go with --guix");
+  if (opts.introduction || opts.signer || opts.keyring || opts.strict)
+    return setup_error("--introduction, --signer, --keyring and --strict go with --guix");
   auto range = parse_range(opts.revision);
   if (!range) return setup_error(range.error().message);
   auto repo = Repository::open(".");

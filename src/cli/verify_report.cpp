@@ -6,12 +6,40 @@
 
 namespace warden::cli {
 
+namespace {
+
+// "1 commit refused (602c833418 "subject")", naming up to three.
+std::string refused_commits(const std::vector<const Verdict*>& own) {
+  std::string names;
+  for (size_t i = 0; i < own.size() && i < 3; ++i)
+    names += fmt::format("{}{} \"{}\"", i ? ", " : "", own[i]->commit.short_hex(), own[i]->summary);
+  if (own.size() > 3) names += ", ...";
+  return fmt::format("{} commit{} refused ({})", own.size(), own.size() == 1 ? "" : "s", names);
+}
+
+}  // namespace
+
+void print_warnings(std::ostream& err, const VerifyReport& report) {
+  for (const auto& w : report.warnings) err << "warden: warning: " << w << "\n";
+  for (const auto& v : report.verdicts)
+    for (const auto& w : v.warnings)
+      err << fmt::format("warden: warning: {} \"{}\": {}\n", v.commit.short_hex(), v.summary, w);
+}
+
 void print_human(std::ostream& out, std::ostream& err, const VerifyReport& report, const VerifyRequest& request) {
+  print_warnings(err, report);
   if (!report.refusal.empty()) err << "warden: refused: " << report.refusal << "\n";
-  size_t refused = 0;
+  // Each commit refused on its own account; those refused only because
+  // they descend from one are counted, not listed.
+  std::vector<const Verdict*> own;
+  size_t inherited = 0;
   for (const auto& v : report.verdicts) {
     if (v.ok) continue;
-    ++refused;
+    if (v.inherited) {
+      ++inherited;
+      continue;
+    }
+    own.push_back(&v);
     err << "warden: refused: " << refusal_line(v) << "\n";
   }
   if (report.authenticated) {
@@ -21,8 +49,10 @@ void print_human(std::ostream& out, std::ostream& err, const VerifyReport& repor
                        report.signatures_verified == 1 ? "" : "s");
   } else if (report.refusal.empty()) {
     size_t unchecked = report.total - report.verdicts.size();
-    err << fmt::format("warden: {} is NOT authenticated: {} of {} commits refused", request.target.short_hex(), refused,
-                       report.total);
+    err << fmt::format("warden: {} is NOT authenticated: {}", request.target.short_hex(), refused_commits(own));
+    if (inherited > 0)
+      err << fmt::format(", {} commit{} after {} not authenticated", inherited, inherited == 1 ? "" : "s",
+                         own.size() == 1 ? "it" : "them");
     if (unchecked > 0) err << fmt::format(", {} not checked (use --keep-going to check them all)", unchecked);
     err << "\n";
   } else {
@@ -44,11 +74,18 @@ void print_json(std::ostream& out, const VerifyReport& report, const VerifyReque
         {"reason", v.ok ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.reason)},
         {"path", v.path.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.path)},
         {"policy_commit", v.policy_commit ? nlohmann::ordered_json(v.policy_commit->hex()) : nlohmann::ordered_json(nullptr)},
+        // true: refused on its own account; false: only because it
+        // descends from a refused commit; null when accepted.
+        {"root_cause", v.ok ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(!v.inherited)},
+        {"warnings", v.warnings},
     };
     out << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   }
-  size_t refused = 0;
-  for (const auto& v : report.verdicts) refused += v.ok ? 0 : 1;
+  size_t refused = 0, root_causes = 0;
+  for (const auto& v : report.verdicts) {
+    refused += v.ok ? 0 : 1;
+    root_causes += !v.ok && !v.inherited ? 1 : 0;
+  }
   nlohmann::ordered_json summary = {
       {"type", "summary"},
       {"anchor", request.anchor.commit.hex()},
@@ -58,8 +95,10 @@ void print_json(std::ostream& out, const VerifyReport& report, const VerifyReque
       {"total", report.total},
       {"checked", report.verdicts.size()},
       {"refused", refused},
+      {"root_causes", root_causes},
       {"signatures_verified", report.signatures_verified},
       {"refusal", report.refusal.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(report.refusal)},
+      {"warnings", report.warnings},
   };
   out << summary.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
 }

@@ -12,6 +12,8 @@ namespace warden::cli {
 using warden::refusal_line;
 using warden::refusal_reason;
 
+// "warden: warning: ..." for the run's and each commit's warnings.
+void print_warnings(std::ostream& err, const VerifyReport& report);
 void print_human(std::ostream& out, std::ostream& err, const VerifyReport& report, const VerifyRequest& request);
 void print_json(std::ostream& out, const VerifyReport& report, const VerifyRequest& request);
 

@@ -157,21 +157,6 @@ Result<TagData> Repository::read_tag(const ObjectId& id) const {
   return out;
 }
 
-std::vector<std::string> Repository::config_strings(const std::string& key) const {
-  std::vector<std::string> out;
-  git_config* raw_cfg = nullptr;
-  if (git_repository_config_snapshot(&raw_cfg, raw()) != 0) return out;
-  git::ConfigHandle cfg(raw_cfg);
-  git_config_get_multivar_foreach(
-      raw_cfg, key.c_str(), nullptr,
-      [](const git_config_entry* e, void* payload) {
-        static_cast<std::vector<std::string>*>(payload)->emplace_back(e->value);
-        return 0;
-      },
-      &out);
-  return out;
-}
-
 Status Repository::set_ref(const std::string& name, const ObjectId& id, const std::string& message) {
   git_reference* raw_ref = nullptr;
   if (git_reference_create(&raw_ref, raw(), name.c_str(), &id.raw, 1, message.c_str()) != 0)

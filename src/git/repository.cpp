@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "git/command_line_config.hpp"
 #include "git/handles.hpp"
 #include "git/signed_commit.hpp"
 
@@ -23,6 +24,7 @@ Error object_error(int rc, const std::string& kind, const ObjectId& id) {
 struct Repository::Impl {
   git::LibraryGuard library;
   git::RepositoryHandle repo;
+  std::vector<git::ConfigEntry> command_line;  // git -c settings, which override the files
 };
 
 Repository::Repository(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -58,6 +60,9 @@ Result<Repository> Repository::open(const std::string& path) {
   impl->repo.reset(raw);
   if (rc != 0) return make_error(git_error_text(fmt::format("not a git repository: {}", path)));
   if (auto s = add_memory_backend(raw); !s) return s.error();
+  auto command_line = git::command_line_config();
+  if (!command_line) return command_line.error();
+  impl->command_line = std::move(*command_line);
   return Repository(std::move(impl));
 }
 
@@ -68,6 +73,9 @@ Result<Repository> Repository::open_exact(const std::string& path) {
   impl->repo.reset(raw);
   if (rc != 0) return make_error(git_error_text(fmt::format("not a git repository: {}", path)));
   if (auto s = add_memory_backend(raw); !s) return s.error();
+  auto command_line = git::command_line_config();
+  if (!command_line) return command_line.error();
+  impl->command_line = std::move(*command_line);
   return Repository(std::move(impl));
 }
 
@@ -207,12 +215,37 @@ Result<bool> Repository::descendant_of(const ObjectId& commit, const ObjectId& a
 }
 
 std::optional<std::string> Repository::config_string(const std::string& key) const {
+  if (auto canonical = git::canonical_config_key(key)) {
+    const auto& given = impl_->command_line;
+    for (auto it = given.rbegin(); it != given.rend(); ++it)
+      if (it->key == *canonical) return it->value.value_or("true");
+  }
   git_config* raw_cfg = nullptr;
   if (git_repository_config_snapshot(&raw_cfg, raw()) != 0) return std::nullopt;
   git::ConfigHandle cfg(raw_cfg);
   const char* value = nullptr;
   if (git_config_get_string(&value, raw_cfg, key.c_str()) != 0) return std::nullopt;
   return std::string(value);
+}
+
+std::vector<std::string> Repository::config_strings(const std::string& key) const {
+  std::vector<std::string> out;
+  git_config* raw_cfg = nullptr;
+  if (git_repository_config_snapshot(&raw_cfg, raw()) == 0) {
+    git::ConfigHandle cfg(raw_cfg);
+    git_config_get_multivar_foreach(
+        raw_cfg, key.c_str(), nullptr,
+        [](const git_config_entry* e, void* payload) {
+          static_cast<std::vector<std::string>*>(payload)->emplace_back(e->value);
+          return 0;
+        },
+        &out);
+  }
+  // The command line's values come after the files', as git lists them.
+  if (auto canonical = git::canonical_config_key(key))
+    for (const auto& e : impl_->command_line)
+      if (e.key == *canonical) out.push_back(e.value.value_or("true"));
+  return out;
 }
 
 Status Repository::set_config_string(const std::string& key, const std::string& value) {

@@ -49,7 +49,11 @@ Result<Anchor> load_anchor(const Repository& repo, const std::optional<std::stri
   if (override_text) return parse_anchor(repo, *override_text);
   auto stored = repo.config_string(kAnchorConfigKey);
   if (!stored)
-    return make_error("no trust anchor: pass --anchor COMMIT:FINGERPRINT or run 'git warden trust --anchor COMMIT:FINGERPRINT'");
+    return make_error(
+        "no trust anchor: pass --anchor COMMIT:FINGERPRINT, or give it once as 'git -c warden.anchor=COMMIT:FINGERPRINT "
+        "...', or keep it for this repository with 'git warden trust --anchor COMMIT:FINGERPRINT' (git config "
+        "warden.anchor); FINGERPRINT is the anchor commit's signing key as 'ssh-keygen -l' prints it, or an OpenPGP "
+        "fingerprint");
   auto anchor = parse_anchor(repo, *stored);
   if (!anchor) return make_error(fmt::format("git config {}: {}", kAnchorConfigKey, anchor.error().message));
   return anchor;

@@ -64,6 +64,13 @@ inline Verdict refuse(Verdict v, std::string rule, std::string reason, std::stri
   v.path = std::move(path);
   return v;
 }
+// Refuses `v` because its parent (`parent`, as the rule set names commits)
+// is not authenticated: a consequence of an earlier refusal, not a cause.
+inline Verdict refuse_inherited(Verdict v, const std::string& parent) {
+  v = refuse(std::move(v), "ancestry", "parent " + parent + " is not authenticated");
+  v.inherited = true;
+  return v;
+}
 inline Verdict refuse(Verdict v, Refusal r) { return refuse(std::move(v), std::move(r.rule), std::move(r.reason), std::move(r.path)); }
 
 // A refusal of the whole run (the anchor, the target's descent), not of

@@ -7,8 +7,9 @@
 //   4. its signer is listed in the .guix-authorizations of every parent
 //      (intersection); a parent without the file whose own parent had it
 //      removed it, which fails; a root commit has no authorizations.
-// warden then also refuses a signature made by a key that was expired,
-// revoked or unbound at the time, which Guix does not check.
+// Like Guix, a signature by a key that was expired, revoked or not validly
+// bound when it signed is accepted, with a warning naming what Guix
+// ignores; with `strict`, refused.
 #include <fmt/format.h>
 
 #include <optional>
@@ -24,8 +25,10 @@ namespace warden {
 namespace {
 
 constexpr size_t kMaxAuthorizationsBytes = 1 << 20;
-constexpr const char* kStricter =
-    "warden is stricter than Guix here: Guix ignores key expiry, revocation and subkey bindings";
+// What Guix's OpenPGP code does not look at (guix/openpgp.scm "does _not_
+// perform sanity checks on self-signatures, subkey binding signatures"):
+// by default a warning, with --strict a refusal.
+constexpr const char* kGuixIgnores = "Guix ignores key expiry, revocation and subkey bindings";
 
 // What a commit's signature says, as Guix reads it.
 struct Signing {
@@ -73,7 +76,11 @@ class GuixRun {
                                      format_openpgp_fingerprint(s->fingerprint), format_openpgp_fingerprint(req_.signer))));
       }
       if (!s->validity.empty()) {
-        return finish(verify::refuse_run(report, fmt::format("initial commit {}: {} ({})", intro.hex(), s->validity, kStricter)));
+        if (req_.strict)
+          return finish(verify::refuse_run(
+              report, fmt::format("initial commit {}: {} (--strict; {})", intro.hex(), s->validity, kGuixIgnores)));
+        report.warnings.push_back(fmt::format("initial commit {}: {} ({}; --strict refuses it)", intro.hex(),
+                                              s->validity, kGuixIgnores));
       }
     }
     // 3, 4. The commits.
@@ -164,7 +171,7 @@ class GuixRun {
     auto refuse = [&](std::string rule, std::string reason) { return verify::refuse(v, std::move(rule), std::move(reason)); };
     for (const auto& p : data.parents)
       if (auto it = failed_.find(p); it != failed_.end() && it->second)
-        return refuse("ancestry", fmt::format("parent {} is not authenticated", p.hex()));
+        return verify::refuse_inherited(v, p.hex());
 
     auto s = signing(c);
     if (!s) return s.error();
@@ -204,7 +211,10 @@ class GuixRun {
     if (!authorized)
       return refuse("authorization", fmt::format("commit {} not signed by an authorized key: {}", c.hex(),
                                                  format_openpgp_fingerprint(s->fingerprint)));
-    if (!s->validity.empty()) return refuse("signature", fmt::format("{} ({})", s->validity, kStricter));
+    if (!s->validity.empty()) {
+      if (req_.strict) return refuse("signature", fmt::format("{} (--strict; {})", s->validity, kGuixIgnores));
+      v.warnings.push_back(fmt::format("{} ({}; --strict refuses it)", s->validity, kGuixIgnores));
+    }
     v.ok = true;
     return v;
   }

@@ -288,7 +288,7 @@ class Run {
       auto s = parent_state(p);
       if (!s) return s.error();
       if (*s == ParentState::failed)
-        return refuse(v, "ancestry", fmt::format("parent {} is not authenticated", p.short_hex()));
+        return verify::refuse_inherited(v, p.short_hex());
       states.push_back(*s);
     }
     auto mainline = mainline_of(data);

@@ -74,7 +74,8 @@ struct GuixWorld {
   }
 
   warden::VerifyReport verify(const std::string& target = "HEAD", const std::string& keyring_ref = "keyring",
-                              const std::string& introduction = "", const PgpKey* signer = nullptr) {
+                              const std::string& introduction = "", const PgpKey* signer = nullptr,
+                              bool strict = false) {
     auto r = warden::Repository::open(repo.path());
     REQUIRE(r);
     auto keys = warden::load_guix_keyring(*r, keyring_ref);
@@ -89,6 +90,7 @@ struct GuixWorld {
     req.signer = (signer ? *signer : alice).fingerprint;
     req.target = *t;
     req.keyring = &*keys;
+    req.strict = strict;
     auto report = warden::authenticate_guix(*r, req);
     INFO((report ? "" : report.error().message));
     REQUIRE(report);
