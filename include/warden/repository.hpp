@@ -120,6 +120,14 @@ class Repository {
   Result<TreeChanges> changed_paths(const std::optional<ObjectId>& from, const ObjectId& to) const;
   // The clean merge of `parents` (see clean_merge.cpp).
   Result<CleanMerge> clean_merge(const std::vector<ObjectId>& parents) const;
+  // A two-parent merge's own changes (against the clean merge of `ours`
+  // and `theirs` from `base`, all trees), where the clean merge is decided
+  // by object ids alone; nullopt where a content merge would be needed
+  // (see merge_walk.cpp). Agrees with changed_paths(clean_merge(...)).
+  Result<std::optional<TreeChanges>> merge_changes_by_ids(const ObjectId& base, const ObjectId& ours,
+                                                          const ObjectId& theirs, const ObjectId& merge) const;
+  // The merge bases of two commits (several for a criss-cross merge).
+  Result<std::vector<ObjectId>> merge_bases(const ObjectId& a, const ObjectId& b) const;
 
   // True if `commit` is a strict descendant of `ancestor`.
   Result<bool> descendant_of(const ObjectId& commit, const ObjectId& ancestor) const;

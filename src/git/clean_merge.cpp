@@ -55,4 +55,17 @@ Result<CleanMerge> Repository::clean_merge(const std::vector<ObjectId>& parents)
   return out;
 }
 
+Result<std::vector<ObjectId>> Repository::merge_bases(const ObjectId& a, const ObjectId& b) const {
+  struct Bases {  // owns the array libgit2 fills
+    git_oidarray ids{};
+    ~Bases() { git_oidarray_dispose(&ids); }
+  } bases;
+  int rc = git_merge_bases(&bases.ids, raw(), &a.raw, &b.raw);
+  std::vector<ObjectId> out;
+  if (rc == GIT_ENOTFOUND) return out;
+  if (rc != 0) return make_error(git_error_text("cannot compute merge bases"));
+  for (size_t i = 0; i < bases.ids.count; ++i) out.push_back(ObjectId::from(&bases.ids.ids[i]));
+  return out;
+}
+
 }  // namespace warden

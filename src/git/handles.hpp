@@ -45,10 +45,23 @@ struct Buf {
 // Keeps libgit2 initialised for as long as one instance lives.
 class LibraryGuard {
  public:
-  LibraryGuard() { git_libgit2_init(); }
+  LibraryGuard() {
+    if (git_libgit2_init() == 1) bound_memory();
+  }
   ~LibraryGuard() { git_libgit2_shutdown(); }
   LibraryGuard(const LibraryGuard&) = delete;
   LibraryGuard& operator=(const LibraryGuard&) = delete;
+
+ private:
+  // Memory follows the width of the work, not the length of the history:
+  // libgit2 keeps up to 256 MB of parsed objects and maps pack files in
+  // windows of up to 1 GB (8 GB in all) by default; a run over 100,000
+  // commits reads each tree about once, so a small cache loses little.
+  static void bound_memory() {
+    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(8) << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<size_t>(32) << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<size_t>(96) << 20);
+  }
 };
 
 // The tree `id`; an error says whether it is missing or malformed, naming

@@ -31,6 +31,14 @@ Result<CommitFacts::Entry*> CommitFacts::entry(const ObjectId& id) {
   return &it->second;
 }
 
+// The signature's text is not needed once checked: a long run keeps only
+// what the rules need later.
+void CommitFacts::check_signature(Entry& e) {
+  e.signature = checker_.check(e.data);
+  std::string().swap(e.data.signature);
+  std::string().swap(e.data.signed_payload);
+}
+
 Result<const CommitData*> CommitFacts::commit(const ObjectId& id) {
   auto e = entry(id);
   if (!e) return e.error();
@@ -40,21 +48,26 @@ Result<const CommitData*> CommitFacts::commit(const ObjectId& id) {
 Result<const CommitSignature*> CommitFacts::signature(const ObjectId& id) {
   auto e = entry(id);
   if (!e) return e.error();
-  if (!(*e)->signature) (*e)->signature = checker_.check((*e)->data);
+  if (!(*e)->signature) check_signature(**e);
   return &*(*e)->signature;
 }
 
-Status CommitFacts::prefetch_signatures(const std::vector<ObjectId>& ids, unsigned threads) {
-  // Reading objects stays on this thread; only the checks run in parallel,
-  // each writing its own entry (the map is not modified meanwhile).
-  std::vector<Entry*> todo;
-  for (const auto& id : ids) {
-    auto e = entry(id);
-    if (!e) return e.error();
-    if (!(*e)->signature) todo.push_back(*e);
+void CommitFacts::check_signatures(const std::vector<Entry*>& entries, unsigned threads) {
+  parallel_for(entries.size(), threads, [&](size_t i) { check_signature(*entries[i]); });
+}
+
+void CommitFacts::forget(const ObjectId& id) {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  if (const auto& sig = it->second.signature; sig && sig->openpgp) {
+    // Checks are kept by the signature's address, which a later signature
+    // may reuse: they go with it.
+    std::lock_guard<std::mutex> lock(openpgp_mutex_);
+    const OpenPgpSignature* s = sig->openpgp.get();
+    for (auto c = openpgp_checks_.lower_bound({s, nullptr}); c != openpgp_checks_.end() && c->first.first == s;)
+      c = openpgp_checks_.erase(c);
   }
-  parallel_for(todo.size(), threads, [&](size_t i) { todo[i]->signature = checker_.check(todo[i]->data); });
-  return Status::success();
+  entries_.erase(it);
 }
 
 const OpenPgpCheck& CommitFacts::openpgp_check(const OpenPgpSignature& sig, const OpenPgpCert& cert) {
@@ -94,6 +107,23 @@ Result<TreeChanges> CommitFacts::compute_own_changes(const CommitData& c) {
   if (parent_trees.empty()) return repo_.changed_paths(std::nullopt, c.tree);
   if (parent_trees.size() == 1) return repo_.changed_paths(parent_trees[0], c.tree);
 
+  // Where the clean merge is decided by ids alone (one merge base, no
+  // entry changed differently by both parents), without computing it.
+  if (parent_trees.size() == 2) {
+    auto bases = repo_.merge_bases(c.parents[0], c.parents[1]);
+    if (!bases) return bases.error();
+    if (bases->size() == 1) {
+      auto base = commit(bases->front());
+      if (!base) return base.error();
+      auto walked = repo_.merge_changes_by_ids((*base)->tree, parent_trees[0], parent_trees[1], c.tree);
+      if (!walked) return walked.error();
+      if (*walked) {
+        std::set<std::string> unique((*walked)->paths.begin(), (*walked)->paths.end());
+        (*walked)->paths.assign(unique.begin(), unique.end());
+        return std::move(**walked);
+      }
+    }
+  }
   auto merge = repo_.clean_merge(c.parents);
   if (!merge) return merge.error();
   std::set<std::string> paths(merge->conflicted.begin(), merge->conflicted.end());

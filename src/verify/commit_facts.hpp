@@ -3,6 +3,8 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
+#include <span>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -36,14 +38,21 @@ class CommitFacts {
   // would refuse to check out.
   Result<const TreeChanges*> own_changes(const ObjectId& id);
 
-  // Reads `ids` and checks their signatures ahead of the rules, on every
-  // core: SSH signatures outright, OpenPGP ones against the certificate for
-  // their issuer in keys_for(commit data), which returns anything with
-  // openpgp_cert_for(issuer) (a policy, a Guix keyring) or null. The
-  // results are the same as signature() and openpgp_check() would give one
-  // by one.
+  // Reads `ids` (on this thread) and returns the work that checks their
+  // signatures ahead of the rules, on `threads` threads wherever it is run:
+  // SSH signatures outright, OpenPGP ones against the certificate for their
+  // issuer in keys_for(commit data), which returns anything with
+  // openpgp_cert_for(issuer) (a policy, a Guix keyring) or null and must be
+  // safe to call from another thread. The results are the same as
+  // signature() and openpgp_check() give one by one; until the work is
+  // done, nothing may ask for these commits' signatures.
   template <class KeysFor>
-  Status prefetch(const std::vector<ObjectId>& ids, KeysFor keys_for);
+  Result<std::function<void()>> signatures_ahead(std::span<const ObjectId> ids, KeysFor keys_for, unsigned threads);
+
+  // Drops what is kept about `id` (it is read again if asked for): a long
+  // run keeps only the commits near the rules' position. Not for a commit
+  // whose signature is being checked ahead.
+  void forget(const ObjectId& id);
 
   // An OpenPGP signature checked against a certificate, once per pair.
   // Safe to call from several threads.
@@ -53,13 +62,14 @@ class CommitFacts {
 
  private:
   using OpenPgpPair = std::pair<const OpenPgpSignature*, const OpenPgpCert*>;
-  Status prefetch_signatures(const std::vector<ObjectId>& ids, unsigned threads);
-  void check_openpgp_pairs(const std::vector<OpenPgpPair>& pairs, unsigned threads);
   struct Entry {
     CommitData data;
     std::optional<CommitSignature> signature;
     std::optional<TreeChanges> own_changes;
   };
+  void check_signature(Entry& e);
+  void check_signatures(const std::vector<Entry*>& entries, unsigned threads);
+  void check_openpgp_pairs(const std::vector<OpenPgpPair>& pairs, unsigned threads);
   Result<Entry*> entry(const ObjectId& id);
   Result<TreeChanges> compute_own_changes(const CommitData& c);
 
@@ -72,23 +82,27 @@ class CommitFacts {
 };
 
 template <class KeysFor>
-Status CommitFacts::prefetch(const std::vector<ObjectId>& ids, KeysFor keys_for) {
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  WARDEN_TRY_STATUS(prefetch_signatures(ids, threads));
-  std::vector<OpenPgpPair> pairs;
-  for (const ObjectId& id : ids) {
+Result<std::function<void()>> CommitFacts::signatures_ahead(std::span<const ObjectId> ids, KeysFor keys_for,
+                                                            unsigned threads) {
+  std::vector<Entry*> todo;
+  for (const auto& id : ids) {
     auto e = entry(id);
     if (!e) return e.error();
-    const auto& sig = (*e)->signature;
-    if (!sig || sig->kind != SignatureKind::openpgp) continue;
-    auto keys = keys_for((*e)->data);
-    if (!keys) return keys.error();
-    if (*keys == nullptr) continue;
-    if (const OpenPgpCert* cert = (*keys)->openpgp_cert_for(sig->openpgp->issuer()))
-      pairs.emplace_back(sig->openpgp.get(), cert);
+    if (!(*e)->signature) todo.push_back(*e);
   }
-  check_openpgp_pairs(pairs, threads);
-  return Status::success();
+  return std::function<void()>([this, todo = std::move(todo), keys_for, threads] {
+    check_signatures(todo, threads);
+    std::vector<OpenPgpPair> pairs;
+    for (Entry* e : todo) {
+      const auto& sig = e->signature;
+      if (!sig || sig->kind != SignatureKind::openpgp) continue;
+      auto keys = keys_for(e->data);
+      if (!keys || *keys == nullptr) continue;  // the rules will ask again, and say why
+      if (const OpenPgpCert* cert = (*keys)->openpgp_cert_for(sig->openpgp->issuer()))
+        pairs.emplace_back(sig->openpgp.get(), cert);
+    }
+    check_openpgp_pairs(pairs, threads);
+  });
 }
 
 }  // namespace warden::verify

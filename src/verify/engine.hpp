@@ -6,7 +6,11 @@
 // its rules: how one commit is judged, and where OpenPGP keys come from.
 #pragma once
 
+#include <algorithm>
 #include <functional>
+#include <future>
+#include <span>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -24,18 +28,50 @@ struct RunOptions {
 
 // Checks `commits` (parents first) with check(c) -> Result<Verdict>,
 // appending each verdict to report.verdicts and setting report.total and
-// report.authenticated. From options.parallel_from commits on, their
-// signatures are first verified on every core, OpenPGP ones against
-// keys_for(commit data) (see CommitFacts::prefetch); the verdicts are the
-// same either way. An Error from `check` ends the run.
+// report.authenticated. From options.parallel_from commits on, signatures
+// are verified ahead of the rules, batch by batch on the other cores while
+// this thread applies the rules to the batch before (OpenPGP ones against
+// keys_for(commit data), see CommitFacts::signatures_ahead): a signature
+// is needed only when the rules reach its commit, and parents come first,
+// so a batch's rules never ask for a signature still being checked. The
+// verdicts are the same either way. An Error from `check` ends the run.
+// How many checked commits' facts a run keeps behind the one it checks:
+// enough for the side branches merges usually bring in.
+inline constexpr size_t kKeepBehind = 4096;
+
 template <class KeysFor, class Check>
 Status check_commits(CommitFacts& facts, const std::vector<ObjectId>& commits, const RunOptions& options,
                      KeysFor keys_for, Check check, VerifyReport& report) {
-  if (commits.size() >= options.parallel_from) WARDEN_TRY_STATUS(facts.prefetch(commits, keys_for));
   report.total = commits.size();
-  for (const ObjectId& c : commits) {
-    Result<Verdict> v = check(c);
+  const bool ahead = commits.size() >= options.parallel_from;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  // A small first batch, so that the rules start early; then larger ones.
+  size_t batch = 256, ready_to = 0;
+  std::future<void> pending;  // std::async's: its destructor waits, so no batch outlives the run
+  auto launch = [&]() -> Status {
+    size_t to = std::min(commits.size(), ready_to + batch);
+    auto work = facts.signatures_ahead(std::span<const ObjectId>(commits).subspan(ready_to, to - ready_to), keys_for,
+                                       std::max(1u, cores - 1));
+    if (!work) return work.error();
+    pending = std::async(std::launch::async, std::move(*work));
+    ready_to = to;
+    batch = 2048;
+    return Status::success();
+  };
+  size_t checked_to = 0;  // commits [0, checked_to) have their signatures checked
+  if (ahead) WARDEN_TRY_STATUS(launch());
+  for (size_t i = 0; i < commits.size(); ++i) {
+    if (ahead && i == checked_to) {
+      pending.get();
+      checked_to = ready_to;
+      if (ready_to < commits.size()) WARDEN_TRY_STATUS(launch());
+    }
+    Result<Verdict> v = check(commits[i]);
     if (!v) return v.error();
+    // Memory follows the width of the work: what is kept about a commit
+    // is dropped once the rules are far past it (read again if a merge
+    // brings it in later).
+    if (i >= kKeepBehind) facts.forget(commits[i - kKeepBehind]);
     report.verdicts.push_back(std::move(*v));
     if (options.progress) options.progress(report.verdicts.size(), report.total);
     if (!report.verdicts.back().ok && !options.keep_going) break;
