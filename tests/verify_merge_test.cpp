@@ -209,3 +209,77 @@ TEST_CASE("an unrelated root merged in is refused", "[verify][merge]") {
   CHECK(report.verdicts[1].commit.hex() == merge);
   CHECK(report.verdicts[1].reason == "parent " + root.substr(0, 10) + " is not authenticated");
 }
+
+TEST_CASE("facts prepared ahead in small batches, and forgotten behind, give the same verdicts over every kind of merge",
+          "[verify][merge][parallel]") {
+  World w;
+  auto on = [&](const std::string& branch, const std::string& from) { w.repo.git("checkout -q -B " + branch + " " + from); };
+  auto change = [&](const std::string& file, const std::string& text, const test::Key* who) {
+    w.repo.write(file, text + "\n");
+    return w.repo.commit(text, who);
+  };
+  std::string old_fork = change("src/a.c", "a1", &w.alice);
+  for (int i = 0; i < 6; ++i) change("src/main.c", "main " + std::to_string(i), &w.alice);
+  // A side branch forked long before, merged cleanly.
+  on("old", old_fork);
+  change("docs/old.md", "old docs", &w.carol);
+  on("main", "main");
+  w.repo.merge("old", &w.bob, "merge a branch forked long ago");
+  // A conflict, resolved by the merger.
+  on("conflict", "main~1");
+  change("src/main.c", "their main", &w.bob);
+  on("main", "main");
+  change("src/main.c", "our main", &w.alice);
+  w.repo.git_run("merge -q --no-ff --no-commit conflict");
+  w.repo.write("src/main.c", "resolved\n");
+  w.repo.commit("merge with a conflict", &w.alice);
+  // A criss-cross: two branches merging each other, then into main.
+  on("x", "main");
+  on("y", "main");
+  change("docs/x.md", "x", &w.carol);
+  on("x", "x");
+  change("pkgs/foo/x", "x pkg", &w.carol);
+  w.repo.merge("y", &w.bob, "x takes y");
+  on("y", "y");
+  w.repo.merge("x~1", &w.bob, "y takes x");
+  on("main", "main");
+  w.repo.merge("x", &w.bob, "main takes x");
+  w.repo.merge("y", &w.alice, "main takes y (criss-cross)");
+  // An octopus.
+  on("o1", "main");
+  change("docs/o1.md", "o1", &w.carol);
+  on("o2", "main");
+  change("docs/o2.md", "o2", &w.carol);
+  on("main", "main");
+  w.repo.git("-c user.signingkey=" + test::quote(w.alice.private_path) + " merge -q --no-ff -S -m octopus o1 o2");
+  // Refusals, each on its own account (neither descends from the other):
+  // an unsigned merge bringing in carol's change to src/, and a merge with
+  // an own change its signer may not make; then one tip over both.
+  on("bad", "main");
+  change("src/carol.c", "carol in src", &w.carol);
+  on("bad-merge", "main");
+  w.repo.merge("bad", nullptr, "unsigned merge of bad work");
+  on("good", "main");
+  change("docs/good.md", "good", &w.carol);
+  on("main", "main");
+  w.repo.git_run("merge -q --no-ff --no-commit good");
+  w.repo.write("src/sneaky.c", "own change\n");
+  w.repo.commit("carol's merge with an own change in src", &w.carol);
+  w.repo.merge("bad-merge", &w.alice, "tip over both");
+  for (int i = 0; i < 5; ++i) change("docs/after" + std::to_string(i), "after " + std::to_string(i), &w.bob);
+
+  auto one_by_one = w.repo.verify_tuned(w.anchor, w.alice, "HEAD", [](warden::VerifyRequest& r) { r.parallel_from = SIZE_MAX; });
+  auto ahead = w.repo.verify_tuned(w.anchor, w.alice, "HEAD", [](warden::VerifyRequest& r) {
+    r.parallel_from = 1;
+    r.ahead_batch = 3;
+    r.keep_behind = 2;
+  });
+  REQUIRE(one_by_one.verdicts.size() >= 30);
+  int refused = test::check_same_verdicts(one_by_one, ahead);
+  int merges_refused = 0;
+  for (const auto& v : one_by_one.verdicts) merges_refused += !v.ok && !v.inherited && v.summary.starts_with("carol's merge");
+  // Refusals are there to be compared: carol's commit to src/, and her
+  // merge with an own change there.
+  CHECK(refused >= 2);
+  CHECK(merges_refused == 1);
+}

@@ -102,20 +102,7 @@ TEST_CASE("signatures checked up front on all cores give the same verdicts", "[v
   auto one_by_one = w.repo.verify(w.anchor, w.alice, "HEAD", {}, true, SIZE_MAX);
   auto up_front = w.repo.verify(w.anchor, w.alice, "HEAD", {}, true, 1);
   REQUIRE(one_by_one.verdicts.size() == 41);
-  REQUIRE(up_front.verdicts.size() == one_by_one.verdicts.size());
-  int refused = 0;
-  for (size_t i = 0; i < one_by_one.verdicts.size(); ++i) {
-    const auto& a = one_by_one.verdicts[i];
-    const auto& b = up_front.verdicts[i];
-    INFO("commit " << i);
-    CHECK(a.commit == b.commit);
-    CHECK(a.ok == b.ok);
-    CHECK(a.rule == b.rule);
-    CHECK(a.reason == b.reason);
-    CHECK(a.signer == b.signer);
-    CHECK(a.signature == b.signature);
-    refused += !a.ok;
-  }
+  int refused = test::check_same_verdicts(one_by_one, up_front);
   CHECK(refused > 0);
   CHECK(up_front.signatures_verified == one_by_one.signatures_verified);
 }

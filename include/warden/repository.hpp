@@ -150,6 +150,14 @@ class Repository {
   // environment and adds them (see add_object_directories).
   Status add_object_directories_from_environment();
 
+  // Another handle on the same objects (the same repository and object
+  // directories), for reading on another thread: libgit2's handles are not
+  // shared between threads.
+  Result<Repository> reader() const;
+  // Forgets the objects a merge computation wrote into memory (they are
+  // never written to disk); a long run does not keep them.
+  void drop_written_objects() const;
+
   // The object a ref points at, or nullopt if the ref does not exist.
   Result<std::optional<ObjectId>> ref_target(const std::string& name) const;
   // The ref HEAD points at ("refs/heads/main"), even if it has no commit yet.

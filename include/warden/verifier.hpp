@@ -65,6 +65,12 @@ struct VerifyRequest {
   // up front on every core; below it, one by one as the rules reach them.
   // The verdicts are the same either way.
   size_t parallel_from = 64;
+  // How many commits are prepared ahead at a time (the first batch is at
+  // most 256), and for how many commits behind the one being checked
+  // their facts are kept (older ones are read again if a merge brings
+  // them in). They change the memory and the speed, never the verdicts.
+  size_t ahead_batch = 2048;
+  size_t keep_behind = 4096;
   std::function<void(size_t done, size_t total)> progress;
 };
 

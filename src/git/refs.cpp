@@ -20,16 +20,6 @@ bool is_valid_ref_name(const std::string& name) {
   return git_reference_name_is_valid(&valid, name.c_str()) == 0 && valid && name.starts_with("refs/");
 }
 
-Status Repository::add_object_directories(const std::vector<std::string>& dirs) {
-  git_odb* raw_odb = nullptr;
-  if (git_repository_odb(&raw_odb, raw()) != 0) return make_error(git_error_text("cannot open object database"));
-  git::OdbHandle odb(raw_odb);
-  for (const auto& dir : dirs)
-    if (git_odb_add_disk_alternate(raw_odb, dir.c_str()) != 0)
-      return make_error(git_error_text(fmt::format("cannot read objects from {}", dir)));
-  return Status::success();
-}
-
 Status Repository::add_object_directories_from_environment() {
   std::vector<std::string> dirs;
   if (const char* d = std::getenv("GIT_OBJECT_DIRECTORY"); d && *d) dirs.emplace_back(d);

@@ -25,6 +25,8 @@ struct Repository::Impl {
   git::LibraryGuard library;
   git::RepositoryHandle repo;
   std::vector<git::ConfigEntry> command_line;  // git -c settings, which override the files
+  git_odb_backend* written = nullptr;            // the in-memory object store (owned by the odb)
+  std::vector<std::string> object_directories;   // added with add_object_directories
 };
 
 Repository::Repository(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -38,7 +40,7 @@ namespace {
 
 // Routes every object libgit2 writes (merged blobs, merge trees) into
 // memory, so that verification never changes the repository on disk.
-Status add_memory_backend(git_repository* repo) {
+Result<git_odb_backend*> add_memory_backend(git_repository* repo) {
   git_odb* odb_raw = nullptr;
   if (git_repository_odb(&odb_raw, repo) != 0) return make_error(git_error_text("cannot open object database"));
   git::OdbHandle odb(odb_raw);
@@ -48,7 +50,7 @@ Status add_memory_backend(git_repository* repo) {
     mempack->free(mempack);
     return make_error(git_error_text("cannot add in-memory object store"));
   }
-  return Status::success();
+  return mempack;
 }
 
 }  // namespace
@@ -59,12 +61,35 @@ Result<Repository> Repository::open(const std::string& path) {
   int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
   impl->repo.reset(raw);
   if (rc != 0) return make_error(git_error_text(fmt::format("not a git repository: {}", path)));
-  if (auto s = add_memory_backend(raw); !s) return s.error();
+  auto written = add_memory_backend(raw);
+  if (!written) return written.error();
+  impl->written = *written;
   auto command_line = git::command_line_config();
   if (!command_line) return command_line.error();
   impl->command_line = std::move(*command_line);
   return Repository(std::move(impl));
 }
+
+Status Repository::add_object_directories(const std::vector<std::string>& dirs) {
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, raw()) != 0) return make_error(git_error_text("cannot open object database"));
+  git::OdbHandle odb(raw_odb);
+  for (const auto& dir : dirs) {
+    if (git_odb_add_disk_alternate(raw_odb, dir.c_str()) != 0)
+      return make_error(git_error_text(fmt::format("cannot read objects from {}", dir)));
+    impl_->object_directories.push_back(dir);
+  }
+  return Status::success();
+}
+
+Result<Repository> Repository::reader() const {
+  auto other = open_exact(git_dir());
+  if (!other) return other.error();
+  WARDEN_TRY_STATUS(other->add_object_directories(impl_->object_directories));
+  return other;
+}
+
+void Repository::drop_written_objects() const { git_mempack_reset(impl_->written); }
 
 Result<Repository> Repository::open_exact(const std::string& path) {
   auto impl = std::make_unique<Impl>();
@@ -72,7 +97,9 @@ Result<Repository> Repository::open_exact(const std::string& path) {
   int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   impl->repo.reset(raw);
   if (rc != 0) return make_error(git_error_text(fmt::format("not a git repository: {}", path)));
-  if (auto s = add_memory_backend(raw); !s) return s.error();
+  auto written = add_memory_backend(raw);
+  if (!written) return written.error();
+  impl->written = *written;
   auto command_line = git::command_line_config();
   if (!command_line) return command_line.error();
   impl->command_line = std::move(*command_line);

@@ -9,16 +9,80 @@ namespace warden::verify {
 
 namespace {
 
-// Runs work(i) for i in [0, n) on up to `threads` threads.
+// Runs work(i, t) for i in [0, n) on up to `threads` threads, t being
+// the thread's number, each thread taking `chunk` consecutive indexes at a
+// time.
 template <class F>
-void parallel_for(size_t n, unsigned threads, F work) {
+void parallel_for(size_t n, unsigned threads, F work, size_t chunk = 1) {
   std::atomic<size_t> next{0};
-  auto loop = [&] {
-    for (size_t i = next++; i < n; i = next++) work(i);
+  auto loop = [&](unsigned t) {
+    for (size_t from = next.fetch_add(chunk); from < n; from = next.fetch_add(chunk))
+      for (size_t i = from; i < std::min(n, from + chunk); ++i) work(i, t);
   };
   std::vector<std::jthread> pool;
-  for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(loop);
-  loop();
+  for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(loop, t);
+  loop(0);
+}
+
+// The paths `c` changes itself (see CommitFacts::own_changes), reading
+// from `repo`; parent_tree(p) gives a parent's tree.
+template <class ParentTree>
+Result<TreeChanges> own_changes_in(const Repository& repo, const CommitData& c, ParentTree parent_tree) {
+  std::vector<ObjectId> parent_trees;
+  for (const auto& p : c.parents) {
+    auto t = parent_tree(p);
+    if (!t) return t.error();
+    parent_trees.push_back(*t);
+  }
+  if (parent_trees.empty()) return repo.changed_paths(std::nullopt, c.tree);
+  if (parent_trees.size() == 1) return repo.changed_paths(parent_trees[0], c.tree);
+
+  // Where the clean merge is decided by ids alone (one merge base, no
+  // entry changed differently by both parents), without computing it.
+  if (parent_trees.size() == 2) {
+    auto bases = repo.merge_bases(c.parents[0], c.parents[1]);
+    if (!bases) return bases.error();
+    if (bases->size() == 1) {
+      auto base = parent_tree(bases->front());
+      if (!base) return base.error();
+      auto walked = repo.merge_changes_by_ids(*base, parent_trees[0], parent_trees[1], c.tree);
+      if (!walked) return walked.error();
+      if (*walked) {
+        std::set<std::string> unique((*walked)->paths.begin(), (*walked)->paths.end());
+        (*walked)->paths.assign(unique.begin(), unique.end());
+        return std::move(**walked);
+      }
+    }
+  }
+  auto merge = repo.clean_merge(c.parents);
+  // What the merge wrote is not needed once its tree has been compared.
+  struct Drop {
+    const Repository& r;
+    ~Drop() { r.drop_written_objects(); }
+  } drop{repo};
+  if (!merge) return merge.error();
+  std::set<std::string> paths(merge->conflicted.begin(), merge->conflicted.end());
+  TreeChanges out;
+  auto add = [&](TreeChanges&& diff) {
+    paths.insert(diff.paths.begin(), diff.paths.end());
+    if (!out.refused_path && diff.refused_path) {
+      out.refused_path = std::move(diff.refused_path);
+      out.refused_why = std::move(diff.refused_why);
+    }
+  };
+  if (merge->tree) {
+    auto diff = repo.changed_paths(*merge->tree, c.tree);
+    if (!diff) return diff.error();
+    add(std::move(*diff));
+  } else {
+    for (const auto& t : parent_trees) {
+      auto diff = repo.changed_paths(t, c.tree);
+      if (!diff) return diff.error();
+      add(std::move(*diff));
+    }
+  }
+  out.paths.assign(paths.begin(), paths.end());
+  return out;
 }
 
 }  // namespace
@@ -52,22 +116,19 @@ Result<const CommitSignature*> CommitFacts::signature(const ObjectId& id) {
   return &*(*e)->signature;
 }
 
-void CommitFacts::check_signatures(const std::vector<Entry*>& entries, unsigned threads) {
-  parallel_for(entries.size(), threads, [&](size_t i) { check_signature(*entries[i]); });
-}
-
 void CommitFacts::forget(const ObjectId& id) {
   auto it = entries_.find(id);
   if (it == entries_.end()) return;
-  if (const auto& sig = it->second.signature; sig && sig->openpgp) {
-    // Checks are kept by the signature's address, which a later signature
-    // may reuse: they go with it.
-    std::lock_guard<std::mutex> lock(openpgp_mutex_);
-    const OpenPgpSignature* s = sig->openpgp.get();
-    for (auto c = openpgp_checks_.lower_bound({s, nullptr}); c != openpgp_checks_.end() && c->first.first == s;)
-      c = openpgp_checks_.erase(c);
-  }
+  if (it->second.signature) drop_openpgp_checks(*it->second.signature);
   entries_.erase(it);
+}
+
+void CommitFacts::drop_openpgp_checks(const CommitSignature& sig) {
+  if (!sig.openpgp) return;
+  std::lock_guard<std::mutex> lock(openpgp_mutex_);
+  const OpenPgpSignature* s = sig.openpgp.get();
+  for (auto c = openpgp_checks_.lower_bound({s, nullptr}); c != openpgp_checks_.end() && c->first.first == s;)
+    c = openpgp_checks_.erase(c);
 }
 
 const OpenPgpCheck& CommitFacts::openpgp_check(const OpenPgpSignature& sig, const OpenPgpCert& cert) {
@@ -83,7 +144,7 @@ const OpenPgpCheck& CommitFacts::openpgp_check(const OpenPgpSignature& sig, cons
 }
 
 void CommitFacts::check_openpgp_pairs(const std::vector<OpenPgpPair>& pairs, unsigned threads) {
-  parallel_for(pairs.size(), threads, [&](size_t i) { openpgp_check(*pairs[i].first, *pairs[i].second); });
+  parallel_for(pairs.size(), threads, [&](size_t i, unsigned) { openpgp_check(*pairs[i].first, *pairs[i].second); });
 }
 
 Result<const TreeChanges*> CommitFacts::own_changes(const ObjectId& id) {
@@ -98,56 +159,58 @@ Result<const TreeChanges*> CommitFacts::own_changes(const ObjectId& id) {
 }
 
 Result<TreeChanges> CommitFacts::compute_own_changes(const CommitData& c) {
-  std::vector<ObjectId> parent_trees;
-  for (const auto& p : c.parents) {
-    auto pd = commit(p);
-    if (!pd) return pd.error();
-    parent_trees.push_back((*pd)->tree);
-  }
-  if (parent_trees.empty()) return repo_.changed_paths(std::nullopt, c.tree);
-  if (parent_trees.size() == 1) return repo_.changed_paths(parent_trees[0], c.tree);
+  return own_changes_in(repo_, c, [&](const ObjectId& p) -> Result<ObjectId> {
+    auto data = commit(p);
+    if (!data) return data.error();
+    return (*data)->tree;
+  });
+}
 
-  // Where the clean merge is decided by ids alone (one merge base, no
-  // entry changed differently by both parents), without computing it.
-  if (parent_trees.size() == 2) {
-    auto bases = repo_.merge_bases(c.parents[0], c.parents[1]);
-    if (!bases) return bases.error();
-    if (bases->size() == 1) {
-      auto base = commit(bases->front());
-      if (!base) return base.error();
-      auto walked = repo_.merge_changes_by_ids((*base)->tree, parent_trees[0], parent_trees[1], c.tree);
-      if (!walked) return walked.error();
-      if (*walked) {
-        std::set<std::string> unique((*walked)->paths.begin(), (*walked)->paths.end());
-        (*walked)->paths.assign(unique.begin(), unique.end());
-        return std::move(**walked);
-      }
-    }
+void CommitFacts::open_readers(unsigned threads) {
+  while (readers_.size() < threads) {
+    auto r = repo_.reader();
+    if (!r) break;  // fewer threads ahead; the rules read what is missing
+    readers_.push_back(std::move(*r));
   }
-  auto merge = repo_.clean_merge(c.parents);
-  if (!merge) return merge.error();
-  std::set<std::string> paths(merge->conflicted.begin(), merge->conflicted.end());
-  TreeChanges out;
-  auto add = [&](TreeChanges&& diff) {
-    paths.insert(diff.paths.begin(), diff.paths.end());
-    if (!out.refused_path && diff.refused_path) {
-      out.refused_path = std::move(diff.refused_path);
-      out.refused_why = std::move(diff.refused_why);
+}
+
+void CommitFacts::prepare(bool with_changes, unsigned threads) {
+  unsigned n = std::min<unsigned>(threads, static_cast<unsigned>(readers_.size()));
+  if (n == 0) return;
+  parallel_for(ahead_.size(), n, [&](size_t i, unsigned t) {
+    const Repository& reader = readers_[t];
+    Prepared& p = ahead_[i];
+    auto data = reader.read_commit(p.id);
+    if (!data) return;
+    Entry e{std::move(*data), std::nullopt, std::nullopt};
+    check_signature(e);
+    if (with_changes) {
+      auto changes = own_changes_in(reader, e.data, [&](const ObjectId& parent) -> Result<ObjectId> {
+        auto pd = reader.read_commit(parent);
+        if (!pd) return pd.error();
+        return pd->tree;
+      });
+      if (changes) e.own_changes = std::move(*changes);
     }
-  };
-  if (merge->tree) {
-    auto diff = repo_.changed_paths(*merge->tree, c.tree);
-    if (!diff) return diff.error();
-    add(std::move(*diff));
-  } else {
-    for (const auto& t : parent_trees) {
-      auto diff = repo_.changed_paths(t, c.tree);
-      if (!diff) return diff.error();
-      add(std::move(*diff));
+    p.entry = std::move(e);
+  }, /*chunk=*/64);  // a commit's parent is usually the one before: its trees are in this thread's cache
+}
+
+void CommitFacts::adopt_ahead() {
+  for (Prepared& p : ahead_) {
+    if (!p.entry) continue;
+    auto [it, fresh] = entries_.try_emplace(p.id, std::move(*p.entry));
+    if (fresh) continue;
+    // Read meanwhile by the rules: keep theirs, fill in what they lack.
+    Entry& e = it->second;
+    if (!e.signature) {
+      e.signature = std::move(p.entry->signature);
+    } else if (p.entry->signature) {
+      drop_openpgp_checks(*p.entry->signature);
     }
+    if (!e.own_changes) e.own_changes = std::move(p.entry->own_changes);
   }
-  out.paths.assign(paths.begin(), paths.end());
-  return out;
+  ahead_.clear();
 }
 
 }  // namespace warden::verify

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <span>
 #include <map>
@@ -38,20 +39,23 @@ class CommitFacts {
   // would refuse to check out.
   Result<const TreeChanges*> own_changes(const ObjectId& id);
 
-  // Reads `ids` (on this thread) and returns the work that checks their
-  // signatures ahead of the rules, on `threads` threads wherever it is run:
-  // SSH signatures outright, OpenPGP ones against the certificate for their
-  // issuer in keys_for(commit data), which returns anything with
-  // openpgp_cert_for(issuer) (a policy, a Guix keyring) or null and must be
-  // safe to call from another thread. The results are the same as
-  // signature() and openpgp_check() give one by one; until the work is
-  // done, nothing may ask for these commits' signatures.
+  // The work that reads `ids` and checks their signatures (and, with
+  // `with_changes`, computes their own changes) ahead of the rules, on
+  // `threads` threads with handles of their own on the repository, to be
+  // run on another thread while this one goes on; adopt_ahead() then takes
+  // its results in, on this thread. OpenPGP signatures are checked against
+  // the certificate for their issuer in keys_for(commit data), which
+  // returns anything with openpgp_cert_for(issuer) (a policy, a Guix
+  // keyring) or null and must be safe to call from another thread. The
+  // results are the same as commit(), signature(), own_changes() and
+  // openpgp_check() give one by one; a commit the work could not read or
+  // compute is left to them (and their error). One batch at a time.
   template <class KeysFor>
-  Result<std::function<void()>> signatures_ahead(std::span<const ObjectId> ids, KeysFor keys_for, unsigned threads);
+  std::function<void()> ahead(std::span<const ObjectId> ids, KeysFor keys_for, bool with_changes, unsigned threads);
+  void adopt_ahead();
 
   // Drops what is kept about `id` (it is read again if asked for): a long
-  // run keeps only the commits near the rules' position. Not for a commit
-  // whose signature is being checked ahead.
+  // run keeps only the commits near the rules' position.
   void forget(const ObjectId& id);
 
   // An OpenPGP signature checked against a certificate, once per pair.
@@ -67,42 +71,52 @@ class CommitFacts {
     std::optional<CommitSignature> signature;
     std::optional<TreeChanges> own_changes;
   };
+  // A commit as the work ahead prepared it.
+  struct Prepared {
+    ObjectId id;
+    std::optional<Entry> entry;  // nullopt: it could not be read
+  };
   void check_signature(Entry& e);
-  void check_signatures(const std::vector<Entry*>& entries, unsigned threads);
+  // Opens up to `threads` handles for the work ahead (on this thread).
+  void open_readers(unsigned threads);
+  // Reads and checks ahead_ on the readers' threads.
+  void prepare(bool with_changes, unsigned threads);
   void check_openpgp_pairs(const std::vector<OpenPgpPair>& pairs, unsigned threads);
+  void drop_openpgp_checks(const CommitSignature& sig);
   Result<Entry*> entry(const ObjectId& id);
   Result<TreeChanges> compute_own_changes(const CommitData& c);
 
   const Repository& repo_;
   SignatureChecker checker_;
   std::mutex openpgp_mutex_;
+  // Keyed by the signature's address: whoever drops a signature drops its
+  // checks (drop_openpgp_checks), so that no other signature inherits them.
   std::map<OpenPgpPair, OpenPgpCheck> openpgp_checks_;
   std::atomic<size_t> openpgp_verifications_{0};
   std::unordered_map<ObjectId, Entry, ObjectIdHash> entries_;
+  std::vector<Prepared> ahead_;      // the batch being prepared
+  std::vector<Repository> readers_;  // one per thread of the work ahead
 };
 
 template <class KeysFor>
-Result<std::function<void()>> CommitFacts::signatures_ahead(std::span<const ObjectId> ids, KeysFor keys_for,
-                                                            unsigned threads) {
-  std::vector<Entry*> todo;
-  for (const auto& id : ids) {
-    auto e = entry(id);
-    if (!e) return e.error();
-    if (!(*e)->signature) todo.push_back(*e);
-  }
-  return std::function<void()>([this, todo = std::move(todo), keys_for, threads] {
-    check_signatures(todo, threads);
+std::function<void()> CommitFacts::ahead(std::span<const ObjectId> ids, KeysFor keys_for, bool with_changes,
+                                         unsigned threads) {
+  ahead_.clear();
+  for (const auto& id : ids) ahead_.push_back({id, std::nullopt});
+  open_readers(threads);
+  return [this, keys_for, with_changes, threads] {
+    prepare(with_changes, threads);
     std::vector<OpenPgpPair> pairs;
-    for (Entry* e : todo) {
-      const auto& sig = e->signature;
-      if (!sig || sig->kind != SignatureKind::openpgp) continue;
-      auto keys = keys_for(e->data);
+    for (const Prepared& p : ahead_) {
+      if (!p.entry || !p.entry->signature || p.entry->signature->kind != SignatureKind::openpgp) continue;
+      const auto& sig = *p.entry->signature;
+      auto keys = keys_for(p.entry->data);
       if (!keys || *keys == nullptr) continue;  // the rules will ask again, and say why
-      if (const OpenPgpCert* cert = (*keys)->openpgp_cert_for(sig->openpgp->issuer()))
-        pairs.emplace_back(sig->openpgp.get(), cert);
+      if (const OpenPgpCert* cert = (*keys)->openpgp_cert_for(sig.openpgp->issuer()))
+        pairs.emplace_back(sig.openpgp.get(), cert);
     }
     check_openpgp_pairs(pairs, threads);
-  });
+  };
 }
 
 }  // namespace warden::verify

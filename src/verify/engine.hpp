@@ -24,21 +24,19 @@ struct RunOptions {
   bool keep_going = false;
   size_t parallel_from = 64;
   std::function<void(size_t done, size_t total)> progress;
+  bool changes_ahead = true;  // the rules look at own changes (Guix's do not)
+  size_t ahead_batch = 2048;  // see VerifyRequest
+  size_t keep_behind = 4096;
 };
 
 // Checks `commits` (parents first) with check(c) -> Result<Verdict>,
 // appending each verdict to report.verdicts and setting report.total and
-// report.authenticated. From options.parallel_from commits on, signatures
-// are verified ahead of the rules, batch by batch on the other cores while
-// this thread applies the rules to the batch before (OpenPGP ones against
-// keys_for(commit data), see CommitFacts::signatures_ahead): a signature
-// is needed only when the rules reach its commit, and parents come first,
-// so a batch's rules never ask for a signature still being checked. The
-// verdicts are the same either way. An Error from `check` ends the run.
-// How many checked commits' facts a run keeps behind the one it checks:
-// enough for the side branches merges usually bring in.
-inline constexpr size_t kKeepBehind = 4096;
-
+// report.authenticated. From options.parallel_from commits on, the facts
+// the rules need (commits, signatures and, with options.changes_ahead, own
+// changes) are prepared ahead, batch by batch on every core, while this
+// thread applies the rules to the batch before (OpenPGP signatures against
+// keys_for(commit data), see CommitFacts::ahead). The verdicts are the
+// same either way. An Error from `check` ends the run.
 template <class KeysFor, class Check>
 Status check_commits(CommitFacts& facts, const std::vector<ObjectId>& commits, const RunOptions& options,
                      KeysFor keys_for, Check check, VerifyReport& report) {
@@ -46,32 +44,32 @@ Status check_commits(CommitFacts& facts, const std::vector<ObjectId>& commits, c
   const bool ahead = commits.size() >= options.parallel_from;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   // A small first batch, so that the rules start early; then larger ones.
-  size_t batch = 256, ready_to = 0;
+  size_t batch = std::min<size_t>(256, std::max<size_t>(1, options.ahead_batch)), ready_to = 0;
   std::future<void> pending;  // std::async's: its destructor waits, so no batch outlives the run
-  auto launch = [&]() -> Status {
+  auto launch = [&] {
     size_t to = std::min(commits.size(), ready_to + batch);
-    auto work = facts.signatures_ahead(std::span<const ObjectId>(commits).subspan(ready_to, to - ready_to), keys_for,
-                                       std::max(1u, cores - 1));
-    if (!work) return work.error();
-    pending = std::async(std::launch::async, std::move(*work));
+    pending = std::async(std::launch::async,
+                         facts.ahead(std::span<const ObjectId>(commits).subspan(ready_to, to - ready_to), keys_for,
+                                     options.changes_ahead, cores));
     ready_to = to;
-    batch = 2048;
-    return Status::success();
+    batch = std::max<size_t>(1, options.ahead_batch);
   };
-  size_t checked_to = 0;  // commits [0, checked_to) have their signatures checked
-  if (ahead) WARDEN_TRY_STATUS(launch());
+
+  size_t prepared_to = 0;  // commits [0, prepared_to) are prepared and adopted
+  if (ahead) launch();
   for (size_t i = 0; i < commits.size(); ++i) {
-    if (ahead && i == checked_to) {
+    if (ahead && i == prepared_to) {
       pending.get();
-      checked_to = ready_to;
-      if (ready_to < commits.size()) WARDEN_TRY_STATUS(launch());
+      facts.adopt_ahead();
+      prepared_to = ready_to;
+      if (ready_to < commits.size()) launch();
     }
     Result<Verdict> v = check(commits[i]);
     if (!v) return v.error();
     // Memory follows the width of the work: what is kept about a commit
     // is dropped once the rules are far past it (read again if a merge
     // brings it in later).
-    if (i >= kKeepBehind) facts.forget(commits[i - kKeepBehind]);
+    if (i >= options.keep_behind) facts.forget(commits[i - options.keep_behind]);
     report.verdicts.push_back(std::move(*v));
     if (options.progress) options.progress(report.verdicts.size(), report.total);
     if (!report.verdicts.back().ok && !options.keep_going) break;

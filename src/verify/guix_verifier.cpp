@@ -93,7 +93,7 @@ class GuixRun {
       if (v) failed_[c] = !v->ok;
       return v;
     };
-    verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress};
+    verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress, /*changes_ahead=*/false};
     WARDEN_TRY_STATUS(verify::check_commits(facts_, *commits, options, keys_for, record, report));
     return finish(report);
   }

@@ -144,7 +144,8 @@ class Run {
       WARDEN_TRY_STATUS(note_reach(c));
       return v;
     };
-    verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress};
+    verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
+                               /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind};
     WARDEN_TRY_STATUS(verify::check_commits(facts_, *commits, options, keys_for, record, report));
     return finish(report);
   }

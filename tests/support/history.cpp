@@ -134,9 +134,15 @@ warden::VerifyReport Repo::verify_fpr(const std::string& anchor, const std::stri
   return run_verify(anchor, anchor_fingerprint, target, {}, keep_going, parallel_from);
 }
 
+warden::VerifyReport Repo::verify_tuned(const std::string& anchor, const Key& anchor_key, const std::string& target,
+                                        const std::function<void(warden::VerifyRequest&)>& tune) const {
+  return run_verify(anchor, anchor_key.fingerprint, target, {}, true, 64, tune);
+}
+
 warden::VerifyReport Repo::run_verify(const std::string& anchor, const std::string& anchor_fingerprint,
                                       const std::string& target, const std::vector<std::string>& known_good,
-                                      bool keep_going, size_t parallel_from) const {
+                                      bool keep_going, size_t parallel_from,
+                                      const std::function<void(warden::VerifyRequest&)>& tune) const {
   auto repo = warden::Repository::open(path_);
   REQUIRE(repo.ok());
   warden::VerifyRequest req;
@@ -155,6 +161,7 @@ warden::VerifyReport Repo::run_verify(const std::string& anchor, const std::stri
   if (known_good.size() == 1) req.previous_tip = req.known_good[0];
   req.keep_going = keep_going;
   req.parallel_from = parallel_from;
+  if (tune) tune(req);
   warden::Verifier verifier(*repo);
   auto report = verifier.verify(req);
   INFO((report.ok() ? std::string() : report.error().message));
@@ -166,6 +173,27 @@ const warden::Verdict* first_refusal(const warden::VerifyReport& report) {
   for (const auto& v : report.verdicts)
     if (!v.ok) return &v;
   return nullptr;
+}
+
+int check_same_verdicts(const warden::VerifyReport& expected, const warden::VerifyReport& actual) {
+  REQUIRE(actual.verdicts.size() == expected.verdicts.size());
+  int refused = 0;
+  for (size_t i = 0; i < expected.verdicts.size(); ++i) {
+    const auto& a = expected.verdicts[i];
+    const auto& b = actual.verdicts[i];
+    INFO("commit " << i << " " << a.commit.hex() << " " << a.summary << ": " << a.reason);
+    CHECK(a.commit == b.commit);
+    CHECK(a.ok == b.ok);
+    CHECK(a.rule == b.rule);
+    CHECK(a.reason == b.reason);
+    CHECK(a.signer == b.signer);
+    CHECK(a.signature == b.signature);
+    CHECK(a.path == b.path);
+    CHECK(a.mainline == b.mainline);
+    CHECK(a.inherited == b.inherited);
+    refused += !a.ok && !a.inherited;
+  }
+  return refused;
 }
 
 }  // namespace test

@@ -2,6 +2,7 @@
 // policy builder, and a shortcut to run the verification engine.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,10 @@ class Repo {
   warden::VerifyReport verify_fpr(const std::string& anchor, const std::string& anchor_fingerprint,
                                   const std::string& target = "HEAD", bool keep_going = false,
                                   size_t parallel_from = 64) const;
+  // Runs the engine on anchor..target (keep going) with the request as
+  // tune() leaves it: how the work is divided, never what is decided.
+  warden::VerifyReport verify_tuned(const std::string& anchor, const Key& anchor_key, const std::string& target,
+                                    const std::function<void(warden::VerifyRequest&)>& tune) const;
   // Runs the engine on anchor..target; a single known-good commit is also
   // the previous tip (as the A of A..B).
   warden::VerifyReport verify(const std::string& anchor, const Key& anchor_key, const std::string& target = "HEAD",
@@ -68,12 +73,18 @@ class Repo {
  private:
   warden::VerifyReport run_verify(const std::string& anchor, const std::string& anchor_fingerprint,
                                   const std::string& target, const std::vector<std::string>& known_good,
-                                  bool keep_going, size_t parallel_from) const;
+                                  bool keep_going, size_t parallel_from,
+                                  const std::function<void(warden::VerifyRequest&)>& tune = {}) const;
   Sandbox& sb_;
   std::string path_;
 };
 
 // The first refused verdict of a report, or nullptr.
 const warden::Verdict* first_refusal(const warden::VerifyReport& report);
+
+// Checks that two runs over the same range reached the same verdicts,
+// commit by commit, field by field; returns how many commits were refused
+// on their own account (not inherited).
+int check_same_verdicts(const warden::VerifyReport& expected, const warden::VerifyReport& actual);
 
 }  // namespace test
