@@ -47,8 +47,8 @@ TEST_CASE("malformed key lines are refused with a reason", "[ssh][key]") {
   CHECK(SshPublicKey::parse_line("ssh-ed25519").error().message == "SSH key line needs a type and a base64 key");
   CHECK(SshPublicKey::parse_line("ssh-ed25519 !!!!").error().message == "SSH key line has invalid base64");
   CHECK(SshPublicKey::parse_line("ssh-ed25519 AAAA").error().message == "malformed SSH public key");
-  // A valid ed25519 blob announced as another type.
-  std::string blob = warden::ssh::Writer().string("ssh-ed25519").string(std::string(32, '\x01')).bytes();
+  // A valid ed25519 blob (the base point) announced as another type.
+  std::string blob = warden::ssh::Writer().string("ssh-ed25519").string("\x58" + std::string(31, '\x66')).bytes();
   std::string b64 = warden::base64_encode(blob);
   CHECK(SshPublicKey::parse_line("ssh-rsa " + b64).error().message ==
         "SSH key line says 'ssh-rsa' but the key is 'ssh-ed25519'");
@@ -137,4 +137,47 @@ TEST_CASE("trailing bytes after a signature and other SSHSIG versions are refuse
   CHECK(warden::parse_sshsig(armor(blob_of(1) + "x")).error().message == "trailing bytes after SSH signature");
   CHECK(warden::parse_sshsig(armor(blob_of(2))).error().message == "unsupported SSHSIG version 2");
   CHECK(warden::parse_sshsig(armor(blob_of(1).substr(0, 30))).error().message == "truncated SSH signature");
+}
+
+// The identity point as an ed25519 key: with R the identity too and S = 0,
+// [S]B = R + [k]A holds for every message, so OpenSSL and ssh-keygen
+// accept this "signature" for anything; warden (libsodium) refuses it.
+TEST_CASE("a universal forgery for an ed25519 key of small order is refused", "[ssh][sig][attack]") {
+  const std::string identity = std::string(1, '\x01') + std::string(31, '\0');
+  std::string blob = warden::ssh::Writer().string("ssh-ed25519").string(identity).bytes();
+  std::string forged = warden::ssh::Writer().string("ssh-ed25519").string(identity + std::string(32, '\0')).bytes();
+
+  test::Sandbox sb;
+  // ssh-keygen (so git verify-commit) accepts the forgery for any message.
+  std::string b64 = warden::base64_encode(blob);
+  std::string armored = "-----BEGIN SSH SIGNATURE-----\n" +
+                        warden::base64_encode(warden::ssh::Writer()
+                                                  .raw("SSHSIG")
+                                                  .u32(1)
+                                                  .string(blob)
+                                                  .string("git")
+                                                  .string("")
+                                                  .string("sha512")
+                                                  .string(forged)
+                                                  .bytes()) +
+                        "\n-----END SSH SIGNATURE-----\n";
+  sb.write_file(sb.dir() + "/msg", "any message at all\n");
+  sb.write_file(sb.dir() + "/msg.sig", armored);
+  sb.write_file(sb.dir() + "/allowed", "mallory ssh-ed25519 " + b64 + "\n");
+  auto keygen = sb.run("ssh-keygen -Y verify -f allowed -I mallory -n git -s msg.sig < msg");
+  INFO(keygen.out << keygen.err);
+  CHECK(keygen.status == 0);
+
+  // warden reads the key (a policy may list it) but nothing verifies
+  // with it: not the forgery, not the forgery's SSHSIG.
+  auto key = SshPublicKey::parse_line("ssh-ed25519 " + b64);
+  REQUIRE(key.ok());
+  auto raw = (*key)->verify(forged, "any message at all\n");
+  REQUIRE_FALSE(raw.ok());
+  CHECK(raw.error().message == "signature does not verify");
+  auto sig = warden::parse_sshsig(armored);
+  REQUIRE(sig.ok());
+  auto s = warden::verify_sshsig(*sig, **key, "any message at all\n", "git");
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().message == "signature does not verify");
 }

@@ -44,6 +44,52 @@ TEST_CASE("a target that does not descend from the anchor is refused", "[verify]
   CHECK_FALSE(report.authenticated);
   CHECK(report.refusal ==
         "target " + other.substr(0, 10) + " \"other history\" is not a descendant of the anchor " + w.anchor.substr(0, 10));
+
+  // An attacker's history of her own, each commit signed by a key its
+  // parent's policy (a copy of the anchor's, with her key) trusts: the walk
+  // down to the anchor is done only once a commit is refused, and its
+  // refusal is the run's, however the work is divided.
+  w.repo.write(".warden/policy.yml", test::standard_policy(w.carol, w.carol, w.carol));
+  w.repo.commit("her own policy", &w.carol);
+  for (int i = 0; i < 70; ++i) {
+    w.repo.write("src/x.c", std::to_string(i) + "\n");
+    w.repo.commit("hers " + std::to_string(i), &w.carol);
+  }
+  std::string hers = w.repo.git("rev-parse HEAD");
+  for (bool keep_going : {false, true}) {
+    for (size_t parallel_from : {size_t{1}, SIZE_MAX}) {
+      INFO("keep going " << keep_going << ", ahead from " << parallel_from);
+      auto r = w.repo.verify(w.anchor, w.alice, hers, {}, keep_going, parallel_from);
+      CHECK_FALSE(r.authenticated);
+      CHECK(r.verdicts.empty());
+      CHECK(r.refusal == "target " + hers.substr(0, 10) + " \"hers 69\" is not a descendant of the anchor " +
+                             w.anchor.substr(0, 10));
+      // Checked one by one, the run ends at the first refusal: her other
+      // commits' signatures are not checked, even to keep going.
+      if (parallel_from == SIZE_MAX) CHECK(r.signatures_verified <= 2);
+    }
+  }
+}
+
+TEST_CASE("a target that descends from the anchor only through a merge's second parent is judged commit by commit",
+          "[verify][anchor]") {
+  World w;
+  w.repo.write("src/x.c", "x\n");
+  std::string main_tip = w.repo.commit("after the anchor", &w.alice);
+  w.repo.git("checkout -q --orphan elsewhere");
+  w.repo.write("other.txt", "other\n");
+  std::string root = w.repo.commit("other history", &w.alice);
+  w.repo.git("-c user.signingkey=" + test::quote(w.alice.private_path) +
+             " merge -q --no-ff -S --allow-unrelated-histories -m 'bring the anchor in second' main");
+  for (bool keep_going : {false, true}) {
+    auto r = w.verify("HEAD", keep_going);
+    CHECK_FALSE(r.authenticated);
+    CHECK(r.refusal.empty());
+    const warden::Verdict* v = test::first_refusal(r);
+    REQUIRE(v != nullptr);
+    CHECK(v->commit.hex() == root);
+    CHECK(v->rule == "ancestry");
+  }
 }
 
 TEST_CASE("pre-anchor history is trusted content but carries no policy", "[verify][anchor]") {

@@ -13,6 +13,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "signatures/ed25519.hpp"
 #include "signatures/openpgp_signature.hpp"
 #include "signatures/openssl_keys.hpp"
 #include "signatures/rnp_handles.hpp"
@@ -25,6 +26,7 @@ struct OpenPgpCert::Key {
   std::string key_id;       // the fingerprint's last 16 digits
   uint8_t algorithm = 0;    // pgp::kRsa, kEcdsa, kEddsa, or 0 if unusable
   openssl::PKey pkey;
+  std::string ed25519;      // EdDSA keys: the raw public key, for ed25519::verify
   std::string unusable;     // why there is no pkey
   uint32_t created = 0;
   uint64_t expires = std::numeric_limits<uint64_t>::max();  // from its own self-signature
@@ -145,6 +147,13 @@ Result<std::unique_ptr<OpenPgpCert::Key>> load_key(rnp_key_handle_t handle, bool
   auto material = key_material(handle, k->algorithm);
   if (material) {
     k->pkey = std::move(*material);
+    if (k->algorithm == pgp::kEddsa) {
+      k->ed25519.resize(32);
+      size_t size = k->ed25519.size();
+      if (EVP_PKEY_get_raw_public_key(k->pkey.get(), reinterpret_cast<unsigned char*>(k->ed25519.data()), &size) != 1 ||
+          size != 32)
+        k->ed25519.clear();  // ed25519::verify refuses it
+    }
   } else {
     k->algorithm = 0;
     k->unusable = material.error().message;
@@ -276,8 +285,7 @@ Status verify_material(const OpenPgpCert::Key& k, const OpenPgpSignature& sig) {
                                   pgp::algorithm_name(k.algorithm)));
   if (k.algorithm == pgp::kEddsa) {
     if (sig.mpis[0].size() > 32 || sig.mpis[1].size() > 32) return make_error("malformed EdDSA signature");
-    return openssl::digest_verify(k.pkey.get(), nullptr, left_pad(sig.mpis[0], 32) + left_pad(sig.mpis[1], 32),
-                                  sig.digest);
+    return ed25519::verify(k.ed25519, left_pad(sig.mpis[0], 32) + left_pad(sig.mpis[1], 32), sig.digest);
   }
   std::string material;
   if (k.algorithm == pgp::kEcdsa) {

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "signatures/ed25519.hpp"
 #include "signatures/openssl_keys.hpp"
 #include "signatures/ssh_buffer.hpp"
 #include "signatures/base64.hpp"
@@ -52,6 +53,7 @@ struct SshPublicKey::Impl {
   std::string application;  // security keys only
   size_t rsa_bytes = 0;
   openssl::PKey key;
+  std::string ed25519;  // the raw public key, for ed25519::verify
 };
 
 SshPublicKey::SshPublicKey() = default;
@@ -81,6 +83,7 @@ Result<std::shared_ptr<const SshPublicKey>> SshPublicKey::parse_blob(std::string
     if (!r.string(pk)) return make_error("malformed ed25519 public key");
     impl->algo = type == "ssh-ed25519" ? Algo::ed25519 : Algo::sk_ed25519;
     key = openssl::ed25519_key(pk);
+    impl->ed25519 = pk;
   } else if (type.starts_with("ecdsa-sha2-") || type == "sk-ecdsa-sha2-nistp256@openssh.com") {
     std::string_view curve_name, point;
     if (!r.cstring(curve_name) || !r.string(point)) return make_error("malformed ECDSA public key");
@@ -141,7 +144,7 @@ Status SshPublicKey::verify(std::string_view signature, std::string_view data) c
       if (alg != "ssh-ed25519") break;
       if (!r.empty()) return make_error("trailing bytes after SSH signature");
       if (body.size() != 64) return make_error("ed25519 signature is not 64 bytes");
-      return openssl::digest_verify(impl_->key.get(), nullptr, body, data);
+      return ed25519::verify(impl_->ed25519, body, data);
     case Algo::ecdsa: {
       if (alg != type_) break;
       if (!r.empty()) return make_error("trailing bytes after SSH signature");
@@ -196,7 +199,7 @@ Status SshPublicKey::verify(std::string_view signature, std::string_view data) c
                                     .bytes();
       if (impl_->algo == Algo::sk_ed25519) {
         if (body.size() != 64) return make_error("ed25519 signature is not 64 bytes");
-        return openssl::digest_verify(impl_->key.get(), nullptr, body, signed_data);
+        return ed25519::verify(impl_->ed25519, body, signed_data);
       }
       auto der = ssh_ecdsa_der(body);
       if (!der) return der.error();

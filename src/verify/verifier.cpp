@@ -108,21 +108,19 @@ class Run {
         }
       }
     }
+    // With no known-good commit, the walk down to the anchor that answers
+    // this for the target is left until the run refuses a commit or ends
+    // without a commit whose parent is the anchor (see check_descent): a
+    // target that does not descend from the anchor always leaves one of
+    // the two, and an audit that passes needs no second walk of its history.
     bool target_trusted = known_good_.count(req_.target) > 0;
-    if (!target_trusted && req_.known_good.empty()) {
-      auto d = descends(req_.target, "target");
-      if (!d) return d.error();
-      if (*d) {
-        return finish(refuse_run(report, **d));
-      }
-      target_trusted = true;
-    }
+    const bool descent_deferred = !target_trusted && req_.known_good.empty();
 
     // 3. The commits to check, parents first.
     std::vector<ObjectId> hidden(known_good_.begin(), known_good_.end());
     auto commits = repo_.walk({req_.target}, hidden);
     if (!commits) return commits.error();
-    if (commits->empty() && !target_trusted) {
+    if (commits->empty() && !target_trusted) {  // also when descent_deferred
       // Reachable from a known-good commit: authenticated or pre-anchor.
       auto d = descends(req_.target, "target");
       if (!d) return d.error();
@@ -137,16 +135,40 @@ class Run {
     // rules reach it).
     const Policy* anchor_keys = (*anchor_policy)->policy.get();
     auto keys_for = [&](const CommitData&) -> Result<const Policy*> { return anchor_keys; };
+    bool anchor_is_a_parent = false;
+    std::optional<std::string> not_descendant;  // set when the deferred walk refuses the target
     auto record = [&](const ObjectId& c) -> Result<Verdict> {
       auto v = check(c);
       if (!v) return v;
       status_[c] = v->ok;
       WARDEN_TRY_STATUS(note_reach(c));
+      if (descent_deferred) {
+        auto data = facts_.commit(c);
+        if (!data) return data.error();
+        for (const auto& p : (*data)->parents) anchor_is_a_parent = anchor_is_a_parent || p == anchor;
+        if (!v->ok && !not_descendant) {
+          auto d = check_descent(not_descendant);
+          if (!d) return d.error();
+          if (not_descendant) return make_error(*not_descendant);  // ends the run; reported below
+        }
+      }
       return v;
     };
     verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
                                /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind};
-    WARDEN_TRY_STATUS(verify::check_commits(facts_, *commits, options, keys_for, record, report));
+    auto ran = verify::check_commits(facts_, *commits, options, keys_for, record, report);
+    if (not_descendant) {
+      VerifyReport refused;
+      return finish(refuse_run(refused, *not_descendant));
+    }
+    if (!ran) return ran.error();
+    if (descent_deferred && !anchor_is_a_parent && !commits->empty()) {
+      WARDEN_TRY_STATUS(check_descent(not_descendant));
+      if (not_descendant) {
+        VerifyReport refused;
+        return finish(refuse_run(refused, *not_descendant));
+      }
+    }
     return finish(report);
   }
 
@@ -180,6 +202,17 @@ class Run {
       }
     }
     return Why("unsigned");
+  }
+
+  // Walks down to the anchor from the target (once) and sets `refusal`
+  // if the target does not descend from it.
+  Status check_descent(std::optional<std::string>& refusal) {
+    if (descent_checked_) return Status::success();
+    descent_checked_ = true;
+    auto d = descends(req_.target, "target");
+    if (!d) return d.error();
+    if (*d) refusal = **d;
+    return Status::success();
   }
 
   // Nothing if `c` is the anchor or descends from it, else the refusal.
@@ -466,6 +499,7 @@ class Run {
   std::unordered_set<ObjectId, ObjectIdHash> known_good_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> status_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> reaches_;  // of the previous tip
+  bool descent_checked_ = false;  // the target's walk down to the anchor was done (check_descent)
 };
 
 }  // namespace
