@@ -68,6 +68,15 @@ struct RefRule {
   int line = 0;
 };
 
+// A compromised key (DESIGN section 6a): whatever it signed after the
+// revocation landed is refused, even where an older policy still lists it.
+struct Revocation {
+  std::string fingerprint;  // "SHA256:..." for an SSH key, the v4 hex fingerprint for OpenPGP
+  std::string reason;
+  int line = 0;
+};
+inline constexpr size_t kMaxRevocations = 10000;
+
 struct PolicyRule {
   std::vector<std::string> who;
   std::set<std::string> people;
@@ -83,6 +92,7 @@ class Policy {
   PolicyRule policy;
   bool unsigned_merges_allowed = false;
   std::vector<RefRule> refs;
+  std::vector<Revocation> revoked;
   // The certificates of the people's OpenPGP keys, by primary fingerprint,
   // as found beside the policy (.warden/keys/<FPR>.asc). A listed key
   // without one cannot sign.
@@ -101,6 +111,8 @@ class Policy {
   bool may_change_policy(const std::string& person) const { return policy.people.count(person) > 0; }
   // True if `person` is one of `who`, directly or through a group.
   bool includes(const Members& who, const std::string& person) const;
+  // The revocation of the key with this fingerprint, or nullptr.
+  const Revocation* revocation_of(const std::string& fingerprint) const;
   // The first ref rule whose pattern matches `ref` ('*' matches any run of
   // characters, '/' included), or nullptr.
   const RefRule* rule_for(const std::string& ref) const;

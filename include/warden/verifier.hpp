@@ -60,6 +60,17 @@ struct VerifyRequest {
   // kept (a valid verified-commit cache for this anchor): do not check it
   // again. Its policy is still read.
   bool anchor_signature_checked = false;
+  // Revocation (DESIGN section 6a). The keys revoked by the policies of
+  // `revocations_from`, authenticated commits (the server's policy branch
+  // tip; a client's pins), refuse every commit of this run they signed,
+  // unless it was history before the revocation landed: an ancestor of a
+  // parent of the oldest commit on that commit's mainline that revokes
+  // the key. The target's own policy revokes too (target_revocations):
+  // once the run has authenticated the target, if a key its policy revokes
+  // signed a commit of the run, the run is made again with the target
+  // among revocations_from.
+  std::vector<ObjectId> revocations_from;
+  bool target_revocations = true;
   bool keep_going = false;  // check every commit instead of stopping at the first failure
   // From this many commits to check on, all their signatures are verified
   // up front on every core; below it, one by one as the rules reach them.

@@ -21,11 +21,13 @@ std::string plural(size_t n, const char* word) {
 }
 
 std::string summary(const Policy& p) {
-  return fmt::format("{}, {}, {}, {}, policy changes need {} of {}, unsigned merges {}, {}",
-                     plural(p.people.size(), "person"), plural(p.groups.size(), "group"),
-                     plural(p.grants.size(), "grant"), plural(p.unprotected.size(), "unprotected path"),
-                     p.policy.threshold, plural(p.policy.people.size(), "person"),
-                     p.unsigned_merges_allowed ? "allowed" : "denied", plural(p.refs.size(), "ref rule"));
+  std::string out = fmt::format("{}, {}, {}, {}, policy changes need {} of {}, unsigned merges {}, {}",
+                                plural(p.people.size(), "person"), plural(p.groups.size(), "group"),
+                                plural(p.grants.size(), "grant"), plural(p.unprotected.size(), "unprotected path"),
+                                p.policy.threshold, plural(p.policy.people.size(), "person"),
+                                p.unsigned_merges_allowed ? "allowed" : "denied", plural(p.refs.size(), "ref rule"));
+  if (!p.revoked.empty()) out += fmt::format(", {}", plural(p.revoked.size(), "revoked key"));
+  return out;
 }
 
 }  // namespace
@@ -89,6 +91,18 @@ int run_policy_check(const std::optional<std::string>& file) {
     for (const auto& p : problems) std::cerr << p << "\n";
     std::cerr << fmt::format("warden: {}: invalid policy ({})\n", path, plural(problems.size(), "bad certificate"));
     return kExitRefused;
+  }
+  // A revoked key still listed for someone signs nothing that counts
+  // after the revocation: say so, it is most likely an oversight.
+  for (const auto& [name, person] : policy.people) {
+    for (const auto& key : person.ssh_keys)
+      if (const Revocation* r = policy.revocation_of(key->fingerprint()))
+        std::cerr << fmt::format("warden: warning: {}'s key {} is revoked ({}): nothing it signs after the revocation "
+                                 "counts\n", name, r->fingerprint, r->reason);
+    for (const auto& fpr : person.openpgp_fingerprints)
+      if (const Revocation* r = policy.revocation_of(fpr))
+        std::cerr << fmt::format("warden: warning: {}'s key openpgp:{} is revoked ({}): nothing it signs after the "
+                                 "revocation counts\n", name, fpr, r->reason);
   }
   std::cout << fmt::format("{}: valid policy: {}\n", path, summary(*parsed.policy));
   return kExitOk;

@@ -55,6 +55,12 @@ bool Policy::includes(const Members& who, const std::string& person) const {
   return false;
 }
 
+const Revocation* Policy::revocation_of(const std::string& fingerprint) const {
+  for (const auto& r : revoked)
+    if (r.fingerprint == fingerprint) return &r;
+  return nullptr;
+}
+
 const RefRule* Policy::rule_for(const std::string& ref) const {
   for (const auto& r : refs)
     if (fnmatch(r.pattern.c_str(), ref.c_str(), 0) == 0) return &r;

@@ -91,7 +91,8 @@ class Reader {
       add(root, "a policy is a mapping with 'version: 1' at the top");
       return nullptr;
     }
-    only_keys(root, {"version", "people", "groups", "grants", "unprotected", "policy", "merges", "refs"}, "policy");
+    only_keys(root, {"version", "people", "groups", "grants", "unprotected", "policy", "merges", "refs", "revoked"},
+              "policy");
     read_version(root);
     read_people(root["people"], *policy);
     read_groups(root["groups"], *policy);
@@ -100,6 +101,7 @@ class Reader {
     read_policy_rule(root, *policy);
     read_merges(root["merges"], *policy);
     read_refs(root["refs"], *policy);
+    read_revoked(root["revoked"], *policy);
     policy->index_keys();
     return policy;
   }
@@ -384,6 +386,51 @@ class Reader {
     }
     only_keys(n, {"unsigned"}, "'merges'");
     if (auto v = allow_deny(n["unsigned"], "'merges.unsigned'")) policy.unsigned_merges_allowed = *v;
+  }
+
+  // revoked: [{key: "ssh-ed25519 AAAA..." | "openpgp:FPR", reason: "..."}]
+  void read_revoked(const YAML::Node& n, Policy& policy) {
+    if (!n) return;
+    if (!n.IsSequence()) {
+      add(n, "'revoked' must be a list of {key, reason}");
+      return;
+    }
+    if (too_many(n, kMaxRevocations, "revoked keys")) return;
+    std::set<std::string> seen;
+    for (const auto& r : n) {
+      if (!r.IsMap()) {
+        add(r, "each entry of 'revoked' must be a mapping with 'key' and 'reason'");
+        continue;
+      }
+      only_keys(r, {"key", "reason"}, "an entry of 'revoked'");
+      Revocation rev;
+      rev.line = r.Mark().line + 1;
+      if (!r["reason"]) add(r, "an entry of 'revoked' needs a 'reason'");
+      else if (auto reason = scalar(r["reason"], "'reason'")) rev.reason = *reason;
+      if (!r["key"]) {
+        add(r, "an entry of 'revoked' needs a 'key'");
+        continue;
+      }
+      auto text = scalar(r["key"], "a revoked key");
+      if (!text) continue;
+      if (text->starts_with("openpgp:")) {
+        auto fpr = normalize_openpgp_fingerprint(text->substr(8));
+        if (!fpr) {
+          add(r["key"], "a revoked OpenPGP key is 'openpgp:' and a 40-digit v4 fingerprint");
+          continue;
+        }
+        rev.fingerprint = *fpr;
+      } else {
+        auto key = SshPublicKey::parse_line(*text);
+        if (!key) {
+          add(r["key"], fmt::format("revoked key: {}", key.error().message));
+          continue;
+        }
+        rev.fingerprint = (*key)->fingerprint();
+      }
+      if (!seen.insert(rev.fingerprint).second) add(r["key"], "key revoked twice");
+      policy.revoked.push_back(std::move(rev));
+    }
   }
 
   void read_refs(const YAML::Node& n, Policy& policy) {

@@ -108,7 +108,12 @@ class RefChecker {
         req.previous_tip = *old_commit;  // merges are judged from the branch's side
       }
     }
-    if (policy_tip_) req.known_good.push_back(*policy_tip_);
+    if (policy_tip_) {
+      req.known_good.push_back(*policy_tip_);
+      // What the policy branch revokes is refused on every branch: a
+      // revoked key forking from before its removal lands nothing.
+      req.revocations_from.push_back(*policy_tip_);
+    }
     for (const auto& a : options_.accepted)
       if (repo_.object_type(a).ok()) req.known_good.push_back(a);
     auto report = verifier_.verify(req);

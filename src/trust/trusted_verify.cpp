@@ -28,7 +28,11 @@ Result<TrustedReport> verify_trusted(Repository& repo, Verifier& verifier, const
     auto pins = list_pins(repo);
     if (!pins) return pins.error();
     for (const auto& p : *pins)
-      if (repo.object_type(p.commit).ok()) req.known_good.push_back(p.commit);
+      if (repo.object_type(p.commit).ok()) {
+        req.known_good.push_back(p.commit);
+        // What any verified branch revokes is refused on every branch.
+        req.revocations_from.push_back(p.commit);
+      }
   }
   auto report = verifier.verify(req);
   if (!report) return report.error();

@@ -135,11 +135,13 @@ class Run {
     // rules reach it).
     const Policy* anchor_keys = (*anchor_policy)->policy.get();
     auto keys_for = [&](const CommitData&) -> Result<const Policy*> { return anchor_keys; };
+    WARDEN_TRY_STATUS(load_revocations());
     bool anchor_is_a_parent = false;
     std::optional<std::string> not_descendant;  // set when the deferred walk refuses the target
     auto record = [&](const ObjectId& c) -> Result<Verdict> {
       auto v = check(c);
       if (!v) return v;
+      WARDEN_TRY_STATUS(apply_revocations(c, *v));
       status_[c] = v->ok;
       WARDEN_TRY_STATUS(note_reach(c));
       if (descent_deferred) {
@@ -169,8 +171,104 @@ class Run {
         return finish(refuse_run(refused, *not_descendant));
       }
     }
+    if (report.authenticated) {
+      auto again = target_revokes_a_signer();
+      if (!again) return again.error();
+      rerun_with_target_revocations = *again;
+    }
     return finish(report);
   }
+
+  // Set by run(): a key the target's policy revokes signed a commit of the
+  // run, which must be made again with the target as revocations_from.
+  bool rerun_with_target_revocations = false;
+  // Mainline parents chosen in this run (merges only), for the next.
+  std::unordered_map<ObjectId, size_t, ObjectIdHash> mainlines;
+
+ private:
+  // The keys revoked by revocations_from's policy, indexed.
+  Status load_revocations() {
+    for (const ObjectId& from : req_.revocations_from) {
+      auto at = policies_.at(from);
+      if (!at) return at.error();
+      if (!(*at)->policy) continue;
+      revoking_policies_.push_back((*at)->policy);
+      for (const auto& r : (*at)->policy->revoked)
+        if (revoked_.emplace(r.fingerprint, &r).second) revoked_at_.emplace(r.fingerprint, from);
+    }
+    return Status::success();
+  }
+
+  // Refuses `v` if a revoked key signed it after the revocation landed;
+  // notes who signed what for the target's own revocations.
+  Status apply_revocations(const ObjectId& c, Verdict& v) {
+    if (v.mainline != 0) mainlines[c] = v.mainline;
+    if (!v.ok || v.key_fingerprint.empty()) return Status::success();
+    if (req_.target_revocations) signers_.emplace_back(c, v.key_fingerprint);
+    auto it = revoked_.find(v.key_fingerprint);
+    if (it == revoked_.end()) return Status::success();
+    auto before = before_revocation(v.key_fingerprint);
+    if (!before) return before.error();
+    if ((*before)->count(c)) return Status::success();
+    v = refuse(std::move(v), "revocation",
+               fmt::format("signed by a revoked key ({}), after the revocation landed in {}", it->second->reason,
+                           revoking_commit_[v.key_fingerprint].short_hex()));
+    return Status::success();
+  }
+
+  // The commits of this run that were history before the revocation of
+  // `fingerprint` landed: ancestors of the parents of the oldest commit
+  // on revocations_from's mainline whose policy revokes it.
+  Result<const std::unordered_set<ObjectId, ObjectIdHash>*> before_revocation(const std::string& fingerprint) {
+    if (auto it = before_.find(fingerprint); it != before_.end()) return &it->second;
+    ObjectId revoking = revoked_at_.at(fingerprint);
+    std::vector<ObjectId> parents;
+    for (;;) {
+      auto data = repo_.read_commit(revoking);
+      if (!data) return data.error();
+      parents = data->parents;
+      if (parents.empty()) break;
+      size_t mainline = 0;  // authenticated history: the first parent, unless a run chose another
+      if (req_mainlines_) {
+        if (auto m = req_mainlines_->find(revoking); m != req_mainlines_->end()) mainline = m->second;
+      }
+      const ObjectId& p = parents[std::min(mainline, parents.size() - 1)];
+      auto at = policies_.at(p);
+      if (!at) return at.error();
+      if (!(*at)->policy || !(*at)->policy->revocation_of(fingerprint)) break;
+      revoking = p;
+    }
+    revoking_commit_[fingerprint] = revoking;
+    std::unordered_set<ObjectId, ObjectIdHash> before;
+    if (!parents.empty()) {
+      std::vector<ObjectId> hidden(known_good_.begin(), known_good_.end());
+      auto walked = repo_.walk(parents, hidden);
+      if (!walked) return walked.error();
+      before.insert(walked->begin(), walked->end());
+    }
+    return &before_.emplace(fingerprint, std::move(before)).first->second;
+  }
+
+  // Whether the target's policy revokes a key that signed a commit of
+  // this (authenticated) run.
+  Result<bool> target_revokes_a_signer() {
+    if (!req_.target_revocations || signers_.empty()) return false;
+    for (const ObjectId& from : req_.revocations_from)
+      if (from == req_.target) return false;
+    auto at = policies_.at(req_.target);
+    if (!at) return at.error();
+    const Policy* policy = (*at)->policy.get();
+    if (!policy || policy->revoked.empty()) return false;
+    std::unordered_set<std::string> revoked;
+    for (const auto& r : policy->revoked) revoked.insert(r.fingerprint);
+    for (const auto& [c, fingerprint] : signers_)
+      if (revoked.count(fingerprint)) return true;
+    return false;
+  }
+
+ public:
+  // The mainline parents an earlier run over the same range chose.
+  void use_mainlines(const std::unordered_map<ObjectId, size_t, ObjectIdHash>* m) { req_mainlines_ = m; }
 
  private:
   Result<VerifyReport> finish(VerifyReport& report) {
@@ -499,6 +597,13 @@ class Run {
   std::unordered_set<ObjectId, ObjectIdHash> known_good_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> status_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> reaches_;  // of the previous tip
+  std::vector<std::shared_ptr<const Policy>> revoking_policies_;  // revocations_from's
+  std::unordered_map<std::string, const Revocation*> revoked_;  // by fingerprint
+  std::unordered_map<std::string, ObjectId> revoked_at_;        // the commit whose policy revokes it
+  std::unordered_map<std::string, std::unordered_set<ObjectId, ObjectIdHash>> before_;
+  std::unordered_map<std::string, ObjectId> revoking_commit_;
+  std::vector<std::pair<ObjectId, std::string>> signers_;  // for the target's revocations
+  const std::unordered_map<ObjectId, size_t, ObjectIdHash>* req_mainlines_ = nullptr;
   bool descent_checked_ = false;  // the target's walk down to the anchor was done (check_descent)
 };
 
@@ -506,7 +611,16 @@ class Run {
 
 Result<VerifyReport> Verifier::verify(const VerifyRequest& request) {
   Run run(state_->repo, state_->facts, state_->policies, request);
-  return run.run();
+  auto report = run.run();
+  if (!report || !run.rerun_with_target_revocations) return report;
+  // A key the target's policy revokes signed a commit of the run: judge
+  // the run again with those revocations (rare; see VerifyRequest).
+  VerifyRequest again = request;
+  again.revocations_from.push_back(request.target);
+  again.target_revocations = false;
+  Run second(state_->repo, state_->facts, state_->policies, again);
+  second.use_mainlines(&run.mainlines);
+  return second.run();
 }
 
 Result<const Policy*> Verifier::policy_at(const ObjectId& commit) {
