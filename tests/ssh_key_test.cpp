@@ -52,6 +52,10 @@ TEST_CASE("malformed key lines are refused with a reason", "[ssh][key]") {
   std::string b64 = warden::base64_encode(blob);
   CHECK(SshPublicKey::parse_line("ssh-rsa " + b64).error().message ==
         "SSH key line says 'ssh-rsa' but the key is 'ssh-ed25519'");
+  // An ed25519 key of another length.
+  std::string short_key = warden::ssh::Writer().string("ssh-ed25519").string(std::string(31, '\x66')).bytes();
+  CHECK(SshPublicKey::parse_line("ssh-ed25519 " + warden::base64_encode(short_key)).error().message ==
+        "ed25519 public key is not 32 bytes");
   // Trailing bytes after the key.
   std::string trailing = warden::base64_encode(blob + "x");
   CHECK(SshPublicKey::parse_line("ssh-ed25519 " + trailing).error().message == "trailing bytes after SSH public key");

@@ -187,6 +187,8 @@ class Repository {
 
  private:
   struct Impl;
+  // open and open_exact: git_repository_open_ext with `flags`.
+  static Result<Repository> open_with(const std::string& path, unsigned flags);
   explicit Repository(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -55,10 +55,16 @@ Result<git_odb_backend*> add_memory_backend(git_repository* repo) {
 
 }  // namespace
 
-Result<Repository> Repository::open(const std::string& path) {
+Result<Repository> Repository::open(const std::string& path) { return open_with(path, 0); }
+
+Result<Repository> Repository::open_exact(const std::string& path) {
+  return open_with(path, GIT_REPOSITORY_OPEN_NO_SEARCH);
+}
+
+Result<Repository> Repository::open_with(const std::string& path, unsigned flags) {
   auto impl = std::make_unique<Impl>();
   git_repository* raw = nullptr;
-  int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
+  int rc = git_repository_open_ext(&raw, path.c_str(), flags, nullptr);
   impl->repo.reset(raw);
   if (rc != 0) return make_error(git_error_text(fmt::format("not a git repository: {}", path)));
   auto written = add_memory_backend(raw);
@@ -90,21 +96,6 @@ Result<Repository> Repository::reader() const {
 }
 
 void Repository::drop_written_objects() const { git_mempack_reset(impl_->written); }
-
-Result<Repository> Repository::open_exact(const std::string& path) {
-  auto impl = std::make_unique<Impl>();
-  git_repository* raw = nullptr;
-  int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
-  impl->repo.reset(raw);
-  if (rc != 0) return make_error(git_error_text(fmt::format("not a git repository: {}", path)));
-  auto written = add_memory_backend(raw);
-  if (!written) return written.error();
-  impl->written = *written;
-  auto command_line = git::command_line_config();
-  if (!command_line) return command_line.error();
-  impl->command_line = std::move(*command_line);
-  return Repository(std::move(impl));
-}
 
 Result<ObjectId> Repository::resolve_commit(const std::string& rev) const {
   git_object* obj = nullptr;

@@ -179,6 +179,17 @@ class Reader {
     return name.size() <= 64 && std::regex_match(name, re);
   }
 
+  // The key of an OpenSSH key line, parsed once per KeyCache.
+  Result<std::shared_ptr<const SshPublicKey>> ssh_key(const std::string& line) {
+    std::string head = line.substr(0, line.find(' ', line.find(' ') + 1));  // "type base64"
+    if (keys_) {
+      if (auto it = keys_->find(head); it != keys_->end()) return it->second;
+    }
+    auto parsed = SshPublicKey::parse_line(line);
+    if (parsed && keys_) keys_->emplace(head, *parsed);
+    return parsed;
+  }
+
   void read_key(const YAML::Node& n, const std::string& person_name, Person& person,
                 std::map<std::string, std::string>& owners) {
     if (over(key_count_, kMaxKeys, n, "keys")) return;
@@ -186,32 +197,21 @@ class Reader {
     if (!text) return;
     std::string canonical;
     if (text->starts_with("openpgp:")) {
-      std::string fpr;
-      for (char c : text->substr(8))
-        if (c != ' ') fpr.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-      if (fpr.size() != 40 || fpr.find_first_not_of("0123456789ABCDEF") != std::string::npos) {
+      auto fpr = normalize_openpgp_fingerprint(text->substr(8));
+      if (!fpr) {
         add(n, fmt::format("key of '{}': an OpenPGP key is 'openpgp:' and a 40-digit v4 fingerprint", person_name));
         return;
       }
-      person.openpgp_fingerprints.push_back(fpr);
-      canonical = "openpgp:" + fpr;
+      person.openpgp_fingerprints.push_back(*fpr);
+      canonical = "openpgp:" + *fpr;
     } else {
-      const std::string& line = *text;
-      std::string head = line.substr(0, line.find(' ', line.find(' ') + 1));  // "type base64"
-      std::shared_ptr<const SshPublicKey> key;
-      if (keys_ && keys_->count(head)) {
-        key = keys_->at(head);
-      } else {
-        auto parsed = SshPublicKey::parse_line(line);
-        if (!parsed) {
-          add(n, fmt::format("key of '{}': {}", person_name, parsed.error().message));
-          return;
-        }
-        key = *parsed;
-        if (keys_) keys_->emplace(head, key);
+      auto key = ssh_key(*text);
+      if (!key) {
+        add(n, fmt::format("key of '{}': {}", person_name, key.error().message));
+        return;
       }
-      person.ssh_keys.push_back(key);
-      canonical = key->blob();
+      person.ssh_keys.push_back(*key);
+      canonical = (*key)->blob();
     }
     auto [it, inserted] = owners.emplace(canonical, person_name);
     if (!inserted) {
@@ -421,7 +421,7 @@ class Reader {
         }
         rev.fingerprint = *fpr;
       } else {
-        auto key = SshPublicKey::parse_line(*text);
+        auto key = ssh_key(*text);
         if (!key) {
           add(r["key"], fmt::format("revoked key: {}", key.error().message));
           continue;

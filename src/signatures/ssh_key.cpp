@@ -52,7 +52,7 @@ struct SshPublicKey::Impl {
   const Curve* curve = nullptr;
   std::string application;  // security keys only
   size_t rsa_bytes = 0;
-  openssl::PKey key;
+  openssl::PKey key;    // ECDSA and RSA
   std::string ed25519;  // the raw public key, for ed25519::verify
 };
 
@@ -82,7 +82,9 @@ Result<std::shared_ptr<const SshPublicKey>> SshPublicKey::parse_blob(std::string
     std::string_view pk;
     if (!r.string(pk)) return make_error("malformed ed25519 public key");
     impl->algo = type == "ssh-ed25519" ? Algo::ed25519 : Algo::sk_ed25519;
-    key = openssl::ed25519_key(pk);
+    // Checked by ed25519::verify from the raw key: no OpenSSL key needed.
+    if (pk.size() != 32) return make_error("ed25519 public key is not 32 bytes");
+    key = openssl::PKey();
     impl->ed25519 = pk;
   } else if (type.starts_with("ecdsa-sha2-") || type == "sk-ecdsa-sha2-nistp256@openssh.com") {
     std::string_view curve_name, point;

@@ -141,6 +141,7 @@ class Run {
     auto record = [&](const ObjectId& c) -> Result<Verdict> {
       auto v = check(c);
       if (!v) return v;
+      if (v->mainline != 0) mainlines[c] = v->mainline;
       WARDEN_TRY_STATUS(apply_revocations(c, *v));
       status_[c] = v->ok;
       WARDEN_TRY_STATUS(note_reach(c));
@@ -159,18 +160,13 @@ class Run {
     verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
                                /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind};
     auto ran = verify::check_commits(facts_, *commits, options, keys_for, record, report);
+    if (ran && descent_deferred && !anchor_is_a_parent && !commits->empty())
+      WARDEN_TRY_STATUS(check_descent(not_descendant));
     if (not_descendant) {
       VerifyReport refused;
       return finish(refuse_run(refused, *not_descendant));
     }
     if (!ran) return ran.error();
-    if (descent_deferred && !anchor_is_a_parent && !commits->empty()) {
-      WARDEN_TRY_STATUS(check_descent(not_descendant));
-      if (not_descendant) {
-        VerifyReport refused;
-        return finish(refuse_run(refused, *not_descendant));
-      }
-    }
     if (report.authenticated) {
       auto again = target_revokes_a_signer();
       if (!again) return again.error();
@@ -184,6 +180,8 @@ class Run {
   bool rerun_with_target_revocations = false;
   // Mainline parents chosen in this run (merges only), for the next.
   std::unordered_map<ObjectId, size_t, ObjectIdHash> mainlines;
+  // The mainline parents an earlier run over the same range chose.
+  void use_mainlines(const std::unordered_map<ObjectId, size_t, ObjectIdHash>* m) { req_mainlines_ = m; }
 
  private:
   // The keys revoked by revocations_from's policy, indexed.
@@ -200,27 +198,30 @@ class Run {
   }
 
   // Refuses `v` if a revoked key signed it after the revocation landed;
-  // notes who signed what for the target's own revocations.
+  // notes which keys signed, for the target's own revocations.
   Status apply_revocations(const ObjectId& c, Verdict& v) {
-    if (v.mainline != 0) mainlines[c] = v.mainline;
     if (!v.ok || v.key_fingerprint.empty()) return Status::success();
-    if (req_.target_revocations) signers_.emplace_back(c, v.key_fingerprint);
+    if (req_.target_revocations) signer_keys_.insert(v.key_fingerprint);
     auto it = revoked_.find(v.key_fingerprint);
     if (it == revoked_.end()) return Status::success();
-    auto before = before_revocation(v.key_fingerprint);
-    if (!before) return before.error();
-    if ((*before)->count(c)) return Status::success();
+    auto landed = landing_of(v.key_fingerprint);
+    if (!landed) return landed.error();
+    if ((*landed)->before.count(c)) return Status::success();
     v = refuse(std::move(v), "revocation",
                fmt::format("signed by a revoked key ({}), after the revocation landed in {}", it->second->reason,
-                           revoking_commit_[v.key_fingerprint].short_hex()));
+                           (*landed)->revoking.short_hex()));
     return Status::success();
   }
 
-  // The commits of this run that were history before the revocation of
-  // `fingerprint` landed: ancestors of the parents of the oldest commit
-  // on revocations_from's mainline whose policy revokes it.
-  Result<const std::unordered_set<ObjectId, ObjectIdHash>*> before_revocation(const std::string& fingerprint) {
-    if (auto it = before_.find(fingerprint); it != before_.end()) return &it->second;
+  // Where the revocation of a key landed: the oldest commit on
+  // revocations_from's mainline whose policy revokes it, and the commits
+  // of this run that were history before it (ancestors of its parents).
+  struct Landing {
+    ObjectId revoking;
+    std::unordered_set<ObjectId, ObjectIdHash> before;
+  };
+  Result<const Landing*> landing_of(const std::string& fingerprint) {
+    if (auto it = landings_.find(fingerprint); it != landings_.end()) return &it->second;
     ObjectId revoking = revoked_at_.at(fingerprint);
     std::vector<ObjectId> parents;
     for (;;) {
@@ -238,39 +239,31 @@ class Run {
       if (!(*at)->policy || !(*at)->policy->revocation_of(fingerprint)) break;
       revoking = p;
     }
-    revoking_commit_[fingerprint] = revoking;
-    std::unordered_set<ObjectId, ObjectIdHash> before;
+    Landing landing{revoking, {}};
     if (!parents.empty()) {
       std::vector<ObjectId> hidden(known_good_.begin(), known_good_.end());
       auto walked = repo_.walk(parents, hidden);
       if (!walked) return walked.error();
-      before.insert(walked->begin(), walked->end());
+      landing.before.insert(walked->begin(), walked->end());
     }
-    return &before_.emplace(fingerprint, std::move(before)).first->second;
+    return &landings_.emplace(fingerprint, std::move(landing)).first->second;
   }
 
   // Whether the target's policy revokes a key that signed a commit of
   // this (authenticated) run.
   Result<bool> target_revokes_a_signer() {
-    if (!req_.target_revocations || signers_.empty()) return false;
+    if (!req_.target_revocations || signer_keys_.empty()) return false;
     for (const ObjectId& from : req_.revocations_from)
       if (from == req_.target) return false;
     auto at = policies_.at(req_.target);
     if (!at) return at.error();
     const Policy* policy = (*at)->policy.get();
     if (!policy || policy->revoked.empty()) return false;
-    std::unordered_set<std::string> revoked;
-    for (const auto& r : policy->revoked) revoked.insert(r.fingerprint);
-    for (const auto& [c, fingerprint] : signers_)
-      if (revoked.count(fingerprint)) return true;
+    for (const auto& r : policy->revoked)
+      if (signer_keys_.count(r.fingerprint)) return true;
     return false;
   }
 
- public:
-  // The mainline parents an earlier run over the same range chose.
-  void use_mainlines(const std::unordered_map<ObjectId, size_t, ObjectIdHash>* m) { req_mainlines_ = m; }
-
- private:
   Result<VerifyReport> finish(VerifyReport& report) {
     return verify::finish(report, facts_, verifications_before_, policies_.files_parsed() - policies_before_);
   }
@@ -600,9 +593,8 @@ class Run {
   std::vector<std::shared_ptr<const Policy>> revoking_policies_;  // revocations_from's
   std::unordered_map<std::string, const Revocation*> revoked_;  // by fingerprint
   std::unordered_map<std::string, ObjectId> revoked_at_;        // the commit whose policy revokes it
-  std::unordered_map<std::string, std::unordered_set<ObjectId, ObjectIdHash>> before_;
-  std::unordered_map<std::string, ObjectId> revoking_commit_;
-  std::vector<std::pair<ObjectId, std::string>> signers_;  // for the target's revocations
+  std::unordered_map<std::string, Landing> landings_;           // by fingerprint
+  std::unordered_set<std::string> signer_keys_;                 // that signed commits of the run
   const std::unordered_map<ObjectId, size_t, ObjectIdHash>* req_mainlines_ = nullptr;
   bool descent_checked_ = false;  // the target's walk down to the anchor was done (check_descent)
 };
