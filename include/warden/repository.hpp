@@ -157,6 +157,14 @@ class Repository {
   // Forgets the objects a merge computation wrote into memory (they are
   // never written to disk); a long run does not keep them.
   void drop_written_objects() const;
+  // Lets go of the object store, then opens it again (the same
+  // directories, an empty in-memory store). libgit2 keeps up to 16 MB of
+  // delta bases for every pack it has read, for as long as a handle holds
+  // the pack, and all handles in the process share one copy of each pack:
+  // a long run releases every handle it reads with, then reopens them, and
+  // the packs behind it are freed. Reading between the two is an error.
+  void release_objects() const;
+  Status reopen_objects() const;
 
   // The object a ref points at, or nullopt if the ref does not exist.
   Result<std::optional<ObjectId>> ref_target(const std::string& name) const;

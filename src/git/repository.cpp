@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <git2/sys/repository.h>
+
 #include "git/command_line_config.hpp"
 #include "git/handles.hpp"
 #include "git/signed_commit.hpp"
@@ -40,17 +42,21 @@ namespace {
 
 // Routes every object libgit2 writes (merged blobs, merge trees) into
 // memory, so that verification never changes the repository on disk.
-Result<git_odb_backend*> add_memory_backend(git_repository* repo) {
-  git_odb* odb_raw = nullptr;
-  if (git_repository_odb(&odb_raw, repo) != 0) return make_error(git_error_text("cannot open object database"));
-  git::OdbHandle odb(odb_raw);
+Result<git_odb_backend*> add_memory_backend(git_odb* odb) {
   git_odb_backend* mempack = nullptr;
   if (git_mempack_new(&mempack) != 0) return make_error(git_error_text("cannot create in-memory object store"));
-  if (git_odb_add_backend(odb.get(), mempack, 1000) != 0) {
+  if (git_odb_add_backend(odb, mempack, 1000) != 0) {
     mempack->free(mempack);
     return make_error(git_error_text("cannot add in-memory object store"));
   }
   return mempack;
+}
+
+Result<git_odb_backend*> add_memory_backend(git_repository* repo) {
+  git_odb* odb_raw = nullptr;
+  if (git_repository_odb(&odb_raw, repo) != 0) return make_error(git_error_text("cannot open object database"));
+  git::OdbHandle odb(odb_raw);
+  return add_memory_backend(odb.get());
 }
 
 }  // namespace
@@ -95,7 +101,36 @@ Result<Repository> Repository::reader() const {
   return other;
 }
 
-void Repository::drop_written_objects() const { git_mempack_reset(impl_->written); }
+void Repository::drop_written_objects() const {
+  if (impl_->written != nullptr) git_mempack_reset(impl_->written);
+}
+
+void Repository::release_objects() const {
+  git_odb* empty = nullptr;
+  if (git_odb_new(&empty) != 0) return;  // keeps the store it has: memory, not correctness
+  git::OdbHandle owned(empty);
+  git_repository_set_odb(raw(), empty);  // frees the old store (and the in-memory one in it)
+  impl_->written = nullptr;
+}
+
+Status Repository::reopen_objects() const {
+  git::Buf path;
+  if (git_repository_item_path(&path.buf, raw(), GIT_REPOSITORY_ITEM_OBJECTS) != 0)
+    return make_error(git_error_text("cannot find the object database"));
+  git_odb* raw_odb = nullptr;
+  if (git_odb_open(&raw_odb, path.buf.ptr) != 0)
+    return make_error(git_error_text(fmt::format("cannot open the object database in {}", path.str())));
+  git::OdbHandle odb(raw_odb);
+  for (const auto& dir : impl_->object_directories) {
+    if (git_odb_add_disk_alternate(raw_odb, dir.c_str()) != 0)
+      return make_error(git_error_text(fmt::format("cannot read objects from {}", dir)));
+  }
+  auto written = add_memory_backend(raw_odb);
+  if (!written) return written.error();
+  git_repository_set_odb(raw(), raw_odb);
+  impl_->written = *written;
+  return Status::success();
+}
 
 Result<ObjectId> Repository::resolve_commit(const std::string& rev) const {
   git_object* obj = nullptr;

@@ -174,6 +174,14 @@ void CommitFacts::open_readers(unsigned threads) {
   }
 }
 
+Status CommitFacts::reopen_object_stores() {
+  for (const Repository& r : readers_) r.release_objects();
+  repo_.release_objects();
+  WARDEN_TRY_STATUS(repo_.reopen_objects());
+  std::erase_if(readers_, [](const Repository& r) { return !r.reopen_objects(); });  // fewer threads ahead
+  return Status::success();
+}
+
 void CommitFacts::prepare(bool with_changes, unsigned threads) {
   unsigned n = std::min<unsigned>(threads, static_cast<unsigned>(readers_.size()));
   if (n == 0) return;

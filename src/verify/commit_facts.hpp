@@ -54,6 +54,12 @@ class CommitFacts {
   std::function<void()> ahead(std::span<const ObjectId> ids, KeysFor keys_for, bool with_changes, unsigned threads);
   void adopt_ahead();
 
+  // Releases every handle the run reads with, then reopens them (see
+  // Repository::release_objects): the packs read so far are freed, with
+  // their caches. Only between batches (no work ahead running). An error
+  // reopening the run's own handle ends the run.
+  Status reopen_object_stores();
+
   // Drops what is kept about `id` (it is read again if asked for): a long
   // run keeps only the commits near the rules' position.
   void forget(const ObjectId& id);

@@ -27,6 +27,10 @@ struct RunOptions {
   bool changes_ahead = true;  // the rules look at own changes (Guix's do not)
   size_t ahead_batch = 2048;  // see VerifyRequest
   size_t keep_behind = 4096;
+  // Every so many commits the run's handles let go of the packs read so
+  // far (CommitFacts::reopen_object_stores): libgit2 keeps 16 MB of delta
+  // bases per pack for as long as a handle holds it.
+  size_t reopen_every = 8192;
 };
 
 // Checks `commits` (parents first) with check(c) -> Result<Verdict>,
@@ -56,11 +60,16 @@ Status check_commits(CommitFacts& facts, const std::vector<ObjectId>& commits, c
   };
 
   size_t prepared_to = 0;  // commits [0, prepared_to) are prepared and adopted
+  size_t reopened_at = 0;
   if (ahead) launch();
   for (size_t i = 0; i < commits.size(); ++i) {
     if (ahead && i == prepared_to) {
       pending.get();
       facts.adopt_ahead();
+      if (i - reopened_at >= options.reopen_every) {
+        WARDEN_TRY_STATUS(facts.reopen_object_stores());
+        reopened_at = i;
+      }
       prepared_to = ready_to;
       if (ready_to < commits.size()) launch();
     }

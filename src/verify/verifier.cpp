@@ -158,7 +158,8 @@ class Run {
       return v;
     };
     verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
-                               /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind};
+                               /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind,
+                               req_.reopen_every};
     auto ran = verify::check_commits(facts_, *commits, options, keys_for, record, report);
     if (ran && descent_deferred && !anchor_is_a_parent && !commits->empty())
       WARDEN_TRY_STATUS(check_descent(not_descendant));
