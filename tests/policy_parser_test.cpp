@@ -189,7 +189,7 @@ TEST_CASE("policy errors name the file, the line and the problem", "[policy]") {
   SECTION("policy section") {
     CHECK(only_problem(policy("", false)) == "p.yml:1: missing 'policy' (who may change .warden/)");
     CHECK(only_problem(policy("policy:\n  who: [alice]\n  threshold: 3\n", false)) ==
-          "p.yml:9: 'threshold' 3 is more than the 1 people of 'policy.who'");
+          "p.yml:9: 'threshold' 3 is more than the 1 person of 'policy.who'");
     CHECK(only_problem(policy("policy:\n  who: [alice]\n  threshold: 0\n", false)) ==
           "p.yml:9: 'threshold' must be a whole number of at least 1");
     CHECK(only_problem(policy("policy:\n  who: [alice]\n  threshold: two\n", false)) ==

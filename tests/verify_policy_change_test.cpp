@@ -96,7 +96,7 @@ TEST_CASE("policy changes follow the policy rule", "[verify][policy-change]") {
     w.repo.write(".warden/policy.yml", test::standard_policy(w.alice, w.bob, w.carol, "", "allow", 1));
     std::string bad = w.repo.commit("alice lowers the threshold alone", &w.alice);
     const auto& v = w.refused(bad, "threshold");
-    CHECK(v.reason == "changing .warden/ needs 2 distinct people, has 1");
+    CHECK(v.reason == "changing .warden/ needs 2 distinct people of policy.who, has 1: alice signed; no approval found");
     CHECK(v.path == ".warden/policy.yml");
   }
   SECTION("carol's docs grant does not reach .warden/") {

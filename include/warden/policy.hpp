@@ -56,6 +56,10 @@ inline constexpr size_t kMaxRefRules = 1000;
 struct Grant {
   std::vector<PathPattern> paths;
   Members who;
+  // Distinct people of `who` a change to these paths needs (the signer,
+  // if among them, plus approvals); a requirement no other grant lifts.
+  int threshold = 1;
+  bool covers(std::string_view path) const;
 };
 
 struct RefRule {
@@ -91,6 +95,7 @@ class Policy {
   std::vector<PathPattern> unprotected;
   PolicyRule policy;
   bool unsigned_merges_allowed = false;
+  bool grant_thresholds = false;  // some grant has a threshold above 1
   std::vector<RefRule> refs;
   std::vector<Revocation> revoked;
   // The certificates of the people's OpenPGP keys, by primary fingerprint,
@@ -108,6 +113,8 @@ class Policy {
   bool is_unprotected(std::string_view path) const;
   // True if a grant lets `person` change `path`. Never for .warden/.
   bool granted(const std::string& person, std::string_view path) const;
+  // The grants with a threshold above 1 that cover `path`.
+  std::vector<const Grant*> thresholds_for(std::string_view path) const;
   bool may_change_policy(const std::string& person) const { return policy.people.count(person) > 0; }
   // True if `person` is one of `who`, directly or through a group.
   bool includes(const Members& who, const std::string& person) const;

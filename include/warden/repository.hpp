@@ -166,6 +166,17 @@ class Repository {
   void release_objects() const;
   Status reopen_objects() const;
 
+  // The note on `annotated` in the notes commit `notes_commit` (the tip of
+  // a notes ref), or nullopt if it has none. Over `max_size` is an error.
+  Result<std::optional<std::string>> note(const ObjectId& notes_commit, const ObjectId& annotated,
+                                          size_t max_size) const;
+  // Adds `lines` to the note on `annotated` under `notes_ref` (creating
+  // either), combined as git's cat_sort_uniq merge does: the lines of both,
+  // sorted, each once. A new notes commit on the ref's tip; the ref moves
+  // only if nobody moved it meanwhile. Returns the new notes commit.
+  Result<ObjectId> add_note_lines(const std::string& notes_ref, const ObjectId& annotated,
+                                  const std::vector<std::string>& lines);
+
   // The object a ref points at, or nullopt if the ref does not exist.
   Result<std::optional<ObjectId>> ref_target(const std::string& name) const;
   // The ref HEAD points at ("refs/heads/main"), even if it has no commit yet.
@@ -188,6 +199,12 @@ class Repository {
   // The directory git keeps the repository in (".git/" or the bare repo).
   std::string git_dir() const;
   Status set_config_string(const std::string& key, const std::string& value);
+  // Adds `value` as the first value of the multi-valued `key` in the
+  // repository's own config (git reads them in order); nothing if it is
+  // there already.
+  Status add_first_config_value(const std::string& key, const std::string& value);
+  // The names of the configured remotes.
+  std::vector<std::string> remote_names() const;
   // The working directory, or nullopt for a bare repository.
   std::optional<std::string> workdir() const;
 
@@ -200,6 +217,9 @@ class Repository {
   explicit Repository(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The non-empty lines of a note.
+std::vector<std::string> note_lines(std::string_view text);
 
 // True if `name` is a valid full ref name ("refs/heads/main").
 bool is_valid_ref_name(const std::string& name);

@@ -17,6 +17,9 @@ struct TrustedVerify {
   std::optional<ObjectId> previous_tip;  // see VerifyRequest::previous_tip
   bool keep_going = false;
   std::function<void(size_t, size_t)> progress;
+  // Notes commits holding approvals besides the repository's own (a fetch
+  // whose notes update is not yet in its ref).
+  std::vector<ObjectId> approval_notes;
 };
 
 struct TrustedReport {
@@ -24,6 +27,13 @@ struct TrustedReport {
   VerifyRequest request;
   std::string warning;  // e.g. why the cache was ignored
 };
+
+// The notes commits a client reads approvals from: refs/notes/warden (its
+// own approvals) and refs/notes/remotes/<remote>/warden (what it fetched).
+Result<std::vector<ObjectId>> client_approval_notes(const Repository& repo);
+// The fetch refspec that brings a remote's approvals (its notes refs,
+// refs/notes/warden among them, under refs/notes/remotes/<remote>/).
+std::string approval_notes_refspec(const std::string& remote);
 
 Result<TrustedReport> verify_trusted(Repository& repo, Verifier& verifier, const Anchor& anchor, const ObjectId& target,
                                      const TrustedVerify& how);

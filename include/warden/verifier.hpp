@@ -34,10 +34,18 @@ struct Verdict {
   // Refused only because a parent is not authenticated (it descends from
   // a refused commit), not on its own account.
   bool inherited = false;
+  // People whose approvals (DESIGN section 6) counted toward a threshold
+  // for this commit, and the approver of a tree approval that stood in for
+  // its signer ("" if none).
+  std::vector<std::string> approved_by;
+  std::string tree_approved_by;
   // Accepted, but with something the user should know (Guix mode: what
   // Guix ignores and warden's stricter view would refuse).
   std::vector<std::string> warnings;
 };
+
+// Where approvals are kept (DESIGN section 6): git notes on the commits.
+inline constexpr const char* kApprovalNotesRef = "refs/notes/warden";
 
 struct VerifyRequest {
   Anchor anchor;
@@ -70,6 +78,10 @@ struct VerifyRequest {
   // signed a commit of the run, the run is made again with the target
   // among revocations_from.
   std::vector<ObjectId> revocations_from;
+  // Notes commits (tips of refs/notes/warden and its copies) whose notes
+  // hold approvals: the notes of all of them on a commit count together.
+  // Empty: nobody approved anything.
+  std::vector<ObjectId> approval_notes;
   bool target_revocations = true;
   bool keep_going = false;  // check every commit instead of stopping at the first failure
   // From this many commits to check on, all their signatures are verified

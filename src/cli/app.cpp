@@ -120,6 +120,13 @@ int warden_main(int argc, char** argv) {
 
   auto* status_cmd = app.add_subcommand("status", "Show the anchor and the pins");
 
+  ApproveOptions approve;
+  auto* approve_cmd = app.add_subcommand("approve", "Sign an approval of REV into refs/notes/warden, as git signs commits");
+  approve_cmd->add_option("rev", approve.revision, "The commit to approve")->required();
+  approve_cmd->add_option("--squash-onto", approve.squash_onto,
+                          "Approve the tree that squashing REV onto BASE gives, on BASE (a forge's squash button)");
+  approve_cmd->add_option("--key", approve.key, "Signing key (default: user.signingkey)");
+
   CloneOptions clone;
   auto* clone_cmd = app.add_subcommand("clone", "Clone, trust, install the client hooks and verify, all or nothing");
   clone_cmd->add_option("url", clone.url, "Repository to clone")->required();
@@ -132,6 +139,7 @@ int warden_main(int argc, char** argv) {
   if (pin_reset_cmd->parsed()) return run_pin_reset(pin_ref, pin_to);
   if (status_cmd->parsed()) return run_status();
   if (clone_cmd->parsed()) return run_clone(clone);
+  if (approve_cmd->parsed()) return run_approve(approve);
   if (hook_cmd->parsed()) {
     if (hook_name == "pre-receive") return run_hook_pre_receive();
     if (hook_name == "reference-transaction")

@@ -48,6 +48,13 @@ std::function<void(size_t done, size_t total)> progress_reporter(const VerifyOpt
 void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required);
 int run_verify(const VerifyOptions& opts);
 int run_policy_check(const std::optional<std::string>& file);
+
+struct ApproveOptions {
+  std::string revision;
+  std::optional<std::string> squash_onto;  // a tree approval of REV squashed onto this
+  std::optional<std::string> key;          // instead of user.signingkey
+};
+int run_approve(const ApproveOptions& opts);
 int run_guix_verify(const VerifyOptions& opts);
 
 struct GuixImportOptions {

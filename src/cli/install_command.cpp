@@ -11,6 +11,7 @@
 #include "cli/verify_report.hpp"
 #include "hooks/hook_install.hpp"
 #include "warden/client_trust.hpp"
+#include "warden/trusted_verify.hpp"
 #include "hooks/hook_install.hpp"
 #include "hooks/hook_runner.hpp"
 #include "server/server_config.hpp"
@@ -84,6 +85,14 @@ int install_client(Repository& repo, const InstallOptions& opts) {
   auto done = hooks::install_client_shims(hooks::hooks_dir(repo, opts.hooks_dir), hooks::ShimInstall{opts.force, opts.chain});
   if (!done) return fail(done.error().message, kExitRefused);
   for (const auto& line : *done) std::cout << "warden: " << line << "\n";
+  // Approvals come with every fetch, first: git updates refs in the order
+  // of the refspecs, so a branch is checked with the approvals fetched
+  // along with it.
+  for (const auto& remote : repo.remote_names()) {
+    if (auto s = repo.add_first_config_value(fmt::format("remote.{}.fetch", remote), approval_notes_refspec(remote)); !s)
+      return fail(s.error().message, kExitUsage);
+    std::cout << fmt::format("warden: {} fetches approvals ({})\n", remote, approval_notes_refspec(remote));
+  }
   auto pins = list_pins(repo);
   if (pins)
     for (const auto& p : *pins)

@@ -30,6 +30,29 @@ std::string summary(const Policy& p) {
   return out;
 }
 
+// "the signer and 1 approval", "the signer alone"
+std::string who_agrees(int threshold) {
+  if (threshold <= 1) return "the signer alone";
+  return fmt::format("the signer and {} approval{} by others of them (git warden approve)", threshold - 1,
+                     threshold == 2 ? "" : "s");
+}
+
+// Every threshold, in words.
+std::vector<std::string> thresholds_in_words(const Policy& p) {
+  std::vector<std::string> out;
+  out.push_back(fmt::format("changes to .warden/ need {} distinct {} of {} ({}): {}", p.policy.threshold,
+                            p.policy.threshold == 1 ? "person" : "people", fmt::join(p.policy.who, ", "),
+                            fmt::join(p.policy.people, ", "), who_agrees(p.policy.threshold)));
+  for (const auto& g : p.grants) {
+    if (g.threshold <= 1) continue;
+    std::vector<std::string> paths;
+    for (const auto& path : g.paths) paths.push_back(path.text());
+    out.push_back(fmt::format("changes to {} need {} distinct people of {}: {}; other grants do not lift this",
+                              fmt::join(paths, ", "), g.threshold, fmt::join(g.who.names, ", "), who_agrees(g.threshold)));
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_policy_check(const std::optional<std::string>& file) {
@@ -105,6 +128,7 @@ int run_policy_check(const std::optional<std::string>& file) {
                                  "revocation counts\n", name, fpr, r->reason);
   }
   std::cout << fmt::format("{}: valid policy: {}\n", path, summary(*parsed.policy));
+  for (const auto& line : thresholds_in_words(policy)) std::cout << "  " << line << "\n";
   return kExitOk;
 }
 

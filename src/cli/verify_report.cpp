@@ -42,6 +42,15 @@ void print_human(std::ostream& out, std::ostream& err, const VerifyReport& repor
     own.push_back(&v);
     err << "warden: refused: " << refusal_line(v) << "\n";
   }
+  for (const auto& v : report.verdicts) {
+    if (!v.ok) continue;
+    if (!v.tree_approved_by.empty())
+      out << fmt::format("warden: {} \"{}\": stands in for its signer by {}'s tree approval\n", v.commit.short_hex(),
+                         v.summary, v.tree_approved_by);
+    if (!v.approved_by.empty())
+      out << fmt::format("warden: {} \"{}\": approved by {}\n", v.commit.short_hex(), v.summary,
+                         fmt::join(v.approved_by, ", "));
+  }
   if (report.authenticated) {
     out << fmt::format("warden: {} authenticated from anchor {}: {} commit{} checked, {} signature{} verified\n",
                        request.target.short_hex(), request.anchor.commit.short_hex(), report.verdicts.size(),
@@ -78,6 +87,11 @@ void print_json(std::ostream& out, const VerifyReport& report, const VerifyReque
         // descends from a refused commit; null when accepted.
         {"root_cause", v.ok ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(!v.inherited)},
         {"warnings", v.warnings},
+        // People whose approvals counted toward a threshold; the approver
+        // whose tree approval stood in for the signer (null if none).
+        {"approved_by", v.approved_by},
+        {"tree_approved_by",
+         v.tree_approved_by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.tree_approved_by)},
     };
     out << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   }

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <git2/sys/repository.h>
 
 #include "git/command_line_config.hpp"
@@ -301,17 +303,60 @@ std::vector<std::string> Repository::config_strings(const std::string& key) cons
   return out;
 }
 
-Status Repository::set_config_string(const std::string& key, const std::string& value) {
+namespace {
+
+// The repository's own config file (.git/config), for writing.
+Result<git::ConfigHandle> local_config(git_repository* repo) {
   git_config* raw_cfg = nullptr;
-  if (git_repository_config(&raw_cfg, raw()) != 0) return make_error(git_error_text("cannot open git config"));
+  if (git_repository_config(&raw_cfg, repo) != 0) return make_error(git_error_text("cannot open git config"));
   git::ConfigHandle cfg(raw_cfg);
   git_config* local = nullptr;
   if (git_config_open_level(&local, raw_cfg, GIT_CONFIG_LEVEL_LOCAL) != 0)
     return make_error(git_error_text("cannot open the repository's own git config"));
-  git::ConfigHandle local_cfg(local);
+  return git::ConfigHandle(local);
+}
+
+}  // namespace
+
+Status Repository::set_config_string(const std::string& key, const std::string& value) {
+  auto local_cfg = local_config(raw());
+  if (!local_cfg) return local_cfg.error();
+  git_config* local = local_cfg->get();
   if (git_config_set_string(local, key.c_str(), value.c_str()) != 0)
     return make_error(git_error_text(fmt::format("cannot set {}", key)));
   return Status::success();
+}
+
+Status Repository::add_first_config_value(const std::string& key, const std::string& value) {
+  auto existing = config_strings(key);
+  if (std::find(existing.begin(), existing.end(), value) != existing.end()) return Status::success();
+  auto local_cfg = local_config(raw());
+  if (!local_cfg) return local_cfg.error();
+  git_config* local = local_cfg->get();
+  std::vector<std::string> own;
+  git_config_get_multivar_foreach(
+      local, key.c_str(), nullptr,
+      [](const git_config_entry* e, void* payload) {
+        static_cast<std::vector<std::string>*>(payload)->emplace_back(e->value);
+        return 0;
+      },
+      &own);
+  if (!own.empty() && git_config_delete_multivar(local, key.c_str(), ".*") != 0)
+    return make_error(git_error_text(fmt::format("cannot rewrite {}", key)));
+  own.insert(own.begin(), value);
+  for (const auto& v : own)
+    if (git_config_set_multivar(local, key.c_str(), "^$", v.c_str()) != 0)
+      return make_error(git_error_text(fmt::format("cannot set {}", key)));
+  return Status::success();
+}
+
+std::vector<std::string> Repository::remote_names() const {
+  git_strarray names{};
+  std::vector<std::string> out;
+  if (git_remote_list(&names, raw()) != 0) return out;
+  for (size_t i = 0; i < names.count; ++i) out.emplace_back(names.strings[i]);
+  git_strarray_dispose(&names);
+  return out;
 }
 
 std::optional<std::string> Repository::workdir() const {

@@ -38,14 +38,25 @@ bool Policy::is_unprotected(std::string_view path) const {
   return false;
 }
 
+bool Grant::covers(std::string_view path) const {
+  for (const auto& p : paths)
+    if (p.covers(path)) return true;
+  return false;
+}
+
 bool Policy::granted(const std::string& person, std::string_view path) const {
   if (is_policy_path(path)) return false;
-  for (const auto& g : grants) {
-    if (!includes(g.who, person)) continue;
-    for (const auto& p : g.paths)
-      if (p.covers(path)) return true;
-  }
+  for (const auto& g : grants)
+    if (includes(g.who, person) && g.covers(path)) return true;
   return false;
+}
+
+std::vector<const Grant*> Policy::thresholds_for(std::string_view path) const {
+  std::vector<const Grant*> out;
+  if (is_policy_path(path)) return out;
+  for (const auto& g : grants)
+    if (g.threshold > 1 && g.covers(path)) out.push_back(&g);
+  return out;
 }
 
 bool Policy::includes(const Members& who, const std::string& person) const {

@@ -326,7 +326,7 @@ class Reader {
         add(g, "each grant must be a mapping with 'paths' and 'who'");
         continue;
       }
-      only_keys(g, {"paths", "who"}, "a grant");
+      only_keys(g, {"paths", "who", "threshold"}, "a grant");
       Grant grant;
       if (!g["paths"]) add(g, "grant without 'paths'");
       else grant.paths = paths(g["paths"], "'paths'");
@@ -336,6 +336,9 @@ class Reader {
           add(g["paths"][i], fmt::format("grants never cover .warden/ ('{}'); use the 'policy' section", grant.paths[i].text()));
       if (!g["who"]) add(g, "grant without 'who'");
       else grant.who = members(g["who"], "'who'", policy, "a grant");
+      if (const YAML::Node t = g["threshold"])
+        grant.threshold = threshold(t, g["who"] ? expand(grant.who, policy).size() : 0, "the grant's 'who'");
+      policy.grant_thresholds = policy.grant_thresholds || grant.threshold > 1;
       policy.grants.push_back(std::move(grant));
     }
   }
@@ -366,16 +369,26 @@ class Reader {
       policy.policy.who = who.names;
       policy.policy.people = expand(who, policy);
     }
-    if (const YAML::Node t = n["threshold"]) {
-      int value = 0;
-      bool ok = t.IsScalar() && !t.Scalar().empty() && t.Scalar().size() < 4 &&
-                t.Scalar().find_first_not_of("0123456789") == std::string::npos;
-      if (ok) value = std::stoi(t.Scalar());
-      if (!ok || value < 1) add(t, "'threshold' must be a whole number of at least 1");
-      else if (!policy.policy.people.empty() && static_cast<size_t>(value) > policy.policy.people.size())
-        add(t, fmt::format("'threshold' {} is more than the {} people of 'policy.who'", value, policy.policy.people.size()));
-      else policy.policy.threshold = value;
+    if (const YAML::Node t = n["threshold"]) policy.policy.threshold = threshold(t, policy.policy.people.size(), "'policy.who'");
+  }
+
+  // A threshold of distinct people, at most `people` (the group it counts
+  // in, named `group` in messages; 0: not known, not checked). 1 when invalid.
+  int threshold(const YAML::Node& t, size_t people, const char* group) {
+    int value = 0;
+    bool ok = t.IsScalar() && !t.Scalar().empty() && t.Scalar().size() < 4 &&
+              t.Scalar().find_first_not_of("0123456789") == std::string::npos;
+    if (ok) value = std::stoi(t.Scalar());
+    if (!ok || value < 1) {
+      add(t, "'threshold' must be a whole number of at least 1");
+      return 1;
     }
+    if (people != 0 && static_cast<size_t>(value) > people) {
+      add(t, fmt::format("'threshold' {} is more than the {} of {}", value,
+                         people == 1 ? std::string("1 person") : fmt::format("{} people", people), group));
+      return 1;
+    }
+    return value;
   }
 
   void read_merges(const YAML::Node& n, Policy& policy) {

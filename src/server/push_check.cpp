@@ -18,11 +18,28 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+// Why an update of refs/notes/warden is refused, or nothing: approvals
+// are only ever added, so the ref only moves forward to a commit.
+std::optional<std::string> notes_update_problem(const Repository& repo, const RefUpdate& u) {
+  if (u.new_id.is_zero()) return fmt::format("{} holds approvals and cannot be deleted", u.ref);
+  auto type = repo.object_type(u.new_id);
+  if (!type || *type != "commit") return fmt::format("{} must point at a notes commit", u.ref);
+  if (u.old_id.is_zero() || u.old_id == u.new_id) return std::nullopt;
+  auto ff = repo.descendant_of(u.new_id, u.old_id);
+  if (!ff) return ff.error().message;
+  if (!*ff)
+    return fmt::format("non-fast-forward update of {} refused ({} is not a descendant of {}): approvals are never "
+                       "rewound or dropped; merge the notes (git notes --ref warden merge -s cat_sort_uniq) and push again",
+                       u.ref, u.new_id.short_hex(), u.old_id.short_hex());
+  return std::nullopt;
+}
+
 class RefChecker {
  public:
   RefChecker(const Repository& repo, const Anchor& anchor, const PushCheckOptions& options, Verifier& verifier,
-             const Policy& rules, std::optional<ObjectId> policy_tip)
-      : repo_(repo), anchor_(anchor), options_(options), rules_(rules), policy_tip_(policy_tip), verifier_(verifier) {}
+             const Policy& rules, std::optional<ObjectId> policy_tip, std::vector<ObjectId> approval_notes)
+      : repo_(repo), anchor_(anchor), options_(options), rules_(rules), policy_tip_(policy_tip), verifier_(verifier),
+        approval_notes_(std::move(approval_notes)) {}
 
   Result<RefDecision> decide(const RefUpdate& u) {
     RefDecision d;
@@ -41,6 +58,12 @@ class RefChecker {
     // warden's own state (accepted tips, pins) is never pushed, whatever a
     // rule says: an accepted tip would vouch for anything behind it.
     if (u.ref.starts_with("refs/warden/")) return refuse("refs/warden/ holds warden's own trust state and cannot be pushed");
+    if (u.ref == kApprovalNotesRef) {
+      if (auto why = notes_update_problem(repo_, u)) return refuse(*why);
+      d.ok = true;
+      d.message = "approvals updated";
+      return d;
+    }
 
     if (u.new_id.is_zero()) {
       if (is_policy_branch) return refuse("deleting the policy branch is refused");
@@ -116,6 +139,7 @@ class RefChecker {
     }
     for (const auto& a : options_.accepted)
       if (repo_.object_type(a).ok()) req.known_good.push_back(a);
+    req.approval_notes = approval_notes_;
     auto report = verifier_.verify(req);
     if (!report) return report.error();
     if (!report->authenticated) {
@@ -135,6 +159,7 @@ class RefChecker {
   const Policy& rules_;
   std::optional<ObjectId> policy_tip_;
   Verifier& verifier_;
+  std::vector<ObjectId> approval_notes_;
 };
 
 }  // namespace
@@ -163,7 +188,15 @@ Result<std::vector<RefDecision>> PushChecker::check(const std::vector<RefUpdate>
                                   policy_tip ? "policy branch " + options_.policy_branch : std::string("the anchor"),
                                   rules.error().message));
 
-  RefChecker checker(repo_, anchor_, options_, verifier, **rules, policy_tip);
+  // Approvals: those on the server, and those this push adds (a notes
+  // update that is itself acceptable).
+  std::vector<ObjectId> approval_notes;
+  auto notes_tip = repo_.ref_target(kApprovalNotesRef);
+  if (!notes_tip) return notes_tip.error();
+  if (*notes_tip) approval_notes.push_back(**notes_tip);
+  for (const auto& u : updates)
+    if (u.ref == kApprovalNotesRef && !notes_update_problem(repo_, u)) approval_notes.push_back(u.new_id);
+  RefChecker checker(repo_, anchor_, options_, verifier, **rules, policy_tip, std::move(approval_notes));
   std::vector<RefDecision> out;
   for (const auto& u : updates) {
     auto d = checker.decide(u);

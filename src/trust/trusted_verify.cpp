@@ -1,9 +1,30 @@
 #include "warden/trusted_verify.hpp"
 
+#include <fmt/format.h>
+
 #include "warden/pins.hpp"
 #include "warden/verified_cache.hpp"
 
 namespace warden {
+
+std::string approval_notes_refspec(const std::string& remote) {
+  // A pattern: a remote without approvals is no error for the fetch.
+  return fmt::format("+refs/notes/*:refs/notes/remotes/{}/*", remote);
+}
+
+Result<std::vector<ObjectId>> client_approval_notes(const Repository& repo) {
+  auto refs = repo.list_refs();
+  if (!refs) return refs.error();
+  std::vector<ObjectId> out;
+  for (const auto& r : *refs) {
+    bool ours = r.name == kApprovalNotesRef ||
+                (r.name.starts_with("refs/notes/remotes/") && r.name.ends_with("/warden"));
+    if (!ours) continue;
+    auto commit = repo.peel_to_commit(r.target);
+    if (commit) out.push_back(*commit);  // a notes ref that is not a commit holds no approvals
+  }
+  return out;
+}
 
 Result<TrustedReport> verify_trusted(Repository& repo, Verifier& verifier, const Anchor& anchor, const ObjectId& target,
                                      const TrustedVerify& how) {
@@ -34,6 +55,10 @@ Result<TrustedReport> verify_trusted(Repository& repo, Verifier& verifier, const
         req.revocations_from.push_back(p.commit);
       }
   }
+  auto notes = client_approval_notes(repo);
+  if (!notes) return notes.error();
+  req.approval_notes = std::move(*notes);
+  req.approval_notes.insert(req.approval_notes.end(), how.approval_notes.begin(), how.approval_notes.end());
   auto report = verifier.verify(req);
   if (!report) return report.error();
   out.report = std::move(*report);

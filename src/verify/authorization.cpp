@@ -4,24 +4,69 @@
 
 namespace warden::verify {
 
-MaybeRefusal may_change(const Policy& policy, const std::string* signer,
-                                             const std::vector<std::string>& paths, bool unknown_key,
-                                             int approvals) {
+namespace {
+
+// Whether `signer` and the approvers make `threshold` distinct people of a
+// group (`in(person)`, named `group` in messages); nullopt if they do, else
+// the reason.
+template <class In>
+std::optional<std::string> short_of(int threshold, const std::string& signer, In in, const std::string& group,
+                                    const std::string& what, ApprovalContext* ctx) {
+  std::set<std::string> people, outside;
+  if (in(signer)) people.insert(signer);
+  static const FoundApprovals none;
+  const FoundApprovals& found = ctx && ctx->approvals ? ctx->approvals() : none;
+  for (const auto& p : found.people) {
+    if (in(p)) people.insert(p);
+    else outside.insert(p);
+  }
+  if (static_cast<int>(people.size()) >= threshold) {
+    if (ctx)
+      for (const auto& p : people)
+        if (p != signer) ctx->counted.insert(p);
+    return std::nullopt;
+  }
+  std::string why = fmt::format("{} needs {} distinct people of {}, has {}: {} signed", what, threshold, group,
+                                people.size(), signer);
+  std::set<std::string> approvers = people;
+  approvers.erase(signer);
+  if (found.people.count(signer)) why += fmt::format("; {}'s own approval counts once", signer);
+  if (!approvers.empty()) why += fmt::format("; approved by {}", names(approvers));
+  if (!outside.empty())
+    why += fmt::format("; approved by {}, who {} not in {}", names(outside), outside.size() == 1 ? "is" : "are", group);
+  if (found.found == 0 && found.rejected.empty()) why += "; no approval found";
+  for (const auto& r : found.rejected) why += fmt::format("; rejected: {}", r);
+  return why;
+}
+
+}  // namespace
+
+MaybeRefusal may_change(const Policy& policy, const std::string* signer, const std::vector<std::string>& paths,
+                        bool unknown_key, ApprovalContext* approvals) {
   const char* nobody = unknown_key ? "change not signed by any key the policy lists" : "unsigned change";
   for (const auto& path : paths) {
     if (is_policy_path(path)) {
       if (signer == nullptr) return Refusal{"policy", fmt::format("{} to the policy directory .warden/", nobody), path};
       if (!policy.may_change_policy(*signer))
         return Refusal{"policy", fmt::format("{} is not in policy.who and may not change .warden/", *signer), path};
-      int people = 1 + approvals;
-      if (people < policy.policy.threshold)
-        return Refusal{"threshold", fmt::format("changing .warden/ needs {} distinct people, has {}", policy.policy.threshold, people), path};
+      if (policy.policy.threshold > 1) {
+        auto in = [&](const std::string& p) { return policy.may_change_policy(p); };
+        if (auto why = short_of(policy.policy.threshold, *signer, in, "policy.who", "changing .warden/", approvals))
+          return Refusal{"threshold", *why, path};
+      }
       continue;
     }
     if (policy.is_unprotected(path)) continue;
     if (signer == nullptr) return Refusal{"unsigned", fmt::format("{} to a protected path", nobody), path};
     if (!policy.granted(*signer, path))
       return Refusal{"grant", fmt::format("{} has no grant covering {}", *signer, path), path};
+    if (!policy.grant_thresholds) continue;
+    for (const Grant* g : policy.thresholds_for(path)) {
+      auto in = [&](const std::string& p) { return policy.includes(g->who, p); };
+      std::string group = fmt::format("the grant to {}", fmt::join(g->who.names, ", "));
+      if (auto why = short_of(g->threshold, *signer, in, group, fmt::format("changing {}", path), approvals))
+        return Refusal{"threshold", *why, path};
+    }
   }
   return std::nullopt;
 }

@@ -63,9 +63,10 @@ Signer identify(const CommitSignature& sig, const Policy* policy, CommitFacts& f
   });
 }
 
-MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::vector<std::string>& paths) {
+MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::vector<std::string>& paths,
+                       ApprovalContext* approvals) {
   if (signer.bad) return Refusal{"signature", fmt::format("bad signature: {}", signer.problem), ""};
-  return may_change(policy, signer.person, paths, signer.person == nullptr && signer.is_signed);
+  return may_change(policy, signer.person, paths, signer.person == nullptr && signer.is_signed, approvals);
 }
 
 Result<std::string> tag_signer(const TagData& tag, const Policy& policy, CommitFacts& facts) {

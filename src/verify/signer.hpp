@@ -28,7 +28,9 @@ Signer identify(const CommitSignature& sig, const Policy* policy, CommitFacts& f
 
 // Whether the signer (as identified under `policy`) may make `paths`
 // under `policy`: a bad signature never may; otherwise see may_change.
-MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::vector<std::string>& paths);
+// `approvals`: what thresholds may count (see may_change).
+MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::vector<std::string>& paths,
+                       ApprovalContext* approvals = nullptr);
 
 // The person of `policy` who signed an annotated tag, or why there is none.
 Result<std::string> tag_signer(const TagData& tag, const Policy& policy, CommitFacts& facts);

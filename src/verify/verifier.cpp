@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "verify/approvals.hpp"
 #include "verify/authorization.hpp"
 #include "verify/commit_facts.hpp"
 #include "verify/engine.hpp"
@@ -57,7 +58,8 @@ class Run {
  public:
   Run(const Repository& repo, verify::CommitFacts& facts, verify::PolicyStore& policies, const VerifyRequest& req)
       : repo_(repo), facts_(facts), policies_(policies), req_(req), verifications_before_(facts.verifications()),
-        policies_before_(policies.files_parsed()) {
+        policies_before_(policies.files_parsed()),
+        approvals_(repo, facts, req.approval_notes, [this](const std::string& fpr) { return revoked_.count(fpr) > 0; }) {
     known_good_.insert(req.anchor.commit);
     known_good_.insert(req.known_good.begin(), req.known_good.end());
   }
@@ -449,9 +451,58 @@ class Run {
     if (signer.bad) return refuse(v, "signature", fmt::format("bad signature: {}", signer.problem));
     auto paths = facts_.own_changes(data.id);
     if (!paths) return paths.error();
-    if (auto r = authorize(policy, signer, (*paths)->paths)) return refuse(v, *r);
+    if (auto r = authorize_commit(policy, signer, data, (*paths)->paths, &v)) return refuse(v, *r);
     v.ok = true;
     return v;
+  }
+
+  // What thresholds count for commit `c` under `policy`: its approvals,
+  // read only if a threshold asks.
+  verify::ApprovalContext approvals_of(const ObjectId& c, const Policy& policy) {
+    return verify::ApprovalContext{
+        [this, c, &policy]() -> const verify::FoundApprovals& { return approvals_.of_commit(c, policy); }, {}};
+  }
+
+  // Whether commit `data`, signed by `signer` (as `policy` knows it), may
+  // make `paths` under `policy`, counting its approvals; or, for a
+  // single-parent commit, whether a tree approval of its parent and tree
+  // stands in for its signer (the forge's squash or rebase button). Notes
+  // on `v` (if given) who approved.
+  verify::MaybeRefusal authorize_commit(const Policy& policy, const Signer& signer, const CommitData& data,
+                                        const std::vector<std::string>& paths, Verdict* v) {
+    auto ctx = approvals_of(data.id, policy);
+    auto refused = authorize(policy, signer, paths, &ctx);
+    if (!refused) {
+      if (v) v->approved_by.assign(ctx.counted.begin(), ctx.counted.end());
+      return refused;
+    }
+    if (data.parents.size() != 1 || approvals_.empty() || refused->rule == "signature") return refused;
+    const verify::FoundApprovals& tree = approvals_.of_tree(data.parents[0], data.tree, policy);
+    if (tree.found == 0 && tree.rejected.empty()) return refused;
+    std::string why_not;
+    for (const std::string& approver : tree.people) {
+      // The approver as the signer; the other tree approvers and the
+      // commit's own approvers as approvals.
+      verify::FoundApprovals others = ctx.approvals();
+      for (const auto& p : tree.people)
+        if (p != approver) others.people.insert(p);
+      verify::ApprovalContext with{[&others]() -> const verify::FoundApprovals& { return others; }, {}};
+      auto r = verify::may_change(policy, &approver, paths, false, &with);
+      if (!r) {
+        if (v) {
+          v->tree_approved_by = approver;
+          v->approved_by.assign(with.counted.begin(), with.counted.end());
+          v->signer = fmt::format("{} (tree approval; commit {})", approver, v->signer);
+        }
+        return std::nullopt;
+      }
+      if (why_not.empty()) why_not = r->reason;
+    }
+    std::string note = tree.people.empty() ? "none counts" : fmt::format("by {}, which does not authorize it: {}",
+                                                                          verify::names(tree.people), why_not);
+    for (const auto& r : tree.rejected) note += fmt::format("; rejected: {}", r);
+    refused->reason += fmt::format(" (tree approvals of parent {} and this tree: {})", data.parents[0].short_hex(), note);
+    return refused;
   }
 
   // Whether `c` is the previous tip or descends from it. Commits of this
@@ -539,11 +590,14 @@ class Run {
           return refuse(v, "merge", fmt::format("the merge's signing key is not in the policy of parent {}",
                                                 data.parents[i].short_hex()));
         }
-        if (auto r = authorize(pol, in_parent, (*own)->paths)) {
+        auto ctx = approvals_of(data.id, pol);
+        if (auto r = authorize(pol, in_parent, (*own)->paths, &ctx)) {
           v.policy_commit = data.parents[i];
           r->reason = fmt::format("own change of the merge: {}", r->reason);
           return refuse(v, *r);
         }
+        for (const auto& p : ctx.counted)
+          if (std::find(v.approved_by.begin(), v.approved_by.end(), p) == v.approved_by.end()) v.approved_by.push_back(p);
       }
       v.policy_commit = p1;
     } else {
@@ -568,11 +622,14 @@ class Run {
       auto bpaths = facts_.own_changes(b);
       if (!bpaths) return bpaths.error();
       Signer brought_signer = identify(**bsig, &pol1, facts_);
-      auto own_signer = authorize(pol1, brought_signer, (*bpaths)->paths);
-      if (!own_signer) continue;
-      if (signer != nullptr && !authorize(pol1, merge_signer, (*bpaths)->paths)) continue;
       auto bdata = facts_.commit(b);
       if (!bdata) return bdata.error();
+      auto own_signer = authorize_commit(pol1, brought_signer, **bdata, (*bpaths)->paths, nullptr);
+      if (!own_signer) continue;
+      if (signer != nullptr) {
+        auto ctx = approvals_of(data.id, pol1);
+        if (!authorize(pol1, merge_signer, (*bpaths)->paths, &ctx)) continue;
+      }
       return refuse(v, "merge", fmt::format("brings in {} \"{}\" ({}), which the policy of {} does not allow: {}",
                                             b.short_hex(), (*bdata)->summary, brought_signer.description,
                                             p1.short_hex(), own_signer->reason),
@@ -598,6 +655,7 @@ class Run {
   std::unordered_set<std::string> signer_keys_;                 // that signed commits of the run
   const std::unordered_map<ObjectId, size_t, ObjectIdHash>* req_mainlines_ = nullptr;
   bool descent_checked_ = false;  // the target's walk down to the anchor was done (check_descent)
+  verify::ApprovalBook approvals_;  // after revoked_, which it reads
 };
 
 }  // namespace

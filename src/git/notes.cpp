@@ -1,0 +1,102 @@
+// git notes: reading the note on an object from a notes commit, and adding
+// lines to a note the way git's cat_sort_uniq merge combines them.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "git/handles.hpp"
+#include "warden/repository.hpp"
+
+namespace warden {
+
+namespace {
+
+using NoteHandle = Handle<git_note, git_note_free>;
+using SignatureHandle = Handle<git_signature, git_signature_free>;
+
+std::vector<std::string> lines_of(std::string_view text) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) nl = text.size();
+    if (nl > at) out.emplace_back(text.substr(at, nl - at));
+    at = nl + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> Repository::note(const ObjectId& notes_commit, const ObjectId& annotated,
+                                                    size_t max_size) const {
+  git_commit* raw_commit = nullptr;
+  if (int rc = git_commit_lookup(&raw_commit, raw(), &notes_commit.raw); rc != 0)
+    return object_error(rc, "notes commit", notes_commit);
+  git::CommitHandle commit(raw_commit);
+  // libgit2 finds the note whether the notes tree is fanned out or not.
+  git_note* raw_note = nullptr;
+  int rc = git_note_commit_read(&raw_note, raw(), raw_commit, &annotated.raw);
+  if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
+  if (rc != 0) return make_error(git_error_text(fmt::format("cannot read the note on {}", annotated.hex())));
+  NoteHandle note(raw_note);
+  const char* message = git_note_message(raw_note);
+  std::string text = message != nullptr ? message : "";
+  if (text.size() > max_size)
+    return make_error(fmt::format("the note on {} is over {} bytes", annotated.short_hex(), max_size));
+  return std::optional<std::string>(std::move(text));
+}
+
+Result<ObjectId> Repository::add_note_lines(const std::string& notes_ref, const ObjectId& annotated,
+                                            const std::vector<std::string>& lines) {
+  // This handle writes to memory only (see repository.hpp); a note is for
+  // keeping, so it is written through a plain handle on the same directory.
+  git_repository* raw_writer = nullptr;
+  if (git_repository_open_ext(&raw_writer, git_dir().c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
+    return make_error(git_error_text(fmt::format("cannot open {} to write a note", git_dir())));
+  git::RepositoryHandle writer(raw_writer);
+  auto tip = ref_target(notes_ref);
+  if (!tip) return tip.error();
+  std::vector<std::string> all = lines;
+  git::CommitHandle parent;
+  if (*tip) {
+    git_commit* raw_parent = nullptr;
+    if (int rc = git_commit_lookup(&raw_parent, raw_writer, &(*tip)->raw); rc != 0)
+      return object_error(rc, "notes commit", **tip);
+    parent.reset(raw_parent);
+    auto existing = note(**tip, annotated, SIZE_MAX);
+    if (!existing) return existing.error();
+    if (*existing) {
+      auto old = lines_of(**existing);
+      all.insert(all.end(), old.begin(), old.end());
+    }
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::string text;
+  for (const auto& l : all) text += l + "\n";
+
+  git_signature* raw_sig = nullptr;
+  if (git_signature_default(&raw_sig, raw_writer) != 0 && git_signature_now(&raw_sig, "warden", "warden@localhost") != 0)
+    return make_error(git_error_text("cannot make the notes commit's author"));
+  SignatureHandle sig(raw_sig);
+  git_oid commit_id{}, blob_id{};
+  if (git_note_commit_create(&commit_id, &blob_id, raw_writer, parent.get(), raw_sig, raw_sig, &annotated.raw, text.c_str(),
+                             /*allow_note_overwrite=*/1) != 0)
+    return make_error(git_error_text(fmt::format("cannot write the note on {}", annotated.hex())));
+  ObjectId written = ObjectId::from(&commit_id);
+  // The ref moves only from the tip read above (a concurrent writer makes
+  // this fail rather than be lost).
+  git_reference* raw_ref = nullptr;
+  int rc = *tip ? git_reference_create_matching(&raw_ref, raw_writer, notes_ref.c_str(), &commit_id, 1, &(*tip)->raw,
+                                                "warden: add note")
+                : git_reference_create(&raw_ref, raw_writer, notes_ref.c_str(), &commit_id, 0, "warden: add note");
+  if (rc != 0) return make_error(git_error_text(fmt::format("cannot update {}", notes_ref)));
+  git::ReferenceHandle ref(raw_ref);
+  return written;
+}
+
+std::vector<std::string> note_lines(std::string_view text) { return lines_of(text); }
+
+}  // namespace warden
