@@ -185,7 +185,8 @@ class Repository {
   // needed, with `message` in its reflog.
   Status set_ref(const std::string& name, const ObjectId& id, const std::string& message);
   // Every direct ref under refs/ (symbolic refs are skipped).
-  Result<std::vector<RefTip>> list_refs() const;
+  // Those matching `glob` (libgit2's ref globbing) only.
+  Result<std::vector<RefTip>> list_refs(const std::string& glob = "refs/*") const;
   // The type of an object ("commit", "tag", "tree", "blob"), or an error if
   // it is missing.
   Result<std::string> object_type(const ObjectId& id) const;

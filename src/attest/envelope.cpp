@@ -6,6 +6,7 @@
 
 #include "signatures/base64.hpp"
 #include "signatures/openpgp_signature.hpp"
+#include "signatures/sshsig.hpp"
 
 namespace warden::attest {
 
@@ -93,15 +94,7 @@ Result<std::string> armor_signature(std::string_view bytes) {
 
 Result<std::string> dearmor_signature(std::string_view armored) {
   if (armored.find("-----BEGIN PGP SIGNATURE-----") != std::string_view::npos) return dearmor(armored, "PGP SIGNATURE");
-  constexpr std::string_view begin = "-----BEGIN SSH SIGNATURE-----", end = "-----END SSH SIGNATURE-----";
-  size_t b = armored.find(begin), e = armored.find(end);
-  if (b == std::string_view::npos || e == std::string_view::npos || e < b) return make_error("not an armored signature");
-  std::string body;
-  for (char c : armored.substr(b + begin.size(), e - b - begin.size()))
-    if (c != '\n' && c != '\r' && c != ' ') body += c;
-  auto bytes = base64_decode(body);
-  if (!bytes) return make_error("the SSH signature is not base64");
-  return *bytes;
+  return dearmor_sshsig(armored);
 }
 
 }  // namespace warden::attest

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <sstream>
 
 #include "git/handles.hpp"
 #include "warden/repository.hpp"
@@ -15,7 +14,9 @@ namespace {
 using NoteHandle = Handle<git_note, git_note_free>;
 using SignatureHandle = Handle<git_signature, git_signature_free>;
 
-std::vector<std::string> lines_of(std::string_view text) {
+}  // namespace
+
+std::vector<std::string> note_lines(std::string_view text) {
   std::vector<std::string> out;
   size_t at = 0;
   while (at < text.size()) {
@@ -26,8 +27,6 @@ std::vector<std::string> lines_of(std::string_view text) {
   }
   return out;
 }
-
-}  // namespace
 
 Result<std::optional<std::string>> Repository::note(const ObjectId& notes_commit, const ObjectId& annotated,
                                                     size_t max_size) const {
@@ -68,7 +67,7 @@ Result<ObjectId> Repository::add_note_lines(const std::string& notes_ref, const 
     auto existing = note(**tip, annotated, SIZE_MAX);
     if (!existing) return existing.error();
     if (*existing) {
-      auto old = lines_of(**existing);
+      auto old = note_lines(**existing);
       all.insert(all.end(), old.begin(), old.end());
     }
   }
@@ -96,7 +95,5 @@ Result<ObjectId> Repository::add_note_lines(const std::string& notes_ref, const 
   git::ReferenceHandle ref(raw_ref);
   return written;
 }
-
-std::vector<std::string> note_lines(std::string_view text) { return lines_of(text); }
 
 }  // namespace warden

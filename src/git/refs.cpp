@@ -75,10 +75,10 @@ std::optional<std::string> Repository::head_ref_name() const {
   return std::string(target);
 }
 
-Result<std::vector<RefTip>> Repository::list_refs() const {
+Result<std::vector<RefTip>> Repository::list_refs(const std::string& glob) const {
   std::vector<RefTip> out;
   git_reference_iterator* raw_it = nullptr;
-  if (git_reference_iterator_glob_new(&raw_it, raw(), "refs/*") != 0)
+  if (git_reference_iterator_glob_new(&raw_it, raw(), glob.c_str()) != 0)
     return make_error(git_error_text("cannot list refs"));
   git::ReferenceIteratorHandle it(raw_it);
   git_reference* raw_ref = nullptr;

@@ -84,15 +84,24 @@ Result<Repository> Repository::open_with(const std::string& path, unsigned flags
   return Repository(std::move(impl));
 }
 
+namespace {
+
+// Makes the objects in `dirs` readable through `odb`.
+Status add_alternates(git_odb* odb, const std::vector<std::string>& dirs) {
+  for (const auto& dir : dirs)
+    if (git_odb_add_disk_alternate(odb, dir.c_str()) != 0)
+      return make_error(git_error_text(fmt::format("cannot read objects from {}", dir)));
+  return Status::success();
+}
+
+}  // namespace
+
 Status Repository::add_object_directories(const std::vector<std::string>& dirs) {
   git_odb* raw_odb = nullptr;
   if (git_repository_odb(&raw_odb, raw()) != 0) return make_error(git_error_text("cannot open object database"));
   git::OdbHandle odb(raw_odb);
-  for (const auto& dir : dirs) {
-    if (git_odb_add_disk_alternate(raw_odb, dir.c_str()) != 0)
-      return make_error(git_error_text(fmt::format("cannot read objects from {}", dir)));
-    impl_->object_directories.push_back(dir);
-  }
+  WARDEN_TRY_STATUS(add_alternates(raw_odb, dirs));
+  impl_->object_directories.insert(impl_->object_directories.end(), dirs.begin(), dirs.end());
   return Status::success();
 }
 
@@ -123,10 +132,7 @@ Status Repository::reopen_objects() const {
   if (git_odb_open(&raw_odb, path.buf.ptr) != 0)
     return make_error(git_error_text(fmt::format("cannot open the object database in {}", path.str())));
   git::OdbHandle odb(raw_odb);
-  for (const auto& dir : impl_->object_directories) {
-    if (git_odb_add_disk_alternate(raw_odb, dir.c_str()) != 0)
-      return make_error(git_error_text(fmt::format("cannot read objects from {}", dir)));
-  }
+  WARDEN_TRY_STATUS(add_alternates(raw_odb, impl_->object_directories));
   auto written = add_memory_backend(raw_odb);
   if (!written) return written.error();
   git_repository_set_odb(raw(), raw_odb);
@@ -283,18 +289,29 @@ std::optional<std::string> Repository::config_string(const std::string& key) con
   return std::string(value);
 }
 
+namespace {
+
+// Every value of `key` in `cfg`, in order.
+std::vector<std::string> multivar(git_config* cfg, const std::string& key) {
+  std::vector<std::string> out;
+  git_config_get_multivar_foreach(
+      cfg, key.c_str(), nullptr,
+      [](const git_config_entry* e, void* payload) {
+        static_cast<std::vector<std::string>*>(payload)->emplace_back(e->value);
+        return 0;
+      },
+      &out);
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> Repository::config_strings(const std::string& key) const {
   std::vector<std::string> out;
   git_config* raw_cfg = nullptr;
   if (git_repository_config_snapshot(&raw_cfg, raw()) == 0) {
     git::ConfigHandle cfg(raw_cfg);
-    git_config_get_multivar_foreach(
-        raw_cfg, key.c_str(), nullptr,
-        [](const git_config_entry* e, void* payload) {
-          static_cast<std::vector<std::string>*>(payload)->emplace_back(e->value);
-          return 0;
-        },
-        &out);
+    out = multivar(raw_cfg, key);
   }
   // The command line's values come after the files', as git lists them.
   if (auto canonical = git::canonical_config_key(key))
@@ -333,14 +350,7 @@ Status Repository::add_first_config_value(const std::string& key, const std::str
   auto local_cfg = local_config(raw());
   if (!local_cfg) return local_cfg.error();
   git_config* local = local_cfg->get();
-  std::vector<std::string> own;
-  git_config_get_multivar_foreach(
-      local, key.c_str(), nullptr,
-      [](const git_config_entry* e, void* payload) {
-        static_cast<std::vector<std::string>*>(payload)->emplace_back(e->value);
-        return 0;
-      },
-      &own);
+  std::vector<std::string> own = multivar(local, key);
   if (!own.empty() && git_config_delete_multivar(local, key.c_str(), ".*") != 0)
     return make_error(git_error_text(fmt::format("cannot rewrite {}", key)));
   own.insert(own.begin(), value);

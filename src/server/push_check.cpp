@@ -37,9 +37,10 @@ std::optional<std::string> notes_update_problem(const Repository& repo, const Re
 class RefChecker {
  public:
   RefChecker(const Repository& repo, const Anchor& anchor, const PushCheckOptions& options, Verifier& verifier,
-             const Policy& rules, std::optional<ObjectId> policy_tip, std::vector<ObjectId> approval_notes)
+             const Policy& rules, std::optional<ObjectId> policy_tip, std::vector<ObjectId> approval_notes,
+             std::optional<std::string> notes_problem)
       : repo_(repo), anchor_(anchor), options_(options), rules_(rules), policy_tip_(policy_tip), verifier_(verifier),
-        approval_notes_(std::move(approval_notes)) {}
+        approval_notes_(std::move(approval_notes)), notes_problem_(std::move(notes_problem)) {}
 
   Result<RefDecision> decide(const RefUpdate& u) {
     RefDecision d;
@@ -59,7 +60,7 @@ class RefChecker {
     // rule says: an accepted tip would vouch for anything behind it.
     if (u.ref.starts_with("refs/warden/")) return refuse("refs/warden/ holds warden's own trust state and cannot be pushed");
     if (u.ref == kApprovalNotesRef) {
-      if (auto why = notes_update_problem(repo_, u)) return refuse(*why);
+      if (notes_problem_) return refuse(*notes_problem_);
       d.ok = true;
       d.message = "approvals updated";
       return d;
@@ -160,6 +161,7 @@ class RefChecker {
   std::optional<ObjectId> policy_tip_;
   Verifier& verifier_;
   std::vector<ObjectId> approval_notes_;
+  std::optional<std::string> notes_problem_;  // why this push's update of refs/notes/warden is refused
 };
 
 }  // namespace
@@ -194,9 +196,21 @@ Result<std::vector<RefDecision>> PushChecker::check(const std::vector<RefUpdate>
   auto notes_tip = repo_.ref_target(kApprovalNotesRef);
   if (!notes_tip) return notes_tip.error();
   if (*notes_tip) approval_notes.push_back(**notes_tip);
-  for (const auto& u : updates)
-    if (u.ref == kApprovalNotesRef && !notes_update_problem(repo_, u)) approval_notes.push_back(u.new_id);
-  RefChecker checker(repo_, anchor_, options_, verifier, **rules, policy_tip, std::move(approval_notes));
+  // Each update is judged once. git sends one per ref; should the input
+  // hold several, one refused refuses them all and none counts.
+  std::optional<std::string> notes_problem;
+  std::vector<ObjectId> pushed_notes;
+  for (const auto& u : updates) {
+    if (u.ref != kApprovalNotesRef) continue;
+    if (auto problem = notes_update_problem(repo_, u)) {
+      if (!notes_problem) notes_problem = std::move(problem);
+    } else {
+      pushed_notes.push_back(u.new_id);
+    }
+  }
+  if (!notes_problem) approval_notes.insert(approval_notes.end(), pushed_notes.begin(), pushed_notes.end());
+  RefChecker checker(repo_, anchor_, options_, verifier, **rules, policy_tip, std::move(approval_notes),
+                     std::move(notes_problem));
   std::vector<RefDecision> out;
   for (const auto& u : updates) {
     auto d = checker.decide(u);

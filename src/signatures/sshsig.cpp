@@ -29,7 +29,7 @@ size_t count(std::string_view hay, std::string_view needle) {
 
 }  // namespace
 
-Result<SshSig> parse_sshsig(std::string_view armored) {
+Result<std::string> dearmor_sshsig(std::string_view armored) {
   std::string_view text = trim(armored);
   if (count(text, "-----BEGIN ") > 1) return make_error("more than one signature block");
   if (!text.starts_with(kBegin) || !text.ends_with(kEnd)) return make_error("not an armored SSH signature");
@@ -40,6 +40,12 @@ Result<SshSig> parse_sshsig(std::string_view armored) {
     if (c != '\n' && c != '\r') b64.push_back(c);
   auto blob = base64_decode(b64);
   if (!blob) return make_error("SSH signature armor has invalid base64");
+  return *blob;
+}
+
+Result<SshSig> parse_sshsig(std::string_view armored) {
+  auto blob = dearmor_sshsig(armored);
+  if (!blob) return blob.error();
 
   ssh::Reader r(*blob);
   std::string_view magic, key, ns, reserved, hash, sig;

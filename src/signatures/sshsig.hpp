@@ -17,6 +17,10 @@ struct SshSig {
   std::string signature;    // raw SSH signature blob
 };
 
+// The binary SSHSIG blob inside exactly one armored block (surrounding
+// whitespace allowed, nothing else).
+Result<std::string> dearmor_sshsig(std::string_view armored);
+
 // Parses exactly one "-----BEGIN SSH SIGNATURE-----" block (surrounding
 // whitespace allowed, nothing else). Refuses a version other than 1, more
 // than one armored block, and trailing bytes.

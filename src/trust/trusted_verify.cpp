@@ -13,7 +13,7 @@ std::string approval_notes_refspec(const std::string& remote) {
 }
 
 Result<std::vector<ObjectId>> client_approval_notes(const Repository& repo) {
-  auto refs = repo.list_refs();
+  auto refs = repo.list_refs("refs/notes/*");  // not every branch and tag: this runs in every client hook
   if (!refs) return refs.error();
   std::vector<ObjectId> out;
   for (const auto& r : *refs) {

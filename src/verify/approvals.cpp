@@ -105,16 +105,19 @@ FoundApprovals ApprovalBook::judge(const Note& note, const Policy& policy, const
   return out;
 }
 
-const FoundApprovals& ApprovalBook::of_commit(const ObjectId& c, const Policy& policy) {
-  auto key = std::make_tuple(c, std::optional<ObjectId>(), &policy);
+const FoundApprovals& ApprovalBook::judged(const ObjectId& subject, const std::optional<ObjectId>& tree,
+                                           const Policy& policy) {
+  auto key = std::make_tuple(subject, tree, &policy);
   if (auto it = judged_.find(key); it != judged_.end()) return it->second;
-  return judged_.emplace(key, judge(note_on(c), policy, c, std::nullopt)).first->second;
+  return judged_.emplace(key, judge(note_on(subject), policy, subject, tree)).first->second;
+}
+
+const FoundApprovals& ApprovalBook::of_commit(const ObjectId& c, const Policy& policy) {
+  return judged(c, std::nullopt, policy);
 }
 
 const FoundApprovals& ApprovalBook::of_tree(const ObjectId& parent, const ObjectId& tree, const Policy& policy) {
-  auto key = std::make_tuple(parent, std::optional<ObjectId>(tree), &policy);
-  if (auto it = judged_.find(key); it != judged_.end()) return it->second;
-  return judged_.emplace(key, judge(note_on(parent), policy, parent, tree)).first->second;
+  return judged(parent, tree, policy);
 }
 
 }  // namespace warden::verify

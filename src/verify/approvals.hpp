@@ -54,6 +54,8 @@ class ApprovalBook {
   const Note& note_on(const ObjectId& c);
   FoundApprovals judge(const Note& note, const Policy& policy, const ObjectId& subject,
                        const std::optional<ObjectId>& tree);
+  // judge() of the notes on `subject`, once per (subject, tree, policy).
+  const FoundApprovals& judged(const ObjectId& subject, const std::optional<ObjectId>& tree, const Policy& policy);
 
   const Repository& repo_;
   CommitFacts& facts_;

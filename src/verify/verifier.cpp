@@ -480,10 +480,11 @@ class Run {
     const verify::FoundApprovals& tree = approvals_.of_tree(data.parents[0], data.tree, policy);
     if (tree.found == 0 && tree.rejected.empty()) return refused;
     std::string why_not;
+    const verify::FoundApprovals& commit_approvals = ctx.approvals();
     for (const std::string& approver : tree.people) {
       // The approver as the signer; the other tree approvers and the
       // commit's own approvers as approvals.
-      verify::FoundApprovals others = ctx.approvals();
+      verify::FoundApprovals others = commit_approvals;
       for (const auto& p : tree.people)
         if (p != approver) others.people.insert(p);
       verify::ApprovalContext with{[&others]() -> const verify::FoundApprovals& { return others; }, {}};
