@@ -325,6 +325,41 @@ TEST_CASE("approvals on a guarded server: counted from the same push; the notes 
   CHECK(w.server_ref("refs/notes/warden") == approved_notes);
 }
 
+TEST_CASE("approvals on a guarded server: a change on a pushed branch, approved later, lands on main",
+          "[approvals][server][e2e]") {
+  test::ServerWorld w(test::Transport::file);
+  auto policy = [&](const std::string& extra) {
+    return test::standard_policy(w.alice, w.bob, w.carol, std::string(test::kServerRefRules) + extra, "allow", 2);
+  };
+  w.work.write(".warden/policy.yml", policy(""));
+  w.work.commit("policy changes need two people", &w.alice);
+  REQUIRE(w.push("main").status == 0);
+
+  w.work.git("checkout -q -b proposal");
+  w.work.write(".warden/policy.yml", policy("# proposed\n"));
+  std::string c = w.work.commit("a proposed policy change", &w.alice);
+  auto unapproved = w.push("proposal");
+  CHECK(unapproved.status != 0);
+  CHECK(unapproved.err.find("needs 2 distinct people of policy.who, has 1") != std::string::npos);
+
+  // bob approves in his own time; the approval goes up alone, then the
+  // branch, then main takes the change: each counts what the server holds.
+  auto approve = w.cli("git warden approve " + c + " --key " + test::quote(w.bob.private_path), w.work.path());
+  INFO(approve.err);
+  REQUIRE(approve.status == 0);
+  auto notes = w.push("refs/notes/warden");
+  INFO(notes.err);
+  REQUIRE(notes.status == 0);
+  auto branch = w.push("proposal");
+  INFO(branch.err);
+  CHECK(branch.status == 0);
+  CHECK(w.server_ref("refs/heads/proposal") == c);
+  auto main = w.push("proposal:main");
+  INFO(main.err);
+  CHECK(main.status == 0);
+  CHECK(w.server_ref("refs/heads/main") == c);
+}
+
 TEST_CASE("policy check explains every threshold; a grant's threshold is checked like policy.threshold",
           "[approvals][policy]") {
   ApprovalWorld w;
@@ -347,4 +382,123 @@ TEST_CASE("policy check explains every threshold; a grant's threshold is checked
   parsed = warden::parse_policy(zero, "p.yml");
   REQUIRE(parsed.problems.size() == 1);
   CHECK(has(parsed.problems[0], "'threshold' must be a whole number of at least 1"));
+}
+
+#include "support/client_world.hpp"
+
+TEST_CASE("approvals on a client: fetched with the branch they approve, atomic or not; clone fetches them",
+          "[approvals][client][e2e]") {
+  test::ClientWorld w;
+  auto policy = [&](const std::string& extra) {
+    return test::standard_policy(w.alice, w.bob, w.carol, extra, "allow", 2);
+  };
+  auto fetch = [&](const std::string& how) { return w.in_client(how); };
+  auto approve = [&](const std::string& rev, const test::Key& key) {
+    auto r = w.cli("git warden approve " + rev + " --key " + test::quote(key.private_path), w.upstream.path());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+  };
+  w.upstream.write(".warden/policy.yml", policy(""));
+  w.upstream.commit("policy changes need two people", &w.alice);
+  w.publish("main");
+  REQUIRE(fetch("git fetch").status == 0);
+
+  w.upstream.write(".warden/policy.yml", policy("# reviewed once\n"));
+  std::string c = w.upstream.commit("a policy change", &w.alice);
+  w.publish("main");
+  auto alone = fetch("git fetch");
+  CHECK(alone.status != 0);
+  CHECK(has(alone.err, "changing .warden/ needs 2 distinct people of policy.who, has 1: alice signed; no approval found"));
+  CHECK(w.client_ref("refs/remotes/origin/main") != c);
+
+  // bob's approval, published after the change: the next fetch brings the
+  // notes and the branch together, and counts it.
+  approve(c, w.bob);
+  w.publish("refs/notes/warden");
+  // (git moves origin/main, the branch main merges, before the notes ref:
+  // the hook finds the approvals among the objects the fetch wrote.)
+  auto both = fetch("git fetch");
+  INFO(both.err);
+  CHECK(both.status == 0);
+  CHECK(w.client_ref("refs/remotes/origin/main") == c);
+  CHECK(w.pin("main") == c);
+
+  // An atomic fetch moves notes and branch in one transaction (the hook
+  // reads the approvals from the transaction itself); a fetch large enough
+  // to keep its pack rather than unpack it is looked at too.
+  for (std::string how : {"git fetch --atomic", "git -c fetch.unpackLimit=1 fetch"}) {
+    w.upstream.write(".warden/policy.yml", policy("# reviewed for " + how + "\n"));
+    std::string next = w.upstream.commit("another policy change", &w.bob);
+    approve(next, w.alice);
+    w.publish("main refs/notes/warden");
+    auto r = fetch(how);
+    INFO(how << ": " << r.err);
+    CHECK(r.status == 0);
+    CHECK(w.client_ref("refs/remotes/origin/main") == next);
+  }
+
+  // A fresh clone fetches the approvals with the branches before verifying.
+  auto cloned = w.cli("git warden clone " + test::quote("file://" + w.remote) + " second --anchor " + w.anchor_arg(),
+                      w.sb.dir());
+  INFO(cloned.err);
+  CHECK(cloned.status == 0);
+  CHECK(has(cloned.out, "verified and pinned"));
+
+  // Without the approvals the same history does not clone.
+  std::string bare = w.sb.dir() + "/no-notes.git";
+  w.sb.sh("git init -q --bare -b main " + test::quote(bare));
+  w.upstream.git("push -q " + test::quote(bare) + " main");
+  auto refused = w.cli("git warden clone " + test::quote("file://" + bare) + " third --anchor " + w.anchor_arg(),
+                       w.sb.dir());
+  CHECK(refused.status != 0);
+  CHECK(has(refused.err, "needs 2 distinct people of policy.who"));
+}
+
+#include "support/pgp_world.hpp"
+
+TEST_CASE("approvals signed with OpenPGP keys (gpg, as git signs) count like SSH ones", "[approvals][openpgp][e2e]") {
+  test::PgpWorld w;
+  const test::PgpKey& bob = w.gpg.key("bob");
+  const test::PgpKey& eve = w.gpg.key("eve");  // her certificate is in the tree; no policy lists her
+  auto policy = [&](const std::string& extra) {
+    return test::PolicyText()
+        .person_lines("alice", {"openpgp:" + w.alice.fingerprint})
+        .person_lines("bob", {"openpgp:" + bob.fingerprint})
+        .section("grants:\n  - paths: [\"/\"]\n    who: [alice, bob]\npolicy:\n  who: [alice, bob]\n  threshold: 2\n" +
+                 extra)
+        .str();
+  };
+  w.repo.write(".warden/policy.yml", policy(""));
+  w.write_cert(w.alice);
+  w.write_cert(bob);
+  w.write_cert(eve);
+  w.anchor = w.gpg.commit(w.repo, "anchor", w.alice);
+  w.repo.write(".warden/policy.yml", policy("unprotected: [\"drafts/\"]\n"));
+  std::string c = w.gpg.commit(w.repo, "a policy change", w.alice);
+
+  auto run = [&](const std::string& cmd) {
+    return w.sb.run(w.gpg.env() + "PATH=" + test::quote(WARDEN_BIN_DIR) + ":$PATH " + cmd, w.repo.path());
+  };
+  auto approve = [&](const test::PgpKey& key) {
+    auto r = run("git -c gpg.format=openpgp warden approve " + c + " --key " + key.signing);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+  };
+  std::string verify = "git warden verify --no-cache --anchor " + w.anchor + ":" + w.alice.fingerprint;
+
+  auto alone = run(verify);
+  CHECK(alone.status != 0);
+  CHECK(has(alone.out + alone.err, "needs 2 distinct people of policy.who, has 1: alice signed; no approval found"));
+
+  approve(eve);
+  auto outsider = run(verify);
+  CHECK(outsider.status != 0);
+  CHECK(has(outsider.out + outsider.err, "has 1: alice signed; rejected: "));
+  CHECK(has(outsider.out + outsider.err, eve.fingerprint));
+
+  approve(bob);
+  auto both = run(verify);
+  INFO(both.out + both.err);
+  CHECK(both.status == 0);
+  CHECK(has(both.out, "bob"));
 }

@@ -81,6 +81,17 @@ struct Revocation {
 };
 inline constexpr size_t kMaxRevocations = 10000;
 
+// Signed snapshots of the refs (DESIGN section 6b): who may sign them and
+// how old the newest may be before a client calls the mirror frozen.
+struct SnapshotRule {
+  std::vector<std::string> who;  // as written
+  std::set<std::string> people;  // expanded
+  int64_t max_age = 0;           // seconds
+  std::string max_age_text;      // as written ("7d")
+};
+// "7d", "12h", "30m", "90s", "2w": seconds, or nullopt if malformed.
+std::optional<int64_t> parse_duration(std::string_view text);
+
 struct PolicyRule {
   std::vector<std::string> who;
   std::set<std::string> people;
@@ -98,6 +109,7 @@ class Policy {
   bool grant_thresholds = false;  // some grant has a threshold above 1
   std::vector<RefRule> refs;
   std::vector<Revocation> revoked;
+  std::optional<SnapshotRule> snapshots;
   // The certificates of the people's OpenPGP keys, by primary fingerprint,
   // as found beside the policy (.warden/keys/<FPR>.asc). A listed key
   // without one cannot sign.

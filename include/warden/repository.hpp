@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,8 +88,11 @@ class Repository {
 
   // Clones `url` into `path` (which must not exist) without checking out
   // any files: nothing of the remote's content lands in a work tree before
-  // it is verified.
-  static Result<Repository> clone_bare_checkout(const std::string& url, const std::string& path);
+  // it is verified. `first_refspecs` are fetched too, configured on the
+  // remote before its default refspec (as `install --client` would place
+  // them), so they arrive in the same fetch as the branches.
+  static Result<Repository> clone_bare_checkout(const std::string& url, const std::string& path,
+                                                const std::vector<std::string>& first_refspecs = {});
   // Checks out HEAD into the work tree (after verification). Returns false
   // if HEAD names a branch that does not exist (nothing to check out).
   Result<bool> checkout_head();
@@ -170,6 +174,24 @@ class Repository {
   // a notes ref), or nullopt if it has none. Over `max_size` is an error.
   Result<std::optional<std::string>> note(const ObjectId& notes_commit, const ObjectId& annotated,
                                           size_t max_size) const;
+  // Commits among the objects no ref may reach yet: loose objects and
+  // packs a running fetch keeps (a .keep file beside them), at most
+  // `max_objects` objects looked at. A fetch writes its objects before it
+  // moves any ref, so its hooks find the approvals and snapshots it brings
+  // here. Anything found is only a place to look: a statement counts for
+  // its signature.
+  std::vector<ObjectId> commits_in_flight(size_t max_objects) const;
+  // Whether the commit's tree holds only notes (names that are object ids).
+  bool is_notes_commit(const ObjectId& id) const;
+  // Writes a commit whose tree holds the files `files` (name -> content),
+  // with `parent` if given, signed with the armored signature `sign`
+  // returns for the commit's text (as git's gpgsig header), and moves `ref`
+  // to it only from `parent` (or creates it if there is none). Written to
+  // disk, not to memory.
+  Result<ObjectId> commit_signed_files(const std::string& ref, const std::optional<ObjectId>& parent,
+                                       const std::vector<std::pair<std::string, std::string>>& files,
+                                       const std::string& message,
+                                       const std::function<Result<std::string>(const std::string&)>& sign);
   // Adds `lines` to the note on `annotated` under `notes_ref` (creating
   // either), combined as git's cat_sort_uniq merge does: the lines of both,
   // sorted, each once. A new notes commit on the ref's tip; the ref moves

@@ -31,6 +31,7 @@ struct TrustedReport {
 // The notes commits a client reads approvals from: refs/notes/warden (its
 // own approvals) and refs/notes/remotes/<remote>/warden (what it fetched).
 Result<std::vector<ObjectId>> client_approval_notes(const Repository& repo);
+bool is_client_approval_notes_ref(std::string_view ref);
 // The fetch refspec that brings a remote's approvals (its notes refs,
 // refs/notes/warden among them, under refs/notes/remotes/<remote>/).
 std::string approval_notes_refspec(const std::string& remote);

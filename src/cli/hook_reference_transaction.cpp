@@ -10,6 +10,7 @@
 // pull) is not checked. In "committed" it moves the pins.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -26,6 +27,8 @@ namespace warden::cli {
 namespace {
 
 constexpr size_t kMaxInput = 64 << 20;
+// Objects looked at for approvals a fetch brought (see verify_fetched).
+constexpr size_t kMaxObjectsInFlight = 2000000;
 
 struct TrackingUpdate {
   std::string ref;
@@ -46,10 +49,17 @@ bool is_guarded(std::string_view ref) {
          ref.starts_with("refs/replace/");
 }
 
-// The updates of guarded refs, from "<old> <new> <ref>" lines. Lines about
-// other refs are passed over unread.
-Result<std::vector<TrackingUpdate>> guarded_updates(std::string_view input) {
-  std::vector<TrackingUpdate> out;
+// What a transaction's "<old> <new> <ref>" lines say: the updates of
+// guarded refs, and the new tips of approval notes refs (an atomic fetch
+// moves notes and branches together, so the approvals are not in their
+// refs yet when the branches are checked). Other lines are passed over.
+struct TransactionInput {
+  std::vector<TrackingUpdate> guarded;
+  std::vector<ObjectId> approval_notes;
+};
+
+Result<TransactionInput> read_transaction(std::string_view input) {
+  TransactionInput out;
   while (!input.empty()) {
     size_t eol = input.find('\n');
     std::string_view line = input.substr(0, eol);
@@ -57,12 +67,16 @@ Result<std::vector<TrackingUpdate>> guarded_updates(std::string_view input) {
     size_t s2 = line.find(' ', line.find(' ') + 1);
     if (s2 == std::string_view::npos) continue;
     std::string_view ref = line.substr(s2 + 1);
-    if (!is_guarded(ref)) continue;
+    bool notes = is_client_approval_notes_ref(ref);
+    if (!is_guarded(ref) && !notes) continue;
     TrackingUpdate u;
     u.ref = ref;
     if (s2 != 2 * GIT_OID_HEXSZ + 1 || !parse_hex_id(line.substr(0, 40), u.old_id) || line[40] != ' ' || !parse_hex_id(line.substr(41, 40), u.new_id))
       return make_error(fmt::format("malformed reference-transaction input for {}", u.ref));
-    out.push_back(std::move(u));
+    if (!notes)
+      out.guarded.push_back(std::move(u));
+    else if (!u.new_id.is_zero())
+      out.approval_notes.push_back(u.new_id);
   }
   return out;
 }
@@ -82,8 +96,24 @@ int refuse(const std::string& why) {
   return kExitRefused;
 }
 
+// git fetch moves the ref of the branch it merges before all others, so
+// approvals fetched with that branch are in the objects but not yet in
+// their notes ref. On a refusal, look for them there and verify once more.
+Result<TrustedReport> verify_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, const ObjectId& commit,
+                                     TrustedVerify how) {
+  auto result = verify_trusted(repo, verifier, anchor, commit, how);
+  if (!result || result->report.authenticated) return result;
+  std::vector<ObjectId> more;
+  auto known = result->request.approval_notes;
+  for (const auto& id : repo.commits_in_flight(kMaxObjectsInFlight))
+    if (std::find(known.begin(), known.end(), id) == known.end() && repo.is_notes_commit(id)) more.push_back(id);
+  if (more.empty()) return result;
+  how.approval_notes.insert(how.approval_notes.end(), more.begin(), more.end());
+  return verify_trusted(repo, verifier, anchor, commit, how);
+}
+
 int check_tracking(Repository& repo, Verifier& verifier, const Anchor& anchor_value,
-                   const std::vector<TrackingUpdate>& updates) {
+                   const std::vector<TrackingUpdate>& updates, const std::vector<ObjectId>& approval_notes) {
   const Anchor* anchor = &anchor_value;
   for (const auto& u : updates) {
     if (u.new_id.is_zero()) continue;  // fetch --prune: the pin stays
@@ -93,6 +123,7 @@ int check_tracking(Repository& repo, Verifier& verifier, const Anchor& anchor_va
     auto pin = read_pin(repo, u.ref);
     if (!pin) return refuse(pin.error().message);
     TrustedVerify how;
+    how.approval_notes = approval_notes;
     if (*pin) {
       if (**pin != *commit) {
         auto d = repo.descendant_of(*commit, **pin);
@@ -105,7 +136,7 @@ int check_tracking(Repository& repo, Verifier& verifier, const Anchor& anchor_va
       how.known_good.push_back(**pin);
       how.previous_tip = **pin;
     }
-    auto result = verify_trusted(repo, verifier, *anchor, *commit, how);
+    auto result = verify_fetched(repo, verifier, *anchor, *commit, how);
     if (!result) return refuse(fmt::format("{}: {}", name, result.error().message));
     const VerifyReport& report = result->report;
     if (!report.authenticated) {
@@ -120,18 +151,19 @@ int check_tracking(Repository& repo, Verifier& verifier, const Anchor& anchor_va
 
 // "" if `id` (a commit or a tag) is an authenticated commit, else why not.
 std::string unauthenticated(Repository& repo, Verifier& verifier, const Anchor& anchor, const ObjectId& id,
-                            const std::optional<ObjectId>& previous) {
+                            const std::optional<ObjectId>& previous, const std::vector<ObjectId>& approval_notes) {
   auto type = repo.object_type(id);
   if (!type) return type.error().message;
   if (*type != "commit" && *type != "tag") return fmt::format("it points at a {}, not a commit", *type);
   auto commit = repo.peel_to_commit(id);
   if (!commit) return commit.error().message;
   TrustedVerify how;
+  how.approval_notes = approval_notes;
   if (previous) {
     auto old_commit = repo.peel_to_commit(*previous);
     if (old_commit) how.previous_tip = *old_commit;
   }
-  auto result = verify_trusted(repo, verifier, anchor, *commit, how);
+  auto result = verify_fetched(repo, verifier, anchor, *commit, how);
   if (!result) return result.error().message;
   if (result->report.authenticated) return "";
   return refusal_reason(result->report);
@@ -139,7 +171,8 @@ std::string unauthenticated(Repository& repo, Verifier& verifier, const Anchor& 
 
 // Branches and tags a fetch moves must land on authenticated commits; a
 // fetch never plants replace refs.
-int check_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, const std::vector<TrackingUpdate>& updates) {
+int check_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, const TransactionInput& input) {
+  const auto& updates = input.guarded;
   for (const auto& u : updates) {
     if (u.new_id.is_zero()) continue;
     if (u.ref.starts_with("refs/replace/"))
@@ -148,7 +181,7 @@ int check_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, co
                                 u.ref));
     std::optional<ObjectId> previous;
     if (!u.old_id.is_zero()) previous = u.old_id;
-    std::string why = unauthenticated(repo, verifier, anchor, u.new_id, previous);
+    std::string why = unauthenticated(repo, verifier, anchor, u.new_id, previous, input.approval_notes);
     if (!why.empty()) return refuse(fmt::format("{} would move to unauthenticated history: {}", u.ref, why));
   }
   return kExitOk;
@@ -156,32 +189,35 @@ int check_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, co
 
 // The merge or rebase of a `git pull` may move a branch only if what was
 // fetched authenticates.
-int check_pulled(Repository& repo, Verifier& verifier, const Anchor& anchor, const std::vector<TrackingUpdate>& updates) {
+int check_pulled(Repository& repo, Verifier& verifier, const Anchor& anchor, const TransactionInput& input) {
+  const auto& updates = input.guarded;
   bool moves_branch = false;
   for (const auto& u : updates) moves_branch = moves_branch || (u.ref.starts_with("refs/heads/") && !u.new_id.is_zero());
   if (!moves_branch) return kExitOk;
   auto fetched = fetched_for_merge(repo);
   if (!fetched) return kExitOk;
-  std::string why = unauthenticated(repo, verifier, anchor, *fetched, std::nullopt);
+  std::string why = unauthenticated(repo, verifier, anchor, *fetched, std::nullopt, input.approval_notes);
   if (!why.empty())
     return refuse(fmt::format("git pull would bring in {}, which is not authenticated: {}", fetched->short_hex(), why));
   return kExitOk;
 }
 
-int prepared(Repository& repo, const std::vector<TrackingUpdate>& updates) {
+int prepared(Repository& repo, const TransactionInput& input) {
   auto anchor = load_anchor(repo, std::nullopt);
   if (!anchor) return refuse(fmt::format("cannot check ref updates: {}", anchor.error().message));
   Verifier verifier(repo);
-  std::vector<TrackingUpdate> tracking, others;
-  for (const auto& u : updates) {
+  std::vector<TrackingUpdate> tracking;
+  TransactionInput others;
+  others.approval_notes = input.approval_notes;
+  for (const auto& u : input.guarded) {
     if (u.ref.starts_with("refs/remotes/")) {
       if (is_trusted_tracking_ref(repo, u.ref)) tracking.push_back(u);
     } else {
-      others.push_back(u);
+      others.guarded.push_back(u);
     }
   }
-  if (int s = check_tracking(repo, verifier, *anchor, tracking); s != kExitOk) return s;
-  if (others.empty()) return kExitOk;
+  if (int s = check_tracking(repo, verifier, *anchor, tracking, input.approval_notes); s != kExitOk) return s;
+  if (others.guarded.empty()) return kExitOk;
   switch (hooks::ref_context(hooks::git_command_chain())) {
     case hooks::RefContext::fetch: return check_fetched(repo, verifier, *anchor, others);
     case hooks::RefContext::pull: return check_pulled(repo, verifier, *anchor, others);
@@ -209,14 +245,15 @@ int committed(Repository& repo, const std::vector<TrackingUpdate>& updates) {
 int run_hook_reference_transaction(const std::string& state, const std::string& chained) {
   auto input = hooks::read_stdin(kMaxInput);
   if (!input) return refuse(input.error().message);
-  auto updates = guarded_updates(*input);
+  auto updates = read_transaction(*input);
   if (!updates) return refuse(updates.error().message);
   // The fast path: nothing about guarded refs, nothing to open.
-  if (updates->empty() || (state != "prepared" && state != "committed")) return chained_or(kExitOk, chained, state, *input);
+  if (updates->guarded.empty() || (state != "prepared" && state != "committed"))
+    return chained_or(kExitOk, chained, state, *input);
 
   auto repo = hooks::open_hook_repository();
   if (!repo) return refuse(repo.error().message);
-  int status = state == "prepared" ? prepared(*repo, *updates) : committed(*repo, *updates);
+  int status = state == "prepared" ? prepared(*repo, *updates) : committed(*repo, updates->guarded);
   return chained_or(status, chained, state, *input);
 }
 

@@ -50,6 +50,12 @@ std::vector<std::string> thresholds_in_words(const Policy& p) {
     out.push_back(fmt::format("changes to {} need {} distinct people of {}: {}; other grants do not lift this",
                               fmt::join(paths, ", "), g.threshold, fmt::join(g.who.names, ", "), who_agrees(g.threshold)));
   }
+  if (p.snapshots)
+    out.push_back(fmt::format("snapshots of the refs are signed by {} ({}); a client refuses a fetch whose newest "
+                              "snapshot is older than {} (a frozen mirror), names other ids than the refs it moves "
+                              "(mix-and-match), or does not descend from the last one it accepted (rollback)",
+                              fmt::join(p.snapshots->who, ", "), fmt::join(p.snapshots->people, ", "),
+                              p.snapshots->max_age_text));
   return out;
 }
 

@@ -78,4 +78,19 @@ const RefRule* Policy::rule_for(const std::string& ref) const {
   return nullptr;
 }
 
+std::optional<int64_t> parse_duration(std::string_view text) {
+  if (text.size() < 2 || text.size() > 8) return std::nullopt;
+  std::string_view digits = text.substr(0, text.size() - 1);
+  if (digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  int64_t n = std::stoll(std::string(digits));
+  switch (text.back()) {
+    case 's': return n;
+    case 'm': return n * 60;
+    case 'h': return n * 3600;
+    case 'd': return n * 86400;
+    case 'w': return n * 7 * 86400;
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace warden

@@ -91,7 +91,8 @@ class Reader {
       add(root, "a policy is a mapping with 'version: 1' at the top");
       return nullptr;
     }
-    only_keys(root, {"version", "people", "groups", "grants", "unprotected", "policy", "merges", "refs", "revoked"},
+    only_keys(root, {"version", "people", "groups", "grants", "unprotected", "policy", "merges", "refs", "revoked",
+                     "snapshots"},
               "policy");
     read_version(root);
     read_people(root["people"], *policy);
@@ -102,6 +103,7 @@ class Reader {
     read_merges(root["merges"], *policy);
     read_refs(root["refs"], *policy);
     read_revoked(root["revoked"], *policy);
+    read_snapshots(root["snapshots"], *policy);
     policy->index_keys();
     return policy;
   }
@@ -399,6 +401,35 @@ class Reader {
     }
     only_keys(n, {"unsigned"}, "'merges'");
     if (auto v = allow_deny(n["unsigned"], "'merges.unsigned'")) policy.unsigned_merges_allowed = *v;
+  }
+
+  // snapshots: {who: [people or groups], max-age: "7d"}
+  void read_snapshots(const YAML::Node& n, Policy& policy) {
+    if (!n) return;
+    if (!n.IsMap()) {
+      add(n, "'snapshots' must be a mapping with 'who' and 'max-age'");
+      return;
+    }
+    only_keys(n, {"who", "max-age"}, "'snapshots'");
+    SnapshotRule rule;
+    if (!n["who"]) {
+      add(n, "'snapshots' without 'who' (the people whose keys sign snapshots)");
+    } else {
+      Members who = members(n["who"], "'snapshots.who'", policy, "'snapshots.who'");
+      rule.who = who.names;
+      rule.people = expand(who, policy);
+    }
+    if (!n["max-age"]) {
+      add(n, "'snapshots' without 'max-age' (how old a snapshot may be, e.g. \"7d\")");
+    } else {
+      const YAML::Node& age = n["max-age"];
+      auto seconds = age.IsScalar() ? parse_duration(age.Scalar()) : std::nullopt;
+      if (!seconds || *seconds < 60 || *seconds > 366 * 86400)
+        add(age, "'snapshots.max-age' must be a duration from 1m to 366d, such as \"7d\", \"12h\" or \"30m\"");
+      else
+        rule.max_age = *seconds, rule.max_age_text = age.Scalar();
+    }
+    policy.snapshots = std::move(rule);
   }
 
   // revoked: [{key: "ssh-ed25519 AAAA..." | "openpgp:FPR", reason: "..."}]

@@ -12,14 +12,16 @@ std::string approval_notes_refspec(const std::string& remote) {
   return fmt::format("+refs/notes/*:refs/notes/remotes/{}/*", remote);
 }
 
+bool is_client_approval_notes_ref(std::string_view ref) {
+  return ref == kApprovalNotesRef || (ref.starts_with("refs/notes/remotes/") && ref.ends_with("/warden"));
+}
+
 Result<std::vector<ObjectId>> client_approval_notes(const Repository& repo) {
   auto refs = repo.list_refs("refs/notes/*");  // not every branch and tag: this runs in every client hook
   if (!refs) return refs.error();
   std::vector<ObjectId> out;
   for (const auto& r : *refs) {
-    bool ours = r.name == kApprovalNotesRef ||
-                (r.name.starts_with("refs/notes/remotes/") && r.name.ends_with("/warden"));
-    if (!ours) continue;
+    if (!is_client_approval_notes_ref(r.name)) continue;
     auto commit = repo.peel_to_commit(r.target);
     if (commit) out.push_back(*commit);  // a notes ref that is not a commit holds no approvals
   }
