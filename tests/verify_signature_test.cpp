@@ -148,7 +148,7 @@ TEST_CASE("an annotated tag's signature is judged exactly as a commit's", "[veri
   CHECK(*good == "alice");
   auto bad = signer("tampered");
   REQUIRE_FALSE(bad);
-  CHECK(bad.error().message == "bad tag signature: signature does not verify");
+  CHECK(bad.error().message == "the tag has a bad signature: signature does not verify");
   auto unsupported = signer("x509");
   REQUIRE_FALSE(unsupported);
   CHECK(unsupported.error().message == "the tag has an unsupported signature (X.509)");

@@ -203,6 +203,9 @@ class Repository {
   Result<std::optional<ObjectId>> ref_target(const std::string& name) const;
   // The ref HEAD points at ("refs/heads/main"), even if it has no commit yet.
   std::optional<std::string> head_ref_name() const;
+  // The ref a symbolic ref names ("refs/remotes/origin/HEAD" ->
+  // "refs/remotes/origin/main"), or nullopt if it is not symbolic.
+  std::optional<std::string> symbolic_target(const std::string& name) const;
   // Points `name` at `id` atomically (lock file and rename), creating it if
   // needed, with `message` in its reflog.
   Status set_ref(const std::string& name, const ObjectId& id, const std::string& message);

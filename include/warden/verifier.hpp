@@ -140,6 +140,8 @@ class Verifier {
   // signature" rules). An Error says why there is none: unsigned, bad or
   // unsupported signature, or a key the policy does not list.
   Result<std::string> tag_signer(const TagData& tag, const Policy& policy);
+  // The same for a commit's signature (a snapshot's, for one).
+  Result<std::string> commit_signer(const CommitData& commit, const Policy& policy);
 
  private:
   struct State;

@@ -32,6 +32,8 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv) {
 void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required) {
   cmd.add_option("--anchor", opts.anchor, "Trust anchor COMMIT:FINGERPRINT (default: git config warden.anchor)");
   cmd.add_flag("--json", opts.json, "Print one JSON object per checked commit and a summary (JSON Lines)");
+  cmd.add_flag("--fresh", opts.fresh,
+               "Also require a snapshot signed by the policy's snapshot keys, younger than max-age, naming REV");
   cmd.add_flag("--keep-going", opts.keep_going, "Check every commit instead of stopping at the first refusal");
   cmd.add_flag("-q,--quiet", opts.quiet, "Print nothing; the exit status tells");
   cmd.add_flag("--no-cache", opts.no_cache, "Check every commit from the anchor, ignoring the cache and the pins");
@@ -96,6 +98,8 @@ int warden_main(int argc, char** argv) {
   install_cmd->add_flag("--server", install.server, "The pre-receive hook of a server repository");
   install_cmd->add_flag("--client", install.client,
                         "The client hooks (reference-transaction, post-merge, pre-rebase, post-rewrite); pins the remote-tracking refs");
+  install_cmd->add_flag("--snapshots", install.snapshots,
+                        "With --server: also a post-receive hook that signs a snapshot of the refs after every push");
   install_cmd->add_flag("--force", install.force, "Replace an existing hook that is not warden's");
   install_cmd->add_flag("--chain", install.chain, "Keep an existing hook and run it after warden's checks");
   install_cmd->add_flag("--accept-existing", install.accept_existing,
@@ -106,7 +110,7 @@ int warden_main(int argc, char** argv) {
   std::string hook_name, chained;
   std::vector<std::string> hook_args;
   auto* hook_cmd = app.add_subcommand("hook", "Run a hook (called by the installed shims)");
-  hook_cmd->add_option("name", hook_name, "pre-receive, reference-transaction, post-merge, pre-rebase or post-rewrite")->required();
+  hook_cmd->add_option("name", hook_name, "pre-receive, post-receive, reference-transaction, post-merge, pre-rebase or post-rewrite")->required();
   hook_cmd->add_option("--chained", chained, "The hook to run after warden's (installed with --chain)");
   hook_cmd->add_option("args", hook_args, "The hook's own arguments");
 
@@ -127,6 +131,11 @@ int warden_main(int argc, char** argv) {
                           "Approve the tree that squashing REV onto BASE gives, on BASE (a forge's squash button)");
   approve_cmd->add_option("--key", approve.key, "Signing key (default: user.signingkey)");
 
+  std::optional<std::string> snapshot_key;
+  auto* snapshot_cmd =
+      app.add_subcommand("snapshot", "Sign a snapshot of every branch and tag onto refs/warden/snapshot, as git signs");
+  snapshot_cmd->add_option("--key", snapshot_key, "Signing key (default: warden.snapshotKey, then user.signingkey)");
+
   CloneOptions clone;
   auto* clone_cmd = app.add_subcommand("clone", "Clone, trust, install the client hooks and verify, all or nothing");
   clone_cmd->add_option("url", clone.url, "Repository to clone")->required();
@@ -140,8 +149,10 @@ int warden_main(int argc, char** argv) {
   if (status_cmd->parsed()) return run_status();
   if (clone_cmd->parsed()) return run_clone(clone);
   if (approve_cmd->parsed()) return run_approve(approve);
+  if (snapshot_cmd->parsed()) return run_snapshot(snapshot_key);
   if (hook_cmd->parsed()) {
     if (hook_name == "pre-receive") return run_hook_pre_receive();
+    if (hook_name == "post-receive") return run_hook_post_receive();
     if (hook_name == "reference-transaction")
       return run_hook_reference_transaction(hook_args.empty() ? "" : hook_args[0], chained);
     if (hook_name == "post-merge") return run_hook_post_merge(chained, hook_args);

@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "warden/anchor.hpp"
+#include "warden/snapshot.hpp"
 #include "warden/trusted_verify.hpp"
 
 namespace warden::cli {
@@ -53,8 +54,9 @@ int run_clone(const CloneOptions& opts) {
   TempDir tmp{templ};
   std::string work = tmp.path + "/clone";
 
-  // Approvals come in the same fetch as the branches they approve.
-  auto repo = Repository::clone_bare_checkout(opts.url, work, {approval_notes_refspec("origin")});
+  // Approvals and the signed snapshot come in the same fetch as the
+  // branches they speak of.
+  auto repo = Repository::clone_bare_checkout(opts.url, work, {approval_notes_refspec("origin"), snapshot_refspec("origin")});
   if (!repo) {
     std::cerr << "warden: error: " << repo.error().message << "\n";
     return kExitUsage;

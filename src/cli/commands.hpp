@@ -28,6 +28,7 @@ struct VerifyOptions {
   bool keep_going = false;
   bool quiet = false;
   bool no_cache = false;
+  bool fresh = false;  // also a fresh snapshot that names the target
   std::optional<std::string> at;  // --at REV: quiet, exit status only
   std::string revision = "HEAD";  // REV or A..B
   // Guix mode (guix git authenticate): intro, signer and keyring branch.
@@ -55,6 +56,8 @@ struct ApproveOptions {
   std::optional<std::string> key;          // instead of user.signingkey
 };
 int run_approve(const ApproveOptions& opts);
+int run_snapshot(const std::optional<std::string>& key);
+int run_hook_post_receive();
 int run_guix_verify(const VerifyOptions& opts);
 
 struct GuixImportOptions {
@@ -74,6 +77,7 @@ struct InstallOptions {
   bool force = false;
   bool chain = false;
   bool accept_existing = false;
+  bool snapshots = false;  // --server: also the post-receive hook that signs a snapshot after every push
   std::string hooks_dir;  // "" = core.hooksPath or GIT_DIR/hooks; relative to GIT_DIR
 };
 int run_install(const InstallOptions& opts);

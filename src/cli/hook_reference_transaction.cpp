@@ -13,14 +13,17 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 
 #include "cli/commands.hpp"
 #include "cli/verify_report.hpp"
+#include "common/clock.hpp"
 #include "warden/client_trust.hpp"
 #include "hooks/git_command.hpp"
 #include "hooks/hook_runner.hpp"
 #include "warden/anchor.hpp"
 #include "warden/pins.hpp"
+#include "warden/snapshot.hpp"
 #include "warden/trusted_verify.hpp"
 
 namespace warden::cli {
@@ -56,7 +59,12 @@ bool is_guarded(std::string_view ref) {
 struct TransactionInput {
   std::vector<TrackingUpdate> guarded;
   std::vector<ObjectId> approval_notes;
+  std::vector<ObjectId> snapshots;  // new tips of refs/warden/remotes/<remote>/snapshot
 };
+
+bool is_fetched_snapshot_ref(std::string_view ref) {
+  return ref.starts_with("refs/warden/remotes/") && ref.ends_with("/snapshot");
+}
 
 Result<TransactionInput> read_transaction(std::string_view input) {
   TransactionInput out;
@@ -68,15 +76,16 @@ Result<TransactionInput> read_transaction(std::string_view input) {
     if (s2 == std::string_view::npos) continue;
     std::string_view ref = line.substr(s2 + 1);
     bool notes = is_client_approval_notes_ref(ref);
-    if (!is_guarded(ref) && !notes) continue;
+    bool snapshot = is_fetched_snapshot_ref(ref);
+    if (!is_guarded(ref) && !notes && !snapshot) continue;
     TrackingUpdate u;
     u.ref = ref;
     if (s2 != 2 * GIT_OID_HEXSZ + 1 || !parse_hex_id(line.substr(0, 40), u.old_id) || line[40] != ' ' || !parse_hex_id(line.substr(41, 40), u.new_id))
       return make_error(fmt::format("malformed reference-transaction input for {}", u.ref));
-    if (!notes)
+    if (!notes && !snapshot)
       out.guarded.push_back(std::move(u));
     else if (!u.new_id.is_zero())
-      out.approval_notes.push_back(u.new_id);
+      (notes ? out.approval_notes : out.snapshots).push_back(u.new_id);
   }
   return out;
 }
@@ -149,6 +158,35 @@ int check_tracking(Repository& repo, Verifier& verifier, const Anchor& anchor_va
   return kExitOk;
 }
 
+// What the fetch moves, remote by remote, must be what a fresh snapshot
+// signed by the policy's snapshot keys says (when the policy asks for them).
+int check_snapshots(Repository& repo, Verifier& verifier, const std::vector<TrackingUpdate>& tracking,
+                    const std::vector<ObjectId>& offered) {
+  std::map<std::string, SnapshotGate> gates;
+  for (const auto& u : tracking) {
+    if (u.new_id.is_zero()) continue;
+    std::string remote = remote_of_tracking_ref(repo, u.ref);
+    if (remote.empty()) continue;
+    SnapshotGate& gate = gates[remote];
+    gate.remote = remote;
+    gate.moved.emplace_back(u.ref, u.new_id);
+  }
+  for (auto& [remote, gate] : gates) {
+    gate.offered = offered;
+    gate.now = now_seconds();
+    gate.in_flight = [&repo] {
+      std::vector<ObjectId> out;
+      for (const auto& id : repo.commits_in_flight(kMaxObjectsInFlight))
+        if (read_snapshot(repo, id)) out.push_back(id);
+      return out;
+    };
+    auto why = check_snapshot_gate(repo, verifier, gate);
+    if (!why) return refuse(fmt::format("{}: {}", remote, why.error().message));
+    if (!why->empty()) return refuse(*why);
+  }
+  return kExitOk;
+}
+
 // "" if `id` (a commit or a tag) is an authenticated commit, else why not.
 std::string unauthenticated(Repository& repo, Verifier& verifier, const Anchor& anchor, const ObjectId& id,
                             const std::optional<ObjectId>& previous, const std::vector<ObjectId>& approval_notes) {
@@ -217,6 +255,7 @@ int prepared(Repository& repo, const TransactionInput& input) {
     }
   }
   if (int s = check_tracking(repo, verifier, *anchor, tracking, input.approval_notes); s != kExitOk) return s;
+  if (int s = check_snapshots(repo, verifier, tracking, input.snapshots); s != kExitOk) return s;
   if (others.guarded.empty()) return kExitOk;
   switch (hooks::ref_context(hooks::git_command_chain())) {
     case hooks::RefContext::fetch: return check_fetched(repo, verifier, *anchor, others);

@@ -9,15 +9,16 @@
 
 #include "cli/commands.hpp"
 #include "cli/verify_report.hpp"
-#include "hooks/hook_install.hpp"
-#include "warden/client_trust.hpp"
-#include "warden/trusted_verify.hpp"
+#include "common/clock.hpp"
 #include "hooks/hook_install.hpp"
 #include "hooks/hook_runner.hpp"
 #include "server/server_config.hpp"
 #include "hooks/shims.hpp"
 #include "warden/anchor.hpp"
+#include "warden/client_trust.hpp"
 #include "warden/pins.hpp"
+#include "warden/snapshot.hpp"
+#include "warden/trusted_verify.hpp"
 
 namespace warden::cli {
 namespace {
@@ -82,6 +83,25 @@ int install_client(Repository& repo, const InstallOptions& opts) {
     return fail(fmt::format("install refused: {} remote-tracking ref{} do{} not authenticate", problems->size(),
                             problems->size() == 1 ? "" : "s", problems->size() == 1 ? "es" : ""),
                 kExitRefused);
+  // A clone (or a repository first guarded now) meets the snapshot rule
+  // as a fetch would: every remote-tracking ref counts as moved.
+  {
+    Verifier verifier(repo);
+    for (const auto& remote : repo.remote_names()) {
+      auto refs = repo.list_refs("refs/remotes/" + remote + "/*");
+      if (!refs) return fail(refs.error().message, kExitUsage);
+      SnapshotGate gate;
+      gate.remote = remote;
+      gate.now = now_seconds();
+      for (const auto& r : *refs)
+        if (is_trusted_tracking_ref(repo, r.name) && remote_of_tracking_ref(repo, r.name) == remote)
+          gate.moved.emplace_back(r.name, r.target);
+      if (gate.moved.empty()) continue;
+      auto why = check_snapshot_gate(repo, verifier, gate);
+      if (!why) return fail(why.error().message, kExitRefused);
+      if (!why->empty()) return fail(fmt::format("install refused: {}", *why), kExitRefused);
+    }
+  }
   auto done = hooks::install_client_shims(hooks::hooks_dir(repo, opts.hooks_dir), hooks::ShimInstall{opts.force, opts.chain});
   if (!done) return fail(done.error().message, kExitRefused);
   for (const auto& line : *done) std::cout << "warden: " << line << "\n";
@@ -92,6 +112,8 @@ int install_client(Repository& repo, const InstallOptions& opts) {
     if (auto s = repo.add_first_config_value(fmt::format("remote.{}.fetch", remote), approval_notes_refspec(remote)); !s)
       return fail(s.error().message, kExitUsage);
     std::cout << fmt::format("warden: {} fetches approvals ({})\n", remote, approval_notes_refspec(remote));
+    if (auto s = repo.add_first_config_value(fmt::format("remote.{}.fetch", remote), snapshot_refspec(remote)); !s)
+      return fail(s.error().message, kExitUsage);
   }
   auto pins = list_pins(repo);
   if (pins)
@@ -102,6 +124,7 @@ int install_client(Repository& repo, const InstallOptions& opts) {
 
 int run_install(const InstallOptions& opts) {
   if (opts.server == opts.client) return fail("say which hooks to install: --server or --client", kExitUsage);
+  if (opts.snapshots && !opts.server) return fail("--snapshots goes with --server", kExitUsage);
   auto repo = Repository::open(".");
   if (!repo) return fail(repo.error().message, kExitUsage);
   if (opts.client) return install_client(*repo, opts);
@@ -136,6 +159,15 @@ int run_install(const InstallOptions& opts) {
                                   hooks::ShimInstall{opts.force, opts.chain});
   if (!done) return fail(done.error().message, kExitRefused);
   std::cout << "warden: " << *done << "\n";
+  if (opts.snapshots) {
+    auto post = hooks::install_shim(hooks::hooks_dir(*repo, opts.hooks_dir), "post-receive", hooks::kPostReceiveShim,
+                                    hooks::ShimInstall{opts.force, opts.chain});
+    if (!post) return fail(post.error().message, kExitRefused);
+    std::cout << "warden: " << *post << "\n";
+    if (!repo->config_string("warden.snapshotKey") && !repo->config_string("user.signingkey"))
+      std::cerr << "warden: warning: set the snapshot key (git config warden.snapshotKey KEY) before the next push\n";
+    std::cout << "warden: re-sign at least daily so that an idle repository stays fresh (docs/server.md)\n";
+  }
   std::cout << fmt::format("warden: the policy branch is {} ({}); it is never deleted or rewound\n",
                            options->policy_branch,
                            repo->config_string("warden.policyBranch") ? "warden.policyBranch" : "the branch HEAD names");

@@ -8,6 +8,8 @@
 #include "cli/commands.hpp"
 #include "warden/anchor.hpp"
 #include "warden/pins.hpp"
+#include "warden/snapshot.hpp"
+#include "common/clock.hpp"
 
 namespace warden::cli {
 namespace {
@@ -53,6 +55,18 @@ int run_status() {
     }
     std::cout << fmt::format("  {:<24} {} \"{}\"  {}; {}\n", short_tracking_ref(p.tracking_ref), p.commit.short_hex(),
                              c ? c->summary : "?", when, tracking);
+  }
+  for (const auto& remote : repo->remote_names()) {
+    auto accepted = repo->ref_target(accepted_snapshot_ref(remote));
+    if (!accepted || !*accepted) continue;
+    auto snap = read_snapshot(*repo, **accepted);
+    if (!snap) {
+      std::cout << fmt::format("snapshot of {}: unreadable ({})\n", remote, snap.error().message);
+      continue;
+    }
+    std::cout << fmt::format("snapshot of {}: counter {}, signed {} ago, {} ref{}\n", remote, snap->counter,
+                             age_in_words(now_seconds() - snap->time), snap->refs.size(),
+                             snap->refs.size() == 1 ? "" : "s");
   }
   return mismatched == 0 ? kExitOk : kExitRefused;
 }

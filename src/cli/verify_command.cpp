@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "common/clock.hpp"
+#include "warden/snapshot.hpp"
 #include "cli/verify_report.hpp"
 #include "warden/anchor.hpp"
 #include "warden/trusted_verify.hpp"
@@ -27,6 +29,38 @@ Result<Range> parse_range(const std::string& text) {
   if (r.from->empty()) return make_error(fmt::format("'{}': the range needs a start (A..B)", text));
   if (r.to.empty()) r.to = "HEAD";
   return r;
+}
+
+// Why no snapshot here vouches for `target` now (--fresh), or "": one of
+// the snapshots this repository holds (its own refs/warden/snapshot, what
+// it fetched, what it accepted) passes under the policy at `target` and
+// names `target` for the ref `rev` names (or for any ref, if `rev` is an id
+// or HEAD).
+std::string not_fresh(Repository& repo, Verifier& verifier, const ObjectId& target, const std::string& rev) {
+  auto policy = verifier.policy_at(target);
+  if (!policy) return policy.error().message;
+  if (!(*policy)->snapshots)
+    return fmt::format("the policy at {} has no snapshots section: nothing can vouch that it is fresh",
+                       target.short_hex());
+  auto refs = repo.list_refs("refs/warden/*");
+  if (!refs) return refs.error().message;
+  std::string problem = "no snapshot here (fetch refs/warden/snapshot from the server)";
+  for (const auto& r : *refs) {
+    auto snap = read_snapshot(repo, r.target);
+    if (!snap) continue;
+    std::string why = snapshot_problem(repo, verifier, **policy, *snap, std::nullopt, now_seconds());
+    if (why.empty()) {
+      bool any_ref = rev == "HEAD" || rev == target.hex();
+      for (const auto& [name, id] : snap->refs) {
+        std::string branch = name.substr(name.find('/', 5) + 1);  // "main" of refs/heads/main
+        bool same = name == rev || branch == rev || rev.ends_with("/" + branch);
+        if (id == target && (any_ref || same)) return "";
+      }
+      why = fmt::format("snapshot {} does not name {} for {}", snap->counter, target.short_hex(), rev);
+    }
+    problem = why;
+  }
+  return problem;
 }
 
 }  // namespace
@@ -94,7 +128,15 @@ int run_verify(const VerifyOptions& given) {
   if (!result->warning.empty() && !opts.quiet) std::cerr << "warden: warning: " << result->warning << "\n";
   if (opts.json) print_json(std::cout, *report, result->request);
   else if (!opts.quiet) print_human(std::cout, std::cerr, *report, result->request);
-  return report->authenticated ? kExitOk : kExitRefused;
+  if (!report->authenticated) return kExitRefused;
+  if (opts.fresh) {
+    std::string why = not_fresh(*repo, verifier, *target, range->to);
+    if (!why.empty()) {
+      if (!opts.quiet) std::cerr << "warden: refused (--fresh): " << why << "\n";
+      return kExitRefused;
+    }
+  }
+  return kExitOk;
 }
 
 }  // namespace warden::cli

@@ -66,9 +66,11 @@ Result<std::optional<ObjectId>> Repository::ref_target(const std::string& name) 
   return std::optional<ObjectId>(ObjectId::from(git_reference_target(resolved_raw)));
 }
 
-std::optional<std::string> Repository::head_ref_name() const {
+std::optional<std::string> Repository::head_ref_name() const { return symbolic_target("HEAD"); }
+
+std::optional<std::string> Repository::symbolic_target(const std::string& name) const {
   git_reference* raw_ref = nullptr;
-  if (git_reference_lookup(&raw_ref, raw(), "HEAD") != 0) return std::nullopt;
+  if (git_reference_lookup(&raw_ref, raw(), name.c_str()) != 0) return std::nullopt;
   ReferenceHandle head(raw_ref);
   const char* target = git_reference_symbolic_target(raw_ref);
   if (target == nullptr) return std::nullopt;

@@ -70,23 +70,28 @@ MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::ve
 }
 
 Result<std::string> tag_signer(const TagData& tag, const Policy& policy, CommitFacts& facts) {
-  CommitSignature sig = facts.check_signed(tag.signature, tag.signed_payload);
+  return object_signer("the tag", tag.signature, tag.signed_payload, policy, facts);
+}
+
+Result<std::string> object_signer(const std::string& what, const std::string& signature, const std::string& payload,
+                                  const Policy& policy, CommitFacts& facts) {
+  CommitSignature sig = facts.check_signed(signature, payload);
   // Not through the per-commit cache: it is keyed by the signature
   // object, and this one is gone when the call returns.
   Signer s = identify_with(sig, &policy, [](const OpenPgpSignature& pgp, const OpenPgpCert& cert) {
     return cert.check(pgp);
   });
   switch (sig.kind) {
-    case SignatureKind::none: return make_error("the tag is not signed");
-    case SignatureKind::unsupported: return make_error(fmt::format("the tag has an {}", sig.problem));
+    case SignatureKind::none: return make_error(fmt::format("{} is not signed", what));
+    case SignatureKind::unsupported: return make_error(fmt::format("{} has an {}", what, sig.problem));
     case SignatureKind::bad: break;
     case SignatureKind::ssh:
     case SignatureKind::openpgp:
       if (s.bad || s.person != nullptr) break;
-      return make_error(fmt::format("the tag is signed by a key not in the policy ({}{})",
+      return make_error(fmt::format("{} is signed by a key not in the policy ({}{})", what,
                                     sig.kind == SignatureKind::openpgp ? "OpenPGP " : "", s.fingerprint));
   }
-  if (s.bad) return make_error(fmt::format("bad tag signature: {}", s.problem));
+  if (s.bad) return make_error(fmt::format("{} has a bad signature: {}", what, s.problem));
   return *s.person;
 }
 

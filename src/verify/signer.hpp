@@ -34,5 +34,8 @@ MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::ve
 
 // The person of `policy` who signed an annotated tag, or why there is none.
 Result<std::string> tag_signer(const TagData& tag, const Policy& policy, CommitFacts& facts);
+// The same for any signed object: `what` names it in messages ("the tag").
+Result<std::string> object_signer(const std::string& what, const std::string& signature, const std::string& payload,
+                                  const Policy& policy, CommitFacts& facts);
 
 }  // namespace warden::verify

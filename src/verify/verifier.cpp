@@ -687,4 +687,11 @@ Result<std::string> Verifier::tag_signer(const TagData& tag, const Policy& polic
   return verify::tag_signer(tag, policy, state_->facts);
 }
 
+Result<std::string> Verifier::commit_signer(const CommitData& commit, const Policy& policy) {
+  if (commit.signature_headers > 1 || commit.other_signature_headers > 0)
+    return make_error(fmt::format("commit {} has more than one signature header", commit.id.short_hex()));
+  return verify::object_signer(fmt::format("commit {}", commit.id.short_hex()), commit.signature,
+                               commit.signed_payload, policy, state_->facts);
+}
+
 }  // namespace warden

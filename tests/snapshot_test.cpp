@@ -1,0 +1,235 @@
+// Signed snapshots (DESIGN section 6b) against a hostile mirror, with real
+// git daemon, git fetch and ssh-keygen: the server signs a snapshot after
+// every push (post-receive); a client refuses a fetch from a mirror that is
+// frozen, mixes refs of different states, rewinds the snapshot chain,
+// serves a snapshot signed by another key, or none; an honest mirror that
+// relays everything passes.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "support/server_world.hpp"
+#include "warden/snapshot.hpp"
+
+namespace {
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The server (policy: the forge bot signs snapshots, max-age 7d), a mirror
+// of it that an attacker controls, and a client cloned from the mirror.
+struct SnapshotWorld : test::ServerWorld {
+  const test::Key& forge;
+  std::string mirror;  // bare, served by the same git daemon
+  std::string mirror_url;
+  std::string client;
+
+  SnapshotWorld() : ServerWorld(test::Transport::daemon, false), forge(sb.key("forge")), mirror(sb.dir() + "/mirror.git") {
+    test::Run trust = cli("git warden trust --anchor " + anchor + ":" + alice.fingerprint, srv);
+    REQUIRE(trust.status == 0);
+    sb.sh("git -C " + test::quote(srv) + " config gpg.format ssh");
+    sb.sh("git -C " + test::quote(srv) + " config warden.snapshotKey " + test::quote(forge.private_path));
+    install_hook("--snapshots");
+    REQUIRE(push("main").status == 0);
+    work.write(".warden/policy.yml", policy());
+    work.commit("snapshots signed by the forge bot", &alice);
+    pushed("main");
+    sb.sh("git clone -q --mirror " + test::quote(srv) + " " + test::quote(mirror));
+    sb.sh("git -C " + test::quote(mirror) + " config gpg.format ssh");
+    mirror_url = daemon->url("mirror.git");
+    client = sb.dir() + "/client";
+    auto r = cli("git warden clone " + mirror_url + " client --anchor " + anchor + ":" + alice.fingerprint, sb.dir());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+  }
+
+  std::string policy(const std::string& extra = "") const {
+    return test::PolicyText()
+        .person("alice", {&alice})
+        .person("bob", {&bob})
+        .person("carol", {&carol})
+        .person("forge-bot", {&forge})
+        .section(std::string(R"(groups:
+  maintainers: [alice, bob]
+grants:
+  - paths: ["/"]
+    who: [maintainers]
+policy:
+  who: [maintainers]
+  threshold: 1
+snapshots:
+  who: [forge-bot]
+  max-age: "7d"
+)") + test::kServerRefRules + extra)
+        .str();
+  }
+
+  void pushed(const std::string& args) const {
+    auto r = push(args);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+  }
+  // A commit by alice on main, pushed (the server signs a new snapshot).
+  std::string land(const std::string& file, const std::string& branch = "main") {
+    work.write(file, file + "\n");
+    std::string c = work.commit("add " + file, &alice);
+    pushed("HEAD:" + branch);
+    return c;
+  }
+  void mirror_syncs() const { sb.sh("git -C " + test::quote(mirror) + " fetch -q --prune origin"); }
+  void mirror_sets(const std::string& ref, const std::string& id) const {
+    sb.sh("git -C " + test::quote(mirror) + " update-ref " + ref + " " + id);
+  }
+  std::string srv_ref(const std::string& ref) const { return server_ref(ref); }
+  test::Run fetch(const std::string& env = "") const { return cli(env + "git fetch", client); }
+  std::string tracking(const std::string& branch) const {
+    auto r = sb.run("git rev-parse -q --verify refs/remotes/origin/" + branch, client);
+    return r.status == 0 ? r.out.substr(0, 40) : "";
+  }
+};
+
+}  // namespace
+
+TEST_CASE("snapshots: the server signs one after every push; an honest mirror passes", "[snapshots][e2e]") {
+  SnapshotWorld w;
+  std::string before = w.srv_ref(warden::kSnapshotRef);
+  REQUIRE_FALSE(before.empty());
+  std::string c = w.land("docs/one.md");
+  std::string after = w.srv_ref(warden::kSnapshotRef);
+  CHECK(after != before);
+  CHECK(w.sb.sh("git -C " + test::quote(w.srv) + " rev-parse " + after + "^") == before);  // a chain
+  CHECK(has(w.sb.sh("git -C " + test::quote(w.srv) + " show " + after + ":snapshot.json"),
+            "\"refs/heads/main\": \"" + c + "\""));
+
+  w.mirror_syncs();
+  auto r = w.fetch();
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(w.tracking("main") == c);
+  auto status = w.cli("git warden status", w.client);
+  CHECK(has(status.out, "snapshot of origin: counter "));
+
+  // Pushes to refs/warden/ are refused: only the server's hook writes there.
+  auto forged = w.push("+main:refs/warden/snapshot");
+  INFO(forged.err);
+  CHECK(forged.status != 0);
+  CHECK(has(forged.err, "refs/warden/ holds warden's own trust state"));
+}
+
+TEST_CASE("snapshots: a mirror that mixes refs of different states is refused", "[snapshots][attack][e2e]") {
+  SnapshotWorld w;
+  std::string m0 = w.srv_ref("refs/heads/main");
+  w.work.git("checkout -q -b release");
+  std::string r1 = w.land("release/one.md", "release");
+  // One push moves main and release together: {main: m1, release: r2}.
+  w.work.git("checkout -q main");
+  w.work.write("src/m1.c", "m1\n");
+  std::string m1 = w.work.commit("m1", &w.alice);
+  w.work.git("checkout -q release");
+  w.work.write("release/two.md", "two\n");
+  std::string r2 = w.work.commit("r2", &w.alice);
+  w.pushed("main release");
+  w.mirror_syncs();
+  // The mirror serves today's main with the release of an earlier state.
+  w.mirror_sets("refs/heads/release", r1);
+  auto r = w.fetch();
+  INFO(r.err);
+  CHECK(r.status != 0);
+  CHECK(has(r.err, fmt::format("origin/release offered at {}, snapshot", r1.substr(0, 10))));
+  CHECK(has(r.err, fmt::format("says {}: mix-and-match", r2.substr(0, 10))));
+  CHECK(w.tracking("release").empty());
+  // (A plain fetch moves each ref in a transaction of its own: main, which
+  // the snapshot vouches for, may have moved; with --atomic nothing does.)
+  (void)m0;
+
+  w.mirror_syncs();
+  auto honest = w.fetch();
+  INFO(honest.err);
+  CHECK(honest.status == 0);
+  CHECK(w.tracking("main") == m1);
+  CHECK(w.tracking("release") == r2);
+}
+
+TEST_CASE("snapshots: a rewound snapshot chain, another key's snapshot, and no snapshot are refused",
+          "[snapshots][attack][e2e]") {
+  SnapshotWorld w;
+  // release exists in one state, is deleted in the next; the client has
+  // accepted the later one.
+  w.work.git("checkout -q -b release");
+  std::string r1 = w.land("release/one.md", "release");
+  std::string with_release = w.srv_ref(warden::kSnapshotRef);
+  w.mirror_syncs();  // the mirror keeps what it saw
+  w.work.git("checkout -q main");
+  w.pushed(":release");
+  std::string m1 = w.land("src/m1.c");
+  w.mirror_syncs();
+  REQUIRE(w.fetch().status == 0);
+  REQUIRE(w.tracking("main") == m1);
+
+  SECTION("a mirror re-serving the older snapshot to bring back a deleted branch") {
+    w.mirror_sets("refs/heads/release", r1);
+    w.mirror_sets(warden::kSnapshotRef, with_release);
+    auto r = w.fetch();
+    CHECK(r.status != 0);
+    CHECK(has(r.err, "the last one this clone accepted: the snapshot chain was rewound or replaced"));
+    CHECK(w.tracking("release").empty());
+  }
+
+  SECTION("a snapshot signed by a key the policy does not name") {
+    // alice's commit, pushed to the mirror only: it authenticates, but no
+    // snapshot of the server names it; the mirror signs one itself.
+    w.work.write("src/m2.c", "m2\n");
+    std::string m2 = w.work.commit("m2", &w.alice);
+    w.work.git("push -q " + test::quote(w.mirror) + " main");
+    auto forged = w.cli("git warden snapshot --key " + test::quote(w.mallory.private_path), w.mirror);
+    INFO(forged.err);
+    REQUIRE(forged.status == 0);
+    auto r = w.fetch();
+    INFO(r.err);
+    CHECK(r.status != 0);
+    CHECK(has(r.err, "is signed by a key not in the policy (" + w.mallory.fingerprint + ")"));
+    CHECK(w.tracking("main") == m1);
+    (void)m2;
+  }
+
+  SECTION("a mirror without snapshots cannot be cloned") {
+    std::string bare = w.sb.dir() + "/nosnap.git";
+    w.sb.sh("git clone -q --bare " + test::quote(w.srv) + " " + test::quote(bare));  // branches only
+    auto r = w.cli("git warden clone " + w.daemon->url("nosnap.git") + " third --anchor " + w.anchor + ":" +
+                       w.alice.fingerprint,
+                   w.sb.dir());
+    CHECK(r.status != 0);
+    CHECK(has(r.err, "origin offers no signed snapshot, and the policy asks for one (snapshots.who: forge-bot)"));
+  }
+}
+
+#ifdef WARDEN_TEST_CLOCK
+TEST_CASE("snapshots: a frozen mirror is refused once max-age passes", "[snapshots][attack][e2e]") {
+  SnapshotWorld w;
+  std::string m1 = w.land("src/m1.c");
+  w.mirror_syncs();  // the mirror freezes here
+  std::string m2 = w.land("src/m2.c");
+  (void)m2;
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  auto frozen = w.fetch(fmt::format("WARDEN_TEST_NOW={} ", now + 8 * 86400));
+  CHECK(frozen.status != 0);
+  CHECK(has(frozen.err, "is 8 days old (max-age 7d): the mirror may be frozen"));
+  CHECK(w.tracking("main") != m1);
+  // Within max-age the same state is fine.
+  auto fresh = w.fetch(fmt::format("WARDEN_TEST_NOW={} ", now + 6 * 86400));
+  INFO(fresh.err);
+  CHECK(fresh.status == 0);
+  CHECK(w.tracking("main") == m1);
+
+  // verify --fresh, for fetchers like Nix: the same clock, the same rule.
+  std::string verify = "git warden verify --no-cache --fresh origin/main";
+  auto now_ok = w.cli(fmt::format("WARDEN_TEST_NOW={} ", now + 86400) + verify, w.client);
+  INFO(now_ok.err);
+  CHECK(now_ok.status == 0);
+  auto stale = w.cli(fmt::format("WARDEN_TEST_NOW={} ", now + 9 * 86400) + verify, w.client);
+  CHECK(stale.status == 1);
+  CHECK(has(stale.err, "refused (--fresh): snapshot"));
+  CHECK(has(stale.err, "(max-age 7d): the mirror may be frozen"));
+}
+#endif
