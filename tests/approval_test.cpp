@@ -310,6 +310,10 @@ TEST_CASE("approvals on a guarded server: counted from the same push; the notes 
   CHECK(both.status == 0);
   CHECK(w.server_ref("refs/heads/main") == c);
   CHECK_FALSE(w.server_ref("refs/notes/warden").empty());
+  // Installing again checks the policy branch with the approvals it holds.
+  auto again = w.cli("git warden install --server --force", w.srv);
+  INFO(again.err);
+  CHECK(again.status == 0);
 
   // Approvals are never taken back: no rewind, no deletion.
   std::string approved_notes = w.server_ref("refs/notes/warden");

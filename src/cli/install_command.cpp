@@ -49,6 +49,11 @@ Result<std::vector<std::string>> check_existing(const Repository& repo, const An
     VerifyRequest req;
     req.anchor = anchor;
     req.target = *commit;
+    // The approvals the server holds count, as they do for a push.
+    auto notes = repo.ref_target(kApprovalNotesRef);
+    if (!notes) return notes.error();
+    if (*notes)
+      if (auto notes_commit = repo.peel_to_commit(**notes)) req.approval_notes.push_back(*notes_commit);
     auto report = verifier.verify(req);
     if (!report) return report.error();
     if (!report->authenticated) {
