@@ -141,7 +141,7 @@ class Verifier {
   // unsupported signature, or a key the policy does not list.
   Result<std::string> tag_signer(const TagData& tag, const Policy& policy);
   // The same for a commit's signature (a snapshot's, for one).
-  Result<std::string> commit_signer(const CommitData& commit, const Policy& policy);
+  Result<std::string> commit_signer(const ObjectId& commit, const Policy& policy);
 
  private:
   struct State;

@@ -70,14 +70,12 @@ MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::ve
 }
 
 Result<std::string> tag_signer(const TagData& tag, const Policy& policy, CommitFacts& facts) {
-  return object_signer("the tag", tag.signature, tag.signed_payload, policy, facts);
+  return signer_of("the tag", facts.check_signed(tag.signature, tag.signed_payload), policy);
 }
 
-Result<std::string> object_signer(const std::string& what, const std::string& signature, const std::string& payload,
-                                  const Policy& policy, CommitFacts& facts) {
-  CommitSignature sig = facts.check_signed(signature, payload);
-  // Not through the per-commit cache: it is keyed by the signature
-  // object, and this one is gone when the call returns.
+Result<std::string> signer_of(const std::string& what, const CommitSignature& sig, const Policy& policy) {
+  // Not through the per-commit cache of OpenPGP checks: it is keyed by the
+  // signature object, and a tag's is gone when the call returns.
   Signer s = identify_with(sig, &policy, [](const OpenPgpSignature& pgp, const OpenPgpCert& cert) {
     return cert.check(pgp);
   });

@@ -34,8 +34,8 @@ MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::ve
 
 // The person of `policy` who signed an annotated tag, or why there is none.
 Result<std::string> tag_signer(const TagData& tag, const Policy& policy, CommitFacts& facts);
-// The same for any signed object: `what` names it in messages ("the tag").
-Result<std::string> object_signer(const std::string& what, const std::string& signature, const std::string& payload,
-                                  const Policy& policy, CommitFacts& facts);
+// The same for any signature, classified and checked by the one checker
+// (CommitFacts): `what` names the signed object in messages ("the tag").
+Result<std::string> signer_of(const std::string& what, const CommitSignature& sig, const Policy& policy);
 
 }  // namespace warden::verify

@@ -687,11 +687,12 @@ Result<std::string> Verifier::tag_signer(const TagData& tag, const Policy& polic
   return verify::tag_signer(tag, policy, state_->facts);
 }
 
-Result<std::string> Verifier::commit_signer(const CommitData& commit, const Policy& policy) {
-  if (commit.signature_headers > 1 || commit.other_signature_headers > 0)
-    return make_error(fmt::format("commit {} has more than one signature header", commit.id.short_hex()));
-  return verify::object_signer(fmt::format("commit {}", commit.id.short_hex()), commit.signature,
-                               commit.signed_payload, policy, state_->facts);
+Result<std::string> Verifier::commit_signer(const ObjectId& commit, const Policy& policy) {
+  // The commit's signature as every commit's is judged (headers git leaves
+  // out, several signatures, carriage returns: bad).
+  auto sig = state_->facts.signature(commit);
+  if (!sig) return sig.error();
+  return verify::signer_of(fmt::format("commit {}", commit.short_hex()), **sig, policy);
 }
 
 }  // namespace warden
