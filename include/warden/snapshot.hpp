@@ -62,14 +62,10 @@ std::string fetched_snapshot_ref(const std::string& remote);
 std::string accepted_snapshot_ref(const std::string& remote);
 std::string snapshot_refspec(const std::string& remote);
 
-// The remote a remote-tracking ref belongs to (the longest configured
-// remote name it starts with), or "" if none.
-std::string remote_of_tracking_ref(const Repository& repo, const std::string& tracking_ref);
-
-// A fetch from one remote, as its reference-transaction hook sees it,
-// after every ref it moves has authenticated.
-struct SnapshotGate {
-  std::string remote;
+// A fetch, as its reference-transaction hook sees it once every ref it
+// moves has authenticated (a clone or a first install: every
+// remote-tracking ref counts as moved).
+struct FetchedRefs {
   std::vector<std::pair<std::string, ObjectId>> moved;  // remote-tracking ref -> the commit it moves to
   std::vector<ObjectId> offered;  // snapshot commits the fetch's own transaction brings
   // More places to look when those do not do: the commits the fetch wrote
@@ -78,11 +74,13 @@ struct SnapshotGate {
   int64_t now = 0;
 };
 
-// "" if the fetch may go on: the governing policy (at the remote's default
-// branch: where this fetch moves it, else its pin) has no `snapshots:`, or
-// a snapshot offered or already fetched passes snapshot_problem and names
-// exactly the ids of every ref moved; the accepted snapshot then moves to
-// it. Otherwise the refusal, naming the attack it looks like.
-Result<std::string> check_snapshot_gate(Repository& repo, Verifier& verifier, const SnapshotGate& gate);
+// "" if the fetch may go on, remote by remote: the governing policy (at
+// the remote's default branch: where this fetch moves it, else its pin)
+// has no `snapshots:`, or a snapshot offered, fetched, accepted before or
+// found in flight passes snapshot_problem and names exactly the ids of
+// every ref moved from that remote; the accepted snapshot then moves to
+// it. Otherwise the refusal, naming the attack it looks like and speaking
+// of the snapshot the remote offers now.
+Result<std::string> check_fetched_snapshots(Repository& repo, Verifier& verifier, const FetchedRefs& fetch);
 
 }  // namespace warden

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <map>
 
 #include "cli/commands.hpp"
 #include "cli/verify_report.hpp"
@@ -162,28 +161,15 @@ int check_tracking(Repository& repo, Verifier& verifier, const Anchor& anchor_va
 // signed by the policy's snapshot keys says (when the policy asks for them).
 int check_snapshots(Repository& repo, Verifier& verifier, const std::vector<TrackingUpdate>& tracking,
                     const std::vector<ObjectId>& offered) {
-  std::map<std::string, SnapshotGate> gates;
-  for (const auto& u : tracking) {
-    if (u.new_id.is_zero()) continue;
-    std::string remote = remote_of_tracking_ref(repo, u.ref);
-    if (remote.empty()) continue;
-    SnapshotGate& gate = gates[remote];
-    gate.remote = remote;
-    gate.moved.emplace_back(u.ref, u.new_id);
-  }
-  for (auto& [remote, gate] : gates) {
-    gate.offered = offered;
-    gate.now = now_seconds();
-    gate.in_flight = [&repo] {
-      std::vector<ObjectId> out;
-      for (const auto& id : repo.commits_in_flight(kMaxObjectsInFlight))
-        if (read_snapshot(repo, id)) out.push_back(id);
-      return out;
-    };
-    auto why = check_snapshot_gate(repo, verifier, gate);
-    if (!why) return refuse(fmt::format("{}: {}", remote, why.error().message));
-    if (!why->empty()) return refuse(*why);
-  }
+  FetchedRefs fetch;
+  for (const auto& u : tracking)
+    if (!u.new_id.is_zero()) fetch.moved.emplace_back(u.ref, u.new_id);
+  fetch.offered = offered;
+  fetch.now = now_seconds();
+  fetch.in_flight = [&repo] { return repo.commits_in_flight(kMaxObjectsInFlight); };
+  auto why = check_fetched_snapshots(repo, verifier, fetch);
+  if (!why) return refuse(why.error().message);
+  if (!why->empty()) return refuse(*why);
   return kExitOk;
 }
 

@@ -90,23 +90,16 @@ int install_client(Repository& repo, const InstallOptions& opts) {
                 kExitRefused);
   // A clone (or a repository first guarded now) meets the snapshot rule
   // as a fetch would: every remote-tracking ref counts as moved.
-  {
-    Verifier verifier(repo);
-    for (const auto& remote : repo.remote_names()) {
-      auto refs = repo.list_refs("refs/remotes/" + remote + "/*");
-      if (!refs) return fail(refs.error().message, kExitUsage);
-      SnapshotGate gate;
-      gate.remote = remote;
-      gate.now = now_seconds();
-      for (const auto& r : *refs)
-        if (is_trusted_tracking_ref(repo, r.name) && remote_of_tracking_ref(repo, r.name) == remote)
-          gate.moved.emplace_back(r.name, r.target);
-      if (gate.moved.empty()) continue;
-      auto why = check_snapshot_gate(repo, verifier, gate);
-      if (!why) return fail(why.error().message, kExitRefused);
-      if (!why->empty()) return fail(fmt::format("install refused: {}", *why), kExitRefused);
-    }
-  }
+  auto tracking = repo.list_refs("refs/remotes/*");
+  if (!tracking) return fail(tracking.error().message, kExitUsage);
+  FetchedRefs fetch;
+  fetch.now = now_seconds();
+  for (const auto& r : *tracking)
+    if (is_trusted_tracking_ref(repo, r.name)) fetch.moved.emplace_back(r.name, r.target);
+  Verifier verifier(repo);
+  auto why = check_fetched_snapshots(repo, verifier, fetch);
+  if (!why) return fail(why.error().message, kExitRefused);
+  if (!why->empty()) return fail(fmt::format("install refused: {}", *why), kExitRefused);
   auto done = hooks::install_client_shims(hooks::hooks_dir(repo, opts.hooks_dir), hooks::ShimInstall{opts.force, opts.chain});
   if (!done) return fail(done.error().message, kExitRefused);
   for (const auto& line : *done) std::cout << "warden: " << line << "\n";

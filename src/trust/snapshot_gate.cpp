@@ -2,7 +2,7 @@
 // snapshot rollback (DESIGN section 6b).
 #include <fmt/format.h>
 
-#include <algorithm>
+#include <map>
 
 #include "warden/pins.hpp"
 #include "warden/snapshot.hpp"
@@ -15,6 +15,10 @@ std::string snapshot_refspec(const std::string& remote) {
   return fmt::format("+refs/warden/snapshot*:refs/warden/remotes/{}/snapshot*", remote);
 }
 
+namespace {
+
+// The remote a remote-tracking ref belongs to (the longest configured
+// remote name it starts with), or "" if none.
 std::string remote_of_tracking_ref(const Repository& repo, const std::string& tracking_ref) {
   std::string best;
   for (const auto& r : repo.remote_names())
@@ -22,19 +26,19 @@ std::string remote_of_tracking_ref(const Repository& repo, const std::string& tr
   return best;
 }
 
-namespace {
+using Moves = std::vector<std::pair<std::string, ObjectId>>;
 
 // The commit whose policy says whether and how this remote's snapshots are
 // checked: the remote's default branch where this fetch moves it, else
 // where it is pinned (a mirror cannot roll it back to before snapshots).
-Result<std::optional<ObjectId>> governing_commit(const Repository& repo, const SnapshotGate& gate) {
-  std::string prefix = "refs/remotes/" + gate.remote + "/";
+Result<std::optional<ObjectId>> governing_commit(const Repository& repo, const std::string& remote, const Moves& moved) {
+  std::string prefix = "refs/remotes/" + remote + "/";
   std::vector<std::string> names;
   if (auto head = repo.symbolic_target(prefix + "HEAD")) names.push_back(*head);
   names.push_back(prefix + "main");
   names.push_back(prefix + "master");
   for (const auto& name : names) {
-    for (const auto& [ref, id] : gate.moved)
+    for (const auto& [ref, id] : moved)
       if (ref == name) return std::optional<ObjectId>(id);
     auto pin = read_pin(repo, name);
     if (!pin) return pin.error();
@@ -44,11 +48,11 @@ Result<std::optional<ObjectId>> governing_commit(const Repository& repo, const S
 }
 
 // Why `snap` does not describe what the fetch moves, or "".
-std::string mismatch(const Snapshot& snap, const SnapshotGate& gate) {
-  std::string prefix = "refs/remotes/" + gate.remote + "/";
-  for (const auto& [ref, id] : gate.moved) {
+std::string mismatch(const Snapshot& snap, const std::string& remote, const Moves& moved) {
+  std::string prefix = "refs/remotes/" + remote + "/";
+  for (const auto& [ref, id] : moved) {
     std::string branch = "refs/heads/" + ref.substr(prefix.size());
-    std::string shown = gate.remote + "/" + ref.substr(prefix.size());
+    std::string shown = remote + "/" + ref.substr(prefix.size());
     auto it = snap.refs.find(branch);
     if (it == snap.refs.end())
       return fmt::format("{} offered at {}, snapshot {} has no {}: a ref the signed state never held", shown,
@@ -60,45 +64,91 @@ std::string mismatch(const Snapshot& snap, const SnapshotGate& gate) {
   return "";
 }
 
-// "" once a snapshot among `ids` passes (it becomes the accepted one),
-// else the newest one's problem.
-std::string judge(Repository& repo, Verifier& verifier, const Policy& policy, const SnapshotGate& gate,
-                  const std::optional<Snapshot>& accepted, const std::optional<ObjectId>& current,
-                  std::vector<ObjectId> ids) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  std::vector<Snapshot> snaps;
-  for (const auto& id : ids)
-    if (auto s = read_snapshot(repo, id)) snaps.push_back(std::move(*s));
-  std::sort(snaps.begin(), snaps.end(), [](const Snapshot& a, const Snapshot& b) { return a.counter > b.counter; });
-  if (snaps.empty())
-    return fmt::format("{} offers no signed snapshot, and the policy asks for one (snapshots.who: {}): the mirror "
-                       "may be withholding it",
-                       gate.remote, fmt::join(policy.snapshots->who, ", "));
-  // The refusal speaks of the snapshot the remote offers now, if it has
-  // one, else of the newest.
-  std::string first_problem, current_problem;
-  for (const auto& snap : snaps) {
-    std::string why = snapshot_problem(repo, verifier, policy, snap, accepted, gate.now);
-    if (why.empty()) why = mismatch(snap, gate);
-    if (why.empty()) {
-      if (!accepted || accepted->commit != snap.commit) {
-        auto moved = repo.set_ref(accepted_snapshot_ref(gate.remote), snap.commit,
-                                  fmt::format("warden: accepted snapshot {}", snap.counter));
-        if (!moved) return moved.error().message;
-      }
-      return "";
+// The snapshots of one remote's fetch, each read and judged once.
+class RemoteGate {
+ public:
+  RemoteGate(Repository& repo, Verifier& verifier, const Policy& policy, std::string remote, const Moves& moved,
+             std::optional<Snapshot> accepted, int64_t now)
+      : repo_(repo), verifier_(verifier), policy_(policy), remote_(std::move(remote)), moved_(moved),
+        accepted_(std::move(accepted)), now_(now) {}
+
+  // Judges the snapshots among `ids` not judged yet; the newest that
+  // passes, or nullptr.
+  const Snapshot* consider(const std::vector<ObjectId>& ids) {
+    const Snapshot* best = nullptr;
+    for (const auto& id : ids) {
+      if (judged_.count(id)) continue;
+      auto snap = read_snapshot(repo_, id);
+      if (!snap) continue;
+      std::string why = snapshot_problem(repo_, verifier_, policy_, *snap, accepted_, now_);
+      if (why.empty()) why = mismatch(*snap, remote_, moved_);
+      auto& j = judged_.emplace(id, Judged{std::move(*snap), std::move(why)}).first->second;
+      if (j.why.empty() && (!best || j.snap.counter > best->counter)) best = &j.snap;
     }
-    if (first_problem.empty()) first_problem = why;
-    if (current && *current == snap.commit) current_problem = why;
+    return best;
   }
-  return current_problem.empty() ? first_problem : current_problem;
-}
 
-}  // namespace
+  // The newest snapshot among `ids` that this clone has not accepted
+  // before (neither the accepted one nor one of its ancestors), if it is
+  // newer than `current`: what the remote offers now, when git has not
+  // moved the snapshot ref yet.
+  std::optional<ObjectId> newest_unseen(const std::vector<ObjectId>& ids, std::optional<ObjectId> current) const {
+    uint64_t current_counter = 0;
+    if (current)
+      if (auto it = judged_.find(*current); it != judged_.end()) current_counter = it->second.snap.counter;
+    for (const auto& id : ids) {
+      auto it = judged_.find(id);
+      if (it == judged_.end() || it->second.snap.counter <= current_counter) continue;
+      if (accepted_) {
+        auto seen = repo_.descendant_of(accepted_->commit, id);
+        if (accepted_->commit == id || !seen || *seen) continue;
+      }
+      current = id;
+      current_counter = it->second.snap.counter;
+    }
+    return current;
+  }
 
-Result<std::string> check_snapshot_gate(Repository& repo, Verifier& verifier, const SnapshotGate& gate) {
-  auto governing = governing_commit(repo, gate);
+  // "" after moving the accepted snapshot to `snap`, or why it cannot move.
+  std::string accept(const Snapshot& snap) {
+    if (accepted_ && accepted_->commit == snap.commit) return "";
+    auto moved = repo_.set_ref(accepted_snapshot_ref(remote_), snap.commit,
+                               fmt::format("warden: accepted snapshot {}", snap.counter));
+    return moved ? "" : moved.error().message;
+  }
+
+  // The refusal: about `current` if it is a snapshot, else the newest.
+  std::string refusal(const std::optional<ObjectId>& current) const {
+    if (judged_.empty())
+      return fmt::format("{} offers no signed snapshot, and the policy asks for one (snapshots.who: {}): the mirror "
+                         "may be withholding it",
+                         remote_, fmt::join(policy_.snapshots->who, ", "));
+    if (current)
+      if (auto it = judged_.find(*current); it != judged_.end()) return it->second.why;
+    const Judged* newest = nullptr;
+    for (const auto& [id, j] : judged_)
+      if (!newest || j.snap.counter > newest->snap.counter) newest = &j;
+    return newest->why;
+  }
+
+ private:
+  struct Judged {
+    Snapshot snap;
+    std::string why;  // "" if it passes
+  };
+  Repository& repo_;
+  Verifier& verifier_;
+  const Policy& policy_;
+  std::string remote_;
+  const Moves& moved_;
+  std::optional<Snapshot> accepted_;
+  int64_t now_;
+  std::map<ObjectId, Judged> judged_;
+};
+
+Result<std::string> check_remote(Repository& repo, Verifier& verifier, const std::string& remote, const Moves& moved,
+                                 const FetchedRefs& fetch) {
+  auto governing = governing_commit(repo, remote, moved);
   if (!governing) return governing.error();
   if (!*governing) return std::string();
   auto policy = verifier.policy_at(**governing);
@@ -106,42 +156,45 @@ Result<std::string> check_snapshot_gate(Repository& repo, Verifier& verifier, co
   if (!(*policy)->snapshots) return std::string();
 
   std::optional<Snapshot> accepted;
-  auto accepted_id = repo.ref_target(accepted_snapshot_ref(gate.remote));
+  auto accepted_id = repo.ref_target(accepted_snapshot_ref(remote));
   if (!accepted_id) return accepted_id.error();
   if (*accepted_id) {
     auto snap = read_snapshot(repo, **accepted_id);
     if (!snap) return fmt::format("the last accepted snapshot is unreadable: {}", snap.error().message);
     accepted = std::move(*snap);
   }
-  auto fetched = repo.ref_target(fetched_snapshot_ref(gate.remote));
+  auto fetched = repo.ref_target(fetched_snapshot_ref(remote));
   if (!fetched) return fetched.error();
-  std::vector<ObjectId> ids = gate.offered;
+
+  RemoteGate gate(repo, verifier, **policy, remote, moved, accepted, fetch.now);
+  std::vector<ObjectId> ids = fetch.offered;
   if (*fetched) ids.push_back(**fetched);
   if (accepted) ids.push_back(accepted->commit);
-  std::optional<ObjectId> current = *fetched;
-  if (!gate.offered.empty()) current = gate.offered.back();
-  auto verdict = judge(repo, verifier, **policy, gate, accepted, current, ids);
-  if (verdict.empty() || !gate.in_flight) return verdict;
-  auto more = gate.in_flight();
-  if (more.empty()) return verdict;
-  ids.insert(ids.end(), more.begin(), more.end());
-  // What the remote offers now may be among them (git moves the merged
-  // branch before the snapshot ref): the newest one this clone has not
-  // seen accepted before, if it is newer than the fetched ref.
-  uint64_t current_counter = 0;
-  if (current)
-    if (auto s = read_snapshot(repo, *current)) current_counter = s->counter;
-  for (const auto& id : more) {
-    auto s = read_snapshot(repo, id);
-    if (!s || s->counter <= current_counter) continue;
-    if (accepted) {
-      auto seen = repo.descendant_of(accepted->commit, id);
-      if (accepted->commit == id || !seen || *seen) continue;
-    }
-    current = id;
-    current_counter = s->counter;
+  std::optional<ObjectId> current = fetch.offered.empty() ? *fetched : fetch.offered.back();
+  const Snapshot* passing = gate.consider(ids);
+  if (!passing && fetch.in_flight) {
+    auto more = fetch.in_flight();
+    passing = gate.consider(more);
+    current = gate.newest_unseen(more, current);
   }
-  return judge(repo, verifier, **policy, gate, accepted, current, ids);
+  if (passing) return gate.accept(*passing);
+  return gate.refusal(current);
+}
+
+}  // namespace
+
+Result<std::string> check_fetched_snapshots(Repository& repo, Verifier& verifier, const FetchedRefs& fetch) {
+  std::map<std::string, Moves> by_remote;
+  for (const auto& [ref, id] : fetch.moved) {
+    std::string remote = remote_of_tracking_ref(repo, ref);
+    if (!remote.empty()) by_remote[remote].emplace_back(ref, id);
+  }
+  for (const auto& [remote, moved] : by_remote) {
+    auto why = check_remote(repo, verifier, remote, moved, fetch);
+    if (!why) return make_error(fmt::format("{}: {}", remote, why.error().message));
+    if (!why->empty()) return why;
+  }
+  return std::string();
 }
 
 }  // namespace warden
