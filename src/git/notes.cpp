@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "git/disk_writer.hpp"
 #include "git/handles.hpp"
 #include "warden/repository.hpp"
 
@@ -12,7 +13,6 @@ namespace warden {
 namespace {
 
 using NoteHandle = Handle<git_note, git_note_free>;
-using SignatureHandle = Handle<git_signature, git_signature_free>;
 
 }  // namespace
 
@@ -51,10 +51,9 @@ Result<ObjectId> Repository::add_note_lines(const std::string& notes_ref, const 
                                             const std::vector<std::string>& lines) {
   // This handle writes to memory only (see repository.hpp); a note is for
   // keeping, so it is written through a plain handle on the same directory.
-  git_repository* raw_writer = nullptr;
-  if (git_repository_open_ext(&raw_writer, git_dir().c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
-    return make_error(git_error_text(fmt::format("cannot open {} to write a note", git_dir())));
-  git::RepositoryHandle writer(raw_writer);
+  auto writer = git::open_disk_writer(git_dir(), "write a note");
+  if (!writer) return writer.error();
+  git_repository* raw_writer = writer->get();
   auto tip = ref_target(notes_ref);
   if (!tip) return tip.error();
   std::vector<std::string> all = lines;
@@ -76,23 +75,15 @@ Result<ObjectId> Repository::add_note_lines(const std::string& notes_ref, const 
   std::string text;
   for (const auto& l : all) text += l + "\n";
 
-  git_signature* raw_sig = nullptr;
-  if (git_signature_default(&raw_sig, raw_writer) != 0 && git_signature_now(&raw_sig, "warden", "warden@localhost") != 0)
-    return make_error(git_error_text("cannot make the notes commit's author"));
-  SignatureHandle sig(raw_sig);
+  auto who = git::committer(raw_writer);
+  if (!who) return who.error();
   git_oid commit_id{}, blob_id{};
-  if (git_note_commit_create(&commit_id, &blob_id, raw_writer, parent.get(), raw_sig, raw_sig, &annotated.raw, text.c_str(),
-                             /*allow_note_overwrite=*/1) != 0)
+  if (git_note_commit_create(&commit_id, &blob_id, raw_writer, parent.get(), who->get(), who->get(), &annotated.raw,
+                             text.c_str(), /*allow_note_overwrite=*/1) != 0)
     return make_error(git_error_text(fmt::format("cannot write the note on {}", annotated.hex())));
   ObjectId written = ObjectId::from(&commit_id);
-  // The ref moves only from the tip read above (a concurrent writer makes
-  // this fail rather than be lost).
-  git_reference* raw_ref = nullptr;
-  int rc = *tip ? git_reference_create_matching(&raw_ref, raw_writer, notes_ref.c_str(), &commit_id, 1, &(*tip)->raw,
-                                                "warden: add note")
-                : git_reference_create(&raw_ref, raw_writer, notes_ref.c_str(), &commit_id, 0, "warden: add note");
-  if (rc != 0) return make_error(git_error_text(fmt::format("cannot update {}", notes_ref)));
-  git::ReferenceHandle ref(raw_ref);
+  // The ref moves only from the tip read above.
+  WARDEN_TRY_STATUS(git::move_ref_from(raw_writer, notes_ref, written, *tip, "warden: add note"));
   return written;
 }
 

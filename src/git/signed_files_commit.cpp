@@ -3,13 +3,13 @@
 // text as its gpgsig header, and a ref moved only from the parent.
 #include <fmt/format.h>
 
+#include "git/disk_writer.hpp"
 #include "git/handles.hpp"
 #include "warden/repository.hpp"
 
 namespace warden {
 namespace {
 
-using SignatureHandle = Handle<git_signature, git_signature_free>;
 using TreeBuilderHandle = Handle<git_treebuilder, git_treebuilder_free>;
 
 }  // namespace
@@ -19,10 +19,9 @@ Result<ObjectId> Repository::commit_signed_files(const std::string& ref, const s
                                                  const std::string& message,
                                                  const std::function<Result<std::string>(const std::string&)>& sign) {
   // This handle writes to memory only (see above): write through a plain one.
-  git_repository* raw_writer = nullptr;
-  if (git_repository_open_ext(&raw_writer, git_dir().c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
-    return make_error(git_error_text(fmt::format("cannot open {} to write {}", git_dir(), ref)));
-  git::RepositoryHandle writer(raw_writer);
+  auto writer = git::open_disk_writer(git_dir(), "write " + ref);
+  if (!writer) return writer.error();
+  git_repository* raw_writer = writer->get();
 
   git_treebuilder* raw_builder = nullptr;
   if (git_treebuilder_new(&raw_builder, raw_writer, nullptr) != 0) return make_error(git_error_text("cannot build a tree"));
@@ -46,13 +45,11 @@ Result<ObjectId> Repository::commit_signed_files(const std::string& ref, const s
       return object_error(rc, "commit", *parent);
     parent_commit.reset(raw_parent);
   }
-  git_signature* raw_sig = nullptr;
-  if (git_signature_default(&raw_sig, raw_writer) != 0 && git_signature_now(&raw_sig, "warden", "warden@localhost") != 0)
-    return make_error(git_error_text("cannot make the commit's author"));
-  SignatureHandle who(raw_sig);
+  auto who = git::committer(raw_writer);
+  if (!who) return who.error();
   const git_commit* parents[1] = {parent_commit.get()};
   git_buf text = GIT_BUF_INIT;
-  if (git_commit_create_buffer(&text, raw_writer, raw_sig, raw_sig, nullptr, message.c_str(), raw_tree, parent ? 1 : 0,
+  if (git_commit_create_buffer(&text, raw_writer, who->get(), who->get(), nullptr, message.c_str(), raw_tree, parent ? 1 : 0,
                                parents) != 0)
     return make_error(git_error_text("cannot build the commit"));
   std::string content(text.ptr, text.size);
@@ -62,14 +59,9 @@ Result<ObjectId> Repository::commit_signed_files(const std::string& ref, const s
   git_oid commit_id{};
   if (git_commit_create_with_signature(&commit_id, raw_writer, content.c_str(), signature->c_str(), "gpgsig") != 0)
     return make_error(git_error_text("cannot write the signed commit"));
-
-  git_reference* raw_ref = nullptr;
-  int rc = parent ? git_reference_create_matching(&raw_ref, raw_writer, ref.c_str(), &commit_id, 1, &parent->raw,
-                                                  "warden: signed commit")
-                  : git_reference_create(&raw_ref, raw_writer, ref.c_str(), &commit_id, 0, "warden: signed commit");
-  if (rc != 0) return make_error(git_error_text(fmt::format("cannot update {} (did another writer move it?)", ref)));
-  git::ReferenceHandle moved(raw_ref);
-  return ObjectId::from(&commit_id);
+  ObjectId written = ObjectId::from(&commit_id);
+  WARDEN_TRY_STATUS(git::move_ref_from(raw_writer, ref, written, parent, "warden: signed commit"));
+  return written;
 }
 
 }  // namespace warden
