@@ -104,16 +104,31 @@ int refuse(const std::string& why) {
   return kExitRefused;
 }
 
+// The commits the running fetch wrote that no ref names yet, looked for
+// once per hook run and only when a check needs them.
+class InFlight {
+ public:
+  explicit InFlight(const Repository& repo) : repo_(repo) {}
+  const std::vector<ObjectId>& commits() {
+    if (!commits_) commits_ = repo_.commits_in_flight(kMaxObjectsInFlight);
+    return *commits_;
+  }
+
+ private:
+  const Repository& repo_;
+  std::optional<std::vector<ObjectId>> commits_;
+};
+
 // git fetch moves the ref of the branch it merges before all others, so
 // approvals fetched with that branch are in the objects but not yet in
 // their notes ref. On a refusal, look for them there and verify once more.
 Result<TrustedReport> verify_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, const ObjectId& commit,
-                                     TrustedVerify how) {
+                                     TrustedVerify how, InFlight& in_flight) {
   auto result = verify_trusted(repo, verifier, anchor, commit, how);
   if (!result || result->report.authenticated) return result;
   std::vector<ObjectId> more;
   auto known = result->request.approval_notes;
-  for (const auto& id : repo.commits_in_flight(kMaxObjectsInFlight))
+  for (const auto& id : in_flight.commits())
     if (std::find(known.begin(), known.end(), id) == known.end() && repo.is_notes_commit(id)) more.push_back(id);
   if (more.empty()) return result;
   how.approval_notes.insert(how.approval_notes.end(), more.begin(), more.end());
@@ -121,7 +136,8 @@ Result<TrustedReport> verify_fetched(Repository& repo, Verifier& verifier, const
 }
 
 int check_tracking(Repository& repo, Verifier& verifier, const Anchor& anchor_value,
-                   const std::vector<TrackingUpdate>& updates, const std::vector<ObjectId>& approval_notes) {
+                   const std::vector<TrackingUpdate>& updates, const std::vector<ObjectId>& approval_notes,
+                   InFlight& in_flight) {
   const Anchor* anchor = &anchor_value;
   for (const auto& u : updates) {
     if (u.new_id.is_zero()) continue;  // fetch --prune: the pin stays
@@ -144,7 +160,7 @@ int check_tracking(Repository& repo, Verifier& verifier, const Anchor& anchor_va
       how.known_good.push_back(**pin);
       how.previous_tip = **pin;
     }
-    auto result = verify_fetched(repo, verifier, *anchor, *commit, how);
+    auto result = verify_fetched(repo, verifier, *anchor, *commit, how, in_flight);
     if (!result) return refuse(fmt::format("{}: {}", name, result.error().message));
     const VerifyReport& report = result->report;
     if (!report.authenticated) {
@@ -160,13 +176,13 @@ int check_tracking(Repository& repo, Verifier& verifier, const Anchor& anchor_va
 // What the fetch moves, remote by remote, must be what a fresh snapshot
 // signed by the policy's snapshot keys says (when the policy asks for them).
 int check_snapshots(Repository& repo, Verifier& verifier, const std::vector<TrackingUpdate>& tracking,
-                    const std::vector<ObjectId>& offered) {
+                    const std::vector<ObjectId>& offered, InFlight& in_flight) {
   FetchedRefs fetch;
   for (const auto& u : tracking)
     if (!u.new_id.is_zero()) fetch.moved.emplace_back(u.ref, u.new_id);
   fetch.offered = offered;
   fetch.now = now_seconds();
-  fetch.in_flight = [&repo] { return repo.commits_in_flight(kMaxObjectsInFlight); };
+  fetch.in_flight = [&in_flight] { return in_flight.commits(); };
   auto why = check_fetched_snapshots(repo, verifier, fetch);
   if (!why) return refuse(why.error().message);
   if (!why->empty()) return refuse(*why);
@@ -175,7 +191,8 @@ int check_snapshots(Repository& repo, Verifier& verifier, const std::vector<Trac
 
 // "" if `id` (a commit or a tag) is an authenticated commit, else why not.
 std::string unauthenticated(Repository& repo, Verifier& verifier, const Anchor& anchor, const ObjectId& id,
-                            const std::optional<ObjectId>& previous, const std::vector<ObjectId>& approval_notes) {
+                            const std::optional<ObjectId>& previous, const std::vector<ObjectId>& approval_notes,
+                            InFlight& in_flight) {
   auto type = repo.object_type(id);
   if (!type) return type.error().message;
   if (*type != "commit" && *type != "tag") return fmt::format("it points at a {}, not a commit", *type);
@@ -187,7 +204,7 @@ std::string unauthenticated(Repository& repo, Verifier& verifier, const Anchor& 
     auto old_commit = repo.peel_to_commit(*previous);
     if (old_commit) how.previous_tip = *old_commit;
   }
-  auto result = verify_fetched(repo, verifier, anchor, *commit, how);
+  auto result = verify_fetched(repo, verifier, anchor, *commit, how, in_flight);
   if (!result) return result.error().message;
   if (result->report.authenticated) return "";
   return refusal_reason(result->report);
@@ -195,7 +212,8 @@ std::string unauthenticated(Repository& repo, Verifier& verifier, const Anchor& 
 
 // Branches and tags a fetch moves must land on authenticated commits; a
 // fetch never plants replace refs.
-int check_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, const TransactionInput& input) {
+int check_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, const TransactionInput& input,
+                  InFlight& in_flight) {
   const auto& updates = input.guarded;
   for (const auto& u : updates) {
     if (u.new_id.is_zero()) continue;
@@ -205,7 +223,7 @@ int check_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, co
                                 u.ref));
     std::optional<ObjectId> previous;
     if (!u.old_id.is_zero()) previous = u.old_id;
-    std::string why = unauthenticated(repo, verifier, anchor, u.new_id, previous, input.approval_notes);
+    std::string why = unauthenticated(repo, verifier, anchor, u.new_id, previous, input.approval_notes, in_flight);
     if (!why.empty()) return refuse(fmt::format("{} would move to unauthenticated history: {}", u.ref, why));
   }
   return kExitOk;
@@ -213,14 +231,15 @@ int check_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, co
 
 // The merge or rebase of a `git pull` may move a branch only if what was
 // fetched authenticates.
-int check_pulled(Repository& repo, Verifier& verifier, const Anchor& anchor, const TransactionInput& input) {
+int check_pulled(Repository& repo, Verifier& verifier, const Anchor& anchor, const TransactionInput& input,
+                 InFlight& in_flight) {
   const auto& updates = input.guarded;
   bool moves_branch = false;
   for (const auto& u : updates) moves_branch = moves_branch || (u.ref.starts_with("refs/heads/") && !u.new_id.is_zero());
   if (!moves_branch) return kExitOk;
   auto fetched = fetched_for_merge(repo);
   if (!fetched) return kExitOk;
-  std::string why = unauthenticated(repo, verifier, anchor, *fetched, std::nullopt, input.approval_notes);
+  std::string why = unauthenticated(repo, verifier, anchor, *fetched, std::nullopt, input.approval_notes, in_flight);
   if (!why.empty())
     return refuse(fmt::format("git pull would bring in {}, which is not authenticated: {}", fetched->short_hex(), why));
   return kExitOk;
@@ -240,12 +259,13 @@ int prepared(Repository& repo, const TransactionInput& input) {
       others.guarded.push_back(u);
     }
   }
-  if (int s = check_tracking(repo, verifier, *anchor, tracking, input.approval_notes); s != kExitOk) return s;
-  if (int s = check_snapshots(repo, verifier, tracking, input.snapshots); s != kExitOk) return s;
+  InFlight in_flight(repo);
+  if (int s = check_tracking(repo, verifier, *anchor, tracking, input.approval_notes, in_flight); s != kExitOk) return s;
+  if (int s = check_snapshots(repo, verifier, tracking, input.snapshots, in_flight); s != kExitOk) return s;
   if (others.guarded.empty()) return kExitOk;
   switch (hooks::ref_context(hooks::git_command_chain())) {
-    case hooks::RefContext::fetch: return check_fetched(repo, verifier, *anchor, others);
-    case hooks::RefContext::pull: return check_pulled(repo, verifier, *anchor, others);
+    case hooks::RefContext::fetch: return check_fetched(repo, verifier, *anchor, others, in_flight);
+    case hooks::RefContext::pull: return check_pulled(repo, verifier, *anchor, others, in_flight);
     case hooks::RefContext::local: return kExitOk;
   }
   return kExitOk;
