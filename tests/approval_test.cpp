@@ -132,6 +132,16 @@ TEST_CASE("approvals: a 2-of-3 policy change needs a second person", "[approvals
     REQUIRE(report.authenticated);
     CHECK(report.verdicts.back().approved_by == std::vector<std::string>{"bob"});
   }
+  SECTION("accepted with bob's approval in a fanned-out notes tree, as git writes many notes") {
+    w.approved(c, w.bob);
+    std::string blob = w.repo.git("rev-parse refs/notes/warden:" + c);
+    std::string sub = w.repo.git("mktree <<'EOF'\n100644 blob " + blob + "\t" + c.substr(2) + "\nEOF");
+    std::string top = w.repo.git("mktree <<'EOF'\n040000 tree " + sub + "\t" + c.substr(0, 2) + "\nEOF");
+    w.repo.git("update-ref refs/notes/warden $(git commit-tree -m fanned " + top + ")");
+    auto report = w.verify();
+    REQUIRE(report.authenticated);
+    CHECK(report.verdicts.back().approved_by == std::vector<std::string>{"bob"});
+  }
   SECTION("the signer's own approval counts once") {
     w.approved(c, w.alice);
     CHECK(has(w.refused(c, "threshold")->reason, "alice's own approval counts once"));

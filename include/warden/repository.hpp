@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -174,6 +175,12 @@ class Repository {
   // a notes ref), or nullopt if it has none. Over `max_size` is an error.
   Result<std::optional<std::string>> note(const ObjectId& notes_commit, const ObjectId& annotated,
                                           size_t max_size) const;
+  // Every note of a notes commit: annotated object -> the note's blob. One
+  // walk of the notes tree, for callers that look up many notes (libgit2
+  // reads and inflates the whole tree again for each note() it is asked).
+  Result<std::unordered_map<ObjectId, ObjectId, ObjectIdHash>> notes_of(const ObjectId& notes_commit) const;
+  // The text of the note blob `blob` on `annotated`. Over `max_size` is an error.
+  Result<std::string> note_text(const ObjectId& blob, const ObjectId& annotated, size_t max_size) const;
   // Commits among the objects no ref may reach yet: loose objects and
   // packs a running fetch keeps (a .keep file beside them), at most
   // `max_objects` objects looked at. A fetch writes its objects before it

@@ -13,6 +13,7 @@ namespace warden {
 namespace {
 
 using NoteHandle = Handle<git_note, git_note_free>;
+using NoteIteratorHandle = Handle<git_note_iterator, git_note_iterator_free>;
 
 }  // namespace
 
@@ -40,11 +41,37 @@ Result<std::optional<std::string>> Repository::note(const ObjectId& notes_commit
   if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
   if (rc != 0) return make_error(git_error_text(fmt::format("cannot read the note on {}", annotated.hex())));
   NoteHandle note(raw_note);
-  const char* message = git_note_message(raw_note);
-  std::string text = message != nullptr ? message : "";
-  if (text.size() > max_size)
+  auto text = note_text(ObjectId::from(git_note_id(raw_note)), annotated, max_size);
+  if (!text) return text.error();
+  return std::optional<std::string>(std::move(*text));
+}
+
+Result<std::unordered_map<ObjectId, ObjectId, ObjectIdHash>> Repository::notes_of(const ObjectId& notes_commit) const {
+  git_commit* raw_commit = nullptr;
+  if (int rc = git_commit_lookup(&raw_commit, raw(), &notes_commit.raw); rc != 0)
+    return object_error(rc, "notes commit", notes_commit);
+  git::CommitHandle commit(raw_commit);
+  git_note_iterator* raw_it = nullptr;
+  if (git_note_commit_iterator_new(&raw_it, raw_commit) != 0)
+    return make_error(git_error_text(fmt::format("cannot list the notes of {}", notes_commit.short_hex())));
+  NoteIteratorHandle it(raw_it);
+  std::unordered_map<ObjectId, ObjectId, ObjectIdHash> out;
+  git_oid blob{}, annotated{};
+  int rc = 0;
+  while ((rc = git_note_next(&blob, &annotated, raw_it)) == 0) out.emplace(ObjectId::from(&annotated), ObjectId::from(&blob));
+  if (rc != GIT_ITEROVER)
+    return make_error(git_error_text(fmt::format("cannot list the notes of {}", notes_commit.short_hex())));
+  return out;
+}
+
+Result<std::string> Repository::note_text(const ObjectId& blob, const ObjectId& annotated, size_t max_size) const {
+  git_blob* raw_blob = nullptr;
+  if (int rc = git_blob_lookup(&raw_blob, raw(), &blob.raw); rc != 0) return object_error(rc, "note", blob);
+  git::BlobHandle note(raw_blob);
+  auto size = static_cast<size_t>(git_blob_rawsize(raw_blob));
+  if (size > max_size)
     return make_error(fmt::format("the note on {} is over {} bytes", annotated.short_hex(), max_size));
-  return std::optional<std::string>(std::move(text));
+  return std::string(static_cast<const char*>(git_blob_rawcontent(raw_blob)), size);
 }
 
 Result<ObjectId> Repository::add_note_lines(const std::string& notes_ref, const ObjectId& annotated,

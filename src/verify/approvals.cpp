@@ -29,18 +29,30 @@ ApprovalBook::ApprovalBook(const Repository& repo, CommitFacts& facts, std::vect
                            std::function<bool(const std::string&)> revoked)
     : repo_(repo), facts_(facts), notes_(std::move(notes)), revoked_(std::move(revoked)) {}
 
+const Result<std::unordered_map<ObjectId, ObjectId, ObjectIdHash>>& ApprovalBook::notes_of(const ObjectId& notes_commit) {
+  auto it = listed_.find(notes_commit);
+  if (it == listed_.end()) it = listed_.emplace(notes_commit, repo_.notes_of(notes_commit)).first;
+  return it->second;
+}
+
 const ApprovalBook::Note& ApprovalBook::note_on(const ObjectId& c) {
   if (auto it = read_.find(c); it != read_.end()) return *it->second;
   auto note = std::make_unique<Note>();
   std::set<std::string> lines;  // the notes of every ref, combined as cat_sort_uniq does
   for (const ObjectId& notes_commit : notes_) {
-    auto text = repo_.note(notes_commit, c, kMaxNoteBytes);
+    const auto& listed = notes_of(notes_commit);
+    if (!listed) {
+      note->malformed.push_back(listed.error().message);
+      continue;
+    }
+    auto blob = listed->find(c);
+    if (blob == listed->end()) continue;
+    auto text = repo_.note_text(blob->second, c, kMaxNoteBytes);
     if (!text) {
       note->malformed.push_back(text.error().message);
       continue;
     }
-    if (!*text) continue;
-    for (auto& l : note_lines(**text)) lines.insert(std::move(l));
+    for (auto& l : note_lines(*text)) lines.insert(std::move(l));
   }
   size_t n = 0;
   for (const auto& line : lines) {

@@ -52,6 +52,9 @@ class ApprovalBook {
     std::vector<std::string> malformed;  // lines that are no approval warden can read, and why
   };
   const Note& note_on(const ObjectId& c);
+  // The notes of each notes commit, listed on first use (a lookup per
+  // note would read the whole notes tree each time).
+  const Result<std::unordered_map<ObjectId, ObjectId, ObjectIdHash>>& notes_of(const ObjectId& notes_commit);
   FoundApprovals judge(const Note& note, const Policy& policy, const ObjectId& subject,
                        const std::optional<ObjectId>& tree);
   // judge() of the notes on `subject`, once per (subject, tree, policy).
@@ -62,6 +65,7 @@ class ApprovalBook {
   std::vector<ObjectId> notes_;
   std::function<bool(const std::string&)> revoked_;
   std::unordered_map<ObjectId, std::unique_ptr<Note>, ObjectIdHash> read_;
+  std::unordered_map<ObjectId, Result<std::unordered_map<ObjectId, ObjectId, ObjectIdHash>>, ObjectIdHash> listed_;
   std::map<std::tuple<ObjectId, std::optional<ObjectId>, const Policy*>, FoundApprovals> judged_;
 };
 
