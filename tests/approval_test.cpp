@@ -293,7 +293,7 @@ TEST_CASE("approve: the envelope is DSSE with an in-toto statement, as docs/atte
 
 #include "support/server_world.hpp"
 
-TEST_CASE("approvals on a guarded server: counted from the same push; the notes only move forward",
+TEST_CASE("approvals on a guarded server: counted from the same push: the notes only move forward",
           "[approvals][server][e2e]") {
   test::ServerWorld w(test::Transport::file);
   auto policy = [&](const std::string& extra) {
@@ -374,7 +374,7 @@ TEST_CASE("approvals on a guarded server: a change on a pushed branch, approved 
   CHECK(w.server_ref("refs/heads/main") == c);
 }
 
-TEST_CASE("policy check explains every threshold; a grant's threshold is checked like policy.threshold",
+TEST_CASE("policy check explains every threshold: a grant's threshold is checked like policy.threshold",
           "[approvals][policy]") {
   ApprovalWorld w;
   w.sb.write_file(w.sb.dir() + "/p.yml", w.policy(""));
@@ -400,7 +400,7 @@ TEST_CASE("policy check explains every threshold; a grant's threshold is checked
 
 #include "support/client_world.hpp"
 
-TEST_CASE("approvals on a client: fetched with the branch they approve, atomic or not; clone fetches them",
+TEST_CASE("approvals on a client: fetched with the branch they approve, atomic or not: clone fetches them",
           "[approvals][client][e2e]") {
   test::ClientWorld w;
   auto policy = [&](const std::string& extra) {

@@ -168,7 +168,7 @@ TEST_CASE("guix: the keyring may live on origin/keyring or a channel's keyring-r
 // (guix/openpgp.scm: "does _not_ perform sanity checks on self-signatures,
 // subkey binding signatures"): such a signature passes, with a warning
 // naming what Guix ignores; --strict refuses it.
-TEST_CASE("guix: a key expired or revoked when it signed passes as in Guix, with a warning; --strict refuses",
+TEST_CASE("guix: a key expired or revoked when it signed passes as in Guix, with a warning: --strict refuses",
           "[guix]") {
   GuixWorld w;
   const auto& eve = w.gpg.key("eve", "ed25519", false, "20250101T000000");

@@ -54,7 +54,7 @@ TEST_CASE("a signature by a signing subkey resolves to its primary key", "[openp
   CHECK(v.key_fingerprint == sub.fingerprint);
 }
 
-TEST_CASE("a key that had expired when it signed is refused; its earlier signatures stand", "[openpgp]") {
+TEST_CASE("a key that had expired when it signed is refused: its earlier signatures stand", "[openpgp]") {
   PgpWorld w;
   const auto& eve = w.gpg.key("eve", "ed25519", false, "20250101T000000");
   w.start({{"eve", {"openpgp:" + eve.fingerprint}}}, {&eve});

@@ -90,6 +90,17 @@ TEST_CASE("push decisions: each ref rule refuses what it forbids, and says which
     refused(w.decide(tag, next, "refs/tags/v1.0"), "refs/tags/v1.0 is immutable and cannot be moved");
     refused(w.decide(tag, "", "refs/tags/v1.0"), "refs/tags/v1.0 is immutable");
   }
+  SECTION("a tag signed by a maintainer's key the policy branch revokes") {
+    w.repo.git("checkout -q main");
+    w.repo.write(".warden/policy.yml",
+                 standard_policy(w.alice, w.bob, w.carol,
+                                 std::string(kServerRefRules) + "revoked:\n  - key: \"" + w.bob.public_line +
+                                     "\"\n    reason: \"laptop stolen\"\n"));
+    w.repo.commit("revoke bob's key", &w.alice);
+    w.repo.git("-c user.signingkey=" + quote(w.bob.private_path) + " tag -s v1.0 -m r");
+    refused(w.decide("", w.id("refs/tags/v1.0"), "refs/tags/v1.0"),
+            "the tag is signed by bob's revoked key " + w.bob.fingerprint + " (laptop stolen)");
+  }
   SECTION("verify: false takes unsigned work") {
     w.repo.write("src/wip.c", "wip\n");
     std::string wip = w.repo.commit("unsigned wip", nullptr);

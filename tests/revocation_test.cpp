@@ -150,7 +150,7 @@ TEST_CASE("revocation: a policy's revoked section is checked like its keys", "[p
                  "\"\n    reason: again\n") == std::vector<std::string>{"p.yml:10: key revoked twice"});
 }
 
-TEST_CASE("revocation: the server refuses a revoked key's fork pushed as a new branch; old work stays",
+TEST_CASE("revocation: the server refuses a revoked key's fork pushed as a new branch: old work stays",
           "[server][revocation][attack][e2e]") {
   test::ServerWorld w(test::Transport::file);
   w.work.write("docs/a.md", "carol, before\n");

@@ -43,12 +43,15 @@ struct SnapshotWorld : test::ServerWorld {
     REQUIRE(r.status == 0);
   }
 
+  // The forge bot's keys in the policy (a rotation adds one).
+  std::vector<const test::Key*> forge_keys{&forge};
+
   std::string policy(const std::string& extra = "") const {
     return test::PolicyText()
         .person("alice", {&alice})
         .person("bob", {&bob})
         .person("carol", {&carol})
-        .person("forge-bot", {&forge})
+        .person("forge-bot", forge_keys)
         .section(std::string(R"(groups:
   maintainers: [alice, bob]
 grants:
@@ -82,6 +85,20 @@ snapshots:
   }
   std::string srv_ref(const std::string& ref) const { return server_ref(ref); }
   test::Run fetch(const std::string& env = "") const { return cli(env + "git fetch", client); }
+  // A commit of alice's pushed to the mirror only (it authenticates, but no
+  // snapshot of the server names it); the mirror signs a snapshot of it
+  // with `key`, and the client fetches.
+  test::Run mirror_signs_its_own(const test::Key& key) {
+    work.write("src/m2.c", "m2\n");
+    work.commit("m2", &alice);
+    work.git("push -q " + test::quote(mirror) + " main");
+    auto forged = cli("git warden snapshot --key " + test::quote(key.private_path), mirror);
+    INFO(forged.err);
+    REQUIRE(forged.status == 0);
+    auto r = fetch();
+    INFO(r.err);
+    return r;
+  }
   std::string tracking(const std::string& branch) const {
     auto r = sb.run("git rev-parse -q --verify refs/remotes/origin/" + branch, client);
     return r.status == 0 ? r.out.substr(0, 40) : "";
@@ -90,7 +107,7 @@ snapshots:
 
 }  // namespace
 
-TEST_CASE("snapshots: the server signs one after every push; an honest mirror passes", "[snapshots][e2e]") {
+TEST_CASE("snapshots: the server signs one after every push: an honest mirror passes", "[snapshots][e2e]") {
   SnapshotWorld w;
   std::string before = w.srv_ref(warden::kSnapshotRef);
   REQUIRE_FALSE(before.empty());
@@ -108,6 +125,23 @@ TEST_CASE("snapshots: the server signs one after every push; an honest mirror pa
   CHECK(w.tracking("main") == c);
   auto status = w.cli("git warden status", w.client);
   CHECK(has(status.out, "snapshot of origin: counter "));
+
+  // A fetch that names its refs leaves the snapshot behind: refused, with
+  // the way out; after a plain fetch, pulling the named branch is fine.
+  std::string c2 = w.land("docs/two.md");
+  w.mirror_syncs();
+  auto named = w.cli("git fetch origin main", w.client);
+  CHECK(named.status != 0);
+  CHECK(has(named.err, "origin offers no snapshot newer than snapshot"));
+  CHECK(has(named.err, "git did not fetch refs/warden/snapshot, so run `git fetch origin` first"));
+  CHECK(w.tracking("main") == c);
+  auto all = w.fetch();
+  INFO(all.err);
+  CHECK(all.status == 0);
+  CHECK(w.tracking("main") == c2);
+  auto pull = w.cli("git pull -q --ff-only origin main", w.client);
+  INFO(pull.err);
+  CHECK(pull.status == 0);
 
   // Pushes to refs/warden/ are refused: only the server's hook writes there.
   auto forged = w.push("+main:refs/warden/snapshot");
@@ -176,20 +210,33 @@ TEST_CASE("snapshots: a rewound snapshot chain, another key's snapshot, and no s
   }
 
   SECTION("a snapshot signed by a key the policy does not name") {
-    // alice's commit, pushed to the mirror only: it authenticates, but no
-    // snapshot of the server names it; the mirror signs one itself.
-    w.work.write("src/m2.c", "m2\n");
-    std::string m2 = w.work.commit("m2", &w.alice);
-    w.work.git("push -q " + test::quote(w.mirror) + " main");
-    auto forged = w.cli("git warden snapshot --key " + test::quote(w.mallory.private_path), w.mirror);
-    INFO(forged.err);
-    REQUIRE(forged.status == 0);
-    auto r = w.fetch();
-    INFO(r.err);
+    auto r = w.mirror_signs_its_own(w.mallory);
     CHECK(r.status != 0);
     CHECK(has(r.err, "is signed by a key not in the policy (" + w.mallory.fingerprint + ")"));
     CHECK(w.tracking("main") == m1);
-    (void)m2;
+  }
+
+  SECTION("a snapshot signed by a key the policy revoked") {
+    // The forge's key is stolen: the maintainers rotate it (the server
+    // signs with the new one) and revoke the old one. The thief, now
+    // holding the mirror, signs a snapshot with the old key.
+    const test::Key& forge2 = w.sb.key("forge2");
+    w.sb.sh("git -C " + test::quote(w.srv) + " config warden.snapshotKey " + test::quote(forge2.private_path));
+    w.forge_keys = {&w.forge, &forge2};
+    w.work.write(".warden/policy.yml", w.policy("revoked:\n  - key: \"" + w.forge.public_line +
+                                                "\"\n    reason: \"forge key stolen\"\n"));
+    std::string rotated = w.work.commit("rotate the forge key", &w.alice);
+    w.pushed("main");
+    w.mirror_syncs();
+    auto ok = w.fetch();
+    INFO(ok.err);
+    REQUIRE(ok.status == 0);
+    REQUIRE(w.tracking("main") == rotated);
+
+    auto r = w.mirror_signs_its_own(w.forge);
+    CHECK(r.status != 0);
+    CHECK(has(r.err, "is signed by forge-bot's revoked key " + w.forge.fingerprint + " (forge key stolen)"));
+    CHECK(w.tracking("main") == rotated);
   }
 
   SECTION("a mirror without snapshots cannot be cloned") {

@@ -142,7 +142,7 @@ TEST_CASE("mode-only and symlink changes count as changes", "[verify][linear]") 
   }
 }
 
-TEST_CASE("a refused commit refuses its descendants; --keep-going reports them all", "[verify][linear]") {
+TEST_CASE("a refused commit refuses its descendants: --keep-going reports them all", "[verify][linear]") {
   World w;
   w.repo.write("src/main.c", "unsigned\n");
   std::string bad = w.repo.commit("unsigned", nullptr);

@@ -123,12 +123,20 @@ class RemoteGate {
       return fmt::format("{} offers no signed snapshot, and the policy asks for one (snapshots.who: {}): the mirror "
                          "may be withholding it",
                          remote_, fmt::join(policy_.snapshots->who, ", "));
+    const Judged* shown = nullptr;
     if (current)
-      if (auto it = judged_.find(*current); it != judged_.end()) return it->second.why;
-    const Judged* newest = nullptr;
-    for (const auto& [id, j] : judged_)
-      if (!newest || j.snap.counter > newest->snap.counter) newest = &j;
-    return newest->why;
+      if (auto it = judged_.find(*current); it != judged_.end()) shown = &it->second;
+    if (!shown)
+      for (const auto& [id, j] : judged_)
+        if (!shown || j.snap.counter > shown->snap.counter) shown = &j;
+    if (!accepted_ || shown->snap.counter > accepted_->counter) return shown->why;
+    // Nothing newer than what this clone holds: most often a fetch that
+    // named its refs, which leaves refs/warden/snapshot behind.
+    return fmt::format("{}. {} offers no snapshot newer than snapshot {}, which this clone accepted: if this fetch "
+                       "named its refs (`git fetch {} main`, `git pull {} main`), git did not fetch "
+                       "refs/warden/snapshot, so run `git fetch {}` first; otherwise the mirror may be withholding "
+                       "the snapshot that names these refs",
+                       shown->why, remote_, accepted_->counter, remote_, remote_, remote_);
   }
 
  private:

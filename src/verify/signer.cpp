@@ -90,6 +90,10 @@ Result<std::string> signer_of(const std::string& what, const CommitSignature& si
                                     sig.kind == SignatureKind::openpgp ? "OpenPGP " : "", s.fingerprint));
   }
   if (s.bad) return make_error(fmt::format("{} has a bad signature: {}", what, s.problem));
+  // A tag or a snapshot is a statement made now, judged by the policy in
+  // force: a key that policy revokes makes none (DESIGN section 6a).
+  if (const Revocation* r = policy.revocation_of(s.fingerprint))
+    return make_error(fmt::format("{} is signed by {}'s revoked key {} ({})", what, *s.person, s.fingerprint, r->reason));
   return *s.person;
 }
 

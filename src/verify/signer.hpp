@@ -36,6 +36,7 @@ MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::ve
 Result<std::string> tag_signer(const TagData& tag, const Policy& policy, CommitFacts& facts);
 // The same for any signature, classified and checked by the one checker
 // (CommitFacts): `what` names the signed object in messages ("the tag").
+// A key `policy` revokes signs nothing that counts.
 Result<std::string> signer_of(const std::string& what, const CommitSignature& sig, const Policy& policy);
 
 }  // namespace warden::verify
