@@ -176,11 +176,9 @@ TEST_CASE("approvals: a 2-of-3 policy change needs a second person", "[approvals
     CHECK(has(w.refused(c, "threshold")->reason, "rejected: an approval with a bad signature"));
   }
   SECTION("a statement of another type is not an approval") {
-    std::string review = nlohmann::json{{"_type", "https://in-toto.io/Statement/v1"},
-                                        {"subject", {{{"name", "commit"}, {"digest", {{"gitCommit", c}}}}}},
-                                        {"predicateType", "urn:warden:attestation:review:v1"},
-                                        {"predicate", nlohmann::json::object()}}
-                             .dump();
+    // bob's signed review (approve) of c counts toward reviews, not toward thresholds.
+    std::string review = warden::attest::review_statement(
+        {*warden::ObjectId::from_hex(c), warden::attest::Verdict::approve, "looks good"});
     w.add_note(c, w.envelope(review, w.bob));
     CHECK(has(w.refused(c, "threshold")->reason, "no approval found"));
   }

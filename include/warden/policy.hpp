@@ -62,6 +62,16 @@ struct Grant {
   bool covers(std::string_view path) const;
 };
 
+// A review rule (DESIGN section 6): a change to these paths needs `count`
+// approving reviews (git warden attest review) by distinct people of
+// `who` other than the commit's signer.
+struct ReviewRule {
+  std::vector<PathPattern> paths;
+  Members who;
+  int count = 1;
+  bool covers(std::string_view path) const;
+};
+
 struct RefRule {
   std::string pattern;  // "refs/heads/main", "refs/tags/v*"
   std::optional<bool> fast_forward_only;
@@ -92,6 +102,14 @@ struct SnapshotRule {
 // "7d", "12h", "30m", "90s", "2w": seconds, or nullopt if malformed.
 std::optional<int64_t> parse_duration(std::string_view text);
 
+// Build attestations (DESIGN section 6): the people whose signed builds
+// count, and how many distinct ones must agree on an output by default.
+struct BuilderRule {
+  std::vector<std::string> who;  // as written
+  std::set<std::string> people;  // expanded
+  int threshold = 1;
+};
+
 struct PolicyRule {
   std::vector<std::string> who;
   std::set<std::string> people;
@@ -110,6 +128,8 @@ class Policy {
   std::vector<RefRule> refs;
   std::vector<Revocation> revoked;
   std::optional<SnapshotRule> snapshots;
+  std::optional<BuilderRule> builders;
+  std::vector<ReviewRule> reviews;
   // The certificates of the people's OpenPGP keys, by primary fingerprint,
   // as found beside the policy (.warden/keys/<FPR>.asc). A listed key
   // without one cannot sign.

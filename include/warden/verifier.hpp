@@ -11,6 +11,7 @@
 
 #include "warden/anchor.hpp"
 #include "warden/object_id.hpp"
+#include "warden/build_report.hpp"
 #include "warden/policy.hpp"
 #include "warden/repository.hpp"
 #include "warden/result.hpp"
@@ -142,6 +143,11 @@ class Verifier {
   Result<std::string> tag_signer(const TagData& tag, const Policy& policy);
   // The same for a commit's signature (a snapshot's, for one).
   Result<std::string> commit_signer(const ObjectId& commit, const Policy& policy);
+
+  // Whether builders of the policy `commit` carries agree on what it builds
+  // to (REQUIRES: `commit` is authenticated). An Error: that policy has no
+  // `builders:` section.
+  Result<BuildReport> builds_of(const ObjectId& commit, const BuildQuery& query);
 
  private:
   struct State;

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "attest/json_fields.hpp"
+
 #include "signatures/base64.hpp"
 #include "signatures/openpgp_signature.hpp"
 #include "signatures/sshsig.hpp"
@@ -26,15 +28,6 @@ Result<std::string> decoded(const Json& j, const char* what) {
   auto bytes = base64_decode(j.get_ref<const std::string&>());
   if (!bytes) return make_error(fmt::format("'{}' is not base64", what));
   return *bytes;
-}
-
-Status only_fields(const Json& j, std::initializer_list<const char*> allowed, const char* what) {
-  for (const auto& [key, value] : j.items()) {
-    bool known = false;
-    for (const char* a : allowed) known = known || key == a;
-    if (!known) return make_error(fmt::format("unknown field '{}' in {}", key, what));
-  }
-  return Status::success();
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ namespace warden::attest {
 inline constexpr std::string_view kInTotoPayloadType = "application/vnd.in-toto+json";
 // Limits on what one envelope may hold: notes are written by anyone who
 // can push them, and are read before anything in them is trusted.
-inline constexpr size_t kMaxEnvelopeBytes = 64 * 1024;
+// (A build attestation may list a farm's outputs by the ten thousand.)
+inline constexpr size_t kMaxEnvelopeBytes = 32 << 20;
 inline constexpr size_t kMaxEnvelopeSignatures = 16;
 
 struct EnvelopeSignature {

@@ -131,6 +131,38 @@ int warden_main(int argc, char** argv) {
                           "Approve the tree that squashing REV onto BASE gives, on BASE (a forge's squash button)");
   approve_cmd->add_option("--key", approve.key, "Signing key (default: user.signingkey)");
 
+  AttestOptions attest;
+  auto* attest_cmd = app.add_subcommand("attest", "Sign a review or a build of REV into refs/notes/warden, as git signs");
+  attest_cmd->add_option("kind", attest.kind, "review or build")->required()->check(CLI::IsMember({"review", "build"}));
+  attest_cmd->add_option("rev", attest.revision, "The commit reviewed or built")->required();
+  attest_cmd->add_option("--key", attest.key, "Signing key (default: user.signingkey)");
+  attest_cmd->add_option("--verdict", attest.verdict, "review: approve or reject (default approve)")
+      ->check(CLI::IsMember({"approve", "reject"}));
+  attest_cmd->add_option("--comment", attest.comment, "review: a comment");
+  attest_cmd->add_option("--output", attest.outputs, "build: an output and its digest, NAME=ALGO:HEX (repeatable)");
+  attest_cmd->add_option("--from", attest.from,
+                         "build: a file of outputs, one per line: NAME=ALGO:HEX, or 'HEX  NAME' as sha256sum "
+                         "prints it ('-': stdin)");
+  attest_cmd->add_option("--platform", attest.platform, "build: the builder's platform (default this machine's, "
+                                                        "e.g. x86_64-linux)");
+
+  VerifyBuildOptions verify_build;
+  auto* verify_build_cmd = app.add_subcommand(
+      "verify-build", "Authenticate REV, then require K builders of its policy to agree on each output's digest");
+  verify_build_cmd->add_option("rev", verify_build.revision, "The commit built (default HEAD)");
+  verify_build_cmd->add_option("--anchor", verify_build.anchor, "COMMIT:FINGERPRINT (default: the trusted anchor)");
+  verify_build_cmd->add_option("--output", verify_build.outputs,
+                               "An output to check: NAME=ALGO:HEX (that digest), or NAME (the agreed one); "
+                               "default: every attested output (repeatable)");
+  verify_build_cmd->add_option("--threshold", verify_build.threshold,
+                               "How many distinct builders must agree (default: builders.threshold)")
+      ->check(CLI::Range(1, 1000));
+  verify_build_cmd->add_option("--evidence", verify_build.evidence,
+                               "Read the attestations from this evidence file instead of the notes");
+  verify_build_cmd->add_option("--export-evidence", verify_build.export_evidence,
+                               "Write the attestations that met the threshold to this file");
+  verify_build_cmd->add_flag("--json", verify_build.json, "One JSON object on stdout");
+
   std::optional<std::string> snapshot_key;
   auto* snapshot_cmd =
       app.add_subcommand("snapshot", "Sign a snapshot of every branch and tag onto refs/warden/snapshot, as git signs");
@@ -149,6 +181,8 @@ int warden_main(int argc, char** argv) {
   if (status_cmd->parsed()) return run_status();
   if (clone_cmd->parsed()) return run_clone(clone);
   if (approve_cmd->parsed()) return run_approve(approve);
+  if (attest_cmd->parsed()) return run_attest(attest);
+  if (verify_build_cmd->parsed()) return run_verify_build(verify_build);
   if (snapshot_cmd->parsed()) return run_snapshot(snapshot_key);
   if (hook_cmd->parsed()) {
     if (hook_name == "pre-receive") return run_hook_pre_receive();

@@ -6,11 +6,9 @@
 
 #include <iostream>
 
-#include "attest/envelope.hpp"
 #include "attest/statement.hpp"
 #include "cli/commands.hpp"
-#include "cli/sign_as_git.hpp"
-#include "signatures/commit_signature.hpp"
+#include "cli/statement_writer.hpp"
 #include "warden/trusted_verify.hpp"
 
 namespace warden::cli {
@@ -43,37 +41,14 @@ Result<ObjectId> squash_tree(const Repository& repo, const ObjectId& base, const
   return *merged->tree;
 }
 
-// Starts refs/notes/warden from what was fetched when it is behind it
-// (or missing), so that pushing the new note is a fast-forward.
-Status catch_up_notes(Repository& repo) {
-  auto local = repo.ref_target(kApprovalNotesRef);
-  if (!local) return local.error();
-  auto notes = client_approval_notes(repo);
-  if (!notes) return notes.error();
-  for (const ObjectId& fetched : *notes) {
-    if (*local && (**local == fetched)) continue;
-    bool ahead = !*local;
-    if (*local) {
-      auto d = repo.descendant_of(fetched, **local);
-      if (!d) return d.error();
-      ahead = *d;
-    }
-    if (!ahead) continue;
-    WARDEN_TRY_STATUS(repo.set_ref(kApprovalNotesRef, fetched, "warden: approvals fetched"));
-    local = std::optional<ObjectId>(fetched);
-  }
-  return Status::success();
-}
-
 }  // namespace
 
 int run_approve(const ApproveOptions& opts) {
-  auto repo = Repository::open(".");
-  if (!repo) return fail(repo.error().message);
-  auto rev = repo->resolve_commit(opts.revision);
-  if (!rev) return fail(rev.error().message);
-  auto data = repo->read_commit(*rev);
-  if (!data) return fail(data.error().message);
+  auto target = open_statement_target(opts.revision);
+  if (!target) return fail(target.error().message);
+  Repository* repo = &target->repo;
+  const ObjectId* rev = &target->commit;
+  const CommitData* data = &target->data;
 
   ObjectId annotated = *rev;
   std::string statement, what;
@@ -91,24 +66,7 @@ int run_approve(const ApproveOptions& opts) {
     what = fmt::format("{} \"{}\"", rev->short_hex(), data->summary);
   }
 
-  const std::string type(attest::kInTotoPayloadType);
-  const std::string signed_bytes = attest::pae(type, statement);
-  auto armored = sign_as_git(*repo, signed_bytes, opts.key);
-  if (!armored) return fail(armored.error().message);
-  // What was signed must read back as a signature warden accepts.
-  SignatureChecker checker;
-  CommitSignature check = checker.check_signed(*armored, signed_bytes);
-  if (check.kind != SignatureKind::ssh && check.kind != SignatureKind::openpgp)
-    return fail(fmt::format("the signing program's signature is not usable: {}",
-                            check.problem.empty() ? "not an SSH or OpenPGP signature" : check.problem));
-  auto bytes = attest::dearmor_signature(*armored);
-  if (!bytes) return fail(bytes.error().message);
-  attest::Envelope envelope{type, statement, {{check.kind == SignatureKind::ssh ? check.key->fingerprint()
-                                                                                 : check.openpgp->issuer(),
-                                               *bytes}}};
-  if (auto s = catch_up_notes(*repo); !s) return fail(s.error().message);
-  auto written = repo->add_note_lines(kApprovalNotesRef, annotated, {attest::envelope_line(envelope)});
-  if (!written) return fail(written.error().message);
+  if (auto s = publish_statement(*repo, annotated, statement, opts.key); !s) return fail(s.error().message);
   std::cout << fmt::format("warden: approved {}\n", what);
   std::cout << fmt::format("warden: the approval is in {} (share it: git push <remote> {})\n", kApprovalNotesRef,
                            kApprovalNotesRef);

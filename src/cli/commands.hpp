@@ -56,6 +56,31 @@ struct ApproveOptions {
   std::optional<std::string> key;          // instead of user.signingkey
 };
 int run_approve(const ApproveOptions& opts);
+
+// git warden attest review|build REV ...
+struct AttestOptions {
+  std::string kind;  // "review" or "build"
+  std::string revision;
+  std::optional<std::string> key;
+  std::string verdict = "approve";           // review
+  std::optional<std::string> comment;        // review
+  std::vector<std::string> outputs;          // build: NAME=ALGO:HEX
+  std::optional<std::string> from;           // build: a file of outputs ("-": stdin)
+  std::optional<std::string> platform;       // build: default the machine's, e.g. x86_64-linux
+};
+int run_attest(const AttestOptions& opts);
+
+// git warden verify-build REV ...
+struct VerifyBuildOptions {
+  std::string revision = "HEAD";
+  std::optional<std::string> anchor;
+  std::vector<std::string> outputs;  // NAME or NAME=ALGO:HEX
+  int threshold = 0;                 // 0: builders.threshold
+  std::optional<std::string> evidence;         // read the statements from this file, not the notes
+  std::optional<std::string> export_evidence;  // write what met the threshold here
+  bool json = false;
+};
+int run_verify_build(const VerifyBuildOptions& opts);
 int run_snapshot(const std::optional<std::string>& key);
 int run_hook_post_receive();
 int run_guix_verify(const VerifyOptions& opts);

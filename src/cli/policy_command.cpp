@@ -56,6 +56,18 @@ std::vector<std::string> thresholds_in_words(const Policy& p) {
                               "(mix-and-match), or does not descend from the last one it accepted (rollback)",
                               fmt::join(p.snapshots->who, ", "), fmt::join(p.snapshots->people, ", "),
                               p.snapshots->max_age_text));
+  for (const auto& r : p.reviews) {
+    std::vector<std::string> paths;
+    for (const auto& path : r.paths) paths.push_back(path.text());
+    out.push_back(fmt::format("changes to {} need {} approving review{} (git warden attest review) by {} other than "
+                              "the signer",
+                              fmt::join(paths, ", "), r.count, r.count == 1 ? "" : "s", fmt::join(r.who.names, ", ")));
+  }
+  if (p.builders)
+    out.push_back(fmt::format("builds are attested by {} ({}); verify-build requires {} of them to agree on each "
+                              "output's digest (git warden attest build, git warden verify-build)",
+                              fmt::join(p.builders->who, ", "), fmt::join(p.builders->people, ", "),
+                              p.builders->threshold));
   return out;
 }
 

@@ -44,6 +44,12 @@ bool Grant::covers(std::string_view path) const {
   return false;
 }
 
+bool ReviewRule::covers(std::string_view path) const {
+  for (const auto& p : paths)
+    if (p.covers(path)) return true;
+  return false;
+}
+
 bool Policy::granted(const std::string& person, std::string_view path) const {
   if (is_policy_path(path)) return false;
   for (const auto& g : grants)

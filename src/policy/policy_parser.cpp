@@ -92,7 +92,7 @@ class Reader {
       return nullptr;
     }
     only_keys(root, {"version", "people", "groups", "grants", "unprotected", "policy", "merges", "refs", "revoked",
-                     "snapshots"},
+                     "snapshots", "builders", "reviews"},
               "policy");
     read_version(root);
     read_people(root["people"], *policy);
@@ -104,6 +104,8 @@ class Reader {
     read_refs(root["refs"], *policy);
     read_revoked(root["revoked"], *policy);
     read_snapshots(root["snapshots"], *policy);
+    read_builders(root["builders"], *policy);
+    read_reviews(root["reviews"], *policy);
     policy->index_keys();
     return policy;
   }
@@ -376,17 +378,17 @@ class Reader {
 
   // A threshold of distinct people, at most `people` (the group it counts
   // in, named `group` in messages; 0: not known, not checked). 1 when invalid.
-  int threshold(const YAML::Node& t, size_t people, const char* group) {
+  int threshold(const YAML::Node& t, size_t people, const char* group, const char* key = "threshold") {
     int value = 0;
     bool ok = t.IsScalar() && !t.Scalar().empty() && t.Scalar().size() < 4 &&
               t.Scalar().find_first_not_of("0123456789") == std::string::npos;
     if (ok) value = std::stoi(t.Scalar());
     if (!ok || value < 1) {
-      add(t, "'threshold' must be a whole number of at least 1");
+      add(t, fmt::format("'{}' must be a whole number of at least 1", key));
       return 1;
     }
     if (people != 0 && static_cast<size_t>(value) > people) {
-      add(t, fmt::format("'threshold' {} is more than the {} of {}", value,
+      add(t, fmt::format("'{}' {} is more than the {} of {}", key, value,
                          people == 1 ? std::string("1 person") : fmt::format("{} people", people), group));
       return 1;
     }
@@ -430,6 +432,58 @@ class Reader {
         rule.max_age = *seconds, rule.max_age_text = age.Scalar();
     }
     policy.snapshots = std::move(rule);
+  }
+
+  // reviews: [{paths: [...], who: [people or groups], count: k}]
+  void read_reviews(const YAML::Node& n, Policy& policy) {
+    if (!n) return;
+    if (!n.IsSequence()) {
+      add(n, "'reviews' must be a list of {paths, who, count}");
+      return;
+    }
+    if (too_many(n, kMaxGrants, "review rules")) return;
+    for (const auto& r : n) {
+      if (!r.IsMap()) {
+        add(r, "each review rule must be a mapping with 'paths', 'who' and 'count'");
+        continue;
+      }
+      only_keys(r, {"paths", "who", "count"}, "a review rule");
+      ReviewRule rule;
+      if (!r["paths"]) add(r, "review rule without 'paths'");
+      else rule.paths = paths(r["paths"], "'paths'");
+      if (r["paths"] && r["paths"].IsSequence() && r["paths"].size() == 0) add(r["paths"], "'paths' must not be empty");
+      for (size_t i = 0; i < rule.paths.size(); ++i)
+        if (rule.paths[i].text().starts_with(".warden")) 
+          add(r["paths"][i], fmt::format("review rules never cover .warden/ ('{}'); use policy.threshold", rule.paths[i].text()));
+      if (!r["who"]) add(r, "review rule without 'who'");
+      else rule.who = members(r["who"], "'who'", policy, "a review rule");
+      if (const YAML::Node c = r["count"])
+        rule.count = threshold(c, r["who"] ? expand(rule.who, policy).size() : 0, "the review rule's 'who'", "count");
+      policy.reviews.push_back(std::move(rule));
+    }
+  }
+
+  // builders: {who: [people or groups], threshold: k}
+  void read_builders(const YAML::Node& n, Policy& policy) {
+    if (!n) return;
+    if (!n.IsMap()) {
+      add(n, "'builders' must be a mapping with 'who' and 'threshold'");
+      return;
+    }
+    only_keys(n, {"who", "threshold"}, "'builders'");
+    BuilderRule rule;
+    if (!n["who"]) {
+      add(n, "'builders' without 'who' (the people whose build attestations count)");
+    } else {
+      Members who = members(n["who"], "'builders.who'", policy, "'builders.who'");
+      rule.who = who.names;
+      rule.people = expand(who, policy);
+    }
+    if (!n["threshold"])
+      add(n, "'builders' without 'threshold' (how many distinct builders must agree, e.g. 2)");
+    else
+      rule.threshold = threshold(n["threshold"], rule.people.size(), "'builders.who'");
+    policy.builders = std::move(rule);
   }
 
   // revoked: [{key: "ssh-ed25519 AAAA..." | "openpgp:FPR", reason: "..."}]

@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include "attest/envelope.hpp"
-#include "verify/signer.hpp"
 
 namespace warden::verify {
 
 namespace {
 
-constexpr size_t kMaxNoteBytes = 1 << 20;
-constexpr size_t kMaxNoteLines = 1000;
+// Approvals on one commit that are read at all (each costs a signature check).
+constexpr size_t kMaxApprovals = 1000;
 
 }  // namespace
 
@@ -27,89 +26,74 @@ std::string names(const std::set<std::string>& people) {
 
 ApprovalBook::ApprovalBook(const Repository& repo, CommitFacts& facts, std::vector<ObjectId> notes,
                            std::function<bool(const std::string&)> revoked)
-    : repo_(repo), facts_(facts), notes_(std::move(notes)), revoked_(std::move(revoked)) {}
+    : facts_(facts), notes_(repo, std::move(notes)), revoked_(std::move(revoked)) {}
 
-const Result<std::unordered_map<ObjectId, ObjectId, ObjectIdHash>>& ApprovalBook::notes_of(const ObjectId& notes_commit) {
-  auto it = listed_.find(notes_commit);
-  if (it == listed_.end()) it = listed_.emplace(notes_commit, repo_.notes_of(notes_commit)).first;
-  return it->second;
+const StatementList& ApprovalBook::read_on(StatementCache& cache, const ObjectId& c,
+                                           bool (*wanted)(const attest::Statement&)) {
+  if (auto it = cache.find(c); it != cache.end()) return *it->second;
+  auto note = std::make_unique<StatementList>();
+  auto lines = notes_.lines_on(c, note->malformed);
+  read_statements(*note, lines, facts_, wanted, kMaxApprovals);
+  return *cache.emplace(c, std::move(note)).first->second;
 }
 
-const ApprovalBook::Note& ApprovalBook::note_on(const ObjectId& c) {
-  if (auto it = read_.find(c); it != read_.end()) return *it->second;
-  auto note = std::make_unique<Note>();
-  std::set<std::string> lines;  // the notes of every ref, combined as cat_sort_uniq does
-  for (const ObjectId& notes_commit : notes_) {
-    const auto& listed = notes_of(notes_commit);
-    if (!listed) {
-      note->malformed.push_back(listed.error().message);
-      continue;
-    }
-    auto blob = listed->find(c);
-    if (blob == listed->end()) continue;
-    auto text = repo_.note_text(blob->second, c, kMaxNoteBytes);
-    if (!text) {
-      note->malformed.push_back(text.error().message);
-      continue;
-    }
-    for (auto& l : note_lines(*text)) lines.insert(std::move(l));
-  }
-  size_t n = 0;
-  for (const auto& line : lines) {
-    if (++n > kMaxNoteLines) {
-      note->malformed.push_back(fmt::format("more than {} lines in the notes on {}: the rest are not read", kMaxNoteLines,
-                                            c.short_hex()));
-      break;
-    }
-    auto envelope = attest::parse_envelope(line);
-    if (!envelope) {
-      note->malformed.push_back(fmt::format("not an attestation: {}", envelope.error().message));
-      continue;
-    }
-    if (envelope->payload_type != attest::kInTotoPayloadType) continue;  // not ours to read
-    auto approval = attest::parse_approval(envelope->payload);
-    if (!approval) {
-      note->malformed.push_back(fmt::format("not an approval warden can read: {}", approval.error().message));
-      continue;
-    }
-    if (!*approval) continue;  // another kind of statement
-    const std::string signed_bytes = attest::pae(envelope->payload_type, envelope->payload);
-    for (const auto& s : envelope->signatures) {
-      auto armored = attest::armor_signature(s.sig);
-      if (!armored) {
-        note->malformed.push_back(fmt::format("approval with a bad signature: {}", armored.error().message));
-        continue;
-      }
-      note->approvals.push_back({**approval, facts_.check_signed(*armored, signed_bytes)});
-    }
-  }
-  return *read_.emplace(c, std::move(note)).first->second;
+const StatementList& ApprovalBook::note_on(const ObjectId& c) {
+  return read_on(read_, c, [](const attest::Statement& s) { return s.approval.has_value(); });
 }
 
-FoundApprovals ApprovalBook::judge(const Note& note, const Policy& policy, const ObjectId& subject,
+const StatementList& ApprovalBook::reviews_on(const ObjectId& c) {
+  return read_on(reviews_read_, c, [](const attest::Statement& s) { return s.review.has_value(); });
+}
+
+const FoundApprovals& ApprovalBook::reviews_of(const ObjectId& c, const Policy& policy) {
+  auto key = std::make_pair(c, &policy);
+  if (auto it = reviews_judged_.find(key); it != reviews_judged_.end()) return it->second;
+  const StatementList& note = reviews_on(c);
+  FoundApprovals out;
+  out.rejected = note.malformed;
+  std::set<std::string> rejecting;
+  for (const SignedStatement& st : note.statements) {
+    const attest::Review& review = *st.statement.review;
+    ++out.found;
+    CountedSigner signer = counted_signer(st.signature, policy, facts_, revoked_, {"a review", "review"});
+    if (review.commit != c) {
+      out.rejected.push_back(fmt::format("{}'s review is of commit {}, not of {}", signer.who,
+                                         review.commit.short_hex(), c.short_hex()));
+    } else if (!signer.person) {
+      out.rejected.push_back(signer.problem);
+    } else if (review.verdict == attest::Verdict::reject) {
+      rejecting.insert(*signer.person);
+    } else {
+      out.people.insert(*signer.person);
+    }
+  }
+  for (const auto& p : rejecting) {
+    out.people.erase(p);
+    out.rejected.push_back(fmt::format("{} rejected it", p));
+  }
+  return reviews_judged_.emplace(key, std::move(out)).first->second;
+}
+
+FoundApprovals ApprovalBook::judge(const StatementList& note, const Policy& policy, const ObjectId& subject,
                                    const std::optional<ObjectId>& tree) {
   FoundApprovals out;
   out.rejected = note.malformed;
   const auto wanted = tree ? attest::Approval::Kind::tree : attest::Approval::Kind::commit;
-  for (const Signed& s : note.approvals) {
-    if (s.approval.kind != wanted) continue;
+  for (const SignedStatement& st : note.statements) {
+    const attest::Approval& approval = *st.statement.approval;
+    const CommitSignature& signature = st.signature;
+    if (approval.kind != wanted) continue;
     ++out.found;
-    Signer signer = identify(s.signature, &policy, facts_);
-    std::string who = signer.person ? *signer.person : signer.description;
-    if (s.approval.commit != subject) {
+    CountedSigner signer = counted_signer(signature, policy, facts_, revoked_, {"an approval", "approval"});
+    const std::string& who = signer.who;
+    if (approval.commit != subject) {
       out.rejected.push_back(fmt::format("{}'s approval is of {} {}, not of {}", who,
-                                         tree ? "parent" : "commit", s.approval.commit.short_hex(), subject.short_hex()));
-    } else if (tree && s.approval.tree != tree) {
+                                         tree ? "parent" : "commit", approval.commit.short_hex(), subject.short_hex()));
+    } else if (tree && approval.tree != tree) {
       out.rejected.push_back(fmt::format("{}'s tree approval is of tree {}, not {}", who,
-                                         s.approval.tree->short_hex(), tree->short_hex()));
-    } else if (s.signature.kind == SignatureKind::none || s.signature.kind == SignatureKind::unsupported ||
-               s.signature.kind == SignatureKind::bad || signer.bad) {
-      out.rejected.push_back(fmt::format("an approval with a bad signature ({})",
-                                         signer.bad ? signer.problem : s.signature.problem));
+                                         approval.tree->short_hex(), tree->short_hex()));
     } else if (signer.person == nullptr) {
-      out.rejected.push_back(fmt::format("an approval signed by a key not in the policy ({})", signer.fingerprint));
-    } else if (revoked_ && revoked_(signer.fingerprint)) {
-      out.rejected.push_back(fmt::format("{}'s approval is signed by a revoked key ({})", who, signer.fingerprint));
+      out.rejected.push_back(signer.problem);
     } else {
       out.people.insert(*signer.person);
     }

@@ -14,8 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "attest/statement.hpp"
-#include "verify/commit_facts.hpp"
+#include "verify/statements.hpp"
 #include "warden/policy.hpp"
 
 namespace warden::verify {
@@ -40,32 +39,29 @@ class ApprovalBook {
   // Tree approvals of (parent, tree), from the notes on `parent`, under `policy`.
   const FoundApprovals& of_tree(const ObjectId& parent, const ObjectId& tree, const Policy& policy);
 
+  // Approving reviews of commit `c` under `policy`: `people` approve (a
+  // person who also signed a rejecting review does not); `rejected` says
+  // why the others count zero, and who rejected it.
+  const FoundApprovals& reviews_of(const ObjectId& c, const Policy& policy);
+
   bool empty() const { return notes_.empty(); }
 
  private:
-  struct Signed {
-    attest::Approval approval;
-    CommitSignature signature;
-  };
-  struct Note {
-    std::vector<Signed> approvals;
-    std::vector<std::string> malformed;  // lines that are no approval warden can read, and why
-  };
-  const Note& note_on(const ObjectId& c);
-  // The notes of each notes commit, listed on first use (a lookup per
-  // note would read the whole notes tree each time).
-  const Result<std::unordered_map<ObjectId, ObjectId, ObjectIdHash>>& notes_of(const ObjectId& notes_commit);
-  FoundApprovals judge(const Note& note, const Policy& policy, const ObjectId& subject,
+  using StatementCache = std::unordered_map<ObjectId, std::unique_ptr<StatementList>, ObjectIdHash>;
+  // The statements `wanted` selects among the notes on `c`, read once into `cache`.
+  const StatementList& read_on(StatementCache& cache, const ObjectId& c, bool (*wanted)(const attest::Statement&));
+  const StatementList& note_on(const ObjectId& c);
+  const StatementList& reviews_on(const ObjectId& c);
+  FoundApprovals judge(const StatementList& note, const Policy& policy, const ObjectId& subject,
                        const std::optional<ObjectId>& tree);
   // judge() of the notes on `subject`, once per (subject, tree, policy).
   const FoundApprovals& judged(const ObjectId& subject, const std::optional<ObjectId>& tree, const Policy& policy);
 
-  const Repository& repo_;
   CommitFacts& facts_;
-  std::vector<ObjectId> notes_;
+  AttestationNotes notes_;
   std::function<bool(const std::string&)> revoked_;
-  std::unordered_map<ObjectId, std::unique_ptr<Note>, ObjectIdHash> read_;
-  std::unordered_map<ObjectId, Result<std::unordered_map<ObjectId, ObjectId, ObjectIdHash>>, ObjectIdHash> listed_;
+  StatementCache read_, reviews_read_;
+  std::map<std::pair<ObjectId, const Policy*>, FoundApprovals> reviews_judged_;
   std::map<std::tuple<ObjectId, std::optional<ObjectId>, const Policy*>, FoundApprovals> judged_;
 };
 

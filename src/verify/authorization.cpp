@@ -39,6 +39,44 @@ std::optional<std::string> short_of(int threshold, const std::string& signer, In
   return why;
 }
 
+// The first review rule covering a changed path that lacks its reviews,
+// as a refusal; nullopt if none.
+MaybeRefusal unreviewed(const Policy& policy, const std::string& signer, const std::vector<std::string>& paths,
+                        ApprovalContext* ctx) {
+  static const FoundApprovals none;
+  for (const ReviewRule& rule : policy.reviews) {
+    const std::string* covered = nullptr;
+    for (const auto& path : paths)
+      if (!is_policy_path(path) && !policy.is_unprotected(path) && rule.covers(path)) {
+        covered = &path;
+        break;
+      }
+    if (!covered) continue;
+    const FoundApprovals& found = ctx && ctx->reviews ? ctx->reviews() : none;
+    std::set<std::string> reviewers, outside;
+    for (const auto& p : found.people) {
+      if (p == signer) continue;
+      if (policy.includes(rule.who, p)) reviewers.insert(p);
+      else outside.insert(p);
+    }
+    if (static_cast<int>(reviewers.size()) >= rule.count) {
+      if (ctx) ctx->counted.insert(reviewers.begin(), reviewers.end());
+      continue;
+    }
+    std::string why = fmt::format("changing {} needs {} approving review{} by {} other than the signer ({}), has {}",
+                                  *covered, rule.count, rule.count == 1 ? "" : "s", fmt::join(rule.who.names, ", "),
+                                  signer, reviewers.size());
+    if (!reviewers.empty()) why += fmt::format(": reviewed by {}", names(reviewers));
+    if (found.people.count(signer)) why += fmt::format("; {}'s own review does not count", signer);
+    if (!outside.empty())
+      why += fmt::format("; reviewed by {}, not of {}", names(outside), fmt::join(rule.who.names, ", "));
+    if (found.found == 0 && found.rejected.empty()) why += "; no review found (git warden attest review)";
+    for (const auto& r : found.rejected) why += fmt::format("; {}", r);
+    return Refusal{"review", why, *covered};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 MaybeRefusal may_change(const Policy& policy, const std::string* signer, const std::vector<std::string>& paths,
@@ -68,6 +106,7 @@ MaybeRefusal may_change(const Policy& policy, const std::string* signer, const s
         return Refusal{"threshold", *why, path};
     }
   }
+  if (signer != nullptr && !policy.reviews.empty()) return unreviewed(policy, *signer, paths, approvals);
   return std::nullopt;
 }
 

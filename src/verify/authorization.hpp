@@ -20,6 +20,9 @@ namespace warden::verify {
 struct ApprovalContext {
   std::function<const FoundApprovals&()> approvals;
   std::set<std::string> counted;  // approvers (not the signer) that counted toward a threshold
+  // The people whose approving reviews of the commit verify, asked for
+  // only when a review rule applies.
+  std::function<const FoundApprovals&()> reviews;
 };
 
 // `signer` is the person who signed, or nullptr for an unsigned commit or
@@ -30,8 +33,11 @@ struct ApprovalContext {
 //   - unprotected paths: always allowed;
 //   - other paths: the signer has a grant covering them, and every grant
 //     with a threshold covering them has that many distinct people of its
-//     `who` among the signer and approvers.
-// Without `approvals`, nobody approved.
+//     `who` among the signer and approvers;
+//   - then every review rule covering a changed path (not .warden/, not
+//     unprotected) has `count` approving reviewers of its `who` other than
+//     the signer.
+// Without `approvals`, nobody approved or reviewed.
 MaybeRefusal may_change(const Policy& policy, const std::string* signer, const std::vector<std::string>& paths,
                         bool unknown_key = false, ApprovalContext* approvals = nullptr);
 

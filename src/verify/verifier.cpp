@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "verify/approvals.hpp"
+#include "verify/build_agreement.hpp"
 #include "verify/authorization.hpp"
 #include "verify/commit_facts.hpp"
 #include "verify/engine.hpp"
@@ -460,7 +461,9 @@ class Run {
   // read only if a threshold asks.
   verify::ApprovalContext approvals_of(const ObjectId& c, const Policy& policy) {
     return verify::ApprovalContext{
-        [this, c, &policy]() -> const verify::FoundApprovals& { return approvals_.of_commit(c, policy); }, {}};
+        [this, c, &policy]() -> const verify::FoundApprovals& { return approvals_.of_commit(c, policy); },
+        {},
+        [this, c, &policy]() -> const verify::FoundApprovals& { return approvals_.reviews_of(c, policy); }};
   }
 
   // Whether commit `data`, signed by `signer` (as `policy` knows it), may
@@ -487,7 +490,7 @@ class Run {
       verify::FoundApprovals others = commit_approvals;
       for (const auto& p : tree.people)
         if (p != approver) others.people.insert(p);
-      verify::ApprovalContext with{[&others]() -> const verify::FoundApprovals& { return others; }, {}};
+      verify::ApprovalContext with{[&others]() -> const verify::FoundApprovals& { return others; }, {}, ctx.reviews};
       auto r = verify::may_change(policy, &approver, paths, false, &with);
       if (!r) {
         if (v) {
@@ -693,6 +696,28 @@ Result<std::string> Verifier::commit_signer(const ObjectId& commit, const Policy
   auto sig = state_->facts.signature(commit);
   if (!sig) return sig.error();
   return verify::signer_of(fmt::format("commit {}", commit.short_hex()), **sig, policy);
+}
+
+Result<BuildReport> Verifier::builds_of(const ObjectId& commit, const BuildQuery& query) {
+  auto policy = policy_at(commit);
+  if (!policy) return policy.error();
+  if (!(*policy)->builders)
+    return make_error(fmt::format("the policy at {} has no 'builders' section: no build attestation counts",
+                                  commit.short_hex()));
+  verify::StatementList read;
+  std::vector<std::string> lines;
+  if (query.evidence) {
+    lines = *query.evidence;
+  } else {
+    verify::AttestationNotes notes(state_->repo, query.notes);
+    lines = notes.lines_on(commit, read.malformed);
+  }
+  // An evidence file is read whole: whatever it holds must count.
+  bool all = query.evidence.has_value();
+  verify::read_statements(read, lines, state_->facts,
+                          [all](const attest::Statement& s) { return all || s.build.has_value(); },
+                          attest::kMaxBuildStatements);
+  return verify::agree_on_builds(read, commit, **policy, state_->facts, query);
 }
 
 }  // namespace warden

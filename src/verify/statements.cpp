@@ -1,0 +1,101 @@
+#include "verify/statements.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "attest/envelope.hpp"
+#include "verify/signer.hpp"
+
+namespace warden::verify {
+
+namespace {
+
+// A note may hold many build attestations (one per output a farm built).
+constexpr size_t kMaxNoteBytes = 64 << 20;
+
+}  // namespace
+
+void read_statements(StatementList& into, const std::vector<std::string>& lines, CommitFacts& facts,
+                     const std::function<bool(const attest::Statement&)>& wanted, size_t max_signatures) {
+  size_t checked = 0;
+  for (const auto& line : lines) {
+    auto envelope = attest::parse_envelope(line);
+    if (!envelope) {
+      into.malformed.push_back(fmt::format("not an attestation: {}", envelope.error().message));
+      continue;
+    }
+    if (envelope->payload_type != attest::kInTotoPayloadType) continue;  // not ours to read
+    auto statement = attest::parse_statement(envelope->payload);
+    if (!statement) {
+      into.malformed.push_back(fmt::format("not a statement warden can read: {}", statement.error().message));
+      continue;
+    }
+    if (!*statement || !wanted(**statement)) continue;  // another kind of statement
+    if (checked + envelope->signatures.size() > max_signatures) {
+      into.malformed.push_back(fmt::format("more than {} signed statements: the rest are not read", max_signatures));
+      break;
+    }
+    size_t index = into.lines.size();
+    into.lines.push_back(line);
+    const std::string signed_bytes = attest::pae(envelope->payload_type, envelope->payload);
+    for (const auto& s : envelope->signatures) {
+      ++checked;
+      auto armored = attest::armor_signature(s.sig);
+      if (!armored) {
+        into.malformed.push_back(fmt::format("a statement with a bad signature: {}", armored.error().message));
+        continue;
+      }
+      into.statements.push_back({**statement, facts.check_signed(*armored, signed_bytes), index});
+    }
+  }
+}
+
+CountedSigner counted_signer(const CommitSignature& signature, const Policy& policy, CommitFacts& facts,
+                             const std::function<bool(const std::string&)>& revoked, StatementNoun noun) {
+  Signer signer = identify(signature, &policy, facts);
+  CountedSigner out;
+  out.who = signer.person ? *signer.person : signer.description;
+  if (signature.kind == SignatureKind::none || signature.kind == SignatureKind::unsupported ||
+      signature.kind == SignatureKind::bad || signer.bad)
+    out.problem = fmt::format("{} with a bad signature ({})", noun.with_article,
+                              signer.bad ? signer.problem : signature.problem);
+  else if (signer.person == nullptr)
+    out.problem = fmt::format("{} signed by a key not in the policy ({})", noun.with_article, signer.fingerprint);
+  else if ((revoked && revoked(signer.fingerprint)) || policy.revocation_of(signer.fingerprint))
+    out.problem = fmt::format("{}'s {} is signed by a revoked key ({})", out.who, noun.bare, signer.fingerprint);
+  else
+    out.person = signer.person;
+  return out;
+}
+
+AttestationNotes::AttestationNotes(const Repository& repo, std::vector<ObjectId> notes)
+    : repo_(repo), notes_(std::move(notes)) {}
+
+const AttestationNotes::Listing& AttestationNotes::listing(const ObjectId& notes_commit) {
+  auto it = listed_.find(notes_commit);
+  if (it == listed_.end()) it = listed_.emplace(notes_commit, repo_.notes_of(notes_commit)).first;
+  return it->second;
+}
+
+std::vector<std::string> AttestationNotes::lines_on(const ObjectId& c, std::vector<std::string>& problems) {
+  std::set<std::string> lines;  // the notes of every ref, combined as cat_sort_uniq does
+  for (const ObjectId& notes_commit : notes_) {
+    const auto& listed = listing(notes_commit);
+    if (!listed) {
+      problems.push_back(listed.error().message);
+      continue;
+    }
+    auto blob = listed->find(c);
+    if (blob == listed->end()) continue;
+    auto text = repo_.note_text(blob->second, c, kMaxNoteBytes);
+    if (!text) {
+      problems.push_back(text.error().message);
+      continue;
+    }
+    for (auto& l : note_lines(*text)) lines.insert(std::move(l));
+  }
+  return {lines.begin(), lines.end()};
+}
+
+}  // namespace warden::verify
