@@ -38,7 +38,7 @@ TEST_CASE("statements: reviews and builds round-trip through their writers", "[a
   REQUIRE((*review)->review);
   CHECK((*review)->review->verdict == warden::attest::Verdict::reject);
   CHECK((*review)->review->comment == "no tests");
-  CHECK((*review)->about() == id);
+  CHECK((*review)->review->commit == id);
 
   auto out = warden::attest::parse_build_output("/nix/store/x-hello=sha256:" + std::string(64, 'A'));
   REQUIRE(out.ok());

@@ -108,28 +108,25 @@ std::optional<Verdict> parse_verdict(std::string_view text) {
   return std::nullopt;
 }
 
+namespace {
+
+// "ALGO:HEX" as the digest of the output `name`.
+Result<BuildOutput> named_digest(std::string name, std::string_view digest) {
+  auto colon = digest.find(':');
+  if (colon == std::string_view::npos) return make_error(fmt::format("'{}' is not ALGO:HEX (e.g. sha256:...)", digest));
+  return checked_digest(std::move(name), std::string(digest.substr(0, colon)), std::string(digest.substr(colon + 1)));
+}
+
+}  // namespace
+
 Result<BuildOutput> parse_build_output(std::string_view spec) {
   auto eq = spec.rfind('=');
   if (eq == std::string_view::npos || eq == 0)
     return make_error(fmt::format("'{}' is not NAME=ALGO:HEX", spec));
-  auto out = parse_digest(spec.substr(eq + 1));
-  if (!out) return out.error();
-  out->name = std::string(spec.substr(0, eq));
-  if (out->name.size() > kMaxStatementText) return make_error(fmt::format("an output name over {} bytes", kMaxStatementText));
-  return out;
+  return named_digest(std::string(spec.substr(0, eq)), spec.substr(eq + 1));
 }
 
-Result<BuildOutput> parse_digest(std::string_view digest) {
-  auto colon = digest.find(':');
-  if (colon == std::string_view::npos) return make_error(fmt::format("'{}' is not ALGO:HEX (e.g. sha256:...)", digest));
-  return checked_digest("", std::string(digest.substr(0, colon)), std::string(digest.substr(colon + 1)));
-}
-
-const ObjectId& Statement::about() const {
-  if (approval) return approval->commit;
-  if (review) return review->commit;
-  return build->commit;
-}
+Result<BuildOutput> parse_digest(std::string_view digest) { return named_digest("", digest); }
 
 std::string review_statement(const Review& review) {
   Json predicate = {{"verdict", verdict_name(review.verdict)}};

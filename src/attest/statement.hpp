@@ -68,8 +68,6 @@ struct Statement {
   std::optional<Approval> approval;
   std::optional<Review> review;
   std::optional<Build> build;
-  // The commit it is about (the parent, for a tree approval).
-  const ObjectId& about() const;
 };
 
 // The statement of an approval of `commit`, as the payload of its envelope.

@@ -46,27 +46,27 @@ Result<ObjectId> squash_tree(const Repository& repo, const ObjectId& base, const
 int run_approve(const ApproveOptions& opts) {
   auto target = open_statement_target(opts.revision);
   if (!target) return fail(target.error().message);
-  Repository* repo = &target->repo;
-  const ObjectId* rev = &target->commit;
-  const CommitData* data = &target->data;
+  Repository& repo = target->repo;
+  const ObjectId& rev = target->commit;
+  const CommitData& data = target->data;
 
-  ObjectId annotated = *rev;
+  ObjectId annotated = rev;
   std::string statement, what;
   if (opts.squash_onto) {
-    auto base = repo->resolve_commit(*opts.squash_onto);
+    auto base = repo.resolve_commit(*opts.squash_onto);
     if (!base) return fail(base.error().message);
-    auto tree = squash_tree(*repo, *base, *rev);
+    auto tree = squash_tree(repo, *base, rev);
     if (!tree) return fail(tree.error().message);
     annotated = *base;
     statement = attest::tree_approval_statement(*base, *tree);
-    what = fmt::format("a squash of {} \"{}\" onto {} (tree {})", rev->short_hex(), data->summary, base->short_hex(),
+    what = fmt::format("a squash of {} \"{}\" onto {} (tree {})", rev.short_hex(), data.summary, base->short_hex(),
                        tree->short_hex());
   } else {
-    statement = attest::approval_statement(*rev);
-    what = fmt::format("{} \"{}\"", rev->short_hex(), data->summary);
+    statement = attest::approval_statement(rev);
+    what = fmt::format("{} \"{}\"", rev.short_hex(), data.summary);
   }
 
-  if (auto s = publish_statement(*repo, annotated, statement, opts.key); !s) return fail(s.error().message);
+  if (auto s = publish_statement(repo, annotated, statement, opts.key); !s) return fail(s.error().message);
   std::cout << fmt::format("warden: approved {}\n", what);
   std::cout << fmt::format("warden: the approval is in {} (share it: git push <remote> {})\n", kApprovalNotesRef,
                            kApprovalNotesRef);

@@ -99,9 +99,9 @@ Result<std::vector<attest::BuildOutput>> build_outputs(const AttestOptions& opts
 int run_attest(const AttestOptions& opts) {
   auto target = open_statement_target(opts.revision);
   if (!target) return fail(target.error().message);
-  Repository* repo = &target->repo;
-  const ObjectId* rev = &target->commit;
-  const CommitData* data = &target->data;
+  Repository& repo = target->repo;
+  const ObjectId& rev = target->commit;
+  const CommitData& data = target->data;
 
   std::string statement, what;
   if (opts.kind == "review") {
@@ -112,8 +112,8 @@ int run_attest(const AttestOptions& opts) {
     std::string comment = opts.comment.value_or("");
     if (comment.size() > attest::kMaxStatementText)
       return fail(fmt::format("--comment is over {} bytes", attest::kMaxStatementText));
-    statement = attest::review_statement({*rev, *verdict, comment});
-    what = fmt::format("a review ({}) of {} \"{}\"", opts.verdict, rev->short_hex(), data->summary);
+    statement = attest::review_statement({rev, *verdict, comment});
+    what = fmt::format("a review ({}) of {} \"{}\"", opts.verdict, rev.short_hex(), data.summary);
   } else {
     if (opts.comment || opts.verdict != "approve") return fail("--verdict and --comment go with 'attest review'");
     auto outputs = build_outputs(opts);
@@ -121,11 +121,11 @@ int run_attest(const AttestOptions& opts) {
     std::string platform = opts.platform.value_or(this_platform());
     if (platform.size() > attest::kMaxStatementText)
       return fail(fmt::format("--platform is over {} bytes", attest::kMaxStatementText));
-    statement = attest::build_statement({*rev, *outputs, platform});
-    what = fmt::format("a build of {} \"{}\" ({} output{}, {})", rev->short_hex(), data->summary, outputs->size(),
+    statement = attest::build_statement({rev, *outputs, platform});
+    what = fmt::format("a build of {} \"{}\" ({} output{}, {})", rev.short_hex(), data.summary, outputs->size(),
                        outputs->size() == 1 ? "" : "s", platform);
   }
-  if (auto s = publish_statement(*repo, *rev, statement, opts.key); !s) return fail(s.error().message);
+  if (auto s = publish_statement(repo, rev, statement, opts.key); !s) return fail(s.error().message);
   std::cout << fmt::format("warden: attested {}\n", what);
   std::cout << fmt::format("warden: the attestation is in {} (share it: git push <remote> {})\n", kApprovalNotesRef,
                            kApprovalNotesRef);

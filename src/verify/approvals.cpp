@@ -33,7 +33,7 @@ const StatementList& ApprovalBook::read_on(StatementCache& cache, const ObjectId
   if (auto it = cache.find(c); it != cache.end()) return *it->second;
   auto note = std::make_unique<StatementList>();
   auto lines = notes_.lines_on(c, note->malformed);
-  read_statements(*note, lines, facts_, wanted, kMaxApprovals);
+  read_statements(*note, std::move(lines), facts_, wanted, kMaxApprovals);
   return *cache.emplace(c, std::move(note)).first->second;
 }
 

@@ -6,15 +6,14 @@ namespace warden::verify {
 
 namespace {
 
-// Who signed which digest of one output, and in which envelope lines.
-struct Claims {
-  std::map<std::string, std::map<std::string, std::set<size_t>>> by_person;  // person -> digest -> lines
-};
+// Who signed which digest of one output, and in which envelope lines:
+// person -> digest -> lines.
+using Claims = std::map<std::string, std::map<std::string, std::set<size_t>>>;
 
 OutputVerdict judge_output(const std::string& name, const std::string& asked, const Claims* claims, int threshold) {
   OutputVerdict out{name, asked, {}, {}, "", false};
   if (claims)
-    for (const auto& [person, digests] : claims->by_person) {
+    for (const auto& [person, digests] : *claims) {
       if (digests.size() > 1) {
         out.contradicting.insert(person);
         continue;
@@ -71,7 +70,7 @@ BuildReport agree_on_builds(const StatementList& read, const ObjectId& commit, c
       for (const auto& o : build.outputs) {
         auto [it, fresh] = claims.try_emplace(o.name);
         if (fresh) attested.push_back(o.name);
-        it->second.by_person[*signer.person][o.digest()].insert(st.line);
+        it->second[*signer.person][o.digest()].insert(st.line);
       }
     }
   }
@@ -85,7 +84,7 @@ BuildReport agree_on_builds(const StatementList& read, const ObjectId& commit, c
     OutputVerdict v = judge_output(name, digest, it == claims.end() ? nullptr : &it->second, report.threshold);
     if (v.met)
       for (const auto& person : v.digests[v.agreed])
-        for (size_t line : it->second.by_person[person][v.agreed]) evidence.insert(line);
+        for (size_t line : it->second[person][v.agreed]) evidence.insert(line);
     report.outputs.push_back(std::move(v));
   }
   for (size_t line : evidence) report.evidence.push_back(read.lines[line]);

@@ -16,10 +16,10 @@ constexpr size_t kMaxNoteBytes = 64 << 20;
 
 }  // namespace
 
-void read_statements(StatementList& into, const std::vector<std::string>& lines, CommitFacts& facts,
+void read_statements(StatementList& into, std::vector<std::string> lines, CommitFacts& facts,
                      const std::function<bool(const attest::Statement&)>& wanted, size_t max_signatures) {
   size_t checked = 0;
-  for (const auto& line : lines) {
+  for (auto& line : lines) {
     auto envelope = attest::parse_envelope(line);
     if (!envelope) {
       into.malformed.push_back(fmt::format("not an attestation: {}", envelope.error().message));
@@ -37,7 +37,7 @@ void read_statements(StatementList& into, const std::vector<std::string>& lines,
       break;
     }
     size_t index = into.lines.size();
-    into.lines.push_back(line);
+    into.lines.push_back(std::move(line));  // kept for evidence; parsed above
     const std::string signed_bytes = attest::pae(envelope->payload_type, envelope->payload);
     for (const auto& s : envelope->signatures) {
       ++checked;

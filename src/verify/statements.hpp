@@ -32,7 +32,7 @@ struct StatementList {
 // Reads `lines` into `into`: the statements `wanted` selects, with their
 // signatures checked, at most `max_signatures` of them (the rest are
 // listed as malformed: notes can be written by anyone who can push them).
-void read_statements(StatementList& into, const std::vector<std::string>& lines, CommitFacts& facts,
+void read_statements(StatementList& into, std::vector<std::string> lines, CommitFacts& facts,
                      const std::function<bool(const attest::Statement&)>& wanted, size_t max_signatures);
 
 // Who a statement's signature counts for under `policy`: the person, or

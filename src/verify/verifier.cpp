@@ -714,7 +714,7 @@ Result<BuildReport> Verifier::builds_of(const ObjectId& commit, const BuildQuery
   }
   // An evidence file is read whole: whatever it holds must count.
   bool all = query.evidence.has_value();
-  verify::read_statements(read, lines, state_->facts,
+  verify::read_statements(read, std::move(lines), state_->facts,
                           [all](const attest::Statement& s) { return all || s.build.has_value(); },
                           attest::kMaxBuildStatements);
   return verify::agree_on_builds(read, commit, **policy, state_->facts, query);
