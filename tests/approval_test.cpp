@@ -188,6 +188,15 @@ TEST_CASE("approvals: a 2-of-3 policy change needs a second person", "[approvals
     auto* v = w.refused(c, "threshold");
     CHECK(has(v->reason, "rejected: not an attestation"));
   }
+  SECTION("a note of thousands of garbage lines makes a short refusal") {
+    std::string garbage;
+    for (int i = 0; i < 5000; ++i) garbage += "{not json " + std::to_string(i) + "\n";
+    w.sb.write_file(w.sb.dir() + "/garbage.txt", garbage);
+    w.repo.git("notes --ref warden add -f -F " + test::quote(w.sb.dir() + "/garbage.txt") + " " + c);
+    auto* v = w.refused(c, "threshold");
+    CHECK(has(v->reason, "; rejected: 4980 more lines that are no statement warden can read"));
+    CHECK(v->reason.size() < 4000);
+  }
 }
 
 TEST_CASE("approvals: a grant with a threshold is a two-person rule on its paths", "[approvals]") {

@@ -13,22 +13,29 @@ namespace {
 
 // A note may hold many build attestations (one per output a farm built).
 constexpr size_t kMaxNoteBytes = 64 << 20;
+// Lines that are no statement are each reported up to this many times per
+// read, then counted: a note of garbage lines makes a short refusal.
+constexpr size_t kMaxReported = 20;
 
 }  // namespace
 
 void read_statements(StatementList& into, std::vector<std::string> lines, CommitFacts& facts,
                      const std::function<bool(const attest::Statement&)>& wanted, size_t max_signatures) {
-  size_t checked = 0;
+  size_t checked = 0, unreported = 0;
+  auto malformed = [&](std::string why) {
+    if (into.malformed.size() < kMaxReported) into.malformed.push_back(std::move(why));
+    else ++unreported;
+  };
   for (auto& line : lines) {
     auto envelope = attest::parse_envelope(line);
     if (!envelope) {
-      into.malformed.push_back(fmt::format("not an attestation: {}", envelope.error().message));
+      malformed(fmt::format("not an attestation: {}", envelope.error().message));
       continue;
     }
     if (envelope->payload_type != attest::kInTotoPayloadType) continue;  // not ours to read
     auto statement = attest::parse_statement(envelope->payload);
     if (!statement) {
-      into.malformed.push_back(fmt::format("not a statement warden can read: {}", statement.error().message));
+      malformed(fmt::format("not a statement warden can read: {}", statement.error().message));
       continue;
     }
     if (!*statement || !wanted(**statement)) continue;  // another kind of statement
@@ -43,12 +50,13 @@ void read_statements(StatementList& into, std::vector<std::string> lines, Commit
       ++checked;
       auto armored = attest::armor_signature(s.sig);
       if (!armored) {
-        into.malformed.push_back(fmt::format("a statement with a bad signature: {}", armored.error().message));
+        malformed(fmt::format("a statement with a bad signature: {}", armored.error().message));
         continue;
       }
       into.statements.push_back({**statement, facts.check_signed(*armored, signed_bytes), index});
     }
   }
+  if (unreported > 0) into.malformed.push_back(fmt::format("{} more lines that are no statement warden can read", unreported));
 }
 
 CountedSigner counted_signer(const CommitSignature& signature, const Policy& policy, CommitFacts& facts,

@@ -32,6 +32,8 @@ struct StatementList {
 // Reads `lines` into `into`: the statements `wanted` selects, with their
 // signatures checked, at most `max_signatures` of them (the rest are
 // listed as malformed: notes can be written by anyone who can push them).
+// Lines that are no statement are listed one by one up to a limit, then
+// counted in one line.
 void read_statements(StatementList& into, std::vector<std::string> lines, CommitFacts& facts,
                      const std::function<bool(const attest::Statement&)>& wanted, size_t max_signatures);
 
