@@ -12,6 +12,9 @@ WARDEN_BUILD_PACKAGES=(
 # What the tests need besides: a web server for the smart-HTTP push tests.
 WARDEN_TEST_PACKAGES=(lighttpd)
 
+# What the fuzz targets need besides: clang and its libFuzzer runtime.
+WARDEN_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+
 # ensure_packages PKG...: apt-get installs the packages that are not installed.
 ensure_packages() {
   local missing=()

@@ -8,9 +8,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "warden/object_id.hpp"
+#include "warden/result.hpp"
 
 namespace warden {
 
@@ -53,5 +55,13 @@ struct BuildReport {
 };
 
 inline constexpr const char* kBuildEvidenceType = "urn:warden:evidence:build:v1";
+
+// The envelope lines of an evidence file's text ({type, commit,
+// statements}) for `commit`, or why it is none; `source` names the file in
+// messages. The statements are not checked here: verify-build judges them.
+Result<std::vector<std::string>> parse_build_evidence(std::string_view text, const ObjectId& commit,
+                                                      const std::string& source);
+// The text of the evidence file for `report` (its `evidence` lines).
+std::string build_evidence_json(const BuildReport& report);
 
 }  // namespace warden

@@ -35,6 +35,8 @@ struct Snapshot {
 
 // The JSON text of a snapshot (keys sorted, one ref per line).
 std::string snapshot_json(uint64_t counter, int64_t time, const std::map<std::string, ObjectId>& refs);
+// Parses the text of snapshot.json, found in `commit` (named in errors).
+Result<Snapshot> parse_snapshot(std::string_view text, const ObjectId& commit);
 // Reads the snapshot in `commit`; an Error if it is not one.
 Result<Snapshot> read_snapshot(const Repository& repo, const ObjectId& commit);
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "warden/repository.hpp"
@@ -20,6 +21,11 @@ class VerifiedCache {
 
   // Never fails: an unusable file gives an empty cache and a warning.
   static VerifiedCache load(const Repository& repo, const Anchor& anchor);
+
+  // The tips a cache file's text lists, or why it cannot be used
+  // (damaged, or made for another anchor). `anchor_line` is
+  // "anchor <commit>:<fingerprint>".
+  static Result<std::vector<ObjectId>> parse_cache_file(std::string_view text, std::string_view anchor_line);
 
   const std::vector<ObjectId>& tips() const { return tips_; }
   // True if a valid cache file for this anchor was read: a run that

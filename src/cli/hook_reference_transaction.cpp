@@ -20,6 +20,7 @@
 #include "warden/client_trust.hpp"
 #include "hooks/git_command.hpp"
 #include "hooks/hook_runner.hpp"
+#include "hooks/transaction_input.hpp"
 #include "warden/anchor.hpp"
 #include "warden/pins.hpp"
 #include "warden/snapshot.hpp"
@@ -28,66 +29,12 @@
 namespace warden::cli {
 namespace {
 
+using hooks::TrackingUpdate;
+using hooks::TransactionInput;
+
 constexpr size_t kMaxInput = 64 << 20;
 // Objects looked at for approvals a fetch brought (see verify_fetched).
 constexpr size_t kMaxObjectsInFlight = 2000000;
-
-struct TrackingUpdate {
-  std::string ref;
-  ObjectId old_id, new_id;
-};
-
-bool parse_hex_id(std::string_view hex, ObjectId& out) {
-  auto id = ObjectId::from_hex(hex);
-  if (id) out = *id;
-  return id.has_value();
-}
-
-// Whether warden looks at updates of `ref` at all: remote-tracking refs,
-// branches, tags and replace refs. (Pseudo-refs such as HEAD, notes, the
-// stash and warden's own refs are not history a fetch can plant.)
-bool is_guarded(std::string_view ref) {
-  return ref.starts_with("refs/remotes/") || ref.starts_with("refs/heads/") || ref.starts_with("refs/tags/") ||
-         ref.starts_with("refs/replace/");
-}
-
-// What a transaction's "<old> <new> <ref>" lines say: the updates of
-// guarded refs, and the new tips of approval notes refs (an atomic fetch
-// moves notes and branches together, so the approvals are not in their
-// refs yet when the branches are checked). Other lines are passed over.
-struct TransactionInput {
-  std::vector<TrackingUpdate> guarded;
-  std::vector<ObjectId> approval_notes;
-  std::vector<ObjectId> snapshots;  // new tips of refs/warden/remotes/<remote>/snapshot
-};
-
-bool is_fetched_snapshot_ref(std::string_view ref) {
-  return ref.starts_with("refs/warden/remotes/") && ref.ends_with("/snapshot");
-}
-
-Result<TransactionInput> read_transaction(std::string_view input) {
-  TransactionInput out;
-  while (!input.empty()) {
-    size_t eol = input.find('\n');
-    std::string_view line = input.substr(0, eol);
-    input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
-    size_t s2 = line.find(' ', line.find(' ') + 1);
-    if (s2 == std::string_view::npos) continue;
-    std::string_view ref = line.substr(s2 + 1);
-    bool notes = is_client_approval_notes_ref(ref);
-    bool snapshot = is_fetched_snapshot_ref(ref);
-    if (!is_guarded(ref) && !notes && !snapshot) continue;
-    TrackingUpdate u;
-    u.ref = ref;
-    if (s2 != 2 * GIT_OID_HEXSZ + 1 || !parse_hex_id(line.substr(0, 40), u.old_id) || line[40] != ' ' || !parse_hex_id(line.substr(41, 40), u.new_id))
-      return make_error(fmt::format("malformed reference-transaction input for {}", u.ref));
-    if (!notes && !snapshot)
-      out.guarded.push_back(std::move(u));
-    else if (!u.new_id.is_zero())
-      (notes ? out.approval_notes : out.snapshots).push_back(u.new_id);
-  }
-  return out;
-}
 
 int chained_or(int status, const std::string& chained, const std::string& state, const std::string& input) {
   if (status != kExitOk || chained.empty() || ::access(chained.c_str(), X_OK) != 0) return status;
@@ -290,7 +237,7 @@ int committed(Repository& repo, const std::vector<TrackingUpdate>& updates) {
 int run_hook_reference_transaction(const std::string& state, const std::string& chained) {
   auto input = hooks::read_stdin(kMaxInput);
   if (!input) return refuse(input.error().message);
-  auto updates = read_transaction(*input);
+  auto updates = hooks::parse_transaction_input(*input);
   if (!updates) return refuse(updates.error().message);
   // The fast path: nothing about guarded refs, nothing to open.
   if (updates->guarded.empty() || (state != "prepared" && state != "committed"))

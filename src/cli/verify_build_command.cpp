@@ -31,29 +31,12 @@ Result<std::vector<std::string>> read_evidence(const std::string& path, const Ob
   if (!in) return make_error(fmt::format("cannot read {}", path));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (text.size() > kMaxEvidenceBytes) return make_error(fmt::format("{} is over {} bytes", path, kMaxEvidenceBytes));
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object() || j.size() != 3 || !j.contains("type") || j["type"] != kBuildEvidenceType ||
-      !j.contains("commit") || !j["commit"].is_string() || !j.contains("statements") || !j["statements"].is_array())
-    return make_error(fmt::format("{} is not a warden build evidence file ({{type: {}, commit, statements}})", path,
-                                  kBuildEvidenceType));
-  if (j["commit"] != commit.hex())
-    return make_error(fmt::format("{} is evidence for commit {}, not {}", path, j["commit"].get<std::string>(),
-                                  commit.hex()));
-  std::vector<std::string> lines;
-  for (const Json& s : j["statements"]) {
-    if (!s.is_object()) return make_error(fmt::format("{}: a statement is not a DSSE envelope object", path));
-    lines.push_back(s.dump());
-  }
-  if (lines.empty()) return make_error(fmt::format("{} holds no statements", path));
-  return lines;
+  return parse_build_evidence(text, commit, path);
 }
 
 Status write_evidence(const std::string& path, const BuildReport& report) {
-  Json statements = Json::array();
-  for (const auto& line : report.evidence) statements.push_back(Json::parse(line));
-  Json j = {{"type", kBuildEvidenceType}, {"commit", report.commit.hex()}, {"statements", statements}};
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << j.dump(1) << "\n";
+  out << build_evidence_json(report);
   if (!out) return make_error(fmt::format("cannot write {}", path));
   return Status::success();
 }

@@ -32,7 +32,9 @@ size_t count(std::string_view hay, std::string_view needle) {
 Result<std::string> dearmor_sshsig(std::string_view armored) {
   std::string_view text = trim(armored);
   if (count(text, "-----BEGIN ") > 1) return make_error("more than one signature block");
-  if (!text.starts_with(kBegin) || !text.ends_with(kEnd)) return make_error("not an armored SSH signature");
+  // The two lines may not overlap ("-----BEGIN SSH SIGNATURE-----END SSH SIGNATURE-----").
+  if (text.size() < kBegin.size() + kEnd.size() || !text.starts_with(kBegin) || !text.ends_with(kEnd))
+    return make_error("not an armored SSH signature");
   text.remove_prefix(kBegin.size());
   text.remove_suffix(kEnd.size());
   std::string b64;

@@ -21,6 +21,8 @@ std::string utc(int64_t t) {
   return buf;
 }
 
+}  // namespace
+
 Result<Snapshot> parse_snapshot(std::string_view text, const ObjectId& commit) {
   auto where = [&](const std::string& what) {
     return make_error(fmt::format("commit {} is not a warden snapshot: {}", commit.short_hex(), what));
@@ -46,8 +48,6 @@ Result<Snapshot> parse_snapshot(std::string_view text, const ObjectId& commit) {
   }
   return s;
 }
-
-}  // namespace
 
 std::string snapshot_json(uint64_t counter, int64_t time, const std::map<std::string, ObjectId>& refs) {
   Json j;

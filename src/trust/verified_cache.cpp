@@ -36,6 +36,30 @@ std::string unsafe(const std::string& path) {
 
 }  // namespace
 
+Result<std::vector<ObjectId>> VerifiedCache::parse_cache_file(std::string_view text, std::string_view anchor_line) {
+  size_t sum_at = text.rfind("sha256 ");
+  if (sum_at == std::string_view::npos || text.back() != '\n') return make_error("damaged (no checksum)");
+  std::string_view body = text.substr(0, sum_at);
+  if (text.substr(sum_at + 7, 64) != sha256_hex(body) || sum_at + 7 + 64 + 1 != text.size())
+    return make_error("damaged (checksum mismatch)");
+  std::vector<ObjectId> tips;
+  size_t n = 0;
+  while (!body.empty()) {
+    size_t eol = body.find('\n');
+    std::string_view line = body.substr(0, eol);
+    body.remove_prefix(eol == std::string_view::npos ? body.size() : eol + 1);
+    if (n == 0 && line != kHeader) return make_error("damaged (unknown format)");
+    if (n == 1 && line != anchor_line) return make_error("made for another anchor");
+    if (n++ < 2) continue;
+    auto id = ObjectId::from_hex(line);
+    if (!id) return make_error("damaged (bad commit id)");
+    if (tips.size() == kMaxTips) return make_error("damaged (too many tips)");
+    tips.push_back(*id);
+  }
+  if (n < 2) return make_error(n == 0 ? "damaged (unknown format)" : "made for another anchor");
+  return tips;
+}
+
 VerifiedCache VerifiedCache::load(const Repository& repo, const Anchor& anchor) {
   VerifiedCache c;
   c.anchor_line_ = fmt::format("anchor {}:{}", anchor.commit.hex(), anchor.fingerprint);
@@ -52,21 +76,9 @@ VerifiedCache VerifiedCache::load(const Repository& repo, const Anchor& anchor) 
     if (auto why = unsafe(p); !why.empty()) return ignore(why);
   std::stringstream ss;
   ss << in.rdbuf();
-  std::string text = ss.str();
-  size_t sum_at = text.rfind("sha256 ");
-  if (sum_at == std::string::npos || text.back() != '\n') return ignore("damaged (no checksum)");
-  std::string body = text.substr(0, sum_at);
-  if (text.substr(sum_at + 7, 64) != sha256_hex(body) || sum_at + 7 + 64 + 1 != text.size())
-    return ignore("damaged (checksum mismatch)");
-  std::istringstream lines(body);
-  std::string line;
-  if (!std::getline(lines, line) || line != kHeader) return ignore("damaged (unknown format)");
-  if (!std::getline(lines, line) || line != c.anchor_line_) return ignore("made for another anchor");
-  while (std::getline(lines, line)) {
-    auto id = ObjectId::from_hex(line);
-    if (!id) return ignore("damaged (bad commit id)");
-    c.tips_.push_back(*id);
-  }
+  auto tips = parse_cache_file(ss.str(), c.anchor_line_);
+  if (!tips) return ignore(tips.error().message);
+  c.tips_ = std::move(*tips);
   c.loaded_ = true;
   return c;
 }
