@@ -12,6 +12,10 @@ WARDEN_BUILD_PACKAGES=(
 # What the tests need besides: a web server for the smart-HTTP push tests.
 WARDEN_TEST_PACKAGES=(lighttpd)
 
+# What scripts/package needs besides (dpkg-shlibdeps finds the dependencies),
+# and what scripts/check-package runs the installed package with.
+WARDEN_PACKAGE_PACKAGES=(dpkg-dev file man-db zsh)
+
 # What the fuzz targets need besides: clang and its libFuzzer runtime.
 WARDEN_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 

@@ -16,6 +16,9 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv) {
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();
     return kExitOk;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
+    return kExitOk;
   } catch (const CLI::CallForAllHelp&) {
     std::cout << app.help("", CLI::AppFormatMode::All);
     return kExitOk;
@@ -69,6 +72,7 @@ int run_guarded(int (*entry)(int, char**), int argc, char** argv) {
 
 int warden_main(int argc, char** argv) {
   CLI::App app{"warden: authenticate git history against the signed in-tree policy", "git-warden"};
+  app.set_version_flag("--version", fmt::format("git-warden version {}", WARDEN_VERSION), "Print the version");
   app.require_subcommand(1);
 
   VerifyOptions verify;
@@ -204,6 +208,8 @@ int warden_main(int argc, char** argv) {
 
 int verify_range_main(int argc, char** argv) {
   CLI::App app{"Authenticate the commits of A..B (the same as 'git warden verify A..B')", "git-verify-range"};
+  app.set_version_flag("--version", fmt::format("git-verify-range (warden) version {}", WARDEN_VERSION),
+                       "Print the version");
   VerifyOptions verify;
   add_verify_options(app, verify, true);
   if (auto code = parse(app, argc, argv)) return *code;
