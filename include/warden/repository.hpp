@@ -33,6 +33,7 @@ struct CommitData {
   int signature_headers = 0;    // how many "gpgsig " headers
   int other_signature_headers = 0;  // other headers starting with "gpgsig" (gpgsig-sha256, ...)
   int64_t committer_time = 0;   // seconds since the epoch
+  std::string committer_name, committer_email;
 };
 
 // A file read from a tree.

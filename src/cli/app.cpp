@@ -93,6 +93,25 @@ int warden_main(int argc, char** argv) {
   import_guix_cmd->add_option("--at", guix_import.at, "Read .guix-authorizations from this commit (default HEAD)");
   import_guix_cmd->add_flag("--force", guix_import.force, "Replace an existing .warden/policy.yml");
 
+  std::string signers_file;
+  bool signers_force = false;
+  auto* import_signers_cmd = import_cmd->add_subcommand(
+      "allowed-signers", "From an OpenSSH allowed signers file (gpg.ssh.allowedSignersFile): .warden/policy.yml");
+  import_signers_cmd->add_option("file", signers_file, "The allowed signers file")->required();
+  import_signers_cmd->add_flag("--force", signers_force, "Replace an existing .warden/policy.yml");
+
+  InitOptions init;
+  auto* init_cmd = app.add_subcommand(
+      "init", "Write a starting .warden/policy.yml from the allowed signers file, the history's signatures and "
+              "OpenPGP keyrings");
+  init_cmd->add_option("--allowed-signers", init.allowed_signers,
+                       "OpenSSH allowed signers file (default: git config gpg.ssh.allowedSignersFile)");
+  init_cmd->add_option("--keyring", init.keyrings,
+                       "OpenPGP certificates of the history's signers, e.g. from 'gpg --export' (repeatable)");
+  init_cmd->add_option("--max-commits", init.max_commits, "Look at the newest N commits of HEAD (default 10000)")
+      ->check(CLI::Range(size_t{1}, size_t{100000000}));
+  init_cmd->add_flag("--force", init.force, "Replace an existing .warden/policy.yml");
+
   std::string anchor;
   auto* trust_cmd = app.add_subcommand("trust", "Check the anchor commit's signature and store it in git config");
   trust_cmd->add_option("--anchor", anchor, "COMMIT:FINGERPRINT")->required();
@@ -201,6 +220,8 @@ int warden_main(int argc, char** argv) {
   }
   if (check_cmd->parsed()) return run_policy_check(policy_file);
   if (import_guix_cmd->parsed()) return run_policy_import_guix(guix_import);
+  if (import_signers_cmd->parsed()) return run_policy_import_allowed_signers(signers_file, signers_force);
+  if (init_cmd->parsed()) return run_init(init);
   if (trust_cmd->parsed()) return run_trust(anchor);
   std::cerr << app.help();
   return kExitUsage;

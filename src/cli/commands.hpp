@@ -91,6 +91,15 @@ struct GuixImportOptions {
   bool force = false;
 };
 int run_policy_import_guix(const GuixImportOptions& opts);
+
+struct InitOptions {
+  std::optional<std::string> allowed_signers;  // default: gpg.ssh.allowedSignersFile
+  std::vector<std::string> keyrings;           // OpenPGP certificate files
+  size_t max_commits = 10000;
+  bool force = false;
+};
+int run_init(const InitOptions& opts);
+int run_policy_import_allowed_signers(const std::string& file, bool force);
 int run_trust(const std::string& anchor);
 // Checks the anchor's signature and policy and stores it (or, if the commit
 // is not there yet, stores it to be checked when it arrives).

@@ -164,6 +164,10 @@ Result<CommitData> Repository::read_commit(const ObjectId& id) const {
   const char* summary = git_commit_summary(raw_commit);
   data.summary = summary ? summary : "";
   data.committer_time = git_commit_time(raw_commit);
+  if (const git_signature* who = git_commit_committer(raw_commit)) {
+    data.committer_name = who->name ? who->name : "";
+    data.committer_email = who->email ? who->email : "";
+  }
   // The signed payload and the signature exactly as git extracts them
   // (libgit2's git_commit_extract_signature differs on crafted headers).
   git_odb* raw_odb = nullptr;

@@ -1,0 +1,338 @@
+// git warden init [--allowed-signers FILE] [--keyring FILE]... [--max-commits N] [--force]
+// git warden policy import allowed-signers FILE [--force]
+// A starting .warden/policy.yml for a repository that has none, from what
+// it already knows: the allowed signers file git checks SSH signatures
+// with, the keys whose signatures in the history verify, and the OpenPGP
+// certificates (keyring files, .warden/keys/) of the history's OpenPGP
+// signers. Only keys that verifiably signed something, or that the user's
+// own allowed signers file lists, are written; the directories each signer
+// changed become commented suggestions.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "signatures/allowed_signers.hpp"
+#include "signatures/base64.hpp"
+#include "signatures/commit_signature.hpp"
+#include "warden/openpgp_cert.hpp"
+#include "warden/policy.hpp"
+#include "warden/policy_loader.hpp"
+#include "warden/repository.hpp"
+
+namespace warden::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kMaxSuggestedPaths = 12;
+constexpr size_t kMaxFileBytes = 16 << 20;
+
+struct Signer {
+  std::string name;
+  std::vector<std::string> keys;     // key lines as the policy writes them
+  std::vector<std::string> key_origins;  // where each key was found
+  std::string fingerprint;           // of the first key, for trust --anchor
+  std::vector<std::string> origins;  // where they were found, for the comment
+  size_t commits = 0;
+  std::set<std::string> touched;     // top-level paths their signed commits changed
+};
+
+// The people found so far, one per key; the first source to name a key names its person.
+class Draft {
+ public:
+  // The person holding `key_id` ("type base64" or "openpgp:FPR"), created
+  // with a name made from `hint` (an e-mail address or a name) if new.
+  Signer& by_key(const std::string& key_id, const std::string& key_line, const std::string& fingerprint,
+                 const std::string& hint, const std::string& origin) {
+    if (auto it = by_key_.find(key_id); it != by_key_.end()) return signers_[it->second];
+    auto person = by_name_.find(hint);
+    if (person == by_name_.end()) {
+      signers_.push_back(Signer{unique_name(hint), {}, {}, fingerprint, {}, 0, {}});
+      person = by_name_.emplace(hint, signers_.size() - 1).first;
+    }
+    Signer& s = signers_[person->second];
+    s.keys.push_back(key_line);
+    s.key_origins.push_back(origin);
+    by_key_.emplace(key_id, person->second);
+    return s;
+  }
+  const std::vector<Signer>& signers() const { return signers_; }
+  bool empty() const { return signers_.empty(); }
+
+ private:
+  std::string unique_name(const std::string& hint) {
+    std::string base = hint.substr(0, hint.find('@'));
+    std::string name;
+    for (char c : base) {
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') name.push_back(c);
+      else if (c == ' ' && !name.empty() && name.back() != '-') name.push_back('-');
+    }
+    while (!name.empty() && !std::isalnum(static_cast<unsigned char>(name.front()))) name.erase(name.begin());
+    if (name.size() > 48) name.resize(48);
+    if (name.empty()) name = "signer";
+    std::string unique = name;
+    for (int n = 2; taken_.count(unique); ++n) unique = fmt::format("{}-{}", name, n);
+    taken_.insert(unique);
+    return unique;
+  }
+  std::vector<Signer> signers_;
+  std::map<std::string, size_t> by_key_, by_name_;
+  std::set<std::string> taken_;
+};
+
+Result<std::string> read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(fmt::format("cannot read {}", path));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() > kMaxFileBytes) return make_error(fmt::format("{} is over {} bytes", path, kMaxFileBytes));
+  return text;
+}
+
+// "~/x" as git expands it in pathname settings.
+std::string expand_home(const std::string& path) {
+  const char* home = std::getenv("HOME");
+  if (path.starts_with("~/") && home) return std::string(home) + path.substr(1);
+  return path;
+}
+
+Status add_allowed_signers(Draft& draft, const std::string& path) {
+  auto text = read_text(path);
+  if (!text) return text.error();
+  auto entries = parse_allowed_signers(*text);
+  if (!entries) return make_error(fmt::format("{}: {}", path, entries.error().message));
+  for (const auto& e : *entries) {
+    if (!e.signs_git()) {
+      std::cerr << fmt::format("warden: note: {} line {} skipped: {}\n", path, e.line,
+                               e.cert_authority ? "a certificate authority (warden names keys, not CAs)"
+                                                : "not allowed to sign in the \"git\" namespace");
+      continue;
+    }
+    auto key = SshPublicKey::parse_line(e.key_line);
+    if (!key) continue;  // the parser checked it
+    const std::string& principal = e.principals.front();
+    std::string where = fmt::format("{} line {}", fs::path(path).filename().string(), e.line);
+    Signer& s = draft.by_key(e.key_line, e.key_line + " " + principal, (*key)->fingerprint(), principal, where);
+    s.origins.push_back(where);
+    if (!e.valid_before.empty())
+      std::cerr << fmt::format("warden: note: {} line {}: valid-before={} is not carried over; add the key to "
+                               "'revoked:' when it must stop signing\n",
+                               path, e.line, e.valid_before);
+  }
+  return Status::success();
+}
+
+void note_touched(const Repository& repo, const CommitData& c, Signer& s) {
+  if (c.parents.size() > 1 || s.touched.size() > kMaxSuggestedPaths) return;  // a merge brings others' work
+  std::optional<ObjectId> from;
+  if (!c.parents.empty()) {
+    auto parent = repo.read_commit(c.parents.front());
+    if (!parent) return;
+    from = parent->tree;
+  }
+  auto changes = repo.changed_paths(from, c.tree);
+  if (!changes) return;
+  for (const auto& path : changes->paths) {
+    size_t slash = path.find('/');
+    std::string top = slash == std::string::npos ? path : path.substr(0, slash + 1);
+    if (top != ".warden/") s.touched.insert(top);
+  }
+}
+
+struct HistoryScan {
+  size_t commits = 0, signed_commits = 0, bad = 0;
+  std::set<std::string> unknown_openpgp;  // issuers with no certificate here
+};
+
+Result<HistoryScan> add_history(const Repository& repo, Draft& draft, const std::vector<std::shared_ptr<const OpenPgpCert>>& certs,
+                                size_t max_commits) {
+  HistoryScan scan;
+  auto head = repo.resolve_commit("HEAD");
+  if (!head) return scan;  // no commits yet
+  auto all = repo.walk({*head}, {});
+  if (!all) return all.error();
+  size_t first = all->size() > max_commits ? all->size() - max_commits : 0;
+  SignatureChecker checker;
+  for (size_t i = all->size(); i-- > first;) {  // newest first: recent keys name people
+    auto c = repo.read_commit((*all)[i]);
+    if (!c) return c.error();
+    ++scan.commits;
+    if (c->signature.empty()) continue;
+    auto sig = checker.check(*c);
+    std::string hint = c->committer_email.empty() ? c->committer_name : c->committer_email;
+    Signer* who = nullptr;
+    if (sig.kind == SignatureKind::ssh && sig.key) {
+      std::string line = sig.key->type() + " " + base64_encode(sig.key->blob());
+      who = &draft.by_key(line, line + " " + hint, sig.key->fingerprint(), hint,
+                          fmt::format("signed commit {} as {}", c->id.short_hex(), hint));
+    } else if (sig.kind == SignatureKind::openpgp && sig.openpgp) {
+      const OpenPgpCert* cert = nullptr;
+      for (const auto& candidate : certs)
+        if (candidate->has_key(sig.openpgp->issuer())) cert = candidate.get();
+      if (cert == nullptr || cert->check(*sig.openpgp).outcome == OpenPgpCheck::Outcome::bad) {
+        if (cert == nullptr) scan.unknown_openpgp.insert(sig.openpgp->issuer());
+        else ++scan.bad;
+        continue;
+      }
+      std::string id = "openpgp:" + cert->fingerprint();
+      who = &draft.by_key(id, id, cert->fingerprint(), hint,
+                          fmt::format("signed commit {} as {}", c->id.short_hex(), hint));
+    } else {
+      ++scan.bad;
+      continue;
+    }
+    ++scan.signed_commits;
+    ++who->commits;
+    note_touched(repo, *c, *who);
+  }
+  return scan;
+}
+
+std::string quoted_list(const std::set<std::string>& paths) {
+  std::vector<std::string> q;
+  for (const auto& p : paths) q.push_back(fmt::format("\"{}\"", p));
+  return fmt::format("{}", fmt::join(q, ", "));
+}
+
+std::string policy_text(const Draft& draft, const std::string& sources) {
+  std::string people, names, suggestions;
+  for (const auto& s : draft.signers()) {
+    std::vector<std::string> origins = s.origins;
+    if (s.commits > 0) origins.push_back(fmt::format("signed {} commit{}", s.commits, s.commits == 1 ? "" : "s"));
+    people += fmt::format("  {}:  # {}\n    keys:\n", s.name, fmt::join(origins, "; "));
+    for (size_t i = 0; i < s.keys.size(); ++i)
+      people += fmt::format("      - \"{}\"  # {}\n", s.keys[i], s.key_origins[i]);
+    names += (names.empty() ? "" : ", ") + s.name;
+    if (!s.touched.empty())
+      suggestions += fmt::format("  # - paths: [{}]\n  #   who: [{}]\n", quoted_list(s.touched), s.name);
+  }
+  if (!suggestions.empty())
+    suggestions = "  # Suggested from the history, the top-level paths each signer's commits changed:\n" + suggestions;
+  return fmt::format(
+      "# Written by `git warden init` from {}.\n"
+      "# Keys found only in the history are whoever signed there: check each one.\n"
+      "# Everyone below may change everything, and any one of them may change this\n"
+      "# policy. Narrow the grants (the suggestions show who changed what), raise\n"
+      "# policy.threshold, and see warden-policy(5) and `git warden policy check`.\n"
+      "version: 1\n\npeople:\n{}\ngroups:\n  maintainers: [{}]\n\ngrants:\n  - paths: [\"/\"]\n    who: [maintainers]\n{}\n"
+      "policy:\n  who: [maintainers]\n  threshold: 1\n\nmerges:\n  unsigned: deny\n",
+      sources, people, names, suggestions);
+}
+
+Status write_file(const fs::path& path, const std::string& content) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out) return make_error(fmt::format("cannot write {}", path.string()));
+  return Status::success();
+}
+
+// Writes the policy (and the certificates of its OpenPGP people), checks
+// it and prints the next steps.
+int write_draft(const fs::path& root, const Draft& draft, const std::string& sources,
+                const std::vector<std::shared_ptr<const OpenPgpCert>>& certs) {
+  std::string text = policy_text(draft, sources);
+  auto parsed = parse_policy(text, kPolicyPath);
+  if (!parsed.problems.empty()) return setup_error(fmt::format("the policy written would be invalid: {}", parsed.problems.front()));
+  for (const auto& s : draft.signers())
+    for (const auto& k : s.keys)
+      if (k.starts_with("openpgp:"))
+        for (const auto& c : certs)
+          if ("openpgp:" + c->fingerprint() == k)
+            if (auto st = write_file(root / certificate_path(c->fingerprint()), c->armored()); !st)
+              return setup_error(st.error().message);
+  if (auto st = write_file(root / kPolicyPath, text); !st) return setup_error(st.error().message);
+  std::cout << fmt::format("warden: wrote {} with {} {}:\n", kPolicyPath, draft.signers().size(),
+                           draft.signers().size() == 1 ? "person" : "people");
+  for (const auto& s : draft.signers()) std::cout << fmt::format("  {:<16} {}\n", s.name, s.fingerprint);
+  int check = run_policy_check((root / kPolicyPath).string());
+  if (check != kExitOk) return check;
+  std::cout << "warden: next:\n"
+               "  1. read it, narrow the grants, then commit it signed by one of them:\n"
+               "       git add .warden && git commit -S -m \"Add the warden policy\"\n"
+               "  2. make that commit the trust anchor, with the fingerprint of the key that signed it:\n"
+               "       git warden trust --anchor \"$(git rev-parse HEAD):<fingerprint above>\"\n"
+               "  3. git warden install --client (or --server on the server), and git warden verify\n";
+  return kExitOk;
+}
+
+Result<fs::path> work_tree(const Repository& repo, bool force) {
+  auto wd = repo.workdir();
+  if (!wd) return make_error("bare repository: the policy is written into a work tree");
+  fs::path root(*wd);
+  if (fs::exists(root / kPolicyPath) && !force)
+    return make_error(fmt::format("{} exists; pass --force to replace it", kPolicyPath));
+  return root;
+}
+
+}  // namespace
+
+int run_init(const InitOptions& opts) {
+  auto repo = Repository::open(".");
+  if (!repo) return setup_error(repo.error().message);
+  auto root = work_tree(*repo, opts.force);
+  if (!root) return setup_error(root.error().message);
+  Draft draft;
+  std::vector<std::string> sources;
+
+  std::optional<std::string> signers_file = opts.allowed_signers;
+  if (!signers_file) signers_file = repo->config_string("gpg.ssh.allowedSignersFile");
+  if (signers_file) {
+    std::string path = expand_home(*signers_file);
+    if (auto s = add_allowed_signers(draft, path); !s) return setup_error(s.error().message);
+    sources.push_back(fmt::format("the allowed signers file {}", path));
+  }
+
+  std::vector<std::shared_ptr<const OpenPgpCert>> certs;
+  auto add_certs = [&](const std::string& path) -> Status {
+    auto text = read_text(path);
+    if (!text) return text.error();
+    auto parsed = OpenPgpCert::parse_all(*text);
+    if (!parsed) return make_error(fmt::format("{}: {}", path, parsed.error().message));
+    certs.insert(certs.end(), parsed->begin(), parsed->end());
+    return Status::success();
+  };
+  for (const auto& k : opts.keyrings)
+    if (auto s = add_certs(k); !s) return setup_error(s.error().message);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(*root / ".warden/keys", ec))
+    if (entry.path().extension() == ".asc")
+      if (auto s = add_certs(entry.path().string()); !s)
+        std::cerr << fmt::format("warden: note: {} skipped: {}\n", entry.path().string(), s.error().message);
+
+  auto scan = add_history(*repo, draft, certs, opts.max_commits);
+  if (!scan) return setup_error(scan.error().message);
+  sources.push_back(fmt::format("the signatures of the newest {} commit{} of HEAD", scan->commits,
+                                scan->commits == 1 ? "" : "s"));
+  std::cerr << fmt::format("warden: looked at {} commit{}: {} signed by a key found, {} with a signature that does "
+                           "not verify\n",
+                           scan->commits, scan->commits == 1 ? "" : "s", scan->signed_commits, scan->bad);
+  for (const auto& issuer : scan->unknown_openpgp)
+    std::cerr << fmt::format("warden: note: commits are signed by OpenPGP key {}, whose certificate is not here: "
+                             "export it (gpg --export {} > key.pgp) and pass --keyring key.pgp\n",
+                             issuer, issuer);
+  if (draft.empty())
+    return setup_error("found nobody to trust: no allowed signers file (gpg.ssh.allowedSignersFile or "
+                       "--allowed-signers), and no signature in the history that verifies with a key found here");
+  return write_draft(*root, draft, fmt::format("{}", fmt::join(sources, ", ")), certs);
+}
+
+int run_policy_import_allowed_signers(const std::string& file, bool force) {
+  auto repo = Repository::open(".");
+  if (!repo) return setup_error(repo.error().message);
+  auto root = work_tree(*repo, force);
+  if (!root) return setup_error(root.error().message);
+  Draft draft;
+  if (auto s = add_allowed_signers(draft, file); !s) return setup_error(s.error().message);
+  if (draft.empty()) return setup_error(fmt::format("{} lists nobody who may sign git commits", file));
+  return write_draft(*root, draft, fmt::format("the allowed signers file {}", file), {});
+}
+
+}  // namespace warden::cli
