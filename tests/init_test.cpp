@@ -106,7 +106,7 @@ TEST_CASE("init: OpenPGP signers come in with the certificate from --keyring, an
   CHECK(cli(sb, repo, "git warden verify").status == 0);
 }
 
-TEST_CASE("policy import allowed-signers: git signers only; a bad line is refused with its number",
+TEST_CASE("policy import allowed-signers: git signers only, and a bad line is refused with its number",
           "[init][cli][e2e]") {
   test::Sandbox sb;
   test::Repo repo(sb);
