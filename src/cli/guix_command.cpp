@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <regex>
 #include <set>
 
 #include "cli/commands.hpp"
+#include "cli/policy_files.hpp"
 #include "cli/verify_report.hpp"
 #include "warden/guix_authorizations.hpp"
 #include "warden/guix_verifier.hpp"
@@ -128,31 +128,6 @@ int run_guix_verify(const VerifyOptions& opts) {
 
 namespace {
 
-// A policy person name from a Guix (name "..."): letters, digits, . _ -.
-std::string person_name(const GuixAuthorization& a, std::set<std::string>& taken) {
-  std::string name;
-  for (char c : a.name) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') name.push_back(c);
-    else if (c == ' ' && !name.empty() && name.back() != '-') name.push_back('-');
-  }
-  while (!name.empty() && !std::isalnum(static_cast<unsigned char>(name.front()))) name.erase(name.begin());
-  if (name.size() > 48) name.resize(48);
-  if (name.empty()) name = "key-" + a.fingerprint.substr(32);
-  std::string unique = name;
-  for (int n = 2; taken.count(unique); ++n) unique = fmt::format("{}-{}", name, n);
-  taken.insert(unique);
-  return unique;
-}
-
-Status write_file(const std::filesystem::path& path, const std::string& content) {
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  if (!out) return make_error(fmt::format("cannot write {}", path.string()));
-  return Status::success();
-}
-
 }  // namespace
 
 int run_policy_import_guix(const GuixImportOptions& opts) {
@@ -180,7 +155,7 @@ int run_policy_import_guix(const GuixImportOptions& opts) {
   std::string people, everyone;
   size_t missing = 0;
   for (const auto& a : auth->keys) {
-    std::string name = person_name(a, taken);
+    std::string name = unique_person_name(a.name, "key-" + a.fingerprint.substr(32), taken);
     people += fmt::format("  {}:\n    keys: [\"openpgp:{}\"]\n", name, a.fingerprint);
     everyone += (everyone.empty() ? "" : ", ") + name;
     const OpenPgpCert* cert = nullptr;

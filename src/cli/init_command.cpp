@@ -9,15 +9,13 @@
 // changed become commented suggestions.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/policy_files.hpp"
 #include "signatures/allowed_signers.hpp"
 #include "signatures/base64.hpp"
 #include "signatures/commit_signature.hpp"
@@ -54,7 +52,8 @@ class Draft {
     if (auto it = by_key_.find(key_id); it != by_key_.end()) return signers_[it->second];
     auto person = by_name_.find(hint);
     if (person == by_name_.end()) {
-      signers_.push_back(Signer{unique_name(hint), {}, {}, fingerprint, {}, 0, {}});
+      signers_.push_back(Signer{unique_person_name(hint.substr(0, hint.find('@')), "signer", taken_), {}, {},
+                                fingerprint, {}, 0, {}});
       person = by_name_.emplace(hint, signers_.size() - 1).first;
     }
     Signer& s = signers_[person->second];
@@ -63,37 +62,15 @@ class Draft {
     by_key_.emplace(key_id, person->second);
     return s;
   }
+  bool holds(const std::string& key_id) const { return by_key_.count(key_id) > 0; }
   const std::vector<Signer>& signers() const { return signers_; }
   bool empty() const { return signers_.empty(); }
 
  private:
-  std::string unique_name(const std::string& hint) {
-    std::string base = hint.substr(0, hint.find('@'));
-    std::string name;
-    for (char c : base) {
-      if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') name.push_back(c);
-      else if (c == ' ' && !name.empty() && name.back() != '-') name.push_back('-');
-    }
-    while (!name.empty() && !std::isalnum(static_cast<unsigned char>(name.front()))) name.erase(name.begin());
-    if (name.size() > 48) name.resize(48);
-    if (name.empty()) name = "signer";
-    std::string unique = name;
-    for (int n = 2; taken_.count(unique); ++n) unique = fmt::format("{}-{}", name, n);
-    taken_.insert(unique);
-    return unique;
-  }
   std::vector<Signer> signers_;
   std::map<std::string, size_t> by_key_, by_name_;
   std::set<std::string> taken_;
 };
-
-Result<std::string> read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(fmt::format("cannot read {}", path));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.size() > kMaxFileBytes) return make_error(fmt::format("{} is over {} bytes", path, kMaxFileBytes));
-  return text;
-}
 
 // "~/x" as git expands it in pathname settings.
 std::string expand_home(const std::string& path) {
@@ -103,7 +80,7 @@ std::string expand_home(const std::string& path) {
 }
 
 Status add_allowed_signers(Draft& draft, const std::string& path) {
-  auto text = read_text(path);
+  auto text = read_file(path, kMaxFileBytes);
   if (!text) return text.error();
   auto entries = parse_allowed_signers(*text);
   if (!entries) return make_error(fmt::format("{}: {}", path, entries.error().message));
@@ -225,15 +202,6 @@ std::string policy_text(const Draft& draft, const std::string& sources) {
       sources, people, names, suggestions);
 }
 
-Status write_file(const fs::path& path, const std::string& content) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  if (!out) return make_error(fmt::format("cannot write {}", path.string()));
-  return Status::success();
-}
-
 // Writes the policy (and the certificates of its OpenPGP people), checks
 // it and prints the next steps.
 int write_draft(const fs::path& root, const Draft& draft, const std::string& sources,
@@ -241,13 +209,10 @@ int write_draft(const fs::path& root, const Draft& draft, const std::string& sou
   std::string text = policy_text(draft, sources);
   auto parsed = parse_policy(text, kPolicyPath);
   if (!parsed.problems.empty()) return setup_error(fmt::format("the policy written would be invalid: {}", parsed.problems.front()));
-  for (const auto& s : draft.signers())
-    for (const auto& k : s.keys)
-      if (k.starts_with("openpgp:"))
-        for (const auto& c : certs)
-          if ("openpgp:" + c->fingerprint() == k)
-            if (auto st = write_file(root / certificate_path(c->fingerprint()), c->armored()); !st)
-              return setup_error(st.error().message);
+  for (const auto& c : certs)
+    if (draft.holds("openpgp:" + c->fingerprint()))
+      if (auto st = write_file(root / certificate_path(c->fingerprint()), c->armored()); !st)
+        return setup_error(st.error().message);
   if (auto st = write_file(root / kPolicyPath, text); !st) return setup_error(st.error().message);
   std::cout << fmt::format("warden: wrote {} with {} {}:\n", kPolicyPath, draft.signers().size(),
                            draft.signers().size() == 1 ? "person" : "people");
@@ -292,7 +257,7 @@ int run_init(const InitOptions& opts) {
 
   std::vector<std::shared_ptr<const OpenPgpCert>> certs;
   auto add_certs = [&](const std::string& path) -> Status {
-    auto text = read_text(path);
+    auto text = read_file(path, kMaxFileBytes);
     if (!text) return text.error();
     auto parsed = OpenPgpCert::parse_all(*text);
     if (!parsed) return make_error(fmt::format("{}: {}", path, parsed.error().message));

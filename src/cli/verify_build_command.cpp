@@ -13,6 +13,7 @@
 
 #include "attest/statement.hpp"
 #include "cli/commands.hpp"
+#include "cli/policy_files.hpp"
 #include "verify/approvals.hpp"
 #include "warden/anchor.hpp"
 #include "warden/trusted_verify.hpp"
@@ -27,11 +28,9 @@ constexpr size_t kMaxEvidenceBytes = 256 << 20;
 
 // The envelope lines of an evidence file for `commit`, or why it is none.
 Result<std::vector<std::string>> read_evidence(const std::string& path, const ObjectId& commit) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(fmt::format("cannot read {}", path));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.size() > kMaxEvidenceBytes) return make_error(fmt::format("{} is over {} bytes", path, kMaxEvidenceBytes));
-  return parse_build_evidence(text, commit, path);
+  auto text = read_file(path, kMaxEvidenceBytes);
+  if (!text) return text.error();
+  return parse_build_evidence(*text, commit, path);
 }
 
 Status write_evidence(const std::string& path, const BuildReport& report) {

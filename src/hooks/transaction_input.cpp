@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/lines.hpp"
 #include "warden/trusted_verify.hpp"
 
 namespace warden::hooks {
@@ -26,9 +27,7 @@ bool is_fetched_snapshot_ref(std::string_view ref) {
 Result<TransactionInput> parse_transaction_input(std::string_view input) {
   TransactionInput out;
   while (!input.empty()) {
-    size_t eol = input.find('\n');
-    std::string_view line = input.substr(0, eol);
-    input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
+    std::string_view line = take_line(input);
     size_t s2 = line.find(' ', line.find(' ') + 1);
     if (s2 == std::string_view::npos) continue;
     std::string_view ref = line.substr(s2 + 1);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/lines.hpp"
 #include "warden/ssh_key.hpp"
 
 namespace warden {
@@ -78,9 +79,7 @@ Result<std::vector<AllowedSigner>> parse_allowed_signers(std::string_view text) 
   std::vector<AllowedSigner> out;
   int line_no = 0;
   while (!text.empty()) {
-    size_t eol = text.find('\n');
-    std::string_view line = text.substr(0, eol);
-    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+    std::string_view line = take_line(text);
     if (++line_no > static_cast<int>(kMaxLines)) return make_error(fmt::format("more than {} lines", kMaxLines));
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     auto where = [&](const std::string& what) { return make_error(fmt::format("line {}: {}", line_no, what)); };

@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/lines.hpp"
+
 namespace warden {
 namespace {
 
@@ -45,9 +47,7 @@ Result<std::vector<ObjectId>> VerifiedCache::parse_cache_file(std::string_view t
   std::vector<ObjectId> tips;
   size_t n = 0;
   while (!body.empty()) {
-    size_t eol = body.find('\n');
-    std::string_view line = body.substr(0, eol);
-    body.remove_prefix(eol == std::string_view::npos ? body.size() : eol + 1);
+    std::string_view line = take_line(body);
     if (n == 0 && line != kHeader) return make_error("damaged (unknown format)");
     if (n == 1 && line != anchor_line) return make_error("made for another anchor");
     if (n++ < 2) continue;
