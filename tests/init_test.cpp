@@ -5,6 +5,8 @@
 // whom the allowed signers file does not let sign git commits, gets in.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "support/gpg.hpp"
 #include "support/history.hpp"
 
@@ -150,4 +152,22 @@ TEST_CASE("init: an unsigned history with no allowed signers file finds nobody",
   CHECK(r.status == 2);
   CHECK(r.err.find("found nobody to trust") != std::string::npos);
   CHECK(sb.run("test -e .warden/policy.yml", repo.path()).status != 0);
+}
+
+TEST_CASE("init: a signer's suggested paths stop at 12, however wide one commit is", "[init][cli][e2e]") {
+  test::Sandbox sb;
+  test::Repo repo(sb);
+  const auto& alice = sb.key("alice");
+  for (int i = 0; i < 40; ++i) repo.write("dir" + std::to_string(100 + i) + "/f", "x\n");
+  repo.git("add -A");
+  repo.git("-c user.email=alice@example.org -c user.signingkey=" + quote(alice.private_path) +
+           " commit -q -S -m wide");
+  auto r = cli(sb, repo, "git warden init");
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  std::string policy = sb.read_file(repo.path() + "/.warden/policy.yml");
+  size_t at = policy.find("# - paths: [");
+  REQUIRE(at != std::string::npos);
+  std::string line = policy.substr(at, policy.find('\n', at) - at);
+  CHECK(std::count(line.begin(), line.end(), '"') == 2 * 12);
 }

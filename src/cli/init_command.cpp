@@ -106,7 +106,7 @@ Status add_allowed_signers(Draft& draft, const std::string& path) {
 }
 
 void note_touched(const Repository& repo, const CommitData& c, Signer& s) {
-  if (c.parents.size() > 1 || s.touched.size() > kMaxSuggestedPaths) return;  // a merge brings others' work
+  if (c.parents.size() > 1 || s.touched.size() >= kMaxSuggestedPaths) return;  // a merge brings others' work
   std::optional<ObjectId> from;
   if (!c.parents.empty()) {
     auto parent = repo.read_commit(c.parents.front());
@@ -119,6 +119,7 @@ void note_touched(const Repository& repo, const CommitData& c, Signer& s) {
     size_t slash = path.find('/');
     std::string top = slash == std::string::npos ? path : path.substr(0, slash + 1);
     if (top != ".warden/") s.touched.insert(top);
+    if (s.touched.size() >= kMaxSuggestedPaths) return;
   }
 }
 
