@@ -110,3 +110,39 @@ TEST_CASE("push decisions: each ref rule refuses what it forbids, and says which
     refused(w.decide(next, wip, "refs/heads/main"), "unsigned change to a protected path");
   }
 }
+
+TEST_CASE("push decisions: the policy branch never takes a tip whose policy is invalid", "[push]") {
+  // A maintainer may change .warden/, so the commit itself authenticates;
+  // on the policy branch it would take every later push's ref rules with
+  // it (and no commit could follow it), so the server refuses it there.
+  PushWorld w;
+  std::string old = w.id("main");
+  w.repo.write(".warden/policy.yml",
+               standard_policy(w.alice, w.bob, w.carol, std::string(kServerRefRules) + "colour: blue\n"));
+  std::string broken = w.repo.commit("alice adds a key the schema does not know", &w.alice);
+
+  SECTION("an unknown key") {
+    refused(w.decide(old, broken, "refs/heads/main"),
+            "the policy branch's new tip " + broken.substr(0, 10) + " carries an invalid policy: ");
+    refused(w.decide(old, broken, "refs/heads/main"), "colour");
+  }
+  SECTION("on another branch the commit itself still authenticates") {
+    auto d = w.decide("", broken, "refs/heads/feature");
+    CHECK(d.ok);
+    CHECK(d.message == "1 new commit authenticated");
+  }
+  SECTION("no policy at all") {
+    w.repo.git("reset -q --hard " + old);
+    w.repo.git("rm -q .warden/policy.yml");
+    std::string gone = w.repo.commit("alice removes the policy", &w.alice);
+    refused(w.decide(old, gone, "refs/heads/main"), "carries no policy (.warden/policy.yml)");
+  }
+  SECTION("a valid policy change is accepted") {
+    w.repo.git("reset -q --hard " + old);
+    w.repo.write(".warden/policy.yml",
+                 standard_policy(w.alice, w.bob, w.carol, std::string(kServerRefRules) + "# reviewed\n"));
+    std::string fixed = w.repo.commit("alice changes the policy, validly", &w.alice);
+    auto d = w.decide(old, fixed, "refs/heads/main");
+    CHECK(d.ok);
+  }
+}

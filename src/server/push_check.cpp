@@ -1,7 +1,8 @@
 // DESIGN section 5, per ref update, in this order: warden's own refs;
 // deletion; immutable
 // tags; refs no rule covers; fast-forward; exemption (verify: false);
-// signed annotated tags; authentication of the new commits.
+// signed annotated tags; a valid policy at the policy branch's new tip;
+// authentication of the new commits.
 #include "warden/push_check.hpp"
 
 #include <fmt/format.h>
@@ -115,6 +116,15 @@ class RefChecker {
       if (!rules_.includes(rule->signed_by, *who))
         return refuse(fmt::format("the tag is signed by {}, not by {}{}", *who, join(rule->signed_by.names), by_rule));
       signed_note = fmt::format(", tag signed by {}", *who);
+    }
+    if (is_policy_branch) {
+      // Every later push takes its ref rules from this tip: an invalid
+      // policy here would refuse them all, and no commit could follow it.
+      auto next_rules = verifier_.policy_at(*commit);
+      if (!next_rules)
+        return refuse(fmt::format("the policy branch's new tip {} carries an invalid policy: {}; every later push "
+                                  "takes its ref rules from there, fix the policy and push again",
+                                  commit->short_hex(), next_rules.error().message));
     }
     return authenticate(u, *commit, signed_note, d);
   }
