@@ -199,6 +199,74 @@ TEST_CASE("approvals: a 2-of-3 policy change needs a second person", "[approvals
   }
 }
 
+TEST_CASE("approvals: junk statements that sort first never crowd out a real approval", "[approvals][attack]") {
+  // The attack (issue 27): anyone who can push notes appends, to the note
+  // of an approved commit, envelopes with more signatures than the reader
+  // used to check (1,000), ids chosen to sort before the real approval.
+  ApprovalWorld w;
+  std::string c = w.change_policy(w.alice);
+  std::string real = w.envelope(warden::attest::approval_statement(*warden::ObjectId::from_hex(c)), w.bob);
+  std::string junk = w.envelope(warden::attest::approval_statement(*warden::ObjectId::from_hex(c)), w.mallory);
+  auto j = nlohmann::json::parse(junk);
+  auto sig = j["signatures"][0];
+  std::string note;
+  for (int line = 0; line < 70; ++line) {  // 70 envelopes of 16 signatures: 1,120 checks
+    j["signatures"] = nlohmann::json::array();
+    for (int i = 0; i < 16; ++i) {
+      sig["keyid"] = fmt::format("junk-{}-{}", line, i);
+      j["signatures"].push_back(sig);
+    }
+    note += "{ " + j.dump().substr(1) + "\n";  // JSON still, and sorts first, as git's cat_sort_uniq keeps it
+  }
+  REQUIRE(note < real);
+  w.sb.write_file(w.sb.dir() + "/note.txt", note + real + "\n");
+  w.repo.git("notes --ref warden add -f -F " + test::quote(w.sb.dir() + "/note.txt") + " " + c);
+  auto report = w.verify();
+  const warden::Verdict* v = test::first_refusal(report);
+  INFO((v ? v->reason : report.refusal));
+  REQUIRE(report.authenticated);
+  CHECK(report.verdicts.back().approved_by == std::vector<std::string>{"bob"});
+}
+
+TEST_CASE("approvals: revoking an approver keeps the history it approved, not what it approves later",
+          "[approvals][revocation]") {
+  // The attack (issue 27): bob's key is stolen and revoked. History from
+  // before the revocation that bob approved must still verify; the thief's
+  // new approvals with bob's key must not count.
+  ApprovalWorld w;
+  std::string c = w.change_policy(w.alice);
+  w.approved(c, w.bob);
+  std::string revoke = w.change_policy(
+      w.alice, "revoked:\n  - key: \"" + w.bob.public_line + "\"\n    reason: \"laptop stolen\"\n");
+  w.approved(revoke, w.carol);
+  auto as_server = [&](const std::string& target) {
+    auto notes = w.repo.git_run("rev-parse -q --verify refs/notes/warden");
+    auto id = warden::ObjectId::from_hex(notes.out.substr(0, 40));
+    return w.repo.verify_tuned(w.anchor, w.alice, target, [&](warden::VerifyRequest& r) {
+      if (id) r.approval_notes = {*id};
+      r.revocations_from = {*warden::ObjectId::from_hex(w.repo.git("rev-parse HEAD"))};
+    });
+  };
+  SECTION("the approved change from before the revocation still verifies, judged with the revocation") {
+    auto report = as_server("HEAD");
+    const warden::Verdict* v = test::first_refusal(report);
+    INFO((v ? v->reason : report.refusal));
+    REQUIRE(report.authenticated);
+  }
+  SECTION("an approval the stolen key signs after the revocation counts zero") {
+    std::string later = w.change_policy(
+        w.alice, "unprotected: [\"drafts/\", \"tmp/\"]\nrevoked:\n  - key: \"" + w.bob.public_line +
+                     "\"\n    reason: \"laptop stolen\"\n");
+    w.approved(later, w.bob);
+    auto report = as_server("HEAD");
+    CHECK_FALSE(report.authenticated);
+    const warden::Verdict* v = test::first_refusal(report);
+    REQUIRE(v != nullptr);
+    CHECK(v->commit.hex() == later);
+    CHECK(has(v->reason, "bob's approval is signed by a revoked key (" + w.bob.fingerprint + ")"));
+  }
+}
+
 TEST_CASE("approvals: a grant with a threshold is a two-person rule on its paths", "[approvals]") {
   ApprovalWorld w;
   w.repo.write("release/make.sh", "make release\n");

@@ -209,6 +209,33 @@ TEST_CASE("verify-build: k of n builders agree, or the commit is refused", "[bui
   }
 }
 
+TEST_CASE("verify-build: a revoked builder's attestation of an older commit counts for nothing", "[builds][e2e][attack]") {
+  // The attack (issue 27): builder-a's key is revoked on main; a thief
+  // signs a build of the older commit c (whose policy does not revoke it
+  // yet) with a backdoored digest. The clone has main pinned.
+  BuildWorld w;
+  std::string hello = "--output " + kHello + "=" + kX;
+  w.attests(w.bb, hello);
+  std::string policy = w.repo.git("show HEAD:.warden/policy.yml");
+  w.repo.write(".warden/policy.yml", policy + "\nrevoked:\n  - key: \"" + w.ba.public_line +
+                                         "\"\n    reason: \"builder-a's key leaked\"\n");
+  std::string revoking = w.repo.commit("revoke builder-a", &w.alice);
+  w.repo.git("update-ref refs/warden/pins/remotes/origin/main " + revoking);
+  SECTION("refused: only builder-b's attestation counts") {
+    w.attests(w.ba, hello);
+    auto r = w.verify_build();
+    INFO(r.out + r.err);
+    CHECK(r.status == 1);
+    CHECK(has(r.out, "fewer than 2 builders agree"));
+    CHECK(has(r.out + r.err, "builder-a's build attestation is signed by a revoked key (" + w.ba.fingerprint + ")"));
+  }
+  SECTION("without the revocation the same two attestations agree") {
+    w.repo.git("update-ref -d refs/warden/pins/remotes/origin/main");
+    w.attests(w.ba, hello);
+    CHECK(w.verify_build().status == 0);
+  }
+}
+
 TEST_CASE("verify-build: evidence files round-trip and are refused when edited", "[builds][e2e]") {
   BuildWorld w;
   std::string hello = "--output " + kHello + "=" + kX;

@@ -52,7 +52,7 @@ TEST_CASE("server: an OpenPGP-signed annotated tag names its signer for signed-b
     warden::Verifier verifier(*repo);
     auto policy = verifier.policy_at(*repo->resolve_commit("HEAD"));
     REQUIRE(policy);
-    return verifier.tag_signer(*data, **policy);
+    return verifier.tag_signer(*data, "refs/tags/" + data->name, **policy);
   };
   auto good = tag("v1.0", w.alice);
   INFO((good ? "" : good.error().message));

@@ -90,6 +90,14 @@ TEST_CASE("push decisions: each ref rule refuses what it forbids, and says which
     refused(w.decide(tag, next, "refs/tags/v1.0"), "refs/tags/v1.0 is immutable and cannot be moved");
     refused(w.decide(tag, "", "refs/tags/v1.0"), "refs/tags/v1.0 is immutable");
   }
+  SECTION("a maintainer's signed v1.0 re-published by anyone as v2.0 (attack: an old release under a new name)") {
+    w.repo.git("-c user.signingkey=" + quote(w.bob.private_path) + " tag -s v1.0 -m r");
+    std::string tag = w.id("refs/tags/v1.0");
+    refused(w.decide("", tag, "refs/tags/v2.0"),
+            "the tag object " + tag.substr(0, 10) + " is named 'v1.0' (refs/tags/v1.0), not refs/tags/v2.0: a signed tag "
+            "counts only under its own name");
+    CHECK(w.decide("", tag, "refs/tags/v1.0").ok);
+  }
   SECTION("a tag signed by a maintainer's key the policy branch revokes") {
     w.repo.git("checkout -q main");
     w.repo.write(".warden/policy.yml",

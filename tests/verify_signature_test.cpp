@@ -140,7 +140,7 @@ TEST_CASE("an annotated tag's signature is judged exactly as a commit's", "[veri
     REQUIRE(id->has_value());
     auto tag = repo->read_tag(**id);
     REQUIRE(tag);
-    return verifier.tag_signer(*tag, **policy);
+    return verifier.tag_signer(*tag, "refs/tags/" + tag->name, **policy);
   };
   auto good = signer("v1");
   INFO((good ? "" : good.error().message));

@@ -26,6 +26,9 @@ struct BuildQuery {
   // instead of the notes; an evidence file must hold nothing that fails.
   std::optional<std::vector<std::string>> evidence;
   std::vector<ObjectId> notes;  // notes commits, when `evidence` is not set
+  // Authenticated commits (a client's pins, the target) whose policies'
+  // revocations apply: a revoked builder's statement never counts.
+  std::vector<ObjectId> revocations_from;
 };
 
 struct OutputVerdict {

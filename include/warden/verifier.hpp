@@ -136,11 +136,13 @@ class Verifier {
   // policy is parsed. An Error says why there is none.
   Result<const Policy*> policy_at(const ObjectId& commit);
 
-  // The person of `policy` who signed an annotated tag, judged exactly as
-  // a commit's signature is (same parsing, same key cache, same "bad
-  // signature" rules). An Error says why there is none: unsigned, bad or
-  // unsupported signature, or a key the policy does not list.
-  Result<std::string> tag_signer(const TagData& tag, const Policy& policy);
+  // The person of `policy` who signed an annotated tag published as `ref`,
+  // judged exactly as a commit's signature is (same parsing, same key
+  // cache, same "bad signature" rules). A tag counts only under the ref
+  // its `tag` header names (refs/tags/<name>). An Error says why there is
+  // none: another name, unsigned, bad or unsupported signature, or a key
+  // the policy does not list or revokes.
+  Result<std::string> tag_signer(const TagData& tag, std::string_view ref, const Policy& policy);
   // The same for a commit's signature (a snapshot's, for one).
   Result<std::string> commit_signer(const ObjectId& commit, const Policy& policy);
 

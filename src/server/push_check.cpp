@@ -111,7 +111,7 @@ class RefChecker {
                                   by_rule));
       auto tag = repo_.read_tag(u.new_id);
       if (!tag) return tag.error();
-      auto who = verifier_.tag_signer(*tag, rules_);
+      auto who = verifier_.tag_signer(*tag, u.ref, rules_);
       if (!who) return refuse(fmt::format("{}; it must be signed by {}{}", who.error().message, join(rule->signed_by.names), by_rule));
       if (!rules_.includes(rule->signed_by, *who))
         return refuse(fmt::format("the tag is signed by {}, not by {}{}", *who, join(rule->signed_by.names), by_rule));

@@ -85,4 +85,19 @@ CommitSignature SignatureChecker::check_signed(std::string_view text, std::strin
   return out;
 }
 
+SignatureChecker::Claimed SignatureChecker::claimed_signer(std::string_view text) {
+  Claimed out;
+  if (text.find("-----BEGIN PGP SIGNATURE-----") != std::string::npos) {
+    auto sig = parse_openpgp_signature_unhashed(text);
+    if (sig) out.openpgp_issuer = sig->issuer();
+    return out;
+  }
+  if (text.find("-----BEGIN SSH SIGNATURE-----") == std::string::npos) return out;
+  auto sig = parse_sshsig(text);
+  if (!sig) return out;
+  auto key = key_for(sig->public_key);
+  if (key) out.ssh = *key;
+  return out;
+}
+
 }  // namespace warden

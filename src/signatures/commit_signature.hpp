@@ -36,6 +36,15 @@ class SignatureChecker {
   // The same for any signed object (an annotated tag): `signature` as it
   // stands in the object ("" if unsigned), `payload` what it signs.
   CommitSignature check_signed(std::string_view signature, std::string_view payload);
+  // Whose key `signature` claims to be made by, without verifying it (a
+  // parse only): an SSH key, or an OpenPGP issuer. Neither when it is no
+  // signature warden can read (check_signed says why). Lets a reader skip
+  // the checks of signatures no policy it judges by would count.
+  struct Claimed {
+    std::shared_ptr<const SshPublicKey> ssh;
+    std::string openpgp_issuer;
+  };
+  Claimed claimed_signer(std::string_view signature);
   // How many signatures were verified cryptographically so far.
   size_t verifications() const { return verifications_.load(); }
 

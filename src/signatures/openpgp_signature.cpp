@@ -191,9 +191,8 @@ Status read_subpackets(std::string_view area, bool hashed, Subpackets& out) {
 }
 
 
-}  // namespace
-
-Result<OpenPgpSignature> parse_openpgp_signature(std::string_view armored, std::string_view data) {
+// Parses `armored`; hashes `*data` as the signature says, unless data is null.
+Result<OpenPgpSignature> parse_signature(std::string_view armored, const std::string_view* data) {
   auto binary = dearmor(armored, "PGP SIGNATURE");
   if (!binary) return binary.error();
   auto body_r = only_signature_packet(*binary);
@@ -247,7 +246,7 @@ Result<OpenPgpSignature> parse_openpgp_signature(std::string_view armored, std::
   sig.issuer_fingerprint = sp.issuer_fingerprint;
   sig.issuer_key_id = sp.issuer_fingerprint.empty() ? sp.issuer_key_id : sp.issuer_fingerprint.substr(24);
 
-  if (sig.broken_hash()) return sig;
+  if (sig.broken_hash() || data == nullptr) return sig;
   // The hash: data, then the hashed part of the packet, then the v4 trailer.
   unsigned char trailer[6] = {0x04, 0xFF, static_cast<unsigned char>(hashed_end >> 24),
                               static_cast<unsigned char>(hashed_end >> 16), static_cast<unsigned char>(hashed_end >> 8),
@@ -256,7 +255,7 @@ Result<OpenPgpSignature> parse_openpgp_signature(std::string_view armored, std::
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int out_len = 0;
   if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data->data(), data->size()) != 1 ||
       EVP_DigestUpdate(ctx.get(), body.data(), hashed_end) != 1 ||
       EVP_DigestUpdate(ctx.get(), trailer, sizeof trailer) != 1 || EVP_DigestFinal_ex(ctx.get(), out, &out_len) != 1)
     return make_error("cannot hash the signed data");
@@ -264,6 +263,16 @@ Result<OpenPgpSignature> parse_openpgp_signature(std::string_view armored, std::
     return make_error("signature does not verify (the signed data does not match)");
   sig.digest.assign(reinterpret_cast<const char*>(out), out_len);
   return sig;
+}
+
+}  // namespace
+
+Result<OpenPgpSignature> parse_openpgp_signature(std::string_view armored, std::string_view data) {
+  return parse_signature(armored, &data);
+}
+
+Result<OpenPgpSignature> parse_openpgp_signature_unhashed(std::string_view armored) {
+  return parse_signature(armored, nullptr);
 }
 
 }  // namespace warden

@@ -62,6 +62,9 @@ struct OpenPgpSignature {
 // A hash whose first two bytes differ from the packet's is an error: the
 // signature cannot verify under any key.
 Result<OpenPgpSignature> parse_openpgp_signature(std::string_view armored, std::string_view data);
+// The same parse without hashing anything (`digest` is empty): who claims
+// to have made it, for deciding whether it is worth checking at all.
+Result<OpenPgpSignature> parse_openpgp_signature_unhashed(std::string_view armored);
 
 // The binary packets inside one ASCII-armored block of the given kind
 // ("PGP SIGNATURE", "PGP PUBLIC KEY BLOCK"); checks the CRC-24 if present.

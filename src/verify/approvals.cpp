@@ -6,13 +6,6 @@
 
 namespace warden::verify {
 
-namespace {
-
-// Approvals on one commit that are read at all (each costs a signature check).
-constexpr size_t kMaxApprovals = 1000;
-
-}  // namespace
-
 std::string names(const std::set<std::string>& people) {
   std::string out;
   size_t i = 0;
@@ -24,38 +17,39 @@ std::string names(const std::set<std::string>& people) {
   return out;
 }
 
-ApprovalBook::ApprovalBook(const Repository& repo, CommitFacts& facts, std::vector<ObjectId> notes,
-                           std::function<bool(const std::string&)> revoked)
+ApprovalBook::ApprovalBook(const Repository& repo, CommitFacts& facts, std::vector<ObjectId> notes, Revoked revoked)
     : facts_(facts), notes_(repo, std::move(notes)), revoked_(std::move(revoked)) {}
 
-const StatementList& ApprovalBook::read_on(StatementCache& cache, const ObjectId& c,
+const StatementList& ApprovalBook::read_on(StatementCache& cache, const ObjectId& c, const Policy& policy,
                                            bool (*wanted)(const attest::Statement&)) {
-  if (auto it = cache.find(c); it != cache.end()) return *it->second;
+  auto key = std::make_pair(c, &policy);
+  if (auto it = cache.find(key); it != cache.end()) return *it->second;
   auto note = std::make_unique<StatementList>();
   auto lines = notes_.lines_on(c, note->malformed);
-  read_statements(*note, std::move(lines), facts_, wanted, kMaxApprovals);
-  return *cache.emplace(c, std::move(note)).first->second;
+  read_statements(*note, std::move(lines), facts_, wanted, policy);
+  return *cache.emplace(key, std::move(note)).first->second;
 }
 
-const StatementList& ApprovalBook::note_on(const ObjectId& c) {
-  return read_on(read_, c, [](const attest::Statement& s) { return s.approval.has_value(); });
+const StatementList& ApprovalBook::note_on(const ObjectId& c, const Policy& policy) {
+  return read_on(read_, c, policy, [](const attest::Statement& s) { return s.approval.has_value(); });
 }
 
-const StatementList& ApprovalBook::reviews_on(const ObjectId& c) {
-  return read_on(reviews_read_, c, [](const attest::Statement& s) { return s.review.has_value(); });
+const StatementList& ApprovalBook::reviews_on(const ObjectId& c, const Policy& policy) {
+  return read_on(reviews_read_, c, policy, [](const attest::Statement& s) { return s.review.has_value(); });
 }
 
 const FoundApprovals& ApprovalBook::reviews_of(const ObjectId& c, const Policy& policy) {
   auto key = std::make_pair(c, &policy);
   if (auto it = reviews_judged_.find(key); it != reviews_judged_.end()) return it->second;
-  const StatementList& note = reviews_on(c);
+  const StatementList& note = reviews_on(c, policy);
+  auto revoked = [this, &c](const std::string& fpr) { return revoked_ && revoked_(fpr, c); };
   FoundApprovals out;
   out.rejected = note.malformed;
   std::set<std::string> rejecting;
   for (const SignedStatement& st : note.statements) {
     const attest::Review& review = *st.statement.review;
     ++out.found;
-    CountedSigner signer = counted_signer(st.signature, policy, facts_, revoked_, {"a review", "review"});
+    CountedSigner signer = counted_signer(st, policy, facts_, revoked, {"a review", "review"});
     if (review.commit != c) {
       out.rejected.push_back(fmt::format("{}'s review is of commit {}, not of {}", signer.who,
                                          review.commit.short_hex(), c.short_hex()));
@@ -71,6 +65,7 @@ const FoundApprovals& ApprovalBook::reviews_of(const ObjectId& c, const Policy& 
     out.people.erase(p);
     out.rejected.push_back(fmt::format("{} rejected it", p));
   }
+  trim_reasons(out.rejected);
   return reviews_judged_.emplace(key, std::move(out)).first->second;
 }
 
@@ -78,13 +73,13 @@ FoundApprovals ApprovalBook::judge(const StatementList& note, const Policy& poli
                                    const std::optional<ObjectId>& tree) {
   FoundApprovals out;
   out.rejected = note.malformed;
+  auto revoked = [this, &subject](const std::string& fpr) { return revoked_ && revoked_(fpr, subject); };
   const auto wanted = tree ? attest::Approval::Kind::tree : attest::Approval::Kind::commit;
   for (const SignedStatement& st : note.statements) {
     const attest::Approval& approval = *st.statement.approval;
-    const CommitSignature& signature = st.signature;
     if (approval.kind != wanted) continue;
     ++out.found;
-    CountedSigner signer = counted_signer(signature, policy, facts_, revoked_, {"an approval", "approval"});
+    CountedSigner signer = counted_signer(st, policy, facts_, revoked, {"an approval", "approval"});
     const std::string& who = signer.who;
     if (approval.commit != subject) {
       out.rejected.push_back(fmt::format("{}'s approval is of {} {}, not of {}", who,
@@ -98,6 +93,7 @@ FoundApprovals ApprovalBook::judge(const StatementList& note, const Policy& poli
       out.people.insert(*signer.person);
     }
   }
+  trim_reasons(out.rejected);
   return out;
 }
 
@@ -105,7 +101,7 @@ const FoundApprovals& ApprovalBook::judged(const ObjectId& subject, const std::o
                                            const Policy& policy) {
   auto key = std::make_tuple(subject, tree, &policy);
   if (auto it = judged_.find(key); it != judged_.end()) return it->second;
-  return judged_.emplace(key, judge(note_on(subject), policy, subject, tree)).first->second;
+  return judged_.emplace(key, judge(note_on(subject, policy), policy, subject, tree)).first->second;
 }
 
 const FoundApprovals& ApprovalBook::of_commit(const ObjectId& c, const Policy& policy) {

@@ -1,7 +1,7 @@
 // Approvals (DESIGN section 6): signed statements in git notes that count
-// toward thresholds. A note's envelopes are read and their signatures
-// checked once per run; who they count for depends on the policy that
-// judges the commit, so that is decided per policy. Anything that does not
+// toward thresholds. A note's envelopes are read, and the signatures by
+// keys the judging policy lists checked, once per (commit, policy); who
+// they count for depends on that policy. Anything that does not
 // verify, names another commit or is signed by a key the policy does not
 // list counts zero, and is listed with why.
 #pragma once
@@ -29,10 +29,12 @@ struct FoundApprovals {
 class ApprovalBook {
  public:
   // Approvals are read from the notes commits `notes` (the tips of notes
-  // refs; their notes on a commit are combined). `revoked(fingerprint)`
-  // says whether a key is revoked: its approvals count zero.
-  ApprovalBook(const Repository& repo, CommitFacts& facts, std::vector<ObjectId> notes,
-               std::function<bool(const std::string&)> revoked);
+  // refs; their notes on a commit are combined). `revoked(fingerprint,
+  // subject)` says whether a key revoked by a policy the run knows signs
+  // nothing that counts about `subject` (a statement about history from
+  // before the revocation landed still counts, DESIGN section 6).
+  using Revoked = std::function<bool(const std::string& fingerprint, const ObjectId& subject)>;
+  ApprovalBook(const Repository& repo, CommitFacts& facts, std::vector<ObjectId> notes, Revoked revoked);
 
   // Approvals of commit `c`, under `policy`.
   const FoundApprovals& of_commit(const ObjectId& c, const Policy& policy);
@@ -47,11 +49,13 @@ class ApprovalBook {
   bool empty() const { return notes_.empty(); }
 
  private:
-  using StatementCache = std::unordered_map<ObjectId, std::unique_ptr<StatementList>, ObjectIdHash>;
-  // The statements `wanted` selects among the notes on `c`, read once into `cache`.
-  const StatementList& read_on(StatementCache& cache, const ObjectId& c, bool (*wanted)(const attest::Statement&));
-  const StatementList& note_on(const ObjectId& c);
-  const StatementList& reviews_on(const ObjectId& c);
+  using StatementCache = std::map<std::pair<ObjectId, const Policy*>, std::unique_ptr<StatementList>>;
+  // The statements `wanted` selects among the notes on `c`, read for
+  // `policy` once into `cache`.
+  const StatementList& read_on(StatementCache& cache, const ObjectId& c, const Policy& policy,
+                               bool (*wanted)(const attest::Statement&));
+  const StatementList& note_on(const ObjectId& c, const Policy& policy);
+  const StatementList& reviews_on(const ObjectId& c, const Policy& policy);
   FoundApprovals judge(const StatementList& note, const Policy& policy, const ObjectId& subject,
                        const std::optional<ObjectId>& tree);
   // judge() of the notes on `subject`, once per (subject, tree, policy).
@@ -59,7 +63,7 @@ class ApprovalBook {
 
   CommitFacts& facts_;
   AttestationNotes notes_;
-  std::function<bool(const std::string&)> revoked_;
+  Revoked revoked_;
   StatementCache read_, reviews_read_;
   std::map<std::pair<ObjectId, const Policy*>, FoundApprovals> reviews_judged_;
   std::map<std::tuple<ObjectId, std::optional<ObjectId>, const Policy*>, FoundApprovals> judged_;

@@ -41,7 +41,7 @@ OutputVerdict judge_output(const std::string& name, const std::string& asked, co
 }  // namespace
 
 BuildReport agree_on_builds(const StatementList& read, const ObjectId& commit, const Policy& policy, CommitFacts& facts,
-                            const BuildQuery& query) {
+                            const BuildQuery& query, const std::function<bool(const std::string&)>& revoked) {
   const BuilderRule& rule = *policy.builders;
   BuildReport report;
   report.commit = commit;
@@ -57,7 +57,7 @@ BuildReport agree_on_builds(const StatementList& read, const ObjectId& commit, c
       continue;
     }
     const attest::Build& build = *st.statement.build;
-    CountedSigner signer = counted_signer(st.signature, policy, facts, nullptr, {"a build attestation", "build attestation"});
+    CountedSigner signer = counted_signer(st, policy, facts, revoked, {"a build attestation", "build attestation"});
     if (build.commit != commit) {
       report.ignored.push_back(fmt::format("{}'s build attestation is of commit {}, not of {}", signer.who,
                                            build.commit.short_hex(), commit.short_hex()));
@@ -75,6 +75,7 @@ BuildReport agree_on_builds(const StatementList& read, const ObjectId& commit, c
     }
   }
 
+  trim_reasons(report.ignored);
   std::vector<std::pair<std::string, std::string>> asked = query.outputs;
   if (asked.empty())
     for (const auto& name : attested) asked.emplace_back(name, "");

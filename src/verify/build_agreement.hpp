@@ -11,8 +11,10 @@
 
 namespace warden::verify {
 
-// REQUIRES: policy.builders is set.
+// REQUIRES: policy.builders is set. `revoked(fingerprint)`: keys revoked
+// by a policy the run knows besides `policy` (a build statement has no
+// trusted time: a revoked builder's never counts).
 BuildReport agree_on_builds(const StatementList& read, const ObjectId& commit, const Policy& policy, CommitFacts& facts,
-                            const BuildQuery& query);
+                            const BuildQuery& query, const std::function<bool(const std::string&)>& revoked);
 
 }  // namespace warden::verify

@@ -32,6 +32,8 @@ class CommitFacts {
   CommitSignature check_signed(std::string_view signature, std::string_view payload) {
     return checker_.check_signed(signature, payload);
   }
+  // Whose key a signature claims, without checking it (see SignatureChecker).
+  SignatureChecker::Claimed claimed_signer(std::string_view signature) { return checker_.claimed_signer(signature); }
   // The paths this commit itself changes: against its parent; for a merge,
   // against the clean merge of its parents plus every conflicted path (or
   // the union against each parent when no clean merge exists); for a root,

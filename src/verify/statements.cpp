@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <set>
 
 #include "attest/envelope.hpp"
@@ -19,9 +20,28 @@ constexpr size_t kMaxReported = 20;
 
 }  // namespace
 
+namespace {
+
+// Whether `policy` lists the key a signature claims, and its name if not.
+bool listed(const SignatureChecker::Claimed& claimed, const Policy& policy, std::string& name) {
+  if (claimed.ssh) {
+    if (policy.owner_of(*claimed.ssh)) return true;
+    name = claimed.ssh->fingerprint();
+    return false;
+  }
+  if (!claimed.openpgp_issuer.empty()) {
+    if (policy.openpgp_cert_for(claimed.openpgp_issuer)) return true;
+    name = claimed.openpgp_issuer;
+    return false;
+  }
+  return true;  // not readable: checked, and found bad, at no public-key cost
+}
+
+}  // namespace
+
 void read_statements(StatementList& into, std::vector<std::string> lines, CommitFacts& facts,
-                     const std::function<bool(const attest::Statement&)>& wanted, size_t max_signatures) {
-  size_t checked = 0, unreported = 0;
+                     const std::function<bool(const attest::Statement&)>& wanted, const Policy& judge_by) {
+  size_t unreported = 0;
   auto malformed = [&](std::string why) {
     if (into.malformed.size() < kMaxReported) into.malformed.push_back(std::move(why));
     else ++unreported;
@@ -39,30 +59,45 @@ void read_statements(StatementList& into, std::vector<std::string> lines, Commit
       continue;
     }
     if (!*statement || !wanted(**statement)) continue;  // another kind of statement
-    if (checked + envelope->signatures.size() > max_signatures) {
-      into.malformed.push_back(fmt::format("more than {} signed statements: the rest are not read", max_signatures));
-      break;
-    }
     size_t index = into.lines.size();
     into.lines.push_back(std::move(line));  // kept for evidence; parsed above
-    const std::string signed_bytes = attest::pae(envelope->payload_type, envelope->payload);
+    std::optional<std::string> signed_bytes;  // made once, for the first listed key
     for (const auto& s : envelope->signatures) {
-      ++checked;
       auto armored = attest::armor_signature(s.sig);
       if (!armored) {
         malformed(fmt::format("a statement with a bad signature: {}", armored.error().message));
         continue;
       }
-      into.statements.push_back({**statement, facts.check_signed(*armored, signed_bytes), index});
+      SignedStatement st{**statement, {}, index, {}};
+      if (!listed(facts.claimed_signer(*armored), judge_by, st.unlisted)) {
+        into.statements.push_back(std::move(st));
+        continue;
+      }
+      if (!signed_bytes) signed_bytes = attest::pae(envelope->payload_type, envelope->payload);
+      st.signature = facts.check_signed(*armored, *signed_bytes);
+      into.statements.push_back(std::move(st));
     }
   }
   if (unreported > 0) into.malformed.push_back(fmt::format("{} more lines that are no statement warden can read", unreported));
 }
 
-CountedSigner counted_signer(const CommitSignature& signature, const Policy& policy, CommitFacts& facts,
+void trim_reasons(std::vector<std::string>& reasons) {
+  if (reasons.size() <= kMaxReported + 1) return;
+  size_t more = reasons.size() - kMaxReported;
+  reasons.resize(kMaxReported);
+  reasons.push_back(fmt::format("{} more statements that count for nothing", more));
+}
+
+CountedSigner counted_signer(const SignedStatement& statement, const Policy& policy, CommitFacts& facts,
                              const std::function<bool(const std::string&)>& revoked, StatementNoun noun) {
-  Signer signer = identify(signature, &policy, facts);
   CountedSigner out;
+  if (!statement.unlisted.empty()) {
+    out.who = fmt::format("key not in policy ({})", statement.unlisted);
+    out.problem = fmt::format("{} signed by a key not in the policy ({})", noun.with_article, statement.unlisted);
+    return out;
+  }
+  const CommitSignature& signature = statement.signature;
+  Signer signer = identify(signature, &policy, facts);
   out.who = signer.person ? *signer.person : signer.description;
   if (signature.kind == SignatureKind::none || signature.kind == SignatureKind::unsupported ||
       signature.kind == SignatureKind::bad || signer.bad)

@@ -19,8 +19,11 @@ namespace warden::verify {
 
 struct SignedStatement {
   attest::Statement statement;
-  CommitSignature signature;
+  CommitSignature signature;  // kind none when it was not checked (unlisted)
   size_t line = 0;  // the index of its envelope in StatementList::lines
+  // Set when the signature was not checked because the key it claims
+  // (this fingerprint or issuer) is one the judging policy does not list.
+  std::string unlisted;
 };
 
 struct StatementList {
@@ -30,12 +33,20 @@ struct StatementList {
 };
 
 // Reads `lines` into `into`: the statements `wanted` selects, with their
-// signatures checked, at most `max_signatures` of them (the rest are
-// listed as malformed: notes can be written by anyone who can push them).
+// signatures checked. Notes can be written by anyone who can push them, so
+// what is read never depends on how much junk sits before a real
+// statement: a signature whose claimed key `judge_by` does not list is not
+// checked (a parse, no public-key operation) and kept as `unlisted`; every
+// signature by a listed key is checked, whatever comes before it. The work
+// is bounded by the bytes read (the callers' note and evidence limits).
 // Lines that are no statement are listed one by one up to a limit, then
 // counted in one line.
 void read_statements(StatementList& into, std::vector<std::string> lines, CommitFacts& facts,
-                     const std::function<bool(const attest::Statement&)>& wanted, size_t max_signatures);
+                     const std::function<bool(const attest::Statement&)>& wanted, const Policy& judge_by);
+
+// Keeps the first reasons of a list that anyone can lengthen (one per
+// junk statement) and counts the rest in one line.
+void trim_reasons(std::vector<std::string>& reasons);
 
 // Who a statement's signature counts for under `policy`: the person, or
 // nobody and why ("an approval with a bad signature (...)", "... signed by
@@ -50,7 +61,9 @@ struct CountedSigner {
   std::string who;      // the person, or a description of the key
   std::string problem;  // why it counts for nothing, if it does not
 };
-CountedSigner counted_signer(const CommitSignature& signature, const Policy& policy, CommitFacts& facts,
+// `revoked(fingerprint)`: a key revoked by a policy the run knows (DESIGN
+// section 6), beyond those `policy` itself revokes; may be empty.
+CountedSigner counted_signer(const SignedStatement& statement, const Policy& policy, CommitFacts& facts,
                              const std::function<bool(const std::string&)>& revoked, StatementNoun noun);
 
 // The lines of the notes on a commit, from one or more notes commits (the

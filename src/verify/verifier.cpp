@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -60,7 +61,8 @@ class Run {
   Run(const Repository& repo, verify::CommitFacts& facts, verify::PolicyStore& policies, const VerifyRequest& req)
       : repo_(repo), facts_(facts), policies_(policies), req_(req), verifications_before_(facts.verifications()),
         policies_before_(policies.files_parsed()),
-        approvals_(repo, facts, req.approval_notes, [this](const std::string& fpr) { return revoked_.count(fpr) > 0; }) {
+        approvals_(repo, facts, req.approval_notes,
+                   [this](const std::string& fpr, const ObjectId& subject) { return revoked_for(fpr, subject); }) {
     known_good_.insert(req.anchor.commit);
     known_good_.insert(req.known_good.begin(), req.known_good.end());
   }
@@ -215,6 +217,15 @@ class Run {
                fmt::format("signed by a revoked key ({}), after the revocation landed in {}", it->second->reason,
                            (*landed)->revoking.short_hex()));
     return Status::success();
+  }
+
+  // Whether a key revoked by revocations_from signs nothing that counts
+  // about `subject`: statements about history from before the revocation
+  // landed still count (DESIGN section 6); an error is a yes.
+  bool revoked_for(const std::string& fingerprint, const ObjectId& subject) {
+    if (!revoked_.count(fingerprint)) return false;
+    auto landed = landing_of(fingerprint);
+    return !landed || (*landed)->before.count(subject) == 0;
   }
 
   // Where the revocation of a key landed: the oldest commit on
@@ -686,7 +697,13 @@ Result<const Policy*> Verifier::policy_at(const ObjectId& commit) {
   return make_error(fmt::format("{} carries no policy ({})", commit.short_hex(), kPolicyPath));
 }
 
-Result<std::string> Verifier::tag_signer(const TagData& tag, const Policy& policy) {
+Result<std::string> Verifier::tag_signer(const TagData& tag, std::string_view ref, const Policy& policy) {
+  // A tag signed as v1.0 never counts as v2.0 (DESIGN section 5).
+  const std::string own = "refs/tags/" + tag.name;
+  if (ref != own)
+    return make_error(fmt::format("the tag object {} is named '{}' ({}), not {}: a signed tag counts only under its "
+                                  "own name",
+                                  tag.id.short_hex(), tag.name, own, ref));
   return verify::tag_signer(tag, policy, state_->facts);
 }
 
@@ -715,9 +732,18 @@ Result<BuildReport> Verifier::builds_of(const ObjectId& commit, const BuildQuery
   // An evidence file is read whole: whatever it holds must count.
   bool all = query.evidence.has_value();
   verify::read_statements(read, std::move(lines), state_->facts,
-                          [all](const attest::Statement& s) { return all || s.build.has_value(); },
-                          attest::kMaxBuildStatements);
-  return verify::agree_on_builds(read, commit, **policy, state_->facts, query);
+                          [all](const attest::Statement& s) { return all || s.build.has_value(); }, **policy);
+  // A build statement carries no trusted time: a key revoked by any policy
+  // the run knows never attests a build that counts.
+  std::set<std::string> revoked;
+  for (const ObjectId& from : query.revocations_from) {
+    auto at = state_->policies.at(from);
+    if (!at) return at.error();
+    if ((*at)->policy)
+      for (const auto& r : (*at)->policy->revoked) revoked.insert(r.fingerprint);
+  }
+  return verify::agree_on_builds(read, commit, **policy, state_->facts, query,
+                                 [&revoked](const std::string& fpr) { return revoked.count(fpr) > 0; });
 }
 
 }  // namespace warden
