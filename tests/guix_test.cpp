@@ -291,3 +291,20 @@ TEST_CASE("guix: .guix-authorizations is read strictly, with the line of each pr
   CHECK(problem("(authorizations (version 0) ()") == "line 1: unclosed '('");
   CHECK(problem("") == "line 1: empty file; expected (authorizations (version 0) ((\"FINGERPRINT\" (name \"...\")) ...))");
 }
+
+TEST_CASE("guix: a replace ref or a shallow clone is refused as in policy mode (the same whole-run checks)",
+          "[guix][history][attack]") {
+  // The attack (issue 27): a mirror serves refs/replace/<good> -> <evil>, so
+  // git users see other content than was authenticated. Guix mode looked
+  // only at the objects.
+  GuixWorld w;
+  std::string good = w.change("a", w.alice);
+  w.repo.write("a", "evil");
+  std::string evil = w.repo.commit("evil", nullptr);
+  w.repo.git("reset -q --hard " + good);
+  w.repo.git("replace " + good + " " + evil);
+  auto report = w.verify();
+  CHECK_FALSE(report.authenticated);
+  CHECK(report.refusal.find("refs/replace/" + good + " replaces commit " + good.substr(0, 10) +
+                            " in the history being verified") != std::string::npos);
+}

@@ -18,6 +18,7 @@
 
 #include "verify/commit_facts.hpp"
 #include "verify/engine.hpp"
+#include "verify/history_checks.hpp"
 #include "warden/guix_authorizations.hpp"
 #include "warden/guix_verifier.hpp"
 
@@ -55,6 +56,11 @@ class GuixRun {
   Result<VerifyReport> run() {
     VerifyReport report;
     const ObjectId& intro = req_.introduction;
+    // 0. git must show the history that is verified (the same whole-run
+    // checks as policy mode).
+    auto altered = verify::history_altered(repo_, req_.target);
+    if (!altered) return altered.error();
+    if (*altered) return finish(verify::refuse_run(report, **altered));
     // 1. Descent.
     if (req_.target != intro) {
       auto d = repo_.descendant_of(req_.target, intro);

@@ -21,6 +21,7 @@
 #include "verify/authorization.hpp"
 #include "verify/commit_facts.hpp"
 #include "verify/engine.hpp"
+#include "verify/history_checks.hpp"
 #include "verify/policy_store.hpp"
 #include "verify/signer.hpp"
 
@@ -73,7 +74,7 @@ class Run {
 
     // git must show the history that is verified: no replace ref or graft
     // may touch it, and a shallow clone lacks part of it.
-    auto altered = history_altered();
+    auto altered = verify::history_altered(repo_, req_.target);
     if (!altered) return altered.error();
     if (*altered) {
       return finish(refuse_run(report, **altered));
@@ -331,42 +332,6 @@ class Run {
     if (!data) return data.error();
     return Why(fmt::format("{} {} \"{}\" is not a descendant of the anchor {}", what, c.short_hex(), (*data)->summary,
                        req_.anchor.commit.short_hex()));
-  }
-
-  // Nothing unless git would show another history for the target than
-  // the objects hold (DESIGN section 3), else why.
-  Result<Why> history_altered() {
-    if (repo_.is_shallow())
-      return Why(
-          "this is a shallow clone: the commits past its boundary are missing, so the history cannot be verified "
-          "from the anchor (run 'git fetch --unshallow')");
-    auto alterations = repo_.history_alterations();
-    if (!alterations) return alterations.error();
-    for (const auto& a : *alterations) {
-      auto type = repo_.object_type(a.object);
-      if (!type && type.error().kind == ErrorKind::missing_object) continue;  // replaces nothing here
-      if (!type) return type.error();  // a repository that cannot be read is no answer
-      if (*type != "commit")
-        return Why(fmt::format("{} replaces {} {}: git would show other content than warden verifies (remove it, or set "
-                           "GIT_NO_REPLACE_OBJECTS=1 where git should ignore replace refs)",
-                           a.source, *type, a.object.short_hex()));
-      bool touches = a.object == req_.target;
-      if (!touches) {
-        auto d = repo_.descendant_of(req_.target, a.object);
-        if (!d) return d.error();
-        touches = *d;
-      }
-      if (touches && a.source.starts_with("refs/"))
-        return Why(fmt::format("{} replaces commit {} in the history being verified: git would show the replacement, "
-                           "warden verifies the original (remove it with 'git replace -d', or set "
-                           "GIT_NO_REPLACE_OBJECTS=1 where git should ignore replace refs)",
-                           a.source, a.object.short_hex()));
-      if (touches)
-        return Why(fmt::format("{} grafts other parents onto commit {} in the history being verified: git would show "
-                           "them, warden verifies the original (remove the graft)",
-                           a.source, a.object.short_hex()));
-    }
-    return Why();
   }
 
   Result<ParentState> parent_state(const ObjectId& p) {
