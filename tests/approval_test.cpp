@@ -368,6 +368,50 @@ TEST_CASE("approve: the envelope is DSSE with an in-toto statement, as docs/atte
 
 #include "support/server_world.hpp"
 
+TEST_CASE("approvals on a guarded server: junk statements and late rejecting reviews are not stored",
+          "[approvals][server][e2e][attack]") {
+  // The attacks (issue 27): anyone who can push appends junk envelopes (a
+  // key no policy lists) to the notes the server serves, for ever; a
+  // reviewer's key signs a rejecting review of a commit that has landed.
+  test::ServerWorld w(test::Transport::file);
+  w.work.write("src/a.c", "a\n");
+  std::string c = w.work.commit("a change", &w.alice);
+  auto first = w.push("main");
+  INFO(first.err);
+  REQUIRE(first.status == 0);
+  SECTION("a statement signed by a key no policy lists is refused, naming it") {
+    auto junk = w.cli("git warden approve " + c + " --key " + test::quote(w.mallory.private_path), w.work.path());
+    REQUIRE(junk.status == 0);
+    auto r = w.push("refs/notes/warden");
+    INFO(r.err);
+    CHECK(r.status != 0);
+    CHECK(has(r.err, "refs/notes/warden adds to the note on " + c.substr(0, 10) +
+                         " a statement signed by a key not in the policy (" + w.mallory.fingerprint +
+                         "): only statements signed by keys of the policy are stored"));
+    CHECK(w.server_ref("refs/notes/warden").empty());
+  }
+  SECTION("garbage is refused") {
+    w.work.git("notes --ref warden add -m '{not json' " + c);
+    auto r = w.push("refs/notes/warden");
+    CHECK(r.status != 0);
+    CHECK(has(r.err, "what is no statement warden can read"));
+  }
+  SECTION("bob's approving review is stored; his rejecting review of the landed commit is not") {
+    auto ok = w.cli("git warden attest review " + c + " --verdict approve --key " + test::quote(w.bob.private_path),
+                    w.work.path());
+    REQUIRE(ok.status == 0);
+    auto stored = w.push("refs/notes/warden");
+    INFO(stored.err);
+    CHECK(stored.status == 0);
+    auto late = w.cli("git warden attest review " + c + " --verdict reject --key " + test::quote(w.bob.private_path),
+                      w.work.path());
+    REQUIRE(late.status == 0);
+    auto r = w.push("refs/notes/warden");
+    CHECK(r.status != 0);
+    CHECK(has(r.err, "bob's rejecting review of " + c.substr(0, 10) + ", which has already landed on the policy branch"));
+  }
+}
+
 TEST_CASE("approvals on a guarded server: counted from the same push: the notes only move forward",
           "[approvals][server][e2e]") {
   test::ServerWorld w(test::Transport::file);

@@ -9,6 +9,7 @@
 
 #include "warden/policy.hpp"
 #include "warden/policy_loader.hpp"
+#include "server/notes_gate.hpp"
 
 namespace warden {
 namespace {
@@ -212,7 +213,14 @@ Result<std::vector<RefDecision>> PushChecker::check(const std::vector<RefUpdate>
   std::vector<ObjectId> pushed_notes;
   for (const auto& u : updates) {
     if (u.ref != kApprovalNotesRef) continue;
-    if (auto problem = notes_update_problem(repo_, u)) {
+    auto problem = notes_update_problem(repo_, u);
+    if (!problem) {
+      // What it adds: only statements by the policy's keys are stored.
+      auto added = server::added_statements_problem(repo_, u, **rules, policy_tip);
+      if (!added) return added.error();
+      problem = std::move(*added);
+    }
+    if (problem) {
       if (!notes_problem) notes_problem = std::move(problem);
     } else {
       pushed_notes.push_back(u.new_id);
