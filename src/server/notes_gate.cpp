@@ -20,6 +20,14 @@ Result<std::set<std::string>> lines_of(const Repository& repo, const ObjectId& b
   return std::set<std::string>(lines.begin(), lines.end());
 }
 
+using NotesMap = std::unordered_map<ObjectId, ObjectId, ObjectIdHash>;
+
+// The notes before the update (none for a new ref).
+Result<NotesMap> notes_before(const Repository& repo, const RefUpdate& u) {
+  if (u.old_id.is_zero()) return NotesMap{};
+  return repo.notes_of(u.old_id);
+}
+
 }  // namespace
 
 Result<std::optional<std::string>> added_statements_problem(const Repository& repo, const RefUpdate& u,
@@ -28,12 +36,9 @@ Result<std::optional<std::string>> added_statements_problem(const Repository& re
   using Why = std::optional<std::string>;
   auto fresh = repo.notes_of(u.new_id);
   if (!fresh) return fresh.error();
-  std::unordered_map<ObjectId, ObjectId, ObjectIdHash> old;
-  if (!u.old_id.is_zero()) {
-    auto listed = repo.notes_of(u.old_id);
-    if (!listed) return listed.error();
-    old = std::move(*listed);
-  }
+  auto old_r = notes_before(repo, u);
+  if (!old_r) return old_r.error();
+  const NotesMap& old = *old_r;
   verify::CommitFacts facts(repo);
   for (const auto& [commit, blob] : *fresh) {
     auto before_it = old.find(commit);
