@@ -82,6 +82,24 @@ TEST_CASE("client: fetched tags must point at authenticated commits", "[client][
   }
 }
 
+TEST_CASE("client: a clone's tags must point at authenticated commits", "[client][fetch-forms][e2e]") {
+  ClientWorld w;
+  std::string evil = publish_evil(w, false);
+  w.upstream.git("tag -a -m 'release' v1 main");
+  w.upstream.git("tag bad " + evil);
+  w.publish("--tags");
+  auto r = w.cli("git warden clone " + quote("file://" + w.remote) + " second --anchor " + w.anchor_arg(), w.sb.dir());
+  CHECK(r.status != 0);
+  CHECK(r.err.find("refs/tags/bad would move to unauthenticated history") != std::string::npos);
+  CHECK(w.sb.run("test -e second").status != 0);
+  w.upstream.git("tag -d bad");
+  w.upstream.git("push -q " + quote(w.remote) + " :refs/tags/bad");
+  auto good = w.cli("git warden clone " + quote("file://" + w.remote) + " third --anchor " + w.anchor_arg(), w.sb.dir());
+  INFO(good.err);
+  CHECK(good.status == 0);
+  CHECK(w.sb.run("git -C third rev-parse -q --verify refs/tags/v1").status == 0);
+}
+
 TEST_CASE("client: a fetch never plants replace refs", "[client][fetch-forms][e2e]") {
   ClientWorld w;
   std::string evil = publish_evil(w);

@@ -9,101 +9,13 @@
 
 #include <chrono>
 
-#include "support/server_world.hpp"
+#include "support/snapshot_world.hpp"
 #include "warden/snapshot.hpp"
 
 namespace {
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// The server (policy: the forge bot signs snapshots, max-age 7d), a mirror
-// of it that an attacker controls, and a client cloned from the mirror.
-struct SnapshotWorld : test::ServerWorld {
-  const test::Key& forge;
-  std::string mirror;  // bare, served by the same git daemon
-  std::string mirror_url;
-  std::string client;
-
-  SnapshotWorld() : ServerWorld(test::Transport::daemon, false), forge(sb.key("forge")), mirror(sb.dir() + "/mirror.git") {
-    test::Run trust = cli("git warden trust --anchor " + anchor + ":" + alice.fingerprint, srv);
-    REQUIRE(trust.status == 0);
-    sb.sh("git -C " + test::quote(srv) + " config gpg.format ssh");
-    sb.sh("git -C " + test::quote(srv) + " config warden.snapshotKey " + test::quote(forge.private_path));
-    install_hook("--snapshots");
-    REQUIRE(push("main").status == 0);
-    work.write(".warden/policy.yml", policy());
-    work.commit("snapshots signed by the forge bot", &alice);
-    pushed("main");
-    sb.sh("git clone -q --mirror " + test::quote(srv) + " " + test::quote(mirror));
-    sb.sh("git -C " + test::quote(mirror) + " config gpg.format ssh");
-    mirror_url = daemon->url("mirror.git");
-    client = sb.dir() + "/client";
-    auto r = cli("git warden clone " + mirror_url + " client --anchor " + anchor + ":" + alice.fingerprint, sb.dir());
-    INFO(r.err);
-    REQUIRE(r.status == 0);
-  }
-
-  // The forge bot's keys in the policy (a rotation adds one).
-  std::vector<const test::Key*> forge_keys{&forge};
-
-  std::string policy(const std::string& extra = "") const {
-    return test::PolicyText()
-        .person("alice", {&alice})
-        .person("bob", {&bob})
-        .person("carol", {&carol})
-        .person("forge-bot", forge_keys)
-        .section(std::string(R"(groups:
-  maintainers: [alice, bob]
-grants:
-  - paths: ["/"]
-    who: [maintainers]
-policy:
-  who: [maintainers]
-  threshold: 1
-snapshots:
-  who: [forge-bot]
-  max-age: "7d"
-)") + test::kServerRefRules + extra)
-        .str();
-  }
-
-  void pushed(const std::string& args) const {
-    auto r = push(args);
-    INFO(r.err);
-    REQUIRE(r.status == 0);
-  }
-  // A commit by alice on main, pushed (the server signs a new snapshot).
-  std::string land(const std::string& file, const std::string& branch = "main") {
-    work.write(file, file + "\n");
-    std::string c = work.commit("add " + file, &alice);
-    pushed("HEAD:" + branch);
-    return c;
-  }
-  void mirror_syncs() const { sb.sh("git -C " + test::quote(mirror) + " fetch -q --prune origin"); }
-  void mirror_sets(const std::string& ref, const std::string& id) const {
-    sb.sh("git -C " + test::quote(mirror) + " update-ref " + ref + " " + id);
-  }
-  std::string srv_ref(const std::string& ref) const { return server_ref(ref); }
-  test::Run fetch(const std::string& env = "") const { return cli(env + "git fetch", client); }
-  // A commit of alice's pushed to the mirror only (it authenticates, but no
-  // snapshot of the server names it); the mirror signs a snapshot of it
-  // with `key`, and the client fetches.
-  test::Run mirror_signs_its_own(const test::Key& key) {
-    work.write("src/m2.c", "m2\n");
-    work.commit("m2", &alice);
-    work.git("push -q " + test::quote(mirror) + " main");
-    auto forged = cli("git warden snapshot --key " + test::quote(key.private_path), mirror);
-    INFO(forged.err);
-    REQUIRE(forged.status == 0);
-    auto r = fetch();
-    INFO(r.err);
-    return r;
-  }
-  std::string tracking(const std::string& branch) const {
-    auto r = sb.run("git rev-parse -q --verify refs/remotes/origin/" + branch, client);
-    return r.status == 0 ? r.out.substr(0, 40) : "";
-  }
-};
+using test::has;
+using test::SnapshotWorld;
 
 }  // namespace
 

@@ -13,6 +13,8 @@ namespace warden {
 // True for refs/remotes/R/... of a trusted remote: every remote, unless
 // git config warden.remote names some. refs/remotes/R/HEAD is not a branch.
 bool is_trusted_tracking_ref(const Repository& repo, const std::string& ref);
+// Whether the remote `remote` is trusted (as above).
+bool is_trusted_remote(const Repository& repo, const std::string& remote);
 
 // Verifies each trusted remote-tracking ref from the anchor and pins it.
 // Returns the refusals, one line each (refs that do authenticate are pinned

@@ -73,6 +73,7 @@ int run_clone(const CloneOptions& opts) {
   if (int rc = trust_anchor(*repo, *anchor); rc != kExitOk) return rc;
   InstallOptions install;
   install.client = true;
+  install.cloned = true;
   if (int rc = install_client(*repo, install); rc != kExitOk) {
     std::cerr << fmt::format("warden: clone of {} refused; nothing was kept\n", opts.url);
     return rc;

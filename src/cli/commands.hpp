@@ -113,6 +113,7 @@ struct InstallOptions {
   bool accept_existing = false;
   bool snapshots = false;  // --server: also the post-receive hook that signs a snapshot after every push
   std::string hooks_dir;  // "" = core.hooksPath or GIT_DIR/hooks; relative to GIT_DIR
+  bool cloned = false;    // --client on a fresh clone of origin: its tags came from origin too
 };
 int run_install(const InstallOptions& opts);
 // The client half of install, on an open repository.

@@ -5,7 +5,10 @@
 //   - in a fetch (or a command warden does not know), any branch or tag
 //     moved to a commit that does not authenticate, and any replace ref;
 //   - in the merge or rebase of a `git pull`, a branch update when what
-//     was fetched (FETCH_HEAD) does not authenticate.
+//     was fetched (FETCH_HEAD) does not authenticate;
+//   - where the remote's policies ask for snapshots, remote-tracking refs,
+//     tags and fetched snapshot refs that no trusted snapshot vouches for
+//     (check_fetched_snapshots).
 // The user's own work (commit, merge, rebase, reset, tag, ... outside a
 // pull) is not checked. In "committed" it moves the pins.
 #include <fmt/format.h>
@@ -120,14 +123,42 @@ int check_tracking(Repository& repo, Verifier& verifier, const Anchor& anchor_va
   return kExitOk;
 }
 
-// What the fetch moves, remote by remote, must be what a fresh snapshot
-// signed by the policy's snapshot keys says (when the policy asks for them).
+// The configured remote the running `git fetch` fetches from, or nullopt:
+// a URL, a group, or a command line warden cannot read.
+std::optional<std::string> fetch_remote(const Repository& repo,
+                                        const std::optional<std::vector<std::vector<std::string>>>& ancestors) {
+  if (!ancestors || ancestors->empty()) return std::nullopt;
+  auto source = hooks::fetch_source(ancestors->front());
+  auto remotes = repo.remote_names();
+  std::string name = source.repository;
+  using Kind = hooks::FetchSource::Kind;
+  if (source.kind == Kind::unknown || (source.kind == Kind::all_remotes && remotes.size() != 1)) return std::nullopt;
+  if (source.kind == Kind::all_remotes) name = remotes.front();
+  if (source.kind == Kind::default_remote) {
+    // As git picks it: the current branch's remote, else the only remote, else origin.
+    auto head = repo.head_ref_name();
+    std::optional<std::string> configured;
+    if (head && head->starts_with("refs/heads/")) configured = repo.config_string("branch." + head->substr(11) + ".remote");
+    name = configured ? *configured : remotes.size() == 1 ? remotes.front() : "origin";
+  }
+  if (std::find(remotes.begin(), remotes.end(), name) == remotes.end()) return std::nullopt;
+  return name;
+}
+
+// What the fetch moves, remote by remote (remote-tracking refs, the tags
+// a fetch writes, the fetched snapshot refs), must be what a fresh
+// snapshot signed by the policy's snapshot keys says (when the policy asks
+// for them).
 int check_snapshots(Repository& repo, Verifier& verifier, const std::vector<TrackingUpdate>& tracking,
-                    const std::vector<ObjectId>& offered, InFlight& in_flight) {
+                    const std::vector<TrackingUpdate>& tags, const std::optional<std::string>& tags_remote,
+                    const std::vector<TrackingUpdate>& snapshots, InFlight& in_flight) {
   FetchedRefs fetch;
   for (const auto& u : tracking)
     if (!u.new_id.is_zero()) fetch.moved.emplace_back(u.ref, u.new_id);
-  fetch.offered = offered;
+  for (const auto& u : tags)
+    if (!u.new_id.is_zero()) fetch.tags.emplace_back(u.ref, u.new_id);
+  fetch.tags_remote = tags_remote;
+  for (const auto& u : snapshots) fetch.snapshots.emplace_back(u.ref, u.new_id);
   fetch.now = now_seconds();
   fetch.in_flight = [&in_flight] { return in_flight.commits(); };
   auto why = check_fetched_snapshots(repo, verifier, fetch);
@@ -208,14 +239,24 @@ int prepared(Repository& repo, const TransactionInput& input) {
   }
   InFlight in_flight(repo);
   if (int s = check_tracking(repo, verifier, *anchor, tracking, input.approval_notes, in_flight); s != kExitOk) return s;
-  if (int s = check_snapshots(repo, verifier, tracking, input.snapshots, in_flight); s != kExitOk) return s;
-  if (others.guarded.empty()) return kExitOk;
-  switch (hooks::ref_context(hooks::git_command_chain())) {
-    case hooks::RefContext::fetch: return check_fetched(repo, verifier, *anchor, others, in_flight);
-    case hooks::RefContext::pull: return check_pulled(repo, verifier, *anchor, others, in_flight);
-    case hooks::RefContext::local: return kExitOk;
+  std::vector<TrackingUpdate> fetched_tags;
+  std::optional<std::string> tags_remote;
+  if (!others.guarded.empty()) {
+    auto ancestors = hooks::git_ancestors();
+    switch (hooks::ref_context(hooks::git_command_chain(ancestors))) {
+      case hooks::RefContext::fetch:
+        if (int s = check_fetched(repo, verifier, *anchor, others, in_flight); s != kExitOk) return s;
+        for (const auto& u : others.guarded)
+          if (u.ref.starts_with("refs/tags/")) fetched_tags.push_back(u);
+        if (!fetched_tags.empty()) tags_remote = fetch_remote(repo, ancestors);
+        break;
+      case hooks::RefContext::pull:
+        if (int s = check_pulled(repo, verifier, *anchor, others, in_flight); s != kExitOk) return s;
+        break;
+      case hooks::RefContext::local: break;
+    }
   }
-  return kExitOk;
+  return check_snapshots(repo, verifier, tracking, fetched_tags, tags_remote, input.snapshots, in_flight);
 }
 
 int committed(Repository& repo, const std::vector<TrackingUpdate>& updates) {
@@ -240,7 +281,7 @@ int run_hook_reference_transaction(const std::string& state, const std::string& 
   auto updates = hooks::parse_transaction_input(*input);
   if (!updates) return refuse(updates.error().message);
   // The fast path: nothing about guarded refs, nothing to open.
-  if (updates->guarded.empty() || (state != "prepared" && state != "committed"))
+  if ((updates->guarded.empty() && updates->snapshots.empty()) || (state != "prepared" && state != "committed"))
     return chained_or(kExitOk, chained, state, *input);
 
   auto repo = hooks::open_hook_repository();

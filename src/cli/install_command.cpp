@@ -71,6 +71,27 @@ Result<std::vector<std::string>> check_existing(const Repository& repo, const An
   return problems;
 }
 
+// A clone's tags, as a fetch's (hook reference-transaction): each must
+// name an authenticated commit. The refusals, one line each.
+Result<std::vector<std::string>> unauthenticated_tags(Repository& repo, const Anchor& anchor,
+                                                      const std::vector<RefTip>& tags) {
+  Verifier verifier(repo);
+  std::vector<std::string> problems;
+  for (const auto& t : tags) {
+    auto commit = repo.peel_to_commit(t.target);
+    if (!commit) {
+      problems.push_back(fmt::format("{} would move to unauthenticated history: {}", t.name, commit.error().message));
+      continue;
+    }
+    auto result = verify_trusted(repo, verifier, anchor, *commit, TrustedVerify{});
+    if (!result) return result.error();
+    if (!result->report.authenticated)
+      problems.push_back(
+          fmt::format("{} would move to unauthenticated history: {}", t.name, refusal_reason(result->report)));
+  }
+  return problems;
+}
+
 int fail(const std::string& why, int code) {
   std::cerr << "warden: " << why << "\n";
   return code;
@@ -96,6 +117,21 @@ int install_client(Repository& repo, const InstallOptions& opts) {
   fetch.now = now_seconds();
   for (const auto& r : *tracking)
     if (is_trusted_tracking_ref(repo, r.name)) fetch.moved.emplace_back(r.name, r.target);
+  if (opts.cloned) {
+    // A clone's tags are what a fetch of origin wrote (a repository guarded
+    // later may hold tags of its own: those are not judged).
+    auto tags = repo.list_refs("refs/tags/*");
+    if (!tags) return fail(tags.error().message, kExitUsage);
+    auto bad = unauthenticated_tags(repo, *anchor, *tags);
+    if (!bad) return fail(bad.error().message, kExitUsage);
+    for (const auto& p : *bad) std::cerr << "warden: refused: " << p << "\n";
+    if (!bad->empty())
+      return fail(fmt::format("install refused: {} tag{} do{} not authenticate", bad->size(),
+                              bad->size() == 1 ? "" : "s", bad->size() == 1 ? "es" : ""),
+                  kExitRefused);
+    for (const auto& t : *tags) fetch.tags.emplace_back(t.name, t.target);
+    fetch.tags_remote = "origin";
+  }
   Verifier verifier(repo);
   auto why = check_fetched_snapshots(repo, verifier, fetch);
   if (!why) return fail(why.error().message, kExitRefused);

@@ -64,8 +64,8 @@ int run_status() {
       std::cout << fmt::format("snapshot of {}: unreadable ({})\n", remote, snap.error().message);
       continue;
     }
-    std::cout << fmt::format("snapshot of {}: counter {}, signed {} ago, {} ref{}\n", remote, snap->counter,
-                             age_in_words(now_seconds() - snap->time), snap->refs.size(),
+    std::cout << fmt::format("snapshot of {}: counter {}, {}, {} ref{}\n", remote, snap->counter,
+                             snapshot_when(snap->time, now_seconds()), snap->refs.size(),
                              snap->refs.size() == 1 ? "" : "s");
   }
   return mismatched == 0 ? kExitOk : kExitRefused;

@@ -54,7 +54,10 @@ std::string not_fresh(Repository& repo, Verifier& verifier, const ObjectId& targ
       for (const auto& [name, id] : snap->refs) {
         std::string branch = name.substr(name.find('/', 5) + 1);  // "main" of refs/heads/main
         bool same = name == rev || branch == rev || rev.ends_with("/" + branch);
-        if (id == target && (any_ref || same)) return "";
+        if (!any_ref && !same) continue;
+        // A tag's entry is its tag object; the snapshot vouches for the commit it names.
+        auto peeled = id == target ? Result<ObjectId>(id) : repo.peel_to_commit(id);
+        if (peeled && *peeled == target) return "";
       }
       why = fmt::format("snapshot {} does not name {} for {}", snap->counter, target.short_hex(), rev);
     }

@@ -12,7 +12,7 @@ int64_t now_seconds() {
     try {
       return std::stoll(fake);
     } catch (...) {
-      return 0;  // a broken test clock is the epoch: every snapshot is in the future, none stale
+      return 0;  // a broken test clock is the epoch: every snapshot is dated ahead of it, and refused
     }
   }
 #endif

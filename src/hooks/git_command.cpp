@@ -42,13 +42,13 @@ std::vector<std::string> split_nul(const std::string& s) {
   return out;
 }
 
-}  // namespace
-
-std::string git_subcommand(const std::vector<std::string>& argv) {
-  if (argv.empty()) return "";
+// Where the subcommand is in a git command line: 0 for "git-fetch ...",
+// the first argument after git's own options for "git ... fetch ...".
+std::optional<size_t> subcommand_at(const std::vector<std::string>& argv) {
+  if (argv.empty()) return std::nullopt;
   std::string base = argv[0].substr(argv[0].rfind('/') == std::string::npos ? 0 : argv[0].rfind('/') + 1);
-  if (base.starts_with("git-") && base != "git-warden") return base.substr(4);
-  if (base != "git") return "";
+  if (base.starts_with("git-") && base != "git-warden") return 0;
+  if (base != "git") return std::nullopt;
   // git's own options before the subcommand (git.c handle_options).
   static const std::set<std::string> with_value = {"-c", "-C", "--git-dir", "--work-tree", "--namespace",
                                                    "--super-prefix", "--config-env", "--list-cmds"};
@@ -59,25 +59,74 @@ std::string git_subcommand(const std::vector<std::string>& argv) {
       continue;
     }
     if (a.starts_with("-")) continue;
-    return a;
+    return i;
   }
-  return "";
+  return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> git_command_chain() {
-  std::vector<std::string> chain;
+}  // namespace
+
+std::string git_subcommand(const std::vector<std::string>& argv) {
+  auto at = subcommand_at(argv);
+  if (!at) return "";
+  if (*at == 0) return argv[0].substr(argv[0].rfind('/') == std::string::npos ? 4 : argv[0].rfind('/') + 5);
+  return argv[*at];
+}
+
+std::optional<std::vector<std::vector<std::string>>> git_ancestors() {
+  std::vector<std::vector<std::string>> out;
   long pid = ::getppid();
   for (int depth = 0; depth < 32 && pid > 1; ++depth) {
     auto cmdline = read_proc(pid, "cmdline");
     if (!cmdline) return std::nullopt;
-    std::string sub = git_subcommand(split_nul(*cmdline));
-    if (!sub.empty()) chain.push_back(sub);
+    auto argv = split_nul(*cmdline);
+    if (!git_subcommand(argv).empty()) out.push_back(std::move(argv));
     auto parent = parent_of(pid);
     if (!parent) return std::nullopt;
     pid = *parent;
   }
-  if (chain.empty()) return std::nullopt;
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+std::optional<std::vector<std::string>> git_command_chain() { return git_command_chain(git_ancestors()); }
+
+std::optional<std::vector<std::string>> git_command_chain(
+    const std::optional<std::vector<std::vector<std::string>>>& ancestors) {
+  if (!ancestors) return std::nullopt;
+  std::vector<std::string> chain;
+  for (const auto& argv : *ancestors) chain.push_back(git_subcommand(argv));
   return chain;
+}
+
+FetchSource fetch_source(const std::vector<std::string>& argv) {
+  if (git_subcommand(argv) != "fetch") return {};
+  // git fetch's options that take their value as the next argument
+  // (builtin/fetch.c); any other option is a flag or carries its value
+  // after '='. An abbreviated or unknown option misread as the repository
+  // names no remote, which is treated as unknown (fail closed).
+  static const std::set<std::string> with_value = {
+      "--upload-pack", "-j",        "--jobs",           "--depth",  "--shallow-since",           "--shallow-exclude",
+      "--deepen",      "--refmap",  "-o",               "--server-option", "--negotiation-tip", "--filter",
+      "--submodule-prefix", "--recurse-submodules-default"};
+  bool all = false;
+  bool options_done = false;
+  for (size_t i = *subcommand_at(argv) + 1; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (!options_done && (a == "--" || a == "--end-of-options")) {
+      options_done = true;
+      continue;
+    }
+    if (!options_done && a.starts_with("-") && a.size() > 1) {
+      if (a == "--all") all = true;
+      if (a == "--multiple") return {};
+      if (with_value.count(a)) ++i;
+      continue;
+    }
+    if (all) return {};
+    return {FetchSource::Kind::named, a};
+  }
+  return {all ? FetchSource::Kind::all_remotes : FetchSource::Kind::default_remote, ""};
 }
 
 RefContext ref_context(const std::optional<std::vector<std::string>>& chain) {

@@ -11,13 +11,30 @@
 
 namespace warden::hooks {
 
-// The git subcommands of this process's git ancestors, nearest first (for
-// `git pull`'s merge: {"merge", "pull"}); nullopt if they cannot be read.
-std::optional<std::vector<std::string>> git_command_chain();
+// The command lines of this process's git ancestors, nearest first;
+// nullopt if they cannot be read.
+std::optional<std::vector<std::vector<std::string>>> git_ancestors();
+// Their git subcommands, nearest first (for `git pull`'s merge: {"merge",
+// "pull"}); nullopt if they cannot be read.
+std::optional<std::vector<std::string>> git_command_chain(
+    const std::optional<std::vector<std::vector<std::string>>>& ancestors);
+std::optional<std::vector<std::string>> git_command_chain();  // of git_ancestors()
 
 // The subcommand of a git command line ("git -c a=b fetch origin" ->
 // "fetch", "git-upload-pack" -> "upload-pack"), or "" if it is not git.
 std::string git_subcommand(const std::vector<std::string>& argv);
+
+// Where a `git fetch` command line fetches from, as git reads it.
+struct FetchSource {
+  enum class Kind {
+    named,          // `repository`: a remote's name, a group, a path or a URL
+    default_remote, // none given: the current branch's remote, the only remote, or origin
+    all_remotes,    // --all
+    unknown,        // not a fetch, or options warden cannot read past
+  } kind = Kind::unknown;
+  std::string repository;
+};
+FetchSource fetch_source(const std::vector<std::string>& argv);
 
 enum class RefContext {
   fetch,  // a fetch or clone, or a command warden does not know: every ref it moves must authenticate

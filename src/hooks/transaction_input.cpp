@@ -41,8 +41,12 @@ Result<TransactionInput> parse_transaction_input(std::string_view input) {
     TrackingUpdate u{std::string(ref), *old_id, *new_id};
     if (!notes && !snapshot)
       out.guarded.push_back(std::move(u));
-    else if (!u.new_id.is_zero())
-      (notes ? out.approval_notes : out.snapshots).push_back(u.new_id);
+    else if (u.new_id.is_zero())
+      continue;
+    else if (notes)
+      out.approval_notes.push_back(u.new_id);
+    else
+      out.snapshots.push_back(std::move(u));
   }
   return out;
 }

@@ -27,7 +27,7 @@ struct TrackingUpdate {
 struct TransactionInput {
   std::vector<TrackingUpdate> guarded;
   std::vector<ObjectId> approval_notes;
-  std::vector<ObjectId> snapshots;  // new tips of refs/warden/remotes/<remote>/snapshot
+  std::vector<TrackingUpdate> snapshots;  // refs/warden/remotes/<remote>/snapshot moved (not deleted)
 };
 
 Result<TransactionInput> parse_transaction_input(std::string_view input);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "warden/pins.hpp"
@@ -16,6 +17,11 @@ bool is_trusted_tracking_ref(const Repository& repo, const std::string& ref) {
   for (const auto& r : remotes)
     if (ref.starts_with("refs/remotes/" + r + "/")) return true;
   return false;
+}
+
+bool is_trusted_remote(const Repository& repo, const std::string& remote) {
+  auto remotes = repo.config_strings("warden.remote");
+  return remotes.empty() || std::find(remotes.begin(), remotes.end(), remote) != remotes.end();
 }
 
 Result<std::vector<std::string>> pin_tracking_refs(Repository& repo, const Anchor& anchor) {

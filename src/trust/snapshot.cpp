@@ -112,8 +112,16 @@ std::string age_in_words(int64_t seconds) {
   return fmt::format("{} second{}", seconds, seconds == 1 ? "" : "s");
 }
 
-std::string snapshot_problem(const Repository& repo, Verifier& verifier, const Policy& policy, const Snapshot& snap,
-                             const std::optional<Snapshot>& accepted, int64_t now) {
+std::string snapshot_when(int64_t time, int64_t now) {
+  if (time <= now) return fmt::format("signed {} ago", age_in_words(now - time));
+  return fmt::format("dated {} ahead of this clock{}", age_in_words(time - now),
+                     time - now > kSnapshotClockSkew
+                         ? fmt::format(" (more than the {} of skew allowed: fetches refuse it)", kSnapshotClockSkewText)
+                         : "");
+}
+
+std::string snapshot_trust_problem(const Repository& repo, Verifier& verifier, const Policy& policy,
+                                   const Snapshot& snap, const std::optional<Snapshot>& accepted, int64_t now) {
   std::string name = fmt::format("snapshot {} ({})", snap.counter, snap.commit.short_hex());
   auto who = verifier.commit_signer(snap.commit, policy);
   if (!who) return fmt::format("{} cannot be trusted: {}", name, who.error().message);
@@ -123,15 +131,27 @@ std::string snapshot_problem(const Repository& repo, Verifier& verifier, const P
   if (accepted && accepted->commit != snap.commit) {
     auto descends = repo.descendant_of(snap.commit, accepted->commit);
     if (!descends) return fmt::format("{}: {}", name, descends.error().message);
-    if (!*descends || snap.counter <= accepted->counter)
-      return fmt::format("{} does not descend from snapshot {} ({}), the last one this clone accepted: the snapshot "
-                         "chain was rewound or replaced",
-                         name, accepted->counter, accepted->commit.short_hex());
+    std::string last = fmt::format("snapshot {} ({}), the last one this clone accepted", accepted->counter,
+                                   accepted->commit.short_hex());
+    if (snap.counter < accepted->counter)
+      return fmt::format("{} is older than {}: the snapshot chain was rewound or replaced", name, last);
+    if (!*descends || snap.counter == accepted->counter)
+      return fmt::format("{} does not descend from {}: the snapshot chain was rewound or replaced", name, last);
   }
+  if (snap.time - now > kSnapshotClockSkew)
+    return fmt::format("{} is dated {} ahead of this clock (more than the {} of skew allowed): a snapshot from the "
+                       "future would stay fresh long past max-age; if this machine's clock is behind, set it right",
+                       name, age_in_words(snap.time - now), kSnapshotClockSkewText);
+  return "";
+}
+
+std::string snapshot_problem(const Repository& repo, Verifier& verifier, const Policy& policy, const Snapshot& snap,
+                             const std::optional<Snapshot>& accepted, int64_t now) {
+  if (std::string why = snapshot_trust_problem(repo, verifier, policy, snap, accepted, now); !why.empty()) return why;
   int64_t age = now - snap.time;
   if (age > policy.snapshots->max_age)
-    return fmt::format("{} is {} old (max-age {}): the mirror may be frozen", name, age_in_words(age),
-                       policy.snapshots->max_age_text);
+    return fmt::format("snapshot {} ({}) is {} old (max-age {}): the mirror may be frozen", snap.counter,
+                       snap.commit.short_hex(), age_in_words(age), policy.snapshots->max_age_text);
   return "";
 }
 

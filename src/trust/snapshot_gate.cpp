@@ -2,8 +2,11 @@
 // snapshot rollback (DESIGN section 6b).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 
+#include "warden/client_trust.hpp"
 #include "warden/pins.hpp"
 #include "warden/snapshot.hpp"
 
@@ -17,6 +20,8 @@ std::string snapshot_refspec(const std::string& remote) {
 
 namespace {
 
+constexpr std::string_view kTagPrefix = "refs/tags/";
+
 // The remote a remote-tracking ref belongs to (the longest configured
 // remote name it starts with), or "" if none.
 std::string remote_of_tracking_ref(const Repository& repo, const std::string& tracking_ref) {
@@ -26,40 +31,90 @@ std::string remote_of_tracking_ref(const Repository& repo, const std::string& tr
   return best;
 }
 
-using Moves = std::vector<std::pair<std::string, ObjectId>>;
+// A ref the fetch writes that a snapshot covers.
+struct Entry {
+  std::string ref;          // as written: refs/remotes/origin/main, refs/tags/v1.0
+  std::string in_snapshot;  // its name in the snapshot: refs/heads/main, refs/tags/v1.0
+  std::string offered;      // for messages: "origin/main offered", "tag v1.0 offered by origin"
+  ObjectId id;              // what the fetch writes
+};
+using Entries = std::vector<Entry>;
 
-// The commit whose policy says whether and how this remote's snapshots are
-// checked: the remote's default branch where this fetch moves it, else
-// where it is pinned (a mirror cannot roll it back to before snapshots).
-Result<std::optional<ObjectId>> governing_commit(const Repository& repo, const std::string& remote, const Moves& moved) {
+// What one remote's fetch moves: the refs a snapshot covers, and its
+// fetched snapshot ref.
+struct RemoteFetch {
+  Entries entries;
+  std::vector<ObjectId> snapshots;
+};
+
+// The policy that says how a remote's snapshots are checked: the first
+// found with `snapshots:` (nullptr if none is), and how many could be read.
+struct Governing {
+  const Policy* policy = nullptr;
+  size_t readable = 0;
+  std::string unreadable;  // why the first one that could not be read could not
+};
+
+// Looks at the policy of every commit the fetch moves a ref of `remote`
+// to and of every pin of that remote (all authenticated): the remote's
+// default branch first (what refs/remotes/<remote>/HEAD names, main,
+// master), then the newest commit first. Any of them may ask for
+// snapshots, so a fetch cannot leave them out by moving only other refs.
+Result<Governing> governing_policy(const Repository& repo, Verifier& verifier, const std::string& remote,
+                                   const Entries& entries) {
   std::string prefix = "refs/remotes/" + remote + "/";
-  std::vector<std::string> names;
-  if (auto head = repo.symbolic_target(prefix + "HEAD")) names.push_back(*head);
-  names.push_back(prefix + "main");
-  names.push_back(prefix + "master");
-  for (const auto& name : names) {
-    for (const auto& [ref, id] : moved)
-      if (ref == name) return std::optional<ObjectId>(id);
-    auto pin = read_pin(repo, name);
-    if (!pin) return pin.error();
-    if (*pin) return *pin;
+  std::vector<std::string> defaults;
+  if (auto head = repo.symbolic_target(prefix + "HEAD")) defaults.push_back(*head);
+  defaults.push_back(prefix + "main");
+  defaults.push_back(prefix + "master");
+  struct Candidate {
+    size_t rank;  // its place in `defaults`, or defaults.size()
+    int64_t time;
+    ObjectId commit;
+  };
+  std::vector<Candidate> found;
+  auto add = [&](const std::string& ref, const ObjectId& commit) {
+    size_t rank = std::find(defaults.begin(), defaults.end(), ref) - defaults.begin();
+    auto data = repo.read_commit(commit);
+    found.push_back({rank, data ? data->committer_time : 0, commit});
+  };
+  for (const auto& e : entries)
+    if (auto commit = repo.peel_to_commit(e.id)) add(e.ref, *commit);
+  auto pins = list_pins(repo);
+  if (!pins) return pins.error();
+  for (const auto& p : *pins)
+    if (p.tracking_ref.starts_with(prefix)) add(p.tracking_ref, p.commit);
+  std::stable_sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {
+    return a.rank != b.rank ? a.rank < b.rank : a.time > b.time;
+  });
+  Governing g;
+  std::set<ObjectId> seen;
+  for (const auto& c : found) {
+    if (!seen.insert(c.commit).second) continue;
+    auto policy = verifier.policy_at(c.commit);
+    if (!policy) {
+      if (g.unreadable.empty()) g.unreadable = fmt::format("{}: {}", c.commit.short_hex(), policy.error().message);
+      continue;
+    }
+    ++g.readable;
+    if ((*policy)->snapshots) {
+      g.policy = *policy;
+      break;
+    }
   }
-  return std::optional<ObjectId>();
+  return g;
 }
 
 // Why `snap` does not describe what the fetch moves, or "".
-std::string mismatch(const Snapshot& snap, const std::string& remote, const Moves& moved) {
-  std::string prefix = "refs/remotes/" + remote + "/";
-  for (const auto& [ref, id] : moved) {
-    std::string branch = "refs/heads/" + ref.substr(prefix.size());
-    std::string shown = remote + "/" + ref.substr(prefix.size());
-    auto it = snap.refs.find(branch);
+std::string mismatch(const Snapshot& snap, const Entries& moved) {
+  for (const auto& e : moved) {
+    auto it = snap.refs.find(e.in_snapshot);
     if (it == snap.refs.end())
-      return fmt::format("{} offered at {}, snapshot {} has no {}: a ref the signed state never held", shown,
-                         id.short_hex(), snap.counter, branch);
-    if (it->second != id)
-      return fmt::format("{} offered at {}, snapshot {} says {}: mix-and-match (refs from different states)", shown,
-                         id.short_hex(), snap.counter, it->second.short_hex());
+      return fmt::format("{} at {}, snapshot {} has no {}: a ref the signed state never held", e.offered,
+                         e.id.short_hex(), snap.counter, e.in_snapshot);
+    if (it->second != e.id)
+      return fmt::format("{} at {}, snapshot {} says {}: mix-and-match (refs from different states)", e.offered,
+                         e.id.short_hex(), snap.counter, it->second.short_hex());
   }
   return "";
 }
@@ -67,7 +122,7 @@ std::string mismatch(const Snapshot& snap, const std::string& remote, const Move
 // The snapshots of one remote's fetch, each read and judged once.
 class RemoteGate {
  public:
-  RemoteGate(Repository& repo, Verifier& verifier, const Policy& policy, std::string remote, const Moves& moved,
+  RemoteGate(Repository& repo, Verifier& verifier, const Policy& policy, std::string remote, const Entries& moved,
              std::optional<Snapshot> accepted, int64_t now)
       : repo_(repo), verifier_(verifier), policy_(policy), remote_(std::move(remote)), moved_(moved),
         accepted_(std::move(accepted)), now_(now) {}
@@ -81,7 +136,7 @@ class RemoteGate {
       auto snap = read_snapshot(repo_, id);
       if (!snap) continue;
       std::string why = snapshot_problem(repo_, verifier_, policy_, *snap, accepted_, now_);
-      if (why.empty()) why = mismatch(*snap, remote_, moved_);
+      if (why.empty()) why = mismatch(*snap, moved_);
       auto& j = judged_.emplace(id, Judged{std::move(*snap), std::move(why)}).first->second;
       if (j.why.empty() && (!best || j.snap.counter > best->counter)) best = &j.snap;
     }
@@ -148,20 +203,46 @@ class RemoteGate {
   Verifier& verifier_;
   const Policy& policy_;
   std::string remote_;
-  const Moves& moved_;
+  const Entries& moved_;
   std::optional<Snapshot> accepted_;
   int64_t now_;
   std::map<ObjectId, Judged> judged_;
 };
 
-Result<std::string> check_remote(Repository& repo, Verifier& verifier, const std::string& remote, const Moves& moved,
-                                 const FetchedRefs& fetch) {
-  auto governing = governing_commit(repo, remote, moved);
+// Tags from a fetch of no configured remote (a URL): no snapshot can
+// vouch for them, so they are refused if any trusted remote requires
+// snapshots.
+Result<std::string> check_unnamed_tags(const Repository& repo, Verifier& verifier, const FetchedRefs& fetch) {
+  for (const auto& remote : repo.remote_names()) {
+    if (!is_trusted_remote(repo, remote)) continue;
+    auto governing = governing_policy(repo, verifier, remote, {});
+    if (!governing) return governing.error();
+    if (!governing->policy) continue;
+    return fmt::format("{}: this fetch is from no configured remote, and the policy of {} asks for snapshots "
+                       "(snapshots.who: {}), which vouch only for what is fetched from it: fetch the tags with `git "
+                       "fetch {}`, or fetch this with --no-tags",
+                       fetch.tags.front().first, remote, fmt::join(governing->policy->snapshots->who, ", "), remote);
+  }
+  return std::string();
+}
+
+Result<std::string> check_remote(Repository& repo, Verifier& verifier, const std::string& remote,
+                                 const RemoteFetch& f, const FetchedRefs& fetch) {
+  auto governing = governing_policy(repo, verifier, remote, f.entries);
   if (!governing) return governing.error();
-  if (!*governing) return std::string();
-  auto policy = verifier.policy_at(**governing);
-  if (!policy) return fmt::format("cannot read the policy that governs snapshots: {}", policy.error().message);
-  if (!(*policy)->snapshots) return std::string();
+  if (governing->readable == 0) {
+    // A snapshot ref alone, before any ref of this remote is pinned: it
+    // vouches for nothing yet (the refs it names are judged as they move).
+    if (f.entries.empty()) return std::string();
+    return fmt::format("cannot tell whether {} requires snapshots: no ref this fetch moves and no pin of {} carries "
+                       "a policy warden can read ({}); fetch its branches that carry .warden/policy.yml (`git fetch "
+                       "{}`), or, if {} is no remote warden should guard, name the ones it should with git config "
+                       "warden.remote",
+                       remote, remote, governing->unreadable.empty() ? "none found" : governing->unreadable, remote,
+                       remote);
+  }
+  if (!governing->policy) return std::string();
+  const Policy& policy = *governing->policy;
 
   std::optional<Snapshot> accepted;
   auto accepted_id = repo.ref_target(accepted_snapshot_ref(remote));
@@ -171,14 +252,29 @@ Result<std::string> check_remote(Repository& repo, Verifier& verifier, const std
     if (!snap) return fmt::format("the last accepted snapshot is unreadable: {}", snap.error().message);
     accepted = std::move(*snap);
   }
+  // The fetched snapshot ref itself never goes back, aside or ahead of the
+  // clock, nor to another signer's snapshot, even when nothing else moves.
+  for (const auto& id : f.snapshots) {
+    std::string ref = fetched_snapshot_ref(remote);
+    auto snap = read_snapshot(repo, id);
+    if (!snap) return fmt::format("{} would move to {}: {}", ref, id.short_hex(), snap.error().message);
+    std::string why = snapshot_trust_problem(repo, verifier, policy, *snap, accepted, fetch.now);
+    if (!why.empty()) return fmt::format("{} would move: {}", ref, why);
+  }
   auto fetched = repo.ref_target(fetched_snapshot_ref(remote));
   if (!fetched) return fetched.error();
 
-  RemoteGate gate(repo, verifier, **policy, remote, moved, accepted, fetch.now);
-  std::vector<ObjectId> ids = fetch.offered;
+  RemoteGate gate(repo, verifier, policy, remote, f.entries, accepted, fetch.now);
+  if (f.entries.empty()) {
+    // Only the snapshot moves (the server re-signed): a fresh one is the
+    // accepted one from now on; a stale one vouches for nothing.
+    const Snapshot* fresh = gate.consider(f.snapshots);
+    return fresh ? gate.accept(*fresh) : std::string();
+  }
+  std::vector<ObjectId> ids = f.snapshots;
   if (*fetched) ids.push_back(**fetched);
   if (accepted) ids.push_back(accepted->commit);
-  std::optional<ObjectId> current = fetch.offered.empty() ? *fetched : fetch.offered.back();
+  std::optional<ObjectId> current = f.snapshots.empty() ? *fetched : f.snapshots.back();
   const Snapshot* passing = gate.consider(ids);
   if (!passing && fetch.in_flight) {
     auto more = fetch.in_flight();
@@ -192,13 +288,27 @@ Result<std::string> check_remote(Repository& repo, Verifier& verifier, const std
 }  // namespace
 
 Result<std::string> check_fetched_snapshots(Repository& repo, Verifier& verifier, const FetchedRefs& fetch) {
-  std::map<std::string, Moves> by_remote;
+  std::map<std::string, RemoteFetch> by_remote;
   for (const auto& [ref, id] : fetch.moved) {
     std::string remote = remote_of_tracking_ref(repo, ref);
-    if (!remote.empty()) by_remote[remote].emplace_back(ref, id);
+    if (remote.empty()) continue;
+    std::string branch = ref.substr(("refs/remotes/" + remote + "/").size());
+    by_remote[remote].entries.push_back({ref, "refs/heads/" + branch, remote + "/" + branch + " offered", id});
   }
-  for (const auto& [remote, moved] : by_remote) {
-    auto why = check_remote(repo, verifier, remote, moved, fetch);
+  if (!fetch.tags.empty() && !fetch.tags_remote) {
+    auto why = check_unnamed_tags(repo, verifier, fetch);
+    if (!why || !why->empty()) return why;
+  }
+  if (fetch.tags_remote && is_trusted_remote(repo, *fetch.tags_remote))
+    for (const auto& [ref, id] : fetch.tags)
+      by_remote[*fetch.tags_remote].entries.push_back(
+          {ref, ref, fmt::format("tag {} offered by {}", ref.substr(kTagPrefix.size()), *fetch.tags_remote), id});
+  for (const auto& [ref, id] : fetch.snapshots)
+    for (const auto& remote : repo.remote_names())
+      if (ref == fetched_snapshot_ref(remote) && is_trusted_remote(repo, remote))
+        by_remote[remote].snapshots.push_back(id);
+  for (const auto& [remote, f] : by_remote) {
+    auto why = check_remote(repo, verifier, remote, f, fetch);
     if (!why) return make_error(fmt::format("{}: {}", remote, why.error().message));
     if (!why->empty()) return why;
   }
