@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/verify_report.hpp"
@@ -97,6 +98,16 @@ int fail(const std::string& why, int code) {
   return code;
 }
 
+// Prints each of `problems` as "warden: <label>: <problem>"; if there are
+// any, the refusal that counts them as `noun`s, else nothing.
+std::optional<int> refuse_problems(const std::vector<std::string>& problems, const char* label, const char* noun) {
+  for (const auto& p : problems) std::cerr << "warden: " << label << ": " << p << "\n";
+  if (problems.empty()) return std::nullopt;
+  return fail(fmt::format("install refused: {} {}{} do{} not authenticate", problems.size(), noun,
+                          problems.size() == 1 ? "" : "s", problems.size() == 1 ? "es" : ""),
+              kExitRefused);
+}
+
 }  // namespace
 
 int install_client(Repository& repo, const InstallOptions& opts) {
@@ -104,11 +115,7 @@ int install_client(Repository& repo, const InstallOptions& opts) {
   if (!anchor) return fail(anchor.error().message, kExitUsage);
   auto problems = pin_tracking_refs(repo, *anchor);
   if (!problems) return fail(problems.error().message, kExitUsage);
-  for (const auto& p : *problems) std::cerr << "warden: does not authenticate: " << p << "\n";
-  if (!problems->empty())
-    return fail(fmt::format("install refused: {} remote-tracking ref{} do{} not authenticate", problems->size(),
-                            problems->size() == 1 ? "" : "s", problems->size() == 1 ? "es" : ""),
-                kExitRefused);
+  if (auto refused = refuse_problems(*problems, "does not authenticate", "remote-tracking ref")) return *refused;
   // A clone (or a repository first guarded now) meets the snapshot rule
   // as a fetch would: every remote-tracking ref counts as moved.
   auto tracking = repo.list_refs("refs/remotes/*");
@@ -124,11 +131,7 @@ int install_client(Repository& repo, const InstallOptions& opts) {
     if (!tags) return fail(tags.error().message, kExitUsage);
     auto bad = unauthenticated_tags(repo, *anchor, *tags);
     if (!bad) return fail(bad.error().message, kExitUsage);
-    for (const auto& p : *bad) std::cerr << "warden: refused: " << p << "\n";
-    if (!bad->empty())
-      return fail(fmt::format("install refused: {} tag{} do{} not authenticate", bad->size(),
-                              bad->size() == 1 ? "" : "s", bad->size() == 1 ? "es" : ""),
-                  kExitRefused);
+    if (auto refused = refuse_problems(*bad, "refused", "tag")) return *refused;
     for (const auto& t : *tags) fetch.tags.emplace_back(t.name, t.target);
     fetch.tags_remote = "origin";
   }

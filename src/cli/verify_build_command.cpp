@@ -16,7 +16,6 @@
 #include "cli/policy_files.hpp"
 #include "verify/approvals.hpp"
 #include "warden/anchor.hpp"
-#include "warden/pins.hpp"
 #include "warden/trusted_verify.hpp"
 
 namespace warden::cli {
@@ -115,11 +114,9 @@ int run_verify_build(const VerifyBuildOptions& opts) {
     return kExitRefused;
   }
 
-  // What the clone's pins and the commit itself revoke (DESIGN section 6).
-  auto pins = list_pins(*repo);
-  if (!pins) return setup_error(pins.error().message);
-  for (const auto& p : *pins)
-    if (repo->object_type(p.commit).ok()) query.revocations_from.push_back(p.commit);
+  // What the run's revocation sources (the clone's pins) and the commit
+  // itself revoke (DESIGN section 6).
+  query.revocations_from = verified->request.revocations_from;
   query.revocations_from.push_back(*target);
   if (opts.evidence) {
     auto lines = read_evidence(*opts.evidence, *target);

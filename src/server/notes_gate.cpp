@@ -11,10 +11,8 @@ namespace warden::server {
 
 namespace {
 
-constexpr size_t kMaxNoteBytes = 64 << 20;  // as the readers read them
-
 Result<std::set<std::string>> lines_of(const Repository& repo, const ObjectId& blob, const ObjectId& annotated) {
-  auto text = repo.note_text(blob, annotated, kMaxNoteBytes);
+  auto text = repo.note_text(blob, annotated, verify::kMaxNoteBytes);
   if (!text) return text.error();
   auto lines = note_lines(*text);
   return std::set<std::string>(lines.begin(), lines.end());

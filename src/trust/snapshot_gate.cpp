@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "warden/client_trust.hpp"
 #include "warden/pins.hpp"
@@ -58,8 +59,10 @@ struct Governing {
 // Looks at the policy of every commit the fetch moves a ref of `remote`
 // to and of every pin of that remote (all authenticated): the remote's
 // default branch first (what refs/remotes/<remote>/HEAD names, main,
-// master), then the newest commit first. Any of them may ask for
-// snapshots, so a fetch cannot leave them out by moving only other refs.
+// master), then what this fetch brings ahead of what is pinned (a fetched
+// tip descends from its pin: check_tracking refuses it otherwise), then by
+// ref name: never by commit date, which the signer picks (DESIGN section 3). Any of them may ask for snapshots, so a fetch cannot
+// leave them out by moving only other refs.
 Result<Governing> governing_policy(const Repository& repo, Verifier& verifier, const std::string& remote,
                                    const Entries& entries) {
   std::string prefix = "refs/remotes/" + remote + "/";
@@ -69,24 +72,24 @@ Result<Governing> governing_policy(const Repository& repo, Verifier& verifier, c
   defaults.push_back(prefix + "master");
   struct Candidate {
     size_t rank;  // its place in `defaults`, or defaults.size()
-    int64_t time;
+    bool pinned;  // a pin, not what this fetch brings
+    std::string ref;
     ObjectId commit;
+    auto key() const { return std::tie(rank, pinned, ref); }
   };
   std::vector<Candidate> found;
-  auto add = [&](const std::string& ref, const ObjectId& commit) {
+  auto add = [&](const std::string& ref, const ObjectId& commit, bool pinned) {
     size_t rank = std::find(defaults.begin(), defaults.end(), ref) - defaults.begin();
-    auto data = repo.read_commit(commit);
-    found.push_back({rank, data ? data->committer_time : 0, commit});
+    found.push_back({rank, pinned, ref, commit});
   };
   for (const auto& e : entries)
-    if (auto commit = repo.peel_to_commit(e.id)) add(e.ref, *commit);
+    if (auto commit = repo.peel_to_commit(e.id)) add(e.ref, *commit, false);
   auto pins = list_pins(repo);
   if (!pins) return pins.error();
   for (const auto& p : *pins)
-    if (p.tracking_ref.starts_with(prefix)) add(p.tracking_ref, p.commit);
-  std::stable_sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {
-    return a.rank != b.rank ? a.rank < b.rank : a.time > b.time;
-  });
+    if (p.tracking_ref.starts_with(prefix)) add(p.tracking_ref, p.commit, true);
+  std::stable_sort(found.begin(), found.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.key() < b.key(); });
   Governing g;
   std::set<ObjectId> seen;
   for (const auto& c : found) {

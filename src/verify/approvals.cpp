@@ -20,28 +20,25 @@ std::string names(const std::set<std::string>& people) {
 ApprovalBook::ApprovalBook(const Repository& repo, CommitFacts& facts, std::vector<ObjectId> notes, Revoked revoked)
     : facts_(facts), notes_(repo, std::move(notes)), revoked_(std::move(revoked)) {}
 
-const StatementList& ApprovalBook::read_on(StatementCache& cache, const ObjectId& c, const Policy& policy,
-                                           bool (*wanted)(const attest::Statement&)) {
-  auto key = std::make_pair(c, &policy);
-  if (auto it = cache.find(key); it != cache.end()) return *it->second;
-  auto note = std::make_unique<StatementList>();
-  auto lines = notes_.lines_on(c, note->malformed);
-  read_statements(*note, std::move(lines), facts_, wanted, policy);
-  return *cache.emplace(key, std::move(note)).first->second;
+StatementList ApprovalBook::read(const ObjectId& c, const Policy& policy, bool (*wanted)(const attest::Statement&)) {
+  StatementList note;
+  auto lines = notes_.lines_on(c, note.malformed);
+  read_statements(note, std::move(lines), facts_, wanted, policy);
+  return note;
 }
 
 const StatementList& ApprovalBook::note_on(const ObjectId& c, const Policy& policy) {
-  return read_on(read_, c, policy, [](const attest::Statement& s) { return s.approval.has_value(); });
-}
-
-const StatementList& ApprovalBook::reviews_on(const ObjectId& c, const Policy& policy) {
-  return read_on(reviews_read_, c, policy, [](const attest::Statement& s) { return s.review.has_value(); });
+  auto key = std::make_pair(c, &policy);
+  if (auto it = read_.find(key); it != read_.end()) return it->second;
+  return read_.emplace(key, read(c, policy, [](const attest::Statement& s) { return s.approval.has_value(); }))
+      .first->second;
 }
 
 const FoundApprovals& ApprovalBook::reviews_of(const ObjectId& c, const Policy& policy) {
   auto key = std::make_pair(c, &policy);
   if (auto it = reviews_judged_.find(key); it != reviews_judged_.end()) return it->second;
-  const StatementList& note = reviews_on(c, policy);
+  // Read once per (commit, policy), as reviews_judged_ keeps the verdict.
+  const StatementList note = read(c, policy, [](const attest::Statement& s) { return s.review.has_value(); });
   auto revoked = [this, &c](const std::string& fpr) { return revoked_ && revoked_(fpr, c); };
   FoundApprovals out;
   out.rejected = note.malformed;

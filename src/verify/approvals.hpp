@@ -8,7 +8,6 @@
 
 #include <functional>
 #include <map>
-#include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -49,13 +48,11 @@ class ApprovalBook {
   bool empty() const { return notes_.empty(); }
 
  private:
-  using StatementCache = std::map<std::pair<ObjectId, const Policy*>, std::unique_ptr<StatementList>>;
-  // The statements `wanted` selects among the notes on `c`, read for
-  // `policy` once into `cache`.
-  const StatementList& read_on(StatementCache& cache, const ObjectId& c, const Policy& policy,
-                               bool (*wanted)(const attest::Statement&));
+  // The statements `wanted` selects among the notes on `c`, read for `policy`.
+  StatementList read(const ObjectId& c, const Policy& policy, bool (*wanted)(const attest::Statement&));
+  // The approvals among them, read once per (commit, policy): commit and
+  // tree approvals of the same subject share one read.
   const StatementList& note_on(const ObjectId& c, const Policy& policy);
-  const StatementList& reviews_on(const ObjectId& c, const Policy& policy);
   FoundApprovals judge(const StatementList& note, const Policy& policy, const ObjectId& subject,
                        const std::optional<ObjectId>& tree);
   // judge() of the notes on `subject`, once per (subject, tree, policy).
@@ -64,7 +61,7 @@ class ApprovalBook {
   CommitFacts& facts_;
   AttestationNotes notes_;
   Revoked revoked_;
-  StatementCache read_, reviews_read_;
+  std::map<std::pair<ObjectId, const Policy*>, StatementList> read_;
   std::map<std::pair<ObjectId, const Policy*>, FoundApprovals> reviews_judged_;
   std::map<std::tuple<ObjectId, std::optional<ObjectId>, const Policy*>, FoundApprovals> judged_;
 };

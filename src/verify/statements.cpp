@@ -12,8 +12,6 @@ namespace warden::verify {
 
 namespace {
 
-// A note may hold many build attestations (one per output a farm built).
-constexpr size_t kMaxNoteBytes = 64 << 20;
 // Lines that are no statement are each reported up to this many times per
 // read, then counted: a note of garbage lines makes a short refusal.
 constexpr size_t kMaxReported = 20;

@@ -17,6 +17,10 @@
 
 namespace warden::verify {
 
+// How much of one note is read (a note may hold many build attestations,
+// one per output a farm built); the bound on a reader's work.
+inline constexpr size_t kMaxNoteBytes = 64 << 20;
+
 struct SignedStatement {
   attest::Statement statement;
   CommitSignature signature;  // kind none when it was not checked (unlisted)
