@@ -3,7 +3,8 @@
 //   - any update of a trusted remote-tracking ref whose new tip does not
 //     descend from its pin (rollback or rewrite) or does not authenticate;
 //   - in a fetch (or a command warden does not know), any branch or tag
-//     moved to a commit that does not authenticate, and any replace ref;
+//     moved to a commit that does not authenticate, any tag that breaks the
+//     remote's tag rules (check_tag_rules), and any replace ref;
 //   - in the merge or rebase of a `git pull`, a branch update when what
 //     was fetched (FETCH_HEAD) does not authenticate;
 //   - where the remote's policies ask for snapshots, remote-tracking refs,
@@ -21,6 +22,7 @@
 #include "cli/verify_report.hpp"
 #include "common/clock.hpp"
 #include "warden/client_trust.hpp"
+#include "warden/fetched_tags.hpp"
 #include "hooks/git_command.hpp"
 #include "hooks/hook_runner.hpp"
 #include "hooks/transaction_input.hpp"
@@ -188,6 +190,31 @@ std::string unauthenticated(Repository& repo, Verifier& verifier, const Anchor& 
   return refusal_reason(result->report);
 }
 
+// The tags a fetch writes keep the remote's tag rules (signed-by: under
+// their own name, by those people; immutable).
+int check_tag_rules(Repository& repo, Verifier& verifier, const std::vector<TrackingUpdate>& tracking,
+                    const std::vector<TrackingUpdate>& tags, const std::optional<std::string>& remote) {
+  FetchedTags fetch;
+  for (const auto& u : tags) {
+    // git fetch gives no old value (zeros) for what it updates: the ref
+    // still holds it while the transaction is prepared.
+    ObjectId old_id = u.old_id;
+    if (old_id.is_zero()) {
+      auto current = repo.ref_target(u.ref);
+      if (!current) return refuse(current.error().message);
+      if (*current) old_id = **current;
+    }
+    fetch.tags.push_back({u.ref, old_id, u.new_id});
+  }
+  fetch.remote = remote;
+  for (const auto& u : tracking)
+    if (!u.new_id.is_zero()) fetch.moved.emplace_back(u.ref, u.new_id);
+  auto why = fetched_tags_problem(repo, verifier, fetch);
+  if (!why) return refuse(why.error().message);
+  if (!why->empty()) return refuse(*why);
+  return kExitOk;
+}
+
 // Branches and tags a fetch moves must land on authenticated commits; a
 // fetch never plants replace refs.
 int check_fetched(Repository& repo, Verifier& verifier, const Anchor& anchor, const TransactionInput& input,
@@ -249,6 +276,7 @@ int prepared(Repository& repo, const TransactionInput& input) {
         for (const auto& u : others.guarded)
           if (u.ref.starts_with("refs/tags/")) fetched_tags.push_back(u);
         if (!fetched_tags.empty()) tags_remote = fetch_remote(repo, ancestors);
+        if (int s = check_tag_rules(repo, verifier, tracking, fetched_tags, tags_remote); s != kExitOk) return s;
         break;
       case hooks::RefContext::pull:
         if (int s = check_pulled(repo, verifier, *anchor, others, in_flight); s != kExitOk) return s;

@@ -17,6 +17,7 @@
 #include "hooks/shims.hpp"
 #include "warden/anchor.hpp"
 #include "warden/client_trust.hpp"
+#include "warden/fetched_tags.hpp"
 #include "warden/pins.hpp"
 #include "warden/snapshot.hpp"
 #include "warden/trusted_verify.hpp"
@@ -120,6 +121,7 @@ int install_client(Repository& repo, const InstallOptions& opts) {
   // as a fetch would: every remote-tracking ref counts as moved.
   auto tracking = repo.list_refs("refs/remotes/*");
   if (!tracking) return fail(tracking.error().message, kExitUsage);
+  Verifier verifier(repo);
   FetchedRefs fetch;
   fetch.now = now_seconds();
   for (const auto& r : *tracking)
@@ -132,10 +134,16 @@ int install_client(Repository& repo, const InstallOptions& opts) {
     auto bad = unauthenticated_tags(repo, *anchor, *tags);
     if (!bad) return fail(bad.error().message, kExitUsage);
     if (auto refused = refuse_problems(*bad, "refused", "tag")) return *refused;
+    FetchedTags written;
+    written.remote = "origin";
+    written.moved = fetch.moved;
+    for (const auto& t : *tags) written.tags.push_back({t.name, ObjectId{}, t.target});
+    auto broken = fetched_tags_problem(repo, verifier, written);
+    if (!broken) return fail(broken.error().message, kExitUsage);
+    if (!broken->empty()) return fail(fmt::format("install refused: {}", *broken), kExitRefused);
     for (const auto& t : *tags) fetch.tags.emplace_back(t.name, t.target);
     fetch.tags_remote = "origin";
   }
-  Verifier verifier(repo);
   auto why = check_fetched_snapshots(repo, verifier, fetch);
   if (!why) return fail(why.error().message, kExitRefused);
   if (!why->empty()) return fail(fmt::format("install refused: {}", *why), kExitRefused);

@@ -9,16 +9,11 @@
 
 #include "warden/policy.hpp"
 #include "warden/policy_loader.hpp"
+#include "warden/tag_signed_by.hpp"
 #include "server/notes_gate.hpp"
 
 namespace warden {
 namespace {
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 // Why an update of refs/notes/warden is refused, or nothing: approvals
 // are only ever added, so the ref only moves forward to a commit.
@@ -107,16 +102,10 @@ class RefChecker {
     }
     std::string signed_note;
     if (rule && !rule->signed_by.names.empty()) {
-      if (*type != "tag")
-        return refuse(fmt::format("needs an annotated tag signed by {}; this is a lightweight tag{}", join(rule->signed_by.names),
-                                  by_rule));
-      auto tag = repo_.read_tag(u.new_id);
-      if (!tag) return tag.error();
-      auto who = verifier_.tag_signer(*tag, u.ref, rules_);
-      if (!who) return refuse(fmt::format("{}; it must be signed by {}{}", who.error().message, join(rule->signed_by.names), by_rule));
-      if (!rules_.includes(rule->signed_by, *who))
-        return refuse(fmt::format("the tag is signed by {}, not by {}{}", *who, join(rule->signed_by.names), by_rule));
-      signed_note = fmt::format(", tag signed by {}", *who);
+      auto judged = tag_signed_by(repo_, verifier_, u.new_id, u.ref, rules_, *rule);
+      if (!judged) return judged.error();
+      if (!judged->problem.empty()) return refuse(judged->problem);
+      signed_note = fmt::format(", tag signed by {}", judged->signer);
     }
     if (is_policy_branch) {
       // Every later push takes its ref rules from this tip: an invalid

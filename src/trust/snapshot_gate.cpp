@@ -56,47 +56,21 @@ struct Governing {
   std::string unreadable;  // why the first one that could not be read could not
 };
 
-// Looks at the policy of every commit the fetch moves a ref of `remote`
-// to and of every pin of that remote (all authenticated): the remote's
-// default branch first (what refs/remotes/<remote>/HEAD names, main,
-// master), then what this fetch brings ahead of what is pinned (a fetched
-// tip descends from its pin: check_tracking refuses it otherwise), then by
-// ref name: never by commit date, which the signer picks (DESIGN section 3). Any of them may ask for snapshots, so a fetch cannot
-// leave them out by moving only other refs.
+// Looks at the policy of every commit whose policy speaks for `remote`
+// (remote_policy_commits: the fetch's and the pins', all authenticated, in
+// that order). Any of them may ask for snapshots, so a fetch cannot leave
+// them out by moving only other refs.
 Result<Governing> governing_policy(const Repository& repo, Verifier& verifier, const std::string& remote,
                                    const Entries& entries) {
-  std::string prefix = "refs/remotes/" + remote + "/";
-  std::vector<std::string> defaults;
-  if (auto head = repo.symbolic_target(prefix + "HEAD")) defaults.push_back(*head);
-  defaults.push_back(prefix + "main");
-  defaults.push_back(prefix + "master");
-  struct Candidate {
-    size_t rank;  // its place in `defaults`, or defaults.size()
-    bool pinned;  // a pin, not what this fetch brings
-    std::string ref;
-    ObjectId commit;
-    auto key() const { return std::tie(rank, pinned, ref); }
-  };
-  std::vector<Candidate> found;
-  auto add = [&](const std::string& ref, const ObjectId& commit, bool pinned) {
-    size_t rank = std::find(defaults.begin(), defaults.end(), ref) - defaults.begin();
-    found.push_back({rank, pinned, ref, commit});
-  };
-  for (const auto& e : entries)
-    if (auto commit = repo.peel_to_commit(e.id)) add(e.ref, *commit, false);
-  auto pins = list_pins(repo);
-  if (!pins) return pins.error();
-  for (const auto& p : *pins)
-    if (p.tracking_ref.starts_with(prefix)) add(p.tracking_ref, p.commit, true);
-  std::stable_sort(found.begin(), found.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.key() < b.key(); });
+  std::vector<std::pair<std::string, ObjectId>> moved;
+  for (const auto& e : entries) moved.emplace_back(e.ref, e.id);
+  auto commits = remote_policy_commits(repo, remote, moved);
+  if (!commits) return commits.error();
   Governing g;
-  std::set<ObjectId> seen;
-  for (const auto& c : found) {
-    if (!seen.insert(c.commit).second) continue;
-    auto policy = verifier.policy_at(c.commit);
+  for (const auto& c : *commits) {
+    auto policy = verifier.policy_at(c);
     if (!policy) {
-      if (g.unreadable.empty()) g.unreadable = fmt::format("{}: {}", c.commit.short_hex(), policy.error().message);
+      if (g.unreadable.empty()) g.unreadable = fmt::format("{}: {}", c.short_hex(), policy.error().message);
       continue;
     }
     ++g.readable;

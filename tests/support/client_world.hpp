@@ -18,9 +18,10 @@ struct ClientWorld : People {
   std::string anchor;
   std::string client;
 
-  ClientWorld() : remote(sb.dir() + "/remote.git"), upstream(sb, "upstream") {
+  // `policy_extra`: more sections of the standard policy (ref rules, say).
+  explicit ClientWorld(const std::string& policy_extra = "") : remote(sb.dir() + "/remote.git"), upstream(sb, "upstream") {
     sb.sh("git init -q --bare -b main " + quote(remote));
-    upstream.write(".warden/policy.yml", standard_policy(alice, bob, carol));
+    upstream.write(".warden/policy.yml", standard_policy(alice, bob, carol, policy_extra));
     upstream.write("src/main.c", "int main(void) { return 0; }\n");
     upstream.write("docs/index.md", "# Docs\n");
     anchor = upstream.commit("anchor", &alice);
