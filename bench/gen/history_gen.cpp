@@ -5,6 +5,7 @@
 // of a 2-4-commit side branch every K commits.
 //
 //   warden_history_gen DIR COMMITS [--files N] [--merge-every K] [--late-merge L]
+//                      [--dates same|reversed|random|increasing]
 //
 // With --late-merge, the history ends with a merge of a 3-commit side
 // branch that forked from main L commits before the end (a push that a
@@ -16,13 +17,6 @@
 // `git verify-commit`.
 //
 // A benchmark tool, not part of warden: it writes what git itself would.
-#include <git2.h>
-#include <git2/sys/mempack.h>
-#include <git2/sys/odb_backend.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -32,194 +26,17 @@
 #include <string>
 #include <vector>
 
+#include "bench_git.hpp"
+
 namespace {
 
-void check(int rc, const char* what) {
-  if (rc < 0) {
-    const git_error* e = git_error_last();
-    throw std::runtime_error(std::string(what) + ": " + (e != nullptr ? e->message : "libgit2 error"));
-  }
-}
-
-struct RepoDeleter {
-  void operator()(git_repository* r) const { git_repository_free(r); }
-};
-struct OdbDeleter {
-  void operator()(git_odb* o) const { git_odb_free(o); }
-};
-struct BuilderDeleter {
-  void operator()(git_treebuilder* b) const { git_treebuilder_free(b); }
-};
-struct KeyDeleter {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct MdDeleter {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-struct BufFree {
-  git_buf* b;
-  ~BufFree() { git_buf_dispose(b); }
-};
-
-std::string base64(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-void put_string(std::string& out, const std::string& s) {
-  uint32_t n = static_cast<uint32_t>(s.size());
-  out += static_cast<char>(n >> 24);
-  out += static_cast<char>(n >> 16);
-  out += static_cast<char>(n >> 8);
-  out += static_cast<char>(n);
-  out += s;
-}
-
-// An ed25519 key and what SSH makes of it.
-class SshKey {
- public:
-  SshKey() {
-    EVP_PKEY* raw = nullptr;
-    std::unique_ptr<EVP_PKEY_CTX, void (*)(EVP_PKEY_CTX*)> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr),
-                                                               EVP_PKEY_CTX_free);
-    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0 || EVP_PKEY_keygen(ctx.get(), &raw) <= 0)
-      throw std::runtime_error("ed25519 key generation failed");
-    key_.reset(raw);
-    std::array<unsigned char, 32> pub{};
-    size_t len = pub.size();
-    EVP_PKEY_get_raw_public_key(key_.get(), pub.data(), &len);
-    put_string(blob_, "ssh-ed25519");
-    put_string(blob_, std::string(reinterpret_cast<char*>(pub.data()), len));
-  }
-
-  std::string public_line(const std::string& comment) const { return "ssh-ed25519 " + base64(blob_) + " " + comment; }
-
-  std::string fingerprint() const {
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> d{};
-    SHA256(reinterpret_cast<const unsigned char*>(blob_.data()), blob_.size(), d.data());
-    std::string b = base64(std::string(reinterpret_cast<char*>(d.data()), d.size()));
-    while (!b.empty() && b.back() == '=') b.pop_back();
-    return "SHA256:" + b;
-  }
-
-  // An armored SSHSIG over `message` in namespace "git" (sha512).
-  std::string sign(const std::string& message) const {
-    std::array<unsigned char, SHA512_DIGEST_LENGTH> h{};
-    SHA512(reinterpret_cast<const unsigned char*>(message.data()), message.size(), h.data());
-    std::string to_sign = "SSHSIG";
-    put_string(to_sign, "git");
-    put_string(to_sign, "");
-    put_string(to_sign, "sha512");
-    put_string(to_sign, std::string(reinterpret_cast<char*>(h.data()), h.size()));
-    std::unique_ptr<EVP_MD_CTX, MdDeleter> ctx(EVP_MD_CTX_new());
-    std::array<unsigned char, 64> sig{};
-    size_t sig_len = sig.size();
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) <= 0 ||
-        EVP_DigestSign(ctx.get(), sig.data(), &sig_len, reinterpret_cast<const unsigned char*>(to_sign.data()),
-                       to_sign.size()) <= 0)
-      throw std::runtime_error("signing failed");
-    std::string inner;
-    put_string(inner, "ssh-ed25519");
-    put_string(inner, std::string(reinterpret_cast<char*>(sig.data()), sig_len));
-    std::string blob = "SSHSIG";
-    blob += std::string("\0\0\0\1", 4);
-    put_string(blob, blob_);
-    put_string(blob, "git");
-    put_string(blob, "");
-    put_string(blob, "sha512");
-    put_string(blob, inner);
-    std::string b64 = base64(blob), armored = "-----BEGIN SSH SIGNATURE-----\n";
-    for (size_t i = 0; i < b64.size(); i += 70) armored += b64.substr(i, 70) + "\n";
-    return armored + "-----END SSH SIGNATURE-----";
-  }
-
- private:
-  std::unique_ptr<EVP_PKEY, KeyDeleter> key_;
-  std::string blob_;
-};
+using bench::check;
+using bench::SshKey;
+using Writer = bench::PackWriter;
 
 // The tree as arrays of blob ids: dirs x subdirs x files, plus .warden.
 struct Shape {
   int dirs, subdirs, files;
-};
-
-class Writer {
- public:
-  Writer(const std::string& path, Shape shape) : shape_(shape) {
-    git_repository* r = nullptr;
-    check(git_repository_open(&r, path.c_str()), "open");
-    repo_.reset(r);
-    git_odb* o = nullptr;
-    check(git_repository_odb(&o, repo_.get()), "odb");
-    odb_.reset(o);
-    check(git_mempack_new(&mempack_), "mempack");
-    check(git_odb_add_backend(odb_.get(), mempack_, 1000), "add mempack");
-  }
-
-  git_oid blob(const std::string& content) {
-    git_oid id;
-    check(git_odb_write(&id, odb_.get(), content.data(), content.size(), GIT_OBJECT_BLOB), "blob");
-    return id;
-  }
-
-  git_oid tree(const std::vector<std::pair<std::string, std::pair<git_oid, git_filemode_t>>>& entries) {
-    git_treebuilder* b = nullptr;
-    check(git_treebuilder_new(&b, repo_.get(), nullptr), "treebuilder");
-    std::unique_ptr<git_treebuilder, BuilderDeleter> builder(b);
-    for (const auto& [name, e] : entries)
-      check(git_treebuilder_insert(nullptr, b, name.c_str(), &e.first, e.second), "tree insert");
-    git_oid id;
-    check(git_treebuilder_write(&id, b), "tree write");
-    return id;
-  }
-
-  git_oid commit(const git_oid& tree, const std::vector<git_oid>& parents, const std::string& message,
-                 long time, const SshKey& key) {
-    std::string buf = "tree " + hex(tree) + "\n";
-    for (const auto& p : parents) buf += "parent " + hex(p) + "\n";
-    std::string who = "Bench <bench@example.org> " + std::to_string(time) + " +0000\n";
-    buf += "author " + who + "committer " + who + "\n" + message + "\n";
-    std::string sig = key.sign(buf);
-    git_oid id;
-    check(git_commit_create_with_signature(&id, repo_.get(), buf.c_str(), sig.c_str(), nullptr), "commit");
-    return id;
-  }
-
-  // Moves what is in memory into a pack file.
-  void flush() {
-    git_buf pack = GIT_BUF_INIT;
-    BufFree guard{&pack};
-    check(git_mempack_dump(&pack, repo_.get(), mempack_), "mempack dump");
-    git_odb_writepack* wp = nullptr;
-    check(git_odb_write_pack(&wp, odb_.get(), nullptr, nullptr), "write pack");
-    git_indexer_progress stats{};
-    int rc = wp->append(wp, pack.ptr, pack.size, &stats);
-    if (rc >= 0) rc = wp->commit(wp, &stats);
-    wp->free(wp);
-    check(rc, "index pack");
-    check(git_mempack_reset(mempack_), "mempack reset");
-  }
-
-  void set_ref(const std::string& name, const git_oid& id) {
-    git_reference* ref = nullptr;
-    check(git_reference_create(&ref, repo_.get(), name.c_str(), &id, 1, "bench"), "ref");
-    git_reference_free(ref);
-  }
-
-  static std::string hex(const git_oid& id) {
-    char s[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(s, sizeof s, &id);
-    return s;
-  }
-
- private:
-  Shape shape_;
-  std::unique_ptr<git_repository, RepoDeleter> repo_;
-  std::unique_ptr<git_odb, OdbDeleter> odb_;
-  git_odb_backend* mempack_ = nullptr;  // owned by the odb once added
 };
 
 // One state of the tree, rebuilt incrementally: a change to one file
@@ -286,9 +103,11 @@ void run(int argc, char** argv) {
   long total = std::atol(argv[2]);
   int files = 20000, merge_every = 25;
   long late = 0;
+  std::string dates = "increasing";
   for (int i = 3; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--files") files = std::atoi(argv[i + 1]);
+    else if (a == "--dates") dates = argv[i + 1];
     else if (a == "--merge-every") merge_every = std::atoi(argv[i + 1]);
     else if (a == "--late-merge") late = std::atol(argv[i + 1]);
     else throw std::runtime_error("unknown option " + a);
@@ -299,7 +118,7 @@ void run(int argc, char** argv) {
   while (dirs * dirs < leaves) ++dirs;
   Shape shape{dirs, (leaves + dirs - 1) / dirs, 50};
 
-  Writer w(dir, shape);
+  Writer w(dir);
   // alice may change anything and the policy; bob and carol own half the
   // top-level directories each.
   SshKey alice, bob, carol;
@@ -318,9 +137,22 @@ void run(int argc, char** argv) {
 
   std::mt19937 rng(42);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-  long time = 1700000000, made = 0, flushed = 0;
+  long made = 0, flushed = 0;
+  // Committer dates, which must not change the cost (DESIGN section 3):
+  // one a minute, all one second (git am, rebase, filter-repo), reversed,
+  // or random.
+  if (dates != "increasing" && dates != "same" && dates != "reversed" && dates != "random")
+    throw std::runtime_error("--dates must be same, reversed, random or increasing");
+  std::mt19937 date_rng(7);
+  auto next_time = [&, n = 0L]() mutable {
+    const long base = 1700000000, i = n++;
+    if (dates == "same") return base;
+    if (dates == "reversed") return base + 60 * (total - i);
+    if (dates == "random") return base + static_cast<long>(date_rng() % 100000000);
+    return base + 60 * i;
+  };
   int version = 0;
-  git_oid anchor = w.commit(main_tree.root(), {}, "anchor", time++, alice);
+  git_oid anchor = w.commit(main_tree.root(), {}, "anchor", next_time(), alice);
   git_oid tip = anchor;
   ++made;
   // A change to a random file of directory range [lo, hi), signed by its
@@ -369,7 +201,7 @@ void run(int argc, char** argv) {
       for (int i = 0; i < side_len && made < total - 1; ++i) {
         Change c = change(dirs / 2, dirs);
         side->set(c.d, c.sd, c.f, c.blob);
-        side_tip = w.commit(side->root(), {side_tip}, "side " + std::to_string(made), time++, signer(c));
+        side_tip = w.commit(side->root(), {side_tip}, "side " + std::to_string(made), next_time(), signer(c));
         changes.push_back(c);
         ++made;
       }
@@ -377,7 +209,7 @@ void run(int argc, char** argv) {
         main_tree.set(c.d, c.sd, c.f, c.blob);
         touch(c);
       }
-      tip = w.commit(main_tree.root(), {tip, side_tip}, "Merge side branch", time++, alice);
+      tip = w.commit(main_tree.root(), {tip, side_tip}, "Merge side branch", next_time(), alice);
       ++made;
       side.reset();
       in_cycle = 0;
@@ -386,7 +218,7 @@ void run(int argc, char** argv) {
       Change c = change(0, merge_every > 0 ? std::max(1, dirs / 2) : dirs);
       main_tree.set(c.d, c.sd, c.f, c.blob);
       touch(c);
-      tip = w.commit(main_tree.root(), {tip}, "commit " + std::to_string(made), time++, signer(c));
+      tip = w.commit(main_tree.root(), {tip}, "commit " + std::to_string(made), next_time(), signer(c));
       ++made;
     }
     if (made - flushed >= 5000) {
@@ -402,11 +234,11 @@ void run(int argc, char** argv) {
       Change c = change(0, dirs);
       if (touched_since_fork[static_cast<size_t>((c.d * shape.subdirs + c.sd) * shape.files + c.f)]) continue;
       late_side->set(c.d, c.sd, c.f, c.blob);
-      side_tip = w.commit(late_side->root(), {side_tip}, "late side " + std::to_string(made++), time++, alice);
+      side_tip = w.commit(late_side->root(), {side_tip}, "late side " + std::to_string(made++), next_time(), alice);
       changes.push_back(c);
     }
     for (const auto& c : changes) main_tree.set(c.d, c.sd, c.f, c.blob);
-    tip = w.commit(main_tree.root(), {tip, side_tip}, "Merge a branch forked long ago", time++, alice);
+    tip = w.commit(main_tree.root(), {tip, side_tip}, "Merge a branch forked long ago", next_time(), alice);
     ++made;
   }
   w.flush();

@@ -22,6 +22,10 @@ struct git_repository;
 
 namespace warden {
 
+namespace git {
+class CommitGraph;
+}
+
 // One commit as the engine sees it.
 struct CommitData {
   ObjectId id;
@@ -132,13 +136,15 @@ class Repository {
   // (see merge_walk.cpp). Agrees with changed_paths(clean_merge(...)).
   Result<std::optional<TreeChanges>> merge_changes_by_ids(const ObjectId& base, const ObjectId& ours,
                                                           const ObjectId& theirs, const ObjectId& merge) const;
-  // The merge bases of two commits (several for a criss-cross merge).
+  // The best merge bases of two commits (several for a criss-cross
+  // merge), highest generation first. This, descendant_of and walk go by
+  // generation numbers, never by commit dates (see commit_graph.hpp).
   Result<std::vector<ObjectId>> merge_bases(const ObjectId& a, const ObjectId& b) const;
 
   // True if `commit` is a strict descendant of `ancestor`.
   Result<bool> descendant_of(const ObjectId& commit, const ObjectId& ancestor) const;
-  // Commits reachable from `tips` and not from `hidden`, parents first
-  // (see history_walk.cpp).
+  // Commits reachable from `tips` and not from `hidden`, parents first:
+  // each commit's parents in order, first parent first, then the commit.
   Result<std::vector<ObjectId>> walk(const std::vector<ObjectId>& tips,
                                      const std::vector<ObjectId>& hidden) const;
 
@@ -246,10 +252,13 @@ class Repository {
 
  private:
   struct Impl;
+  // This handle's ancestry index (made on first use).
+  git::CommitGraph& graph() const;
   // open and open_exact: git_repository_open_ext with `flags`.
   static Result<Repository> open_with(const std::string& path, unsigned flags);
   explicit Repository(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+  mutable std::unique_ptr<git::CommitGraph> graph_;
 };
 
 // The non-empty lines of a note.

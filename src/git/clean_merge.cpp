@@ -24,8 +24,32 @@ Result<CleanMerge> Repository::clean_merge(const std::vector<ObjectId>& parents)
     return make_error(git_error_text(fmt::format("missing commit {}", parents[1].hex())));
   git::CommitHandle b(raw_b);
 
+  // The merge base from the commit graph (generation numbers, not
+  // dates); libgit2's own recursive merge only for a criss-cross merge.
+  auto bases = merge_bases(parents[0], parents[1]);
+  if (!bases) return bases.error();
   git_index* raw_index = nullptr;
-  if (git_merge_commits(&raw_index, raw(), raw_a, raw_b, nullptr) != 0) {
+  int rc = 0;
+  if (bases->size() > 1) {
+    rc = git_merge_commits(&raw_index, raw(), raw_a, raw_b, nullptr);
+  } else {
+    git::TreeHandle base_tree, ours, theirs;
+    git_tree* raw_tree = nullptr;
+    if (bases->size() == 1) {
+      git_commit* raw_base = nullptr;
+      if (git_commit_lookup(&raw_base, raw(), &bases->front().raw) != 0)
+        return make_error(git_error_text(fmt::format("missing commit {}", bases->front().hex())));
+      git::CommitHandle base(raw_base);
+      if (git_commit_tree(&raw_tree, raw_base) != 0) return make_error(git_error_text("cannot read the merge base's tree"));
+      base_tree.reset(raw_tree);
+    }
+    if (git_commit_tree(&raw_tree, raw_a) != 0) return make_error(git_error_text("cannot read a parent's tree"));
+    ours.reset(raw_tree);
+    if (git_commit_tree(&raw_tree, raw_b) != 0) return make_error(git_error_text("cannot read a parent's tree"));
+    theirs.reset(raw_tree);
+    rc = git_merge_trees(&raw_index, raw(), base_tree.get(), ours.get(), theirs.get(), nullptr);
+  }
+  if (rc != 0) {
     out.why_not = git_error_text("libgit2 could not merge the parents");
     return out;
   }
@@ -52,19 +76,6 @@ Result<CleanMerge> Repository::clean_merge(const std::vector<ObjectId>& parents)
     return make_error(git_error_text("cannot build the clean merge tree"));
   out.tree = ObjectId::from(&tree);
   out.conflicted.assign(conflicted.begin(), conflicted.end());
-  return out;
-}
-
-Result<std::vector<ObjectId>> Repository::merge_bases(const ObjectId& a, const ObjectId& b) const {
-  struct Bases {  // owns the array libgit2 fills
-    git_oidarray ids{};
-    ~Bases() { git_oidarray_dispose(&ids); }
-  } bases;
-  int rc = git_merge_bases(&bases.ids, raw(), &a.raw, &b.raw);
-  std::vector<ObjectId> out;
-  if (rc == GIT_ENOTFOUND) return out;
-  if (rc != 0) return make_error(git_error_text("cannot compute merge bases"));
-  for (size_t i = 0; i < bases.ids.count; ++i) out.push_back(ObjectId::from(&bases.ids.ids[i]));
   return out;
 }
 

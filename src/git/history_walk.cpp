@@ -1,30 +1,44 @@
-// The walk of the commits to check: reachable from the tips, not from the
-// hidden commits, parents before children.
+// The walks of history the engine asks for, answered by the handle's
+// commit graph (generation numbers, never commit dates): the commits to
+// check, ancestry, merge bases.
 #include <fmt/format.h>
 
+#include "git/commit_graph.hpp"
 #include "git/handles.hpp"
 #include "warden/repository.hpp"
 
 namespace warden {
 
+git::CommitGraph& Repository::graph() const {
+  if (!graph_) {
+    // The libgit2 handle, not `this`: it stays where it is when the
+    // Repository is moved (the graph moves with it).
+    git_repository* repo = raw();
+    graph_ = std::make_unique<git::CommitGraph>([repo](const ObjectId& id) -> Result<std::vector<ObjectId>> {
+      git_commit* raw_commit = nullptr;
+      if (int rc = git_commit_lookup(&raw_commit, repo, &id.raw); rc != 0) return object_error(rc, "commit", id);
+      git::CommitHandle commit(raw_commit);
+      std::vector<ObjectId> parents;
+      unsigned n = git_commit_parentcount(raw_commit);
+      parents.reserve(n);
+      for (unsigned i = 0; i < n; ++i) parents.push_back(ObjectId::from(git_commit_parent_id(raw_commit, i)));
+      return parents;
+    });
+  }
+  return *graph_;
+}
+
 Result<std::vector<ObjectId>> Repository::walk(const std::vector<ObjectId>& tips,
                                                const std::vector<ObjectId>& hidden) const {
-  git_revwalk* raw_walk = nullptr;
-  if (git_revwalk_new(&raw_walk, raw()) != 0) return make_error(git_error_text("cannot walk history"));
-  git::RevwalkHandle walk(raw_walk);
-  git_revwalk_sorting(raw_walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-  for (const auto& tip : tips)
-    if (git_revwalk_push(raw_walk, &tip.raw) != 0)
-      return make_error(git_error_text(fmt::format("cannot walk from {}", tip.hex())));
-  for (const auto& h : hidden)
-    if (git_revwalk_hide(raw_walk, &h.raw) != 0)
-      return make_error(git_error_text(fmt::format("cannot walk past {}", h.hex())));
-  std::vector<ObjectId> out;
-  git_oid id;
-  int rc;
-  while ((rc = git_revwalk_next(&id, raw_walk)) == 0) out.push_back(ObjectId::from(&id));
-  if (rc != GIT_ITEROVER) return make_error(git_error_text("history walk failed (missing object?)"));
-  return out;
+  return graph().range(tips, hidden);
+}
+
+Result<bool> Repository::descendant_of(const ObjectId& commit, const ObjectId& ancestor) const {
+  return graph().descendant_of(commit, ancestor);
+}
+
+Result<std::vector<ObjectId>> Repository::merge_bases(const ObjectId& a, const ObjectId& b) const {
+  return graph().merge_bases(a, b);
 }
 
 }  // namespace warden

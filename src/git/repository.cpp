@@ -8,6 +8,7 @@
 #include <git2/sys/repository.h>
 
 #include "git/command_line_config.hpp"
+#include "git/commit_graph.hpp"
 #include "git/handles.hpp"
 #include "git/signed_commit.hpp"
 
@@ -271,12 +272,6 @@ Result<std::vector<std::pair<std::string, ObjectId>>> Repository::list_files(con
   if (git_tree_walk(tree->get(), GIT_TREEWALK_PRE, cb, &collect) != 0)
     return make_error(git_error_text(fmt::format("cannot list tree {}", tree_id.hex())));
   return std::move(collect.out);
-}
-
-Result<bool> Repository::descendant_of(const ObjectId& commit, const ObjectId& ancestor) const {
-  int rc = git_graph_descendant_of(raw(), &commit.raw, &ancestor.raw);
-  if (rc < 0) return make_error(git_error_text("cannot compute ancestry"));
-  return rc == 1;
 }
 
 std::optional<std::string> Repository::config_string(const std::string& key) const {

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -123,7 +124,12 @@ class Run {
     const bool descent_deferred = !target_trusted && req_.known_good.empty();
 
     // 3. The commits to check, parents first.
-    std::vector<ObjectId> hidden(known_good_.begin(), known_good_.end());
+    // Known-good commits descend from the anchor (checked above, or the
+    // caller vouches), so they hide it too: one hidden commit is the
+    // common case (a push on top of the tip), walked without generation
+    // numbers.
+    std::vector<ObjectId> hidden = req_.known_good;
+    if (hidden.empty()) hidden.push_back(anchor);
     auto commits = repo_.walk({req_.target}, hidden);
     if (!commits) return commits.error();
     if (commits->empty() && !target_trusted) {  // also when descent_deferred
@@ -149,6 +155,7 @@ class Run {
       if (!v) return v;
       if (v->mainline != 0) mainlines[c] = v->mainline;
       WARDEN_TRY_STATUS(apply_revocations(c, *v));
+      if (!v->ok) own_ok_under_.erase(c);
       status_[c] = v->ok;
       WARDEN_TRY_STATUS(note_reach(c));
       if (descent_deferred) {
@@ -429,6 +436,7 @@ class Run {
     auto paths = facts_.own_changes(data.id);
     if (!paths) return paths.error();
     if (auto r = authorize_commit(policy, signer, data, (*paths)->paths, &v)) return refuse(v, *r);
+    own_ok_under_[data.id] = {&policy};
     v.ok = true;
     return v;
   }
@@ -546,6 +554,7 @@ class Run {
     if (!own) return own.error();
 
     // Rule 1: the merge's own changes.
+    std::vector<const Policy*> own_ok_under;
     if (signer != nullptr) {
       for (size_t i = 0; i < data.parents.size(); ++i) {
         if (states[i] == ParentState::pre_anchor) continue;
@@ -578,6 +587,7 @@ class Run {
         }
         for (const auto& p : ctx.counted)
           if (std::find(v.approved_by.begin(), v.approved_by.end(), p) == v.approved_by.end()) v.approved_by.push_back(p);
+        own_ok_under.push_back(&pol);
       }
       v.policy_commit = p1;
     } else {
@@ -594,9 +604,18 @@ class Run {
     std::vector<ObjectId> tips;
     for (size_t i = 0; i < data.parents.size(); ++i)
       if (i != v.mainline) tips.push_back(data.parents[i]);
-    auto brought = repo_.walk(tips, {p1, req_.anchor.commit});
+    // P1 is authenticated, so it descends from the anchor: hiding it
+    // hides the anchor too. A commit of this run whose own check already
+    // authorized it under this same policy (its parent's or, for a signed
+    // merge, a parent's) needs no second judgement: rule 2 asks exactly
+    // what that check answered. So a merge costs what it brings in, never
+    // re-reading or re-diffing what is behind its fork.
+    auto brought = repo_.walk(tips, {p1});
     if (!brought) return brought.error();
     for (const ObjectId& b : *brought) {
+      if (auto it = own_ok_under_.find(b); it != own_ok_under_.end() &&
+                                           std::find(it->second.begin(), it->second.end(), &pol1) != it->second.end())
+        continue;
       auto bsig = facts_.signature(b);
       if (!bsig) return bsig.error();
       auto bpaths = facts_.own_changes(b);
@@ -615,6 +634,7 @@ class Run {
                                             p1.short_hex(), own_signer->reason),
                     own_signer->path);
     }
+    if (!own_ok_under.empty()) own_ok_under_[data.id] = std::move(own_ok_under);
     v.ok = true;
     return v;
   }
@@ -628,6 +648,9 @@ class Run {
   std::unordered_set<ObjectId, ObjectIdHash> known_good_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> status_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> reaches_;  // of the previous tip
+  // Accepted commits of this run, and the policies under which their own
+  // check authorized their own changes by their own signer (rule 2 reuses it).
+  std::unordered_map<ObjectId, std::vector<const Policy*>, ObjectIdHash> own_ok_under_;
   std::vector<std::shared_ptr<const Policy>> revoking_policies_;  // revocations_from's
   std::unordered_map<std::string, const Revocation*> revoked_;  // by fingerprint
   std::unordered_map<std::string, ObjectId> revoked_at_;        // the commit whose policy revokes it

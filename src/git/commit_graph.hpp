@@ -1,0 +1,100 @@
+// Ancestry that no commit date can mislead (DESIGN section 3): every
+// commit a question reaches gets a generation number (1 for a root, one
+// more than its highest parent otherwise), and "is X an ancestor of Y",
+// "what is reachable from these and not from those" and "what are the
+// merge bases" are answered by walks bounded by generation, never by the
+// committer dates libgit2's and git's own date-ordered walks go by.
+//
+// A graph belongs to one Repository handle (not shared between threads).
+// It remembers every commit it has read (its parents and generation, about
+// 60 bytes each); commits never change, so nothing it holds goes stale.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <queue>
+#include <utility>
+#include <unordered_map>
+#include <vector>
+
+#include "warden/object_id.hpp"
+#include "warden/result.hpp"
+
+namespace warden::git {
+
+class CommitGraph {
+ public:
+  // Reads a commit's parents (in order); an Error for a missing commit.
+  using ReadParents = std::function<Result<std::vector<ObjectId>>(const ObjectId&)>;
+  explicit CommitGraph(ReadParents read) : read_(std::move(read)) {}
+
+  // The commit's generation number: 1 for a root, else 1 + the highest of
+  // its parents'. Reads every ancestor not read before (once).
+  Result<uint32_t> generation(const ObjectId& id);
+  // True if `commit` is a strict descendant of `ancestor`.
+  Result<bool> descendant_of(const ObjectId& commit, const ObjectId& ancestor);
+  // Commits reachable from `tips` and not from `hidden`, parents before
+  // children (each commit's parents in order, first parent first).
+  Result<std::vector<ObjectId>> range(const std::vector<ObjectId>& tips, const std::vector<ObjectId>& hidden);
+  // The best common ancestors of `a` and `b` (none of them an ancestor of
+  // another; several for a criss-cross merge), highest generation first.
+  Result<std::vector<ObjectId>> merge_bases(const ObjectId& a, const ObjectId& b);
+
+  // Commits read so far (for benchmarks and tests).
+  size_t size() const { return nodes_.size(); }
+
+ private:
+  using Index = uint32_t;
+  struct Node {
+    ObjectId id;
+    uint32_t generation = 0;       // 0: not known yet
+    uint32_t first_parent = 0;     // into parents_
+    uint32_t parent_count = 0;
+    bool parents_read = false;
+  };
+
+  Result<Index> node(const ObjectId& id);
+  Status read_parents(Index n);
+  Status compute_generation(Index n);
+  // The parents of a node whose parents were read.
+  const Index* parents_begin(Index n) const { return parents_.data() + nodes_[n].first_parent; }
+  const Index* parents_end(Index n) const { return parents_begin(n) + nodes_[n].parent_count; }
+  // A fresh mark for a walk (marks_[n] == mark: visited in this walk).
+  uint32_t new_mark();
+  // Adds to `found` the commits reachable from `tips` without passing
+  // `stop` (not added; `*hit_stop` set if reached). False if that gave up:
+  // more than `budget` commits, or a root with `give_up_at_root`.
+  Result<bool> collect(const std::vector<Index>& tips, std::optional<Index> stop, size_t budget,
+                       bool give_up_at_root, std::vector<Index>& found, bool* hit_stop = nullptr);
+  // A walk from the highest generation down (generations must be known),
+  // each commit queued once, with scratch flags per commit.
+  class Painter {
+   public:
+    explicit Painter(CommitGraph& graph);
+    uint8_t& flags(Index x);
+    // Adds `with` to x's flags and queues x if it was not; the flags before.
+    uint8_t add(Index x, uint8_t with);
+    // Takes the queued commit of highest generation (the queue must not be empty).
+    Index take();
+
+   private:
+    CommitGraph& g_;
+    uint32_t mark_;
+    std::priority_queue<std::pair<uint32_t, Index>> queue_;  // generation, node
+  };
+
+  // `set`'s members in parents-first order, from `tips`.
+  std::vector<ObjectId> parents_first(const std::vector<Index>& tips, uint32_t in_set_mark);
+
+  ReadParents read_;
+  std::vector<Node> nodes_;
+  std::vector<Index> parents_;
+  std::unordered_map<ObjectId, Index, ObjectIdHash> index_;
+  std::vector<uint32_t> marks_;  // per node, the last walk that visited it
+  std::vector<uint8_t> flags_;   // per node, scratch for one walk
+  uint32_t mark_ = 0;
+};
+
+}  // namespace warden::git

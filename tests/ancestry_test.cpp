@@ -1,0 +1,247 @@
+// Ancestry by generation numbers (src/git/commit_graph.cpp) against two
+// oracles on random DAGs made by git fast-import: the sets of ancestors
+// computed the slow way (always right), and libgit2's date-ordered walks,
+// which are right only where the dates are. Committer dates are chosen
+// the way an attacker or a rebase script would: all equal, reversed,
+// skewed against the order, random, and increasing. Every answer of
+// descendant_of, merge_bases and walk must be the slow way's, field by
+// field; libgit2 must agree where the dates increase, and where it does
+// not elsewhere, that is counted and shown.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <git2.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "support/sandbox.hpp"
+#include "warden/repository.hpp"
+
+namespace {
+
+enum class Dates { equal, increasing, reversed, skewed, random };
+
+const char* name_of(Dates d) {
+  switch (d) {
+    case Dates::equal: return "equal";
+    case Dates::increasing: return "increasing";
+    case Dates::reversed: return "reversed";
+    case Dates::skewed: return "skewed";
+    case Dates::random: return "random";
+  }
+  return "?";
+}
+
+struct Dag {
+  std::vector<std::vector<int>> parents;  // by commit number, parents in order
+  std::vector<warden::ObjectId> ids;
+  std::vector<std::vector<bool>> ancestors;  // ancestors[c][a]: a is c or an ancestor of c
+};
+
+// A random DAG of `n` commits: mostly one parent near the last commit,
+// merges of two or three parents (some of branches forked long before),
+// now and then a new root.
+std::vector<std::vector<int>> random_parents(int n, std::mt19937& rng) {
+  std::vector<std::vector<int>> parents(static_cast<size_t>(n));
+  auto pick = [&](int below) { return static_cast<int>(rng() % static_cast<unsigned>(below)); };
+  for (int c = 1; c < n; ++c) {
+    int roll = pick(100);
+    auto& p = parents[static_cast<size_t>(c)];
+    if (roll < 2) continue;  // a root
+    int near = std::max(0, c - 1 - pick(std::min(c, 4)));
+    p.push_back(near);
+    if (roll >= 70) {
+      int far = pick(c);
+      if (far != near) p.push_back(far);
+      if (roll >= 95) {
+        int third = pick(c);
+        if (std::find(p.begin(), p.end(), third) == p.end()) p.push_back(third);
+      }
+    }
+  }
+  return parents;
+}
+
+long date_of(int c, int n, Dates dates, std::mt19937& rng) {
+  const long base = 1700000000;
+  switch (dates) {
+    case Dates::equal: return base;
+    case Dates::increasing: return base + 60L * c;
+    case Dates::reversed: return base + 60L * (n - c);
+    case Dates::skewed: return base + 60L * c + static_cast<long>(rng() % 20001) - 10000;
+    case Dates::random: return base + static_cast<long>(rng() % 1000000);
+  }
+  return base;
+}
+
+Dag make_dag(test::Sandbox& sb, int n, Dates dates, unsigned seed) {
+  std::mt19937 rng(seed);
+  Dag dag;
+  dag.parents = random_parents(n, rng);
+  std::string stream;
+  for (int c = 0; c < n; ++c) {
+    stream += fmt::format("commit refs/heads/c{}\nmark :{}\ncommitter T <t@example.org> {} +0000\ndata 4\nc{:03}\n", c,
+                          c + 1, date_of(c, n, dates, rng), c % 1000);
+    const auto& p = dag.parents[static_cast<size_t>(c)];
+    if (p.empty()) stream += "deleteall\n";
+    for (size_t i = 0; i < p.size(); ++i) stream += fmt::format("{} :{}\n", i == 0 ? "from" : "merge", p[i] + 1);
+    stream += fmt::format("M 644 inline f\ndata {}\n{}\n", std::to_string(c).size(), c);
+  }
+  sb.run("rm -rf repo && git init -q -b main repo");
+  sb.write_file(sb.dir() + "/stream", stream + "done\n");
+  sb.sh("git -C repo fast-import --quiet --done --export-marks=../marks < stream");
+  std::string marks = sb.read_file(sb.dir() + "/marks");
+  dag.ids.resize(static_cast<size_t>(n));
+  size_t pos = 0;
+  while (pos < marks.size()) {
+    size_t end = marks.find('\n', pos);
+    std::string line = marks.substr(pos, end - pos);
+    pos = end == std::string::npos ? marks.size() : end + 1;
+    if (line.empty()) continue;
+    size_t space = line.find(' ');
+    int mark = std::stoi(line.substr(1, space - 1));
+    dag.ids[static_cast<size_t>(mark - 1)] = *warden::ObjectId::from_hex(line.substr(space + 1));
+  }
+  dag.ancestors.assign(static_cast<size_t>(n), std::vector<bool>(static_cast<size_t>(n), false));
+  for (int c = 0; c < n; ++c) {
+    auto& a = dag.ancestors[static_cast<size_t>(c)];
+    a[static_cast<size_t>(c)] = true;
+    for (int p : dag.parents[static_cast<size_t>(c)])
+      for (int x = 0; x < n; ++x)
+        if (dag.ancestors[static_cast<size_t>(p)][static_cast<size_t>(x)]) a[static_cast<size_t>(x)] = true;
+  }
+  return dag;
+}
+
+bool is_anc(const Dag& d, int a, int c) { return d.ancestors[static_cast<size_t>(c)][static_cast<size_t>(a)]; }
+
+std::set<std::string> hexes(const std::vector<warden::ObjectId>& ids) {
+  std::set<std::string> out;
+  for (const auto& id : ids) out.insert(id.hex());
+  return out;
+}
+
+struct Disagreements {
+  int descendant = 0, bases = 0, walk = 0;
+  int walk_missed = 0;  // walks that left out commits to check (those would go unchecked)
+};
+
+void compare(const std::string& path, const Dag& d, Dates dates, unsigned seed, Disagreements& libgit2_wrong) {
+  const int n = static_cast<int>(d.ids.size());
+  const int scale = n > 500 ? 5 : 1;  // the slow way is quadratic
+  auto repo = warden::Repository::open(path);
+  REQUIRE(repo);
+  std::mt19937 rng(seed * 7 + 1);
+  auto pick = [&]() { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const std::string where = fmt::format("dates {}, {} commits, seed {}", name_of(dates), n, seed);
+  INFO(where);
+
+  for (int q = 0; q < 150; ++q) {
+    int c = pick(), a = pick();
+    if (q % 3 == 0 && !d.parents[static_cast<size_t>(c)].empty()) a = d.parents[static_cast<size_t>(c)][0];
+    bool truth = a != c && is_anc(d, a, c);
+    auto ours = repo->descendant_of(d.ids[static_cast<size_t>(c)], d.ids[static_cast<size_t>(a)]);
+    REQUIRE(ours);
+    INFO(fmt::format("descendant_of(c{}, c{})", c, a));
+    CHECK(*ours == truth);
+    int rc = git_graph_descendant_of(repo->raw(), &d.ids[static_cast<size_t>(c)].raw, &d.ids[static_cast<size_t>(a)].raw);
+    REQUIRE(rc >= 0);
+    if ((rc == 1) != truth) ++libgit2_wrong.descendant;
+    if (dates == Dates::increasing) CHECK((rc == 1) == truth);
+  }
+
+  for (int q = 0; q < 100 / scale; ++q) {
+    int a = pick(), b = pick();
+    std::set<std::string> truth;
+    for (int x = 0; x < n; ++x) {
+      if (!is_anc(d, x, a) || !is_anc(d, x, b)) continue;
+      bool best = true;
+      for (int y = 0; y < n && best; ++y)
+        if (y != x && is_anc(d, y, a) && is_anc(d, y, b) && is_anc(d, x, y)) best = false;
+      if (best) truth.insert(d.ids[static_cast<size_t>(x)].hex());
+    }
+    auto ours = repo->merge_bases(d.ids[static_cast<size_t>(a)], d.ids[static_cast<size_t>(b)]);
+    REQUIRE(ours);
+    INFO(fmt::format("merge_bases(c{}, c{})", a, b));
+    CHECK(hexes(*ours) == truth);
+    CHECK(ours->size() == truth.size());  // each once
+    git_oidarray found{};
+    int rc = git_merge_bases(&found, repo->raw(), &d.ids[static_cast<size_t>(a)].raw, &d.ids[static_cast<size_t>(b)].raw);
+    std::set<std::string> theirs;
+    if (rc == 0)
+      for (size_t i = 0; i < found.count; ++i) theirs.insert(warden::ObjectId::from(&found.ids[i]).hex());
+    git_oidarray_dispose(&found);
+    if (theirs != truth) ++libgit2_wrong.bases;
+    if (dates == Dates::increasing) CHECK(theirs == truth);
+  }
+
+  for (int q = 0; q < 60 / scale; ++q) {
+    std::vector<int> tips{pick()}, hidden;
+    if (q % 4 == 1) tips.push_back(pick());
+    int hidden_count = q % 5 == 0 ? 0 : 1 + q % 3;
+    for (int h = 0; h < hidden_count; ++h) hidden.push_back(pick());
+    std::vector<warden::ObjectId> tip_ids, hidden_ids;
+    for (int t : tips) tip_ids.push_back(d.ids[static_cast<size_t>(t)]);
+    for (int h : hidden) hidden_ids.push_back(d.ids[static_cast<size_t>(h)]);
+    std::set<std::string> truth;
+    for (int x = 0; x < n; ++x) {
+      bool from_tip = std::any_of(tips.begin(), tips.end(), [&](int t) { return is_anc(d, x, t); });
+      bool from_hidden = std::any_of(hidden.begin(), hidden.end(), [&](int h) { return is_anc(d, x, h); });
+      if (from_tip && !from_hidden) truth.insert(d.ids[static_cast<size_t>(x)].hex());
+    }
+    auto ours = repo->walk(tip_ids, hidden_ids);
+    REQUIRE(ours);
+    INFO(fmt::format("walk of {} tips, {} hidden (query {})", tips.size(), hidden.size(), q));
+    CHECK(hexes(*ours) == truth);
+    CHECK(ours->size() == truth.size());
+    // Parents first: every parent in the walk comes before its child.
+    std::map<std::string, int> index_of;
+    for (size_t i = 0; i < ours->size(); ++i) index_of[(*ours)[i].hex()] = static_cast<int>(i);
+    std::vector<int> position(static_cast<size_t>(n), -1);
+    for (int x = 0; x < n; ++x)
+      if (auto it = index_of.find(d.ids[static_cast<size_t>(x)].hex()); it != index_of.end())
+        position[static_cast<size_t>(x)] = it->second;
+    bool ordered = true;
+    for (int x = 0; x < n; ++x)
+      for (int p : d.parents[static_cast<size_t>(x)])
+        if (position[static_cast<size_t>(x)] >= 0 && position[static_cast<size_t>(p)] >= position[static_cast<size_t>(x)])
+          ordered = false;
+    CHECK(ordered);
+
+    git_revwalk* walk = nullptr;
+    REQUIRE(git_revwalk_new(&walk, repo->raw()) == 0);
+    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    for (const auto& t : tip_ids) git_revwalk_push(walk, &t.raw);
+    for (const auto& h : hidden_ids) git_revwalk_hide(walk, &h.raw);
+    std::set<std::string> theirs;
+    git_oid id;
+    while (git_revwalk_next(&id, walk) == 0) theirs.insert(warden::ObjectId::from(&id).hex());
+    git_revwalk_free(walk);
+    if (theirs != truth) ++libgit2_wrong.walk;
+    if (!std::includes(theirs.begin(), theirs.end(), truth.begin(), truth.end())) ++libgit2_wrong.walk_missed;
+    if (dates == Dates::increasing) CHECK(theirs == truth);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("ancestry: generation numbers agree with the ancestor sets on random DAGs, whatever the dates",
+          "[ancestry]") {
+  test::Sandbox sb;
+  for (Dates dates : {Dates::equal, Dates::increasing, Dates::reversed, Dates::skewed, Dates::random}) {
+    Disagreements libgit2_wrong;
+    for (unsigned seed = 1; seed <= 4; ++seed) {
+      int n = seed == 4 ? 1500 : 40 + 80 * static_cast<int>(seed);  // 1,500: past the walks' nearby budget
+      Dag dag = make_dag(sb, n, dates, seed);
+      compare(sb.dir() + "/repo", dag, dates, seed, libgit2_wrong);
+    }
+    // Not a requirement on libgit2: where its date-ordered walks go wrong.
+    WARN(fmt::format("dates {}: libgit2 disagreed with the ancestor sets on {} descendant_of, {} merge_bases and {} "
+                     "walk questions of 600, 320 and 192 ({} walks left out commits to check)",
+                     name_of(dates), libgit2_wrong.descendant, libgit2_wrong.bases, libgit2_wrong.walk,
+                     libgit2_wrong.walk_missed));
+  }
+}
