@@ -62,6 +62,17 @@ struct CleanMerge {
   std::string why_not;                     // reason when tree is empty
 };
 
+// What a two-parent merge is measured against: the tree of its merge
+// base, or for a criss-cross merge of two bases the virtual base libgit2's
+// recursive merge makes (the bases merged one by one, oldest first, over
+// their own merge bases) where those merges are clean; `none` for
+// unrelated histories; `recursive` where only libgit2's recursive merge
+// can say (conflicts between the bases, deep recursion).
+struct MergeBaseTree {
+  enum Kind { tree, none, recursive } kind = none;
+  ObjectId id;  // the tree, for `tree`
+};
+
 // An annotated tag object.
 struct TagData {
   ObjectId id;
@@ -130,11 +141,19 @@ class Repository {
   Result<TreeChanges> changed_paths(const std::optional<ObjectId>& from, const ObjectId& to) const;
   // The clean merge of `parents` (see clean_merge.cpp).
   Result<CleanMerge> clean_merge(const std::vector<ObjectId>& parents) const;
+  // The tree a merge of `a` and `b` is measured against (see
+  // MergeBaseTree); a virtual base is written to memory, like a clean merge.
+  Result<MergeBaseTree> merge_base_tree(const ObjectId& a, const ObjectId& b) const;
   // A two-parent merge's own changes (against the clean merge of `ours`
   // and `theirs` from `base`, all trees), where the clean merge is decided
   // by object ids alone; nullopt where a content merge would be needed
   // (see merge_walk.cpp). Agrees with changed_paths(clean_merge(...)).
   Result<std::optional<TreeChanges>> merge_changes_by_ids(const ObjectId& base, const ObjectId& ours,
+                                                          const ObjectId& theirs, const ObjectId& merge) const;
+  // The same for a criss-cross merge, with the trees of all its merge
+  // bases: decided where every entry the walk needs is the same in all of
+  // them (then the virtual base libgit2 would make of them has it too).
+  Result<std::optional<TreeChanges>> merge_changes_by_ids(const std::vector<ObjectId>& bases, const ObjectId& ours,
                                                           const ObjectId& theirs, const ObjectId& merge) const;
   // The best merge bases of two commits (several for a criss-cross
   // merge), highest generation first. This, descendant_of and walk go by
@@ -254,6 +273,8 @@ class Repository {
   struct Impl;
   // This handle's ancestry index (made on first use).
   git::CommitGraph& graph() const;
+  // The virtual base of merge bases `bases` (see MergeBaseTree).
+  Result<MergeBaseTree> virtual_base(const std::vector<ObjectId>& bases, int depth) const;
   // open and open_exact: git_repository_open_ext with `flags`.
   static Result<Repository> open_with(const std::string& path, unsigned flags);
   explicit Repository(std::unique_ptr<Impl> impl);

@@ -283,13 +283,21 @@ Result<std::vector<ObjectId>> CommitGraph::range(const std::vector<ObjectId>& ti
 }
 
 Result<std::vector<ObjectId>> CommitGraph::merge_bases(const ObjectId& a_id, const ObjectId& b_id) {
+  return merge_bases(a_id, std::vector<ObjectId>{b_id});
+}
+
+Result<std::vector<ObjectId>> CommitGraph::merge_bases(const ObjectId& a_id, const std::vector<ObjectId>& others) {
   auto a = node(a_id);
   if (!a) return a.error();
-  auto b = node(b_id);
-  if (!b) return b.error();
-  if (*a == *b) return std::vector<ObjectId>{a_id};
+  std::vector<Index> bs;
+  for (const ObjectId& id : others) {
+    auto b = node(id);
+    if (!b) return b.error();
+    if (*b == *a) return std::vector<ObjectId>{a_id};
+    WARDEN_TRY_STATUS(compute_generation(*b));
+    bs.push_back(*b);
+  }
   WARDEN_TRY_STATUS(compute_generation(*a));
-  WARDEN_TRY_STATUS(compute_generation(*b));
   // git's paint_down_to_common, in generation order: a commit both sides
   // reach is a base unless a base above it reaches it (then it is stale).
   Painter paint(*this);
@@ -300,7 +308,7 @@ Result<std::vector<ObjectId>> CommitGraph::merge_bases(const ObjectId& a_id, con
     fresh -= (before & kQueued) && !(before & kStale);
   };
   add(*a, kSide1);
-  add(*b, kSide2);
+  for (Index b : bs) add(b, kSide2);
   std::vector<Index> bases;
   while (fresh > 0) {
     Index x = paint.take();

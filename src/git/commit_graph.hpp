@@ -41,6 +41,8 @@ class CommitGraph {
   // The best common ancestors of `a` and `b` (none of them an ancestor of
   // another; several for a criss-cross merge), highest generation first.
   Result<std::vector<ObjectId>> merge_bases(const ObjectId& a, const ObjectId& b);
+  // The same for `a` and a merge of all of `others` (git's merge_bases_many).
+  Result<std::vector<ObjectId>> merge_bases(const ObjectId& a, const std::vector<ObjectId>& others);
 
   // Commits read so far (for benchmarks and tests).
   size_t size() const { return nodes_.size(); }

@@ -7,9 +7,14 @@
 // is needed, whole subtrees are decided without being read, and the merge's
 // own changes there are what it changed against that entry (a tree diff,
 // pruned by ids). Only where both parents changed the same entry differently
-// is a content merge needed; then this walk gives up and the caller
-// computes the clean merge with libgit2 (clean_merge.cpp), which is also
-// the test oracle (tests/merge_walk_test.cpp).
+// is a content merge needed: for a file (same mode in the base and both
+// parents), the walk merges that file alone with libgit2's git_merge_file,
+// as libgit2's merge of the trees does; anywhere else it gives up and the
+// caller computes the clean merge with libgit2 (clean_merge.cpp), which is
+// also the test oracle (tests/merge_walk_test.cpp). Merge drivers that
+// .gitattributes files of the local work tree or of info/attributes would
+// choose are not consulted: what the merge brings is judged the same on
+// every machine.
 //
 // To agree with libgit2's rename detection, the walk also gives up where a
 // path was deleted by both parents, even inside a directory both sides left
@@ -41,28 +46,31 @@ class MergeWalk {
  public:
   explicit MergeWalk(git_repository* repo) : repo_(repo), diff_(repo) {}
 
-  // False: a content merge is needed somewhere (give up).
-  Result<bool> walk(const git_tree* base, const git_tree* ours, const git_tree* theirs, const git_tree* merge,
-                    const std::string& prefix) {
-    auto eb = git::entries_of(base), eo = git::entries_of(ours), et = git::entries_of(theirs), em = git::entries_of(merge);
-    size_t ib = 0, io = 0, it = 0, im = 0;
+  // False: a content merge is needed somewhere (give up). `bases`: the
+  // trees of the merge bases (several for a criss-cross merge; null where
+  // a base has no such directory).
+  Result<bool> walk(const std::vector<const git_tree*>& bases, const git_tree* ours, const git_tree* theirs,
+                    const git_tree* merge, const std::string& prefix) {
+    std::vector<std::vector<git::Entry>> lists;
+    for (const git_tree* b : bases) lists.push_back(git::entries_of(b));
+    lists.push_back(git::entries_of(ours));
+    lists.push_back(git::entries_of(theirs));
+    lists.push_back(git::entries_of(merge));
+    std::vector<size_t> at(lists.size(), 0);
+    std::vector<const git_tree_entry*> now(lists.size());
     for (;;) {
-      // The smallest key among the four lists (git's tree order, with '/'
+      // The smallest key among the lists (git's tree order, with '/'
       // after tree names, so a file and a directory of one name differ).
       const std::string* key = nullptr;
-      for (auto [list, i] : {std::pair{&eb, ib}, std::pair{&eo, io}, std::pair{&et, it}, std::pair{&em, im}})
-        if (i < list->size() && (key == nullptr || (*list)[i].key < *key)) key = &(*list)[i].key;
+      for (size_t l = 0; l < lists.size(); ++l)
+        if (at[l] < lists[l].size() && (key == nullptr || lists[l][at[l]].key < *key)) key = &lists[l][at[l]].key;
       if (key == nullptr) break;
       std::string k = *key;
-      auto take = [&](std::vector<git::Entry>& list, size_t& i) -> const git_tree_entry* {
-        if (i < list.size() && list[i].key == k) return list[i++].entry;
-        return nullptr;
-      };
-      const git_tree_entry* b = take(eb, ib);
-      const git_tree_entry* o = take(eo, io);
-      const git_tree_entry* t = take(et, it);
-      const git_tree_entry* m = take(em, im);
-      auto decided = entry(b, o, t, m, prefix);
+      for (size_t l = 0; l < lists.size(); ++l)
+        now[l] = at[l] < lists[l].size() && lists[l][at[l]].key == k ? lists[l][at[l]++].entry : nullptr;
+      const size_t n = bases.size();
+      std::vector<const git_tree_entry*> b(now.begin(), now.begin() + static_cast<long>(n));
+      auto decided = entry(b, now[n], now[n + 1], now[n + 2], prefix);
       if (!decided) return decided.error();
       if (!*decided) return false;
     }
@@ -115,9 +123,29 @@ class MergeWalk {
     return diff_.diff(rt->get(), mt->get(), path + "/");
   }
 
-  // False: a content merge is needed for this entry.
-  Result<bool> entry(const git_tree_entry* b, const git_tree_entry* o, const git_tree_entry* t,
+  // False: a content merge is needed for this entry. `bs`: the entry in
+  // each merge base. Where they all agree, the virtual base of a
+  // criss-cross merge has that entry too (merging equal entries gives that
+  // entry), and the entry is decided as with one base; where they do not,
+  // only what needs no base is decided: both sides alike (a file), or
+  // directories on every side, walked further.
+  Result<bool> entry(const std::vector<const git_tree_entry*>& bs, const git_tree_entry* o, const git_tree_entry* t,
                      const git_tree_entry* m, const std::string& prefix) {
+    bool agreed = true;
+    for (const git_tree_entry* x : bs) agreed = agreed && same(x, bs.front());
+    if (!agreed) {
+      if (same(o, t) && o != nullptr && !is_tree(o)) {
+        WARDEN_TRY_STATUS(against(o, m, prefix));
+        return true;
+      }
+      // Directories (or nothing) in every base, directories on both sides
+      // and in the merge: the bases may agree further down.
+      bool all_trees = is_tree(o) && is_tree(t) && is_tree(m);
+      for (const git_tree_entry* x : bs) all_trees = all_trees && (x == nullptr || is_tree(x));
+      if (!all_trees) return false;  // what the virtual base holds decides: let libgit2 say
+      return walk_directory(bs, o, t, m, prefix);
+    }
+    const git_tree_entry* b = bs.empty() ? nullptr : bs.front();
     if (same(o, t)) {
       if (o == nullptr && b != nullptr) return false;  // deleted on both sides: a rename on each?
       // The same directory on both sides may still hide a path both deleted
@@ -144,19 +172,39 @@ class MergeWalk {
       WARDEN_TRY_STATUS(against(o, m, prefix));
       return true;
     }
-    // Both sides changed it, differently: only directories can be walked
-    // further without a content merge.
+    // Both sides changed a file, differently: the three-way merge of that
+    // file alone, as libgit2's merge of the whole trees would make it.
+    if (is_file(b) && is_file(o) && is_file(t) && git_tree_entry_filemode_raw(b) == git_tree_entry_filemode_raw(o) &&
+        git_tree_entry_filemode_raw(b) == git_tree_entry_filemode_raw(t) && !is_tree(m))
+      return merge_file(b, o, t, m, prefix);
+    // Otherwise only directories can be walked further without a content
+    // merge.
     if (!is_tree(o) || !is_tree(t) || (b != nullptr && !is_tree(b))) return false;
-    std::string path = prefix + git_tree_entry_name(o);
-    auto bt = subtree(b, path), ot = subtree(o, path), tt = subtree(t, path), mt = subtree(is_tree(m) ? m : nullptr, path);
-    for (auto* r : {&bt, &ot, &tt, &mt})
-      if (!*r) return r->error();
     if (m == nullptr || !is_tree(m)) return false;  // the merge removed it or made it a file: let libgit2 say
+    return walk_directory(bs, o, t, m, prefix);
+  }
+
+  // A directory both parents changed, differently (and the merge kept as
+  // a directory): walked further.
+  Result<bool> walk_directory(const std::vector<const git_tree_entry*>& bs, const git_tree_entry* o,
+                              const git_tree_entry* t, const git_tree_entry* m, const std::string& prefix) {
+    std::string path = prefix + git_tree_entry_name(o);
+    std::vector<git::TreeHandle> base_trees;
+    std::vector<const git_tree*> bases;
+    for (const git_tree_entry* x : bs) {
+      auto bt = subtree(x, path);
+      if (!bt) return bt.error();
+      bases.push_back(bt->get());
+      base_trees.push_back(std::move(*bt));
+    }
+    auto ot = subtree(o, path), tt = subtree(t, path), mt = subtree(m, path);
+    for (auto* r : {&ot, &tt, &mt})
+      if (!*r) return r->error();
     // As a tree diff against the clean merge would: the directory's own
     // name is checked (first) only if the merge changed something in it.
     size_t before = diff_.changes.paths.size();
     bool had_refusal = diff_.changes.refused_path.has_value();
-    auto decided = walk(bt->get(), ot->get(), tt->get(), mt->get(), path + "/");
+    auto decided = walk(bases, ot->get(), tt->get(), mt->get(), path + "/");
     if (!decided || !*decided) return decided;
     if (diff_.changes.paths.size() > before && !had_refusal) {
       if (auto why = git::refused_entry_name(git_tree_entry_name(m))) {
@@ -165,6 +213,54 @@ class MergeWalk {
       }
     }
     return true;
+  }
+
+  // The merge's own change at a file both parents changed: none if the
+  // file merges cleanly to what the merge has; the path otherwise (a
+  // conflict is always the merge's own change, as a conflicted path of the
+  // clean merge is). libgit2's git_merge_file is what its tree merge runs
+  // for each such file (binary content: a conflict).
+  Result<bool> merge_file(const git_tree_entry* b, const git_tree_entry* o, const git_tree_entry* t,
+                          const git_tree_entry* m, const std::string& prefix) {
+    std::string path = prefix + git_tree_entry_name(o);
+    git::BlobHandle blobs[3];
+    git_merge_file_input inputs[3];
+    const git_tree_entry* entries[3] = {b, o, t};
+    for (int i = 0; i < 3; ++i) {
+      git_blob* raw_blob = nullptr;
+      if (int rc = git_blob_lookup(&raw_blob, repo_, git_tree_entry_id(entries[i])); rc != 0)
+        return object_error(rc, "blob", ObjectId::from(git_tree_entry_id(entries[i])));
+      blobs[i].reset(raw_blob);
+      git_merge_file_input_init(&inputs[i], GIT_MERGE_FILE_INPUT_VERSION);
+      inputs[i].ptr = static_cast<const char*>(git_blob_rawcontent(raw_blob));
+      inputs[i].size = static_cast<size_t>(git_blob_rawsize(raw_blob));
+      inputs[i].path = path.c_str();
+      inputs[i].mode = git_tree_entry_filemode_raw(entries[i]);
+    }
+    git_merge_file_result result{};
+    if (git_merge_file(&result, &inputs[0], &inputs[1], &inputs[2], nullptr) != 0)
+      return make_error(git_error_text(fmt::format("cannot merge {}", path)));
+    struct Free {
+      git_merge_file_result* r;
+      ~Free() { git_merge_file_result_free(r); }
+    } free_result{&result};
+    bool unchanged = false;
+    if (result.automergeable && m != nullptr) {
+      git_oid merged;
+      if (git_odb_hash(&merged, result.ptr, result.len, GIT_OBJECT_BLOB) != 0)
+        return make_error(git_error_text(fmt::format("cannot hash the merge of {}", path)));
+      unchanged = git_oid_equal(&merged, git_tree_entry_id(m)) && git_tree_entry_filemode_raw(m) == result.mode;
+    }
+    if (unchanged) return true;
+    if (m != nullptr) diff_.note_new(m, path);
+    diff_.changes.paths.push_back(std::move(path));
+    return true;
+  }
+
+  static bool is_file(const git_tree_entry* e) {
+    if (e == nullptr) return false;
+    auto mode = git_tree_entry_filemode_raw(e);
+    return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
   }
 
   git_repository* repo_;
@@ -176,8 +272,20 @@ class MergeWalk {
 Result<std::optional<TreeChanges>> Repository::merge_changes_by_ids(const ObjectId& base, const ObjectId& ours,
                                                                     const ObjectId& theirs,
                                                                     const ObjectId& merge) const {
-  auto b = git::lookup_tree(raw(), base, "");
-  if (!b) return b.error();
+  return merge_changes_by_ids(std::vector<ObjectId>{base}, ours, theirs, merge);
+}
+
+Result<std::optional<TreeChanges>> Repository::merge_changes_by_ids(const std::vector<ObjectId>& bases,
+                                                                    const ObjectId& ours, const ObjectId& theirs,
+                                                                    const ObjectId& merge) const {
+  std::vector<git::TreeHandle> base_trees;
+  std::vector<const git_tree*> raw_bases;
+  for (const ObjectId& base : bases) {
+    auto b = git::lookup_tree(raw(), base, "");
+    if (!b) return b.error();
+    raw_bases.push_back(b->get());
+    base_trees.push_back(std::move(*b));
+  }
   auto o = git::lookup_tree(raw(), ours, "");
   if (!o) return o.error();
   auto t = git::lookup_tree(raw(), theirs, "");
@@ -185,7 +293,7 @@ Result<std::optional<TreeChanges>> Repository::merge_changes_by_ids(const Object
   auto m = git::lookup_tree(raw(), merge, "");
   if (!m) return m.error();
   MergeWalk w(raw());
-  auto decided = w.walk(b->get(), o->get(), t->get(), m->get(), "");
+  auto decided = w.walk(raw_bases, o->get(), t->get(), m->get(), "");
   if (!decided) return decided.error();
   if (!*decided) return std::optional<TreeChanges>();
   return std::optional<TreeChanges>(std::move(w.changes()));

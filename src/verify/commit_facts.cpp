@@ -24,6 +24,13 @@ void parallel_for(size_t n, unsigned threads, F work, size_t chunk = 1) {
   loop(0);
 }
 
+// `changes` with each path listed once, in order.
+TreeChanges each_path_once(TreeChanges changes) {
+  std::set<std::string> unique(changes.paths.begin(), changes.paths.end());
+  changes.paths.assign(unique.begin(), unique.end());
+  return changes;
+}
+
 // The paths `c` changes itself (see CommitFacts::own_changes), reading
 // from `repo`; parent_tree(p) gives a parent's tree.
 template <class ParentTree>
@@ -37,29 +44,42 @@ Result<TreeChanges> own_changes_in(const Repository& repo, const CommitData& c, 
   if (parent_trees.empty()) return repo.changed_paths(std::nullopt, c.tree);
   if (parent_trees.size() == 1) return repo.changed_paths(parent_trees[0], c.tree);
 
-  // Where the clean merge is decided by ids alone (one merge base, no
-  // entry changed differently by both parents), without computing it.
-  if (parent_trees.size() == 2) {
-    auto bases = repo.merge_bases(c.parents[0], c.parents[1]);
-    if (!bases) return bases.error();
-    if (bases->size() == 1) {
-      auto base = parent_tree(bases->front());
-      if (!base) return base.error();
-      auto walked = repo.merge_changes_by_ids(*base, parent_trees[0], parent_trees[1], c.tree);
-      if (!walked) return walked.error();
-      if (*walked) {
-        std::set<std::string> unique((*walked)->paths.begin(), (*walked)->paths.end());
-        (*walked)->paths.assign(unique.begin(), unique.end());
-        return std::move(**walked);
-      }
-    }
-  }
-  auto merge = repo.clean_merge(c.parents);
-  // What the merge wrote is not needed once its tree has been compared.
+  // Where the clean merge is decided by ids alone (every entry the walk
+  // needs the same in all merge bases, no entry changed differently by
+  // both parents but files merged alone), without computing it.
+  // What a merge computation writes (a virtual base, a clean merge) is
+  // not needed once its tree has been compared.
   struct Drop {
     const Repository& r;
     ~Drop() { r.drop_written_objects(); }
   } drop{repo};
+  if (parent_trees.size() == 2) {
+    auto bases = repo.merge_bases(c.parents[0], c.parents[1]);
+    if (!bases) return bases.error();
+    if (!bases->empty() && bases->size() <= 16) {
+      std::vector<ObjectId> base_trees;
+      for (const ObjectId& b : *bases) {
+        auto base = parent_tree(b);
+        if (!base) return base.error();
+        base_trees.push_back(*base);
+      }
+      auto walked = repo.merge_changes_by_ids(base_trees, parent_trees[0], parent_trees[1], c.tree);
+      if (!walked) return walked.error();
+      if (*walked) return each_path_once(std::move(**walked));
+    }
+    // A criss-cross merge whose bases differ where the walk looks: against
+    // the virtual base, where warden can make it.
+    if (bases->size() >= 2) {
+      auto virtual_base = repo.merge_base_tree(c.parents[0], c.parents[1]);
+      if (!virtual_base) return virtual_base.error();
+      if (virtual_base->kind == MergeBaseTree::tree) {
+        auto walked = repo.merge_changes_by_ids(virtual_base->id, parent_trees[0], parent_trees[1], c.tree);
+        if (!walked) return walked.error();
+        if (*walked) return each_path_once(std::move(**walked));
+      }
+    }
+  }
+  auto merge = repo.clean_merge(c.parents);
   if (!merge) return merge.error();
   std::set<std::string> paths(merge->conflicted.begin(), merge->conflicted.end());
   TreeChanges out;
