@@ -245,3 +245,23 @@ TEST_CASE("ancestry: generation numbers agree with the ancestor sets on random D
                      libgit2_wrong.walk_missed));
   }
 }
+
+TEST_CASE("ancestry: a crafted commit whose parent line is not an id is an error, not a root", "[ancestry]") {
+  test::Sandbox sb;
+  sb.run("git init -q -b main repo");
+  std::string tree = sb.sh("git -C repo mktree < /dev/null");
+  tree = tree.substr(0, tree.find('\n'));
+  sb.write_file(sb.dir() + "/bad", "tree " + tree + "\nparent not-an-object-id-at-all-but-forty-c\n"
+                                   "author A <a@example.org> 0 +0000\ncommitter A <a@example.org> 0 +0000\n\nbad\n");
+  std::string bad = sb.sh("git -C repo hash-object -t commit --literally -w ../bad");
+  bad = bad.substr(0, bad.find('\n'));
+  auto repo = warden::Repository::open(sb.dir() + "/repo");
+  REQUIRE(repo);
+  auto id = warden::ObjectId::from_hex(bad);
+  REQUIRE(id);
+  auto walked = repo->walk({*id}, {});
+  REQUIRE(!walked);
+  CHECK_THAT(walked.error().message, Catch::Contains("malformed commit " + bad));
+  auto d = repo->descendant_of(*id, *id);
+  CHECK((d && !*d));  // a commit is not its own descendant, whatever it holds
+}

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "git/commit_graph.hpp"
+#include "git/commit_parents.hpp"
 #include "git/handles.hpp"
 #include "warden/repository.hpp"
 
@@ -15,14 +16,19 @@ git::CommitGraph& Repository::graph() const {
     // Repository is moved (the graph moves with it).
     git_repository* repo = raw();
     graph_ = std::make_unique<git::CommitGraph>([repo](const ObjectId& id) -> Result<std::vector<ObjectId>> {
-      git_commit* raw_commit = nullptr;
-      if (int rc = git_commit_lookup(&raw_commit, repo, &id.raw); rc != 0) return object_error(rc, "commit", id);
-      git::CommitHandle commit(raw_commit);
-      std::vector<ObjectId> parents;
-      unsigned n = git_commit_parentcount(raw_commit);
-      parents.reserve(n);
-      for (unsigned i = 0; i < n; ++i) parents.push_back(ObjectId::from(git_commit_parent_id(raw_commit, i)));
-      return parents;
+      // The object itself, not a parsed commit: a walk over a long history
+      // reads each commit once, and libgit2's parsed-object cache (bounded,
+      // see handles.hpp) would only churn.
+      git_odb* raw_odb = nullptr;
+      if (git_repository_odb(&raw_odb, repo) != 0) return make_error(git_error_text("cannot open object database"));
+      git::OdbHandle odb(raw_odb);
+      git_odb_object* raw_obj = nullptr;
+      if (int rc = git_odb_read(&raw_obj, raw_odb, &id.raw); rc != 0) return object_error(rc, "commit", id);
+      git::OdbObjectHandle obj(raw_obj);
+      if (git_odb_object_type(raw_obj) != GIT_OBJECT_COMMIT)
+        return make_error(fmt::format("{} is a {}, not a commit", id.hex(), git_object_type2string(git_odb_object_type(raw_obj))));
+      return git::commit_parents(
+          std::string_view(static_cast<const char*>(git_odb_object_data(raw_obj)), git_odb_object_size(raw_obj)), id);
     });
   }
   return *graph_;
