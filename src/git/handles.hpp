@@ -22,7 +22,6 @@ using TreeHandle = Handle<git_tree, git_tree_free>;
 using TreeEntryHandle = Handle<git_tree_entry, git_tree_entry_free>;
 using BlobHandle = Handle<git_blob, git_blob_free>;
 using IndexHandle = Handle<git_index, git_index_free>;
-using RevwalkHandle = Handle<git_revwalk, git_revwalk_free>;
 using ObjectHandle = Handle<git_object, git_object_free>;
 using OdbHandle = Handle<git_odb, git_odb_free>;
 using ConfigHandle = Handle<git_config, git_config_free>;
