@@ -170,3 +170,30 @@ TEST_CASE("a target behind a known-good commit is authenticated only if it desce
   CHECK(before.refusal == "target " + old.substr(0, 10) + " \"pre-anchor history\" is not a descendant of the anchor " +
                               anchor.substr(0, 10));
 }
+
+TEST_CASE("a vouched known-good commit from before the anchor hides nothing of the anchor's own history",
+          "[verify][anchor]") {
+  // A pin kept from before the anchor was moved on to a later commit: the
+  // caller vouches for it, but it lies behind the anchor. The anchor and
+  // what lies behind it stay hidden, as without it (the walk hides only
+  // the known-good commits when it can, for a push needs no generations).
+  test::Sandbox sb;
+  const auto& alice = sb.key("alice");
+  test::Repo repo(sb);
+  repo.write("old.txt", "before warden\n");
+  std::string old = repo.commit("pre-anchor history", nullptr);
+  repo.write(".warden/policy.yml", test::standard_policy(alice, sb.key("bob"), sb.key("carol")));
+  std::string anchor = repo.commit("adopt warden", &alice);
+  repo.write("src/a.c", "a\n");
+  repo.commit("a", &alice);
+  repo.write("src/b.c", "b\n");
+  repo.commit("b", &alice);
+  auto report = repo.verify_tuned(anchor, alice, "HEAD", [&](warden::VerifyRequest& req) {
+    req.known_good = {*warden::ObjectId::from_hex(old)};
+    req.check_known_good = false;
+  });
+  CHECK(report.authenticated);
+  CHECK(report.refusal.empty());
+  REQUIRE(report.verdicts.size() == 2);
+  for (const auto& v : report.verdicts) CHECK(v.commit.hex() != anchor);
+}

@@ -132,6 +132,13 @@ class Run {
     if (hidden.empty()) hidden.push_back(anchor);
     auto commits = repo_.walk({req_.target}, hidden);
     if (!commits) return commits.error();
+    if (!req_.known_good.empty() && std::find(commits->begin(), commits->end(), anchor) != commits->end()) {
+      // A known-good commit the anchor does not descend from (a pin from
+      // before the anchor was moved on): the anchor hides its history too.
+      hidden.push_back(anchor);
+      commits = repo_.walk({req_.target}, hidden);
+      if (!commits) return commits.error();
+    }
     if (commits->empty() && !target_trusted) {  // also when descent_deferred
       // Reachable from a known-good commit: authenticated or pre-anchor.
       auto d = descends(req_.target, "target");
