@@ -141,9 +141,14 @@ class Repository {
   Result<TreeChanges> changed_paths(const std::optional<ObjectId>& from, const ObjectId& to) const;
   // The clean merge of `parents` (see clean_merge.cpp).
   Result<CleanMerge> clean_merge(const std::vector<ObjectId>& parents) const;
+  // The same, measured against `base` (merge_base_tree of the parents),
+  // for a caller that has it already.
+  Result<CleanMerge> clean_merge(const std::vector<ObjectId>& parents, const MergeBaseTree& base) const;
   // The tree a merge of `a` and `b` is measured against (see
   // MergeBaseTree); a virtual base is written to memory, like a clean merge.
   Result<MergeBaseTree> merge_base_tree(const ObjectId& a, const ObjectId& b) const;
+  // The same from their merge bases (merge_bases(a, b)), already found.
+  Result<MergeBaseTree> merge_base_tree(const std::vector<ObjectId>& bases) const;
   // A two-parent merge's own changes (against the clean merge of `ours`
   // and `theirs` from `base`, all trees), where the clean merge is decided
   // by object ids alone; nullopt where a content merge would be needed

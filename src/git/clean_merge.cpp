@@ -14,6 +14,16 @@
 namespace warden {
 
 Result<CleanMerge> Repository::clean_merge(const std::vector<ObjectId>& parents) const {
+  if (parents.size() != 2) return clean_merge(parents, MergeBaseTree{});
+  // The merge base from the commit graph (generation numbers, not
+  // dates); libgit2's own recursive merge only where warden cannot make
+  // the virtual base of a criss-cross merge itself.
+  auto base = merge_base_tree(parents[0], parents[1]);
+  if (!base) return base.error();
+  return clean_merge(parents, *base);
+}
+
+Result<CleanMerge> Repository::clean_merge(const std::vector<ObjectId>& parents, const MergeBaseTree& base) const {
   CleanMerge out;
   if (parents.size() != 2) {
     out.why_not = fmt::format("no clean merge for {} parents", parents.size());
@@ -28,20 +38,15 @@ Result<CleanMerge> Repository::clean_merge(const std::vector<ObjectId>& parents)
     return make_error(git_error_text(fmt::format("missing commit {}", parents[1].hex())));
   git::CommitHandle b(raw_b);
 
-  // The merge base from the commit graph (generation numbers, not
-  // dates); libgit2's own recursive merge only where warden cannot make
-  // the virtual base of a criss-cross merge itself.
-  auto base = merge_base_tree(parents[0], parents[1]);
-  if (!base) return base.error();
   git_index* raw_index = nullptr;
   int rc = 0;
-  if (base->kind == MergeBaseTree::recursive) {
+  if (base.kind == MergeBaseTree::recursive) {
     rc = git_merge_commits(&raw_index, raw(), raw_a, raw_b, nullptr);
   } else {
     git::TreeHandle base_tree, ours, theirs;
     git_tree* raw_tree = nullptr;
-    if (base->kind == MergeBaseTree::tree) {
-      auto t = git::lookup_tree(raw(), base->id, "");
+    if (base.kind == MergeBaseTree::tree) {
+      auto t = git::lookup_tree(raw(), base.id, "");
       if (!t) return t.error();
       base_tree = std::move(*t);
     }
@@ -167,7 +172,11 @@ Result<bool> conflicts_as_markers(git_repository* repo, git_index* index) {
 Result<MergeBaseTree> Repository::merge_base_tree(const ObjectId& a, const ObjectId& b) const {
   auto bases = merge_bases(a, b);
   if (!bases) return bases.error();
-  return virtual_base(*bases, 0);
+  return merge_base_tree(*bases);
+}
+
+Result<MergeBaseTree> Repository::merge_base_tree(const std::vector<ObjectId>& bases) const {
+  return virtual_base(bases, 0);
 }
 
 Result<MergeBaseTree> Repository::virtual_base(const std::vector<ObjectId>& bases, int depth) const {

@@ -18,8 +18,8 @@ namespace warden::git {
 namespace {
 
 // Scratch flags of one walk.
-constexpr uint8_t kTip = 1, kHidden = 2, kQueued = 4, kInSet = 8, kExpanded = 16, kEmitted = 32;
-constexpr uint8_t kSide1 = 1, kSide2 = 2, kStale = 64, kResult = 128;
+constexpr uint8_t kTip = 1, kHidden = 2, kQueued = 4, kInSet = 8, kExpanded = 16;
+constexpr uint8_t kSide1 = 1, kSide2 = 2, kStale = 64;
 
 // How many commits the walks that need no generation numbers may visit
 // before they give up for the bounded ones: a push of a few commits on top
@@ -89,13 +89,6 @@ Status CommitGraph::compute_generation(Index n) {
     stack.pop_back();
   }
   return Status::success();
-}
-
-Result<uint32_t> CommitGraph::generation(const ObjectId& id) {
-  auto n = node(id);
-  if (!n) return n.error();
-  WARDEN_TRY_STATUS(compute_generation(*n));
-  return nodes_[*n].generation;
 }
 
 uint32_t CommitGraph::new_mark() {
@@ -213,7 +206,6 @@ std::vector<ObjectId> CommitGraph::parents_first(const std::vector<Index>& tips,
         }
         continue;
       }
-      flags_[x] |= kEmitted;
       out.push_back(nodes_[x].id);
       stack.pop_back();
     }
@@ -312,11 +304,10 @@ Result<std::vector<ObjectId>> CommitGraph::merge_bases(const ObjectId& a_id, con
   std::vector<Index> bases;
   while (fresh > 0) {
     Index x = paint.take();
-    uint8_t& f = paint.flags(x);
+    uint8_t f = paint.flags(x);
     if (!(f & kStale)) --fresh;
     uint8_t with = f & (kSide1 | kSide2 | kStale);
     if (with == (kSide1 | kSide2)) {
-      f |= kResult;
       bases.push_back(x);
       with |= kStale;
     }

@@ -30,9 +30,6 @@ class CommitGraph {
   using ReadParents = std::function<Result<std::vector<ObjectId>>(const ObjectId&)>;
   explicit CommitGraph(ReadParents read) : read_(std::move(read)) {}
 
-  // The commit's generation number: 1 for a root, else 1 + the highest of
-  // its parents'. Reads every ancestor not read before (once).
-  Result<uint32_t> generation(const ObjectId& id);
   // True if `commit` is a strict descendant of `ancestor`.
   Result<bool> descendant_of(const ObjectId& commit, const ObjectId& ancestor);
   // Commits reachable from `tips` and not from `hidden`, parents before
@@ -43,9 +40,6 @@ class CommitGraph {
   Result<std::vector<ObjectId>> merge_bases(const ObjectId& a, const ObjectId& b);
   // The same for `a` and a merge of all of `others` (git's merge_bases_many).
   Result<std::vector<ObjectId>> merge_bases(const ObjectId& a, const std::vector<ObjectId>& others);
-
-  // Commits read so far (for benchmarks and tests).
-  size_t size() const { return nodes_.size(); }
 
  private:
   using Index = uint32_t;
@@ -59,6 +53,8 @@ class CommitGraph {
 
   Result<Index> node(const ObjectId& id);
   Status read_parents(Index n);
+  // Sets n's generation number (1 for a root, else 1 + the highest of its
+  // parents'), reading every ancestor not read before (once).
   Status compute_generation(Index n);
   // The parents of a node whose parents were read.
   const Index* parents_begin(Index n) const { return parents_.data() + nodes_[n].first_parent; }

@@ -44,34 +44,39 @@ Result<TreeChanges> own_changes_in(const Repository& repo, const CommitData& c, 
   if (parent_trees.empty()) return repo.changed_paths(std::nullopt, c.tree);
   if (parent_trees.size() == 1) return repo.changed_paths(parent_trees[0], c.tree);
 
-  // Where the clean merge is decided by ids alone (every entry the walk
-  // needs the same in all merge bases, no entry changed differently by
-  // both parents but files merged alone), without computing it.
   // What a merge computation writes (a virtual base, a clean merge) is
   // not needed once its tree has been compared.
   struct Drop {
     const Repository& r;
     ~Drop() { r.drop_written_objects(); }
   } drop{repo};
+  // Where the clean merge is decided by ids alone (every entry the walk
+  // needs the same in all merge bases, no entry changed differently by
+  // both parents but files merged alone), without computing it. What is
+  // learnt of the base on the way serves the clean merge if it comes to it.
+  std::optional<MergeBaseTree> base;
   if (parent_trees.size() == 2) {
     auto bases = repo.merge_bases(c.parents[0], c.parents[1]);
     if (!bases) return bases.error();
     if (!bases->empty() && bases->size() <= 16) {
       std::vector<ObjectId> base_trees;
       for (const ObjectId& b : *bases) {
-        auto base = parent_tree(b);
-        if (!base) return base.error();
-        base_trees.push_back(*base);
+        auto tree = parent_tree(b);
+        if (!tree) return tree.error();
+        base_trees.push_back(*tree);
       }
       auto walked = repo.merge_changes_by_ids(base_trees, parent_trees[0], parent_trees[1], c.tree);
       if (!walked) return walked.error();
       if (*walked) return each_path_once(std::move(**walked));
+      if (base_trees.size() == 1) base = MergeBaseTree{MergeBaseTree::tree, base_trees.front()};
     }
+    if (bases->empty()) base = MergeBaseTree{MergeBaseTree::none, {}};
     // A criss-cross merge whose bases differ where the walk looks: against
     // the virtual base, where warden can make it.
     if (bases->size() >= 2) {
-      auto virtual_base = repo.merge_base_tree(c.parents[0], c.parents[1]);
+      auto virtual_base = repo.merge_base_tree(*bases);
       if (!virtual_base) return virtual_base.error();
+      base = *virtual_base;
       if (virtual_base->kind == MergeBaseTree::tree) {
         auto walked = repo.merge_changes_by_ids(virtual_base->id, parent_trees[0], parent_trees[1], c.tree);
         if (!walked) return walked.error();
@@ -79,7 +84,7 @@ Result<TreeChanges> own_changes_in(const Repository& repo, const CommitData& c, 
       }
     }
   }
-  auto merge = repo.clean_merge(c.parents);
+  auto merge = base ? repo.clean_merge(c.parents, *base) : repo.clean_merge(c.parents);
   if (!merge) return merge.error();
   std::set<std::string> paths(merge->conflicted.begin(), merge->conflicted.end());
   TreeChanges out;
