@@ -11,6 +11,7 @@
 #include <openssl/sha.h>
 
 #include <array>
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -227,5 +228,23 @@ class PackWriter {
   std::unique_ptr<git_odb, OdbDeleter> odb_;
   git_odb_backend* mempack_ = nullptr;  // owned by the odb once added
 };
+
+// A tool's main: `run(argc, argv)` with libgit2 initialised, given at
+// least `min_args` arguments (else `usage`, exit 2); an exception is a
+// one-line error naming the tool (exit 1).
+template <class Run>
+int tool_main(const char* name, const char* usage, int min_args, int argc, char** argv, Run run) try {
+  if (argc < min_args) {
+    std::fprintf(stderr, "usage: %s %s\n", name, usage);
+    return 2;
+  }
+  git_libgit2_init();
+  run(argc, argv);
+  git_libgit2_shutdown();
+  return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "%s: %s\n", name, e.what());
+  return 1;
+}
 
 }  // namespace bench

@@ -249,16 +249,9 @@ void run(int argc, char** argv) {
   std::printf("anchor %s:%s\n", Writer::hex(anchor).c_str(), alice.fingerprint().c_str());
 }
 
-int main(int argc, char** argv) try {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: warden_history_gen DIR COMMITS [--files N] [--merge-every K]\n");
-    return 2;
-  }
-  git_libgit2_init();
-  run(argc, argv);
-  git_libgit2_shutdown();
-  return 0;
-} catch (const std::exception& e) {
-  std::fprintf(stderr, "warden_history_gen: %s\n", e.what());
-  return 1;
+int main(int argc, char** argv) {
+  return bench::tool_main("warden_history_gen",
+                          "DIR COMMITS [--files N] [--merge-every K] [--late-merge L] "
+                          "[--dates same|reversed|random|increasing]",
+                          3, argc, argv, run);
 }

@@ -241,16 +241,6 @@ void run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) try {
-  if (argc < 4) {
-    std::fprintf(stderr, "usage: warden_replay_history SOURCE REV DEST [--people N] [--merges FILE]\n");
-    return 2;
-  }
-  git_libgit2_init();
-  run(argc, argv);
-  git_libgit2_shutdown();
-  return 0;
-} catch (const std::exception& e) {
-  std::fprintf(stderr, "warden_replay_history: %s\n", e.what());
-  return 1;
+int main(int argc, char** argv) {
+  return bench::tool_main("warden_replay_history", "SOURCE REV DEST [--people N] [--merges FILE]", 4, argc, argv, run);
 }
