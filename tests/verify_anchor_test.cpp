@@ -147,19 +147,32 @@ TEST_CASE("commits known to be authenticated are not checked again (A..B)", "[ve
   }
 }
 
+namespace {
+
+// pre-anchor history (unsigned) -> anchor (alice) -> a -> b (alice).
+struct AdoptedLater {
+  explicit AdoptedLater(test::Sandbox& sb) : alice(sb.key("alice")), repo(sb) {
+    repo.write("old.txt", "before warden\n");
+    old = repo.commit("pre-anchor history", nullptr);
+    repo.write(".warden/policy.yml", test::standard_policy(alice, sb.key("bob"), sb.key("carol")));
+    anchor = repo.commit("adopt warden", &alice);
+    repo.write("src/a.c", "a\n");
+    a = repo.commit("a", &alice);
+    repo.write("src/b.c", "b\n");
+    b = repo.commit("b", &alice);
+  }
+  const test::Key& alice;
+  test::Repo repo;
+  std::string old, anchor, a, b;
+};
+
+}  // namespace
+
 TEST_CASE("a target behind a known-good commit is authenticated only if it descends from the anchor",
           "[verify][anchor]") {
   test::Sandbox sb;
-  const auto& alice = sb.key("alice");
-  test::Repo repo(sb);
-  repo.write("old.txt", "before warden\n");
-  std::string old = repo.commit("pre-anchor history", nullptr);
-  repo.write(".warden/policy.yml", test::standard_policy(alice, sb.key("bob"), sb.key("carol")));
-  std::string anchor = repo.commit("adopt warden", &alice);
-  repo.write("src/a.c", "a\n");
-  std::string a = repo.commit("a", &alice);
-  repo.write("src/b.c", "b\n");
-  std::string b = repo.commit("b", &alice);
+  AdoptedLater h(sb);
+  auto& [alice, repo, old, anchor, a, b] = h;
   // `a` lies behind the known-good `b`: nothing to check, and it descends.
   auto behind = repo.verify(anchor, alice, a, {b});
   CHECK(behind.authenticated);
@@ -178,22 +191,13 @@ TEST_CASE("a vouched known-good commit from before the anchor hides nothing of t
   // what lies behind it stay hidden, as without it (the walk hides only
   // the known-good commits when it can, for a push needs no generations).
   test::Sandbox sb;
-  const auto& alice = sb.key("alice");
-  test::Repo repo(sb);
-  repo.write("old.txt", "before warden\n");
-  std::string old = repo.commit("pre-anchor history", nullptr);
-  repo.write(".warden/policy.yml", test::standard_policy(alice, sb.key("bob"), sb.key("carol")));
-  std::string anchor = repo.commit("adopt warden", &alice);
-  repo.write("src/a.c", "a\n");
-  repo.commit("a", &alice);
-  repo.write("src/b.c", "b\n");
-  repo.commit("b", &alice);
-  auto report = repo.verify_tuned(anchor, alice, "HEAD", [&](warden::VerifyRequest& req) {
-    req.known_good = {*warden::ObjectId::from_hex(old)};
+  AdoptedLater h(sb);
+  auto report = h.repo.verify_tuned(h.anchor, h.alice, "HEAD", [&](warden::VerifyRequest& req) {
+    req.known_good = {*warden::ObjectId::from_hex(h.old)};
     req.check_known_good = false;
   });
   CHECK(report.authenticated);
   CHECK(report.refusal.empty());
   REQUIRE(report.verdicts.size() == 2);
-  for (const auto& v : report.verdicts) CHECK(v.commit.hex() != anchor);
+  for (const auto& v : report.verdicts) CHECK(v.commit.hex() != h.anchor);
 }
