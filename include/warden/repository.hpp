@@ -24,6 +24,7 @@ namespace warden {
 
 namespace git {
 class CommitGraph;
+struct VirtualBases;
 }
 
 // One commit as the engine sees it.
@@ -67,7 +68,7 @@ struct CleanMerge {
 // recursive merge makes (the bases merged one by one, oldest first, over
 // their own merge bases) where those merges are clean; `none` for
 // unrelated histories; `recursive` where only libgit2's recursive merge
-// can say (conflicts between the bases, deep recursion).
+// can say (more bases than warden merges, or a merge libgit2 refused).
 struct MergeBaseTree {
   enum Kind { tree, none, recursive } kind = none;
   ObjectId id;  // the tree, for `tree`
@@ -161,7 +162,7 @@ class Repository {
   Result<std::optional<TreeChanges>> merge_changes_by_ids(const std::vector<ObjectId>& bases, const ObjectId& ours,
                                                           const ObjectId& theirs, const ObjectId& merge) const;
   // The best merge bases of two commits (several for a criss-cross
-  // merge), highest generation first. This, descendant_of and walk go by
+  // merge), highest generation first (one generation: by id). This, descendant_of and walk go by
   // generation numbers, never by commit dates (see commit_graph.hpp).
   Result<std::vector<ObjectId>> merge_bases(const ObjectId& a, const ObjectId& b) const;
 
@@ -278,8 +279,9 @@ class Repository {
   struct Impl;
   // This handle's ancestry index (made on first use).
   git::CommitGraph& graph() const;
-  // The virtual base of merge bases `bases` (see MergeBaseTree).
-  Result<MergeBaseTree> virtual_base(const std::vector<ObjectId>& bases, int depth) const;
+  // The virtual base of merge bases `bases` (see MergeBaseTree); those
+  // made on the way are kept in `made`.
+  Result<MergeBaseTree> virtual_base(const std::vector<ObjectId>& bases, git::VirtualBases& made) const;
   // open and open_exact: git_repository_open_ext with `flags`.
   static Result<Repository> open_with(const std::string& path, unsigned flags);
   explicit Repository(std::unique_ptr<Impl> impl);

@@ -2,6 +2,8 @@
 // its default options. The merge's "own changes" are measured against it.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -9,9 +11,18 @@
 
 #include "git/commit_graph.hpp"
 #include "git/handles.hpp"
+#include "git/merge_entries.hpp"
 #include "warden/repository.hpp"
 
 namespace warden {
+
+namespace git {
+// The virtual bases made for one merge, by their merge bases: a virtual
+// base of many bases merges the same older ones again and again.
+struct VirtualBases {
+  std::map<std::vector<ObjectId>, MergeBaseTree> made;
+};
+}  // namespace git
 
 Result<CleanMerge> Repository::clean_merge(const std::vector<ObjectId>& parents) const {
   if (parents.size() != 2) return clean_merge(parents, MergeBaseTree{});
@@ -95,78 +106,6 @@ Result<ObjectId> tree_of(git_repository* repo, const ObjectId& commit) {
   return ObjectId::from(git_commit_tree_id(raw_commit));
 }
 
-bool is_regular_file(const git_index_entry* e) {
-  return e != nullptr && (e->mode == GIT_FILEMODE_BLOB || e->mode == GIT_FILEMODE_BLOB_EXECUTABLE);
-}
-
-// A virtual base keeps a file both bases changed differently as libgit2's
-// recursive merge keeps it: the file merged, conflict markers and all
-// (git_merge_file's output, labelled with the path). False where a
-// conflict is of another kind (a deletion, a rename, a mode or a type):
-// that is left to libgit2's recursive merge.
-Result<bool> conflicts_as_markers(git_repository* repo, git_index* index) {
-  struct Conflict {
-    std::string path;
-    std::optional<git_index_entry> ancestor;
-    git_index_entry ours, theirs;
-  };
-  std::vector<Conflict> conflicts;
-  {
-    git_index_conflict_iterator* raw_it = nullptr;
-    if (git_index_conflict_iterator_new(&raw_it, index) != 0)
-      return make_error(git_error_text("cannot list merge conflicts"));
-    git::ConflictIteratorHandle it(raw_it);
-    const git_index_entry *ancestor, *ours, *theirs;
-    int rc;
-    while ((rc = git_index_conflict_next(&ancestor, &ours, &theirs, raw_it)) == 0) {
-      if (!is_regular_file(ours) || !is_regular_file(theirs) || std::string(ours->path) != theirs->path ||
-          (ancestor != nullptr && (!is_regular_file(ancestor) || std::string(ancestor->path) != ours->path)))
-        return false;
-      Conflict c{ours->path, std::nullopt, *ours, *theirs};
-      if (ancestor != nullptr) c.ancestor = *ancestor;
-      conflicts.push_back(std::move(c));
-    }
-    if (rc != GIT_ITEROVER) return make_error(git_error_text("cannot list merge conflicts"));
-  }
-  for (auto& c : conflicts) {
-    git_merge_file_input inputs[3];
-    git::BlobHandle blobs[3];
-    const git_index_entry* entries[3] = {c.ancestor ? &*c.ancestor : nullptr, &c.ours, &c.theirs};
-    for (int i = 0; i < 3; ++i) {
-      git_merge_file_input_init(&inputs[i], GIT_MERGE_FILE_INPUT_VERSION);
-      if (entries[i] == nullptr) continue;
-      git_blob* raw_blob = nullptr;
-      if (int rc = git_blob_lookup(&raw_blob, repo, &entries[i]->id); rc != 0)
-        return object_error(rc, "blob", ObjectId::from(&entries[i]->id));
-      blobs[i].reset(raw_blob);
-      inputs[i].ptr = static_cast<const char*>(git_blob_rawcontent(raw_blob));
-      inputs[i].size = static_cast<size_t>(git_blob_rawsize(raw_blob));
-      inputs[i].path = c.path.c_str();
-      inputs[i].mode = entries[i]->mode;
-    }
-    git_merge_file_result result{};
-    if (git_merge_file(&result, &inputs[0], &inputs[1], &inputs[2], nullptr) != 0)
-      return make_error(git_error_text(fmt::format("cannot merge {}", c.path)));
-    struct Free {
-      git_merge_file_result* r;
-      ~Free() { git_merge_file_result_free(r); }
-    } free_result{&result};
-    if (result.mode == 0) return false;
-    git_oid blob;
-    if (git_blob_create_from_buffer(&blob, repo, result.ptr, result.len) != 0)
-      return make_error(git_error_text(fmt::format("cannot write the virtual base's {}", c.path)));
-    git_index_entry entry = c.ours;
-    entry.id = blob;
-    entry.mode = result.mode;
-    entry.path = c.path.c_str();
-    entry.flags = 0;
-    entry.flags_extended = 0;
-    if (git_index_conflict_remove(index, c.path.c_str()) != 0 || git_index_add(index, &entry) != 0)
-      return make_error(git_error_text(fmt::format("cannot resolve the virtual base's {}", c.path)));
-  }
-  return true;
-}
-
 }  // namespace
 
 Result<MergeBaseTree> Repository::merge_base_tree(const ObjectId& a, const ObjectId& b) const {
@@ -176,22 +115,35 @@ Result<MergeBaseTree> Repository::merge_base_tree(const ObjectId& a, const Objec
 }
 
 Result<MergeBaseTree> Repository::merge_base_tree(const std::vector<ObjectId>& bases) const {
-  return virtual_base(bases, 0);
+  git::VirtualBases made;
+  return virtual_base(bases, made);
 }
 
-Result<MergeBaseTree> Repository::virtual_base(const std::vector<ObjectId>& bases, int depth) const {
+// At most this many merge bases are merged into a virtual base (git/git's
+// history has merges with 20); beyond, libgit2's recursive merge decides.
+constexpr size_t kMaxVirtualBases = 64;
+
+Result<MergeBaseTree> Repository::virtual_base(const std::vector<ObjectId>& bases, git::VirtualBases& made) const {
   if (bases.empty()) return MergeBaseTree{MergeBaseTree::none, {}};
   if (bases.size() == 1) {
     auto t = tree_of(raw(), bases.front());
     if (!t) return t.error();
     return MergeBaseTree{MergeBaseTree::tree, *t};
   }
+  std::vector<ObjectId> key = bases;
+  std::sort(key.begin(), key.end());
+  if (auto it = made.made.find(key); it != made.made.end()) return it->second;
   // Several bases: libgit2's virtual base merges them one by one, oldest
   // first, each over the merge bases of the next one and those merged so
-  // far (made the same way). Where one of those merges has a conflict,
-  // libgit2 writes conflict markers into the virtual base: that is left to
-  // its recursive merge, as are deep recursions.
-  if (depth >= 3 || bases.size() > 8) return MergeBaseTree{MergeBaseTree::recursive, {}};
+  // far (made the same way). Each merge is decided by ids where it can be
+  // (tree_merge.cpp), else by libgit2's merge of the trees as its
+  // recursive merge makes a virtual base.
+  auto recursive = [&]() -> Result<MergeBaseTree> {
+    MergeBaseTree out{MergeBaseTree::recursive, {}};
+    made.made.emplace(key, out);
+    return out;
+  };
+  if (bases.size() > kMaxVirtualBases) return recursive();
   std::vector<ObjectId> oldest_first(bases.rbegin(), bases.rend());
   auto first = tree_of(raw(), oldest_first[0]);
   if (!first) return first.error();
@@ -200,37 +152,48 @@ Result<MergeBaseTree> Repository::virtual_base(const std::vector<ObjectId>& base
     std::vector<ObjectId> so_far(oldest_first.begin(), oldest_first.begin() + static_cast<long>(i));
     auto below = graph().merge_bases(oldest_first[i], so_far);
     if (!below) return below.error();
-    auto inner = virtual_base(*below, depth + 1);
+    auto inner = virtual_base(*below, made);
     if (!inner) return inner.error();
-    if (inner->kind == MergeBaseTree::recursive) return *inner;
+    if (inner->kind == MergeBaseTree::recursive) return recursive();
+    auto two_id = tree_of(raw(), oldest_first[i]);
+    if (!two_id) return two_id.error();
+    auto by_ids = git::virtual_merge_by_ids(raw(), inner->kind == MergeBaseTree::tree ? &inner->id : nullptr, merged,
+                                            *two_id);
+    if (!by_ids) return by_ids.error();
+    if (*by_ids) {
+      merged = **by_ids;
+      continue;
+    }
     git::TreeHandle ancestor;
     if (inner->kind == MergeBaseTree::tree) {
       auto t = git::lookup_tree(raw(), inner->id, "");
       if (!t) return t.error();
       ancestor = std::move(*t);
     }
-    auto two_id = tree_of(raw(), oldest_first[i]);
-    if (!two_id) return two_id.error();
     auto one = git::lookup_tree(raw(), merged, "");
     if (!one) return one.error();
     auto two = git::lookup_tree(raw(), *two_id, "");
     if (!two) return two.error();
+    // libgit2's own merge for a virtual base: conflicting file contents
+    // kept with their markers; the paths left in conflict are not in the
+    // virtual base (libgit2 reads it through an index iterator, which
+    // leaves conflicts out).
+    git_merge_options options = GIT_MERGE_OPTIONS_INIT;
+    options.flags |= GIT_MERGE_VIRTUAL_BASE;
     git_index* raw_index = nullptr;
-    if (git_merge_trees(&raw_index, raw(), ancestor.get(), one->get(), two->get(), nullptr) != 0)
-      return MergeBaseTree{MergeBaseTree::recursive, {}};
+    if (git_merge_trees(&raw_index, raw(), ancestor.get(), one->get(), two->get(), &options) != 0) return recursive();
     git::IndexHandle index(raw_index);
-    if (git_index_has_conflicts(raw_index)) {
-      auto resolved = conflicts_as_markers(raw(), raw_index);
-      if (!resolved) return resolved.error();
-      if (!*resolved) return MergeBaseTree{MergeBaseTree::recursive, {}};
-    }
+    if (git_index_has_conflicts(raw_index) && git_index_conflict_cleanup(raw_index) != 0)
+      return make_error(git_error_text("cannot build the virtual merge base"));
     git_oid tree;
     // Written into the in-memory object store (see repository.cpp).
     if (git_index_write_tree_to(&tree, raw_index, raw()) != 0)
       return make_error(git_error_text("cannot build the virtual merge base"));
     merged = ObjectId::from(&tree);
   }
-  return MergeBaseTree{MergeBaseTree::tree, merged};
+  MergeBaseTree out{MergeBaseTree::tree, merged};
+  made.made.emplace(key, out);
+  return out;
 }
 
 }  // namespace warden

@@ -313,8 +313,15 @@ Result<std::vector<ObjectId>> CommitGraph::merge_bases(const ObjectId& a_id, con
     }
     for (const Index* p = parents_begin(x); p != parents_end(x); ++p) add(*p, with);
   }
+  // Highest generation first; bases of one generation by id, so that the
+  // order (which decides a virtual base) depends neither on dates nor on
+  // what this graph was asked before.
+  std::sort(bases.begin(), bases.end(), [&](Index x, Index y) {
+    if (nodes_[x].generation != nodes_[y].generation) return nodes_[x].generation > nodes_[y].generation;
+    return nodes_[x].id < nodes_[y].id;
+  });
   std::vector<ObjectId> out;
-  for (Index x : bases) out.push_back(nodes_[x].id);  // taken highest generation first
+  for (Index x : bases) out.push_back(nodes_[x].id);
   return out;
 }
 

@@ -19,28 +19,25 @@
 // To agree with libgit2's rename detection, the walk also gives up where a
 // path was deleted by both parents, even inside a directory both sides left
 // alike (a rename on each side to different names, or a rename on one side
-// and a deletion on the other, is a conflict for libgit2). A rename on one side that the other
-// side did not touch merges the same with or without rename detection; one
-// that the other side modified shows up here as modified-against-deleted
-// and gives up.
+// and a deletion on the other, is a conflict for libgit2), and where both
+// parents added a path alike while one of them deleted something (what it
+// deleted may be renamed there: a rename/add conflict for libgit2). A
+// rename on one side that the other side did not touch merges the same with
+// or without rename detection; one that the other side modified shows up
+// here as modified-against-deleted and gives up. So does a clean merge that
+// would hold a file and a directory of one name (a conflict for libgit2).
 #include <fmt/format.h>
 
+#include <set>
+
+#include "git/merge_entries.hpp"
 #include "git/tree_diff.hpp"
 
 namespace warden {
 namespace {
 
-struct Side {
-  const git_tree_entry* entry = nullptr;  // null: absent
-};
-
-bool same(const git_tree_entry* a, const git_tree_entry* b) {
-  if (a == nullptr || b == nullptr) return a == b;
-  return git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)) &&
-         git_tree_entry_filemode_raw(a) == git_tree_entry_filemode_raw(b);
-}
-
-bool is_tree(const git_tree_entry* e) { return e != nullptr && git_tree_entry_type(e) == GIT_OBJECT_TREE; }
+using git::is_tree_entry;
+using git::same_entry;
 
 class MergeWalk {
  public:
@@ -58,6 +55,7 @@ class MergeWalk {
     lists.push_back(git::entries_of(merge));
     std::vector<size_t> at(lists.size(), 0);
     std::vector<const git_tree_entry*> now(lists.size());
+    std::set<std::string> files, trees;  // the names the clean merge holds, by kind
     for (;;) {
       // The smallest key among the lists (git's tree order, with '/'
       // after tree names, so a file and a directory of one name differ).
@@ -70,14 +68,25 @@ class MergeWalk {
         now[l] = at[l] < lists[l].size() && lists[l][at[l]].key == k ? lists[l][at[l]++].entry : nullptr;
       const size_t n = bases.size();
       std::vector<const git_tree_entry*> b(now.begin(), now.begin() + static_cast<long>(n));
+      result_ = Result_::absent;
       auto decided = entry(b, now[n], now[n + 1], now[n + 2], prefix);
       if (!decided) return decided.error();
       if (!*decided) return false;
+      if (result_ != Result_::absent) {
+        std::string name = k.back() == '/' ? k.substr(0, k.size() - 1) : k;
+        (result_ == Result_::tree ? trees : files).insert(std::move(name));
+      }
     }
+    // A file and a directory of one name: a conflict for libgit2.
+    for (const auto& t : trees)
+      if (files.count(t)) return false;
     return true;
   }
 
   TreeChanges& changes() { return diff_.changes; }
+
+  // Whether both parents added some path alike (see the top of this file).
+  bool both_added_alike = false;
 
  private:
   Result<git::TreeHandle> subtree(const git_tree_entry* e, const std::string& path) {
@@ -85,32 +94,14 @@ class MergeWalk {
     return git::lookup_tree(repo_, ObjectId::from(git_tree_entry_id(e)), path);
   }
 
-  // Whether some path of `before` is absent from `after` (pruned by ids).
-  Result<bool> deletes_something(const git_tree* before, const git_tree* after, const std::string& prefix) {
-    auto eb = git::entries_of(before), ea = git::entries_of(after);
-    size_t j = 0;
-    for (const auto& e : eb) {
-      while (j < ea.size() && ea[j].key < e.key) ++j;
-      if (j == ea.size() || ea[j].key != e.key) return true;
-      if (!is_tree(e.entry) || same(e.entry, ea[j].entry)) continue;
-      std::string path = prefix + git_tree_entry_name(e.entry);
-      auto bt = subtree(e.entry, path);
-      if (!bt) return bt.error();
-      auto at = subtree(ea[j].entry, path);
-      if (!at) return at.error();
-      auto deeper = deletes_something(bt->get(), at->get(), path + "/");
-      if (!deeper || *deeper) return deeper;
-    }
-    return false;
-  }
-
   // The merge's own changes where the clean merge has `result`.
   Status against(const git_tree_entry* result, const git_tree_entry* m, const std::string& prefix) {
-    if (same(result, m)) return Status::success();
+    if (result != nullptr) result_ = is_tree_entry(result) ? Result_::tree : Result_::file;
+    if (same_entry(result, m)) return Status::success();
     // One name, one kind (entries share a key): diff the pair as a tree
     // diff of their parents would.
     std::string path = prefix + git_tree_entry_name(result != nullptr ? result : m);
-    if (!is_tree(result) && !is_tree(m)) {
+    if (!is_tree_entry(result) && !is_tree_entry(m)) {
       if (m != nullptr) diff_.note_new(m, path);
       diff_.changes.paths.push_back(std::move(path));
       return Status::success();
@@ -132,55 +123,64 @@ class MergeWalk {
   Result<bool> entry(const std::vector<const git_tree_entry*>& bs, const git_tree_entry* o, const git_tree_entry* t,
                      const git_tree_entry* m, const std::string& prefix) {
     bool agreed = true;
-    for (const git_tree_entry* x : bs) agreed = agreed && same(x, bs.front());
+    for (const git_tree_entry* x : bs) agreed = agreed && same_entry(x, bs.front());
     if (!agreed) {
-      if (same(o, t) && o != nullptr && !is_tree(o)) {
+      if (same_entry(o, t) && o != nullptr && !is_tree_entry(o)) {
+        both_added_alike = true;  // perhaps, against the virtual base
         WARDEN_TRY_STATUS(against(o, m, prefix));
         return true;
       }
       // Directories (or nothing) in every base, directories on both sides
       // and in the merge: the bases may agree further down.
-      bool all_trees = is_tree(o) && is_tree(t) && is_tree(m);
-      for (const git_tree_entry* x : bs) all_trees = all_trees && (x == nullptr || is_tree(x));
+      bool all_trees = is_tree_entry(o) && is_tree_entry(t) && is_tree_entry(m);
+      for (const git_tree_entry* x : bs) all_trees = all_trees && (x == nullptr || is_tree_entry(x));
       if (!all_trees) return false;  // what the virtual base holds decides: let libgit2 say
       return walk_directory(bs, o, t, m, prefix);
     }
     const git_tree_entry* b = bs.empty() ? nullptr : bs.front();
-    if (same(o, t)) {
+    if (same_entry(o, t)) {
       if (o == nullptr && b != nullptr) return false;  // deleted on both sides: a rename on each?
+      if (b == nullptr) both_added_alike = true;
       // The same directory on both sides may still hide a path both deleted
       // (one side renamed it elsewhere, the other deleted it: a conflict
-      // for libgit2).
-      if (is_tree(b) && is_tree(o) && !same(b, o)) {
-        std::string path = prefix + git_tree_entry_name(o);
-        auto bt = subtree(b, path);
-        if (!bt) return bt.error();
-        auto ot = subtree(o, path);
-        if (!ot) return ot.error();
-        auto deletes = deletes_something(bt->get(), ot->get(), path + "/");
-        if (!deletes) return deletes.error();
-        if (*deletes) return false;
+      // for libgit2), or both added.
+      if (is_tree_entry(b) && is_tree_entry(o) && !same_entry(b, o)) {
+        auto reshape = git::reshape_of(repo_, b, o, prefix + git_tree_entry_name(o));
+        if (!reshape) return reshape.error();
+        if (reshape->deletes) return false;
+        if (reshape->adds) both_added_alike = true;
       }
       WARDEN_TRY_STATUS(against(o, m, prefix));
       return true;
     }
-    if (same(b, o)) {
+    if (same_entry(b, o)) {
       WARDEN_TRY_STATUS(against(t, m, prefix));
       return true;
     }
-    if (same(b, t)) {
+    if (same_entry(b, t)) {
       WARDEN_TRY_STATUS(against(o, m, prefix));
       return true;
     }
     // Both sides changed a file, differently: the three-way merge of that
     // file alone, as libgit2's merge of the whole trees would make it.
-    if (is_file(b) && is_file(o) && is_file(t) && git_tree_entry_filemode_raw(b) == git_tree_entry_filemode_raw(o) &&
-        git_tree_entry_filemode_raw(b) == git_tree_entry_filemode_raw(t) && !is_tree(m))
-      return merge_file(b, o, t, m, prefix);
+    if (git::mergeable_files(b, o, t) && !is_tree_entry(m)) return merge_file(b, o, t, m, prefix);
+    if (git::link_conflict(b, o, t)) {  // a conflict: the merge's own change, whatever it made of it
+      result_ = Result_::file;
+      std::string path = prefix + git_tree_entry_name(o);
+      if (m != nullptr) diff_.note_new(m, path);
+      if (is_tree_entry(m)) {
+        // The merge made a directory of it: each of its paths too.
+        auto mt = subtree(m, path);
+        if (!mt) return mt.error();
+        WARDEN_TRY_STATUS(diff_.diff(nullptr, mt->get(), path + "/"));
+      }
+      diff_.changes.paths.push_back(std::move(path));
+      return true;
+    }
     // Otherwise only directories can be walked further without a content
     // merge.
-    if (!is_tree(o) || !is_tree(t) || (b != nullptr && !is_tree(b))) return false;
-    if (m == nullptr || !is_tree(m)) return false;  // the merge removed it or made it a file: let libgit2 say
+    if (!is_tree_entry(o) || !is_tree_entry(t) || (b != nullptr && !is_tree_entry(b))) return false;
+    if (m == nullptr || !is_tree_entry(m)) return false;  // the merge removed it or made it a file: let libgit2 say
     return walk_directory(bs, o, t, m, prefix);
   }
 
@@ -206,6 +206,7 @@ class MergeWalk {
     bool had_refusal = diff_.changes.refused_path.has_value();
     auto decided = walk(bases, ot->get(), tt->get(), mt->get(), path + "/");
     if (!decided || !*decided) return decided;
+    result_ = Result_::tree;
     if (diff_.changes.paths.size() > before && !had_refusal) {
       if (auto why = git::refused_entry_name(git_tree_entry_name(m))) {
         diff_.changes.refused_path = path;
@@ -222,34 +223,16 @@ class MergeWalk {
   // for each such file (binary content: a conflict).
   Result<bool> merge_file(const git_tree_entry* b, const git_tree_entry* o, const git_tree_entry* t,
                           const git_tree_entry* m, const std::string& prefix) {
+    result_ = Result_::file;
     std::string path = prefix + git_tree_entry_name(o);
-    git::BlobHandle blobs[3];
-    git_merge_file_input inputs[3];
-    const git_tree_entry* entries[3] = {b, o, t};
-    for (int i = 0; i < 3; ++i) {
-      git_blob* raw_blob = nullptr;
-      if (int rc = git_blob_lookup(&raw_blob, repo_, git_tree_entry_id(entries[i])); rc != 0)
-        return object_error(rc, "blob", ObjectId::from(git_tree_entry_id(entries[i])));
-      blobs[i].reset(raw_blob);
-      git_merge_file_input_init(&inputs[i], GIT_MERGE_FILE_INPUT_VERSION);
-      inputs[i].ptr = static_cast<const char*>(git_blob_rawcontent(raw_blob));
-      inputs[i].size = static_cast<size_t>(git_blob_rawsize(raw_blob));
-      inputs[i].path = path.c_str();
-      inputs[i].mode = git_tree_entry_filemode_raw(entries[i]);
-    }
-    git_merge_file_result result{};
-    if (git_merge_file(&result, &inputs[0], &inputs[1], &inputs[2], nullptr) != 0)
-      return make_error(git_error_text(fmt::format("cannot merge {}", path)));
-    struct Free {
-      git_merge_file_result* r;
-      ~Free() { git_merge_file_result_free(r); }
-    } free_result{&result};
+    auto merged = git::merge_file(repo_, b, o, t, path);
+    if (!merged) return merged.error();
     bool unchanged = false;
-    if (result.automergeable && m != nullptr) {
-      git_oid merged;
-      if (git_odb_hash(&merged, result.ptr, result.len, GIT_OBJECT_BLOB) != 0)
+    if (merged->automergeable && m != nullptr) {
+      git_oid id;
+      if (git_odb_hash(&id, merged->content.data(), merged->content.size(), GIT_OBJECT_BLOB) != 0)
         return make_error(git_error_text(fmt::format("cannot hash the merge of {}", path)));
-      unchanged = git_oid_equal(&merged, git_tree_entry_id(m)) && git_tree_entry_filemode_raw(m) == result.mode;
+      unchanged = git_oid_equal(&id, git_tree_entry_id(m)) && git_tree_entry_filemode_raw(m) == merged->mode;
     }
     if (unchanged) return true;
     if (m != nullptr) diff_.note_new(m, path);
@@ -257,12 +240,8 @@ class MergeWalk {
     return true;
   }
 
-  static bool is_file(const git_tree_entry* e) {
-    if (e == nullptr) return false;
-    auto mode = git_tree_entry_filemode_raw(e);
-    return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
-  }
-
+  enum class Result_ { absent, file, tree };
+  Result_ result_ = Result_::absent;  // what the clean merge holds at the entry just decided
   git_repository* repo_;
   git::TreeDiff diff_;
 };
@@ -296,6 +275,15 @@ Result<std::optional<TreeChanges>> Repository::merge_changes_by_ids(const std::v
   auto decided = w.walk(raw_bases, o->get(), t->get(), m->get(), "");
   if (!decided) return decided.error();
   if (!*decided) return std::optional<TreeChanges>();
+  if (w.both_added_alike) {
+    // Against several bases, the virtual base decides what was added.
+    if (raw_bases.size() != 1) return std::optional<TreeChanges>();
+    for (const git_tree* side : {o->get(), t->get()}) {
+      auto reshape = git::reshape_of(raw(), raw_bases.front(), side, "");
+      if (!reshape) return reshape.error();
+      if (reshape->deletes) return std::optional<TreeChanges>();
+    }
+  }
   return std::optional<TreeChanges>(std::move(w.changes()));
 }
 

@@ -33,6 +33,8 @@ Sandbox::Sandbox() {
 }
 
 Sandbox::~Sandbox() {
+  // WARDEN_TEST_KEEP=1 keeps the directories, to look into a failure.
+  if (const char* keep = std::getenv("WARDEN_TEST_KEEP"); keep != nullptr && *keep != '\0') return;
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }
