@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "support/sandbox.hpp"
+#include "git/commit_graph_file.hpp"
 #include "warden/repository.hpp"
 
 namespace {
@@ -264,4 +265,56 @@ TEST_CASE("ancestry: a crafted commit whose parent line is not an id is an error
   CHECK_THAT(walked.error().message, Catch::Contains("malformed commit " + bad));
   auto d = repo->descendant_of(*id, *id);
   CHECK((d && !*d));  // a commit is not its own descendant, whatever it holds
+}
+
+TEST_CASE("ancestry: git's commit-graph file gives each commit's parents and generation, and the same answers",
+          "[ancestry]") {
+  // The file covers the first half of the history (written before the
+  // rest, as on a server between two `git gc`s); warden reads the rest.
+  test::Sandbox sb;
+  const int n = 1500;
+  Dag dag = make_dag(sb, n, Dates::reversed, 7);
+  std::string first_half;
+  for (int c = 0; c < n / 2; ++c) first_half += dag.ids[static_cast<size_t>(c)].hex() + "\n";
+  sb.write_file(sb.dir() + "/half", first_half);
+  sb.sh("git -C repo commit-graph write --stdin-commits < half");
+  auto file = warden::git::CommitGraphFile::open(sb.dir() + "/repo/.git/objects");
+  REQUIRE(file);
+  CHECK(file->size() == static_cast<size_t>(n / 2));
+  std::vector<uint32_t> generation(static_cast<size_t>(n), 0);
+  for (int c = 0; c < n; ++c) {
+    uint32_t highest = 0;
+    for (int p : dag.parents[static_cast<size_t>(c)]) highest = std::max(highest, generation[static_cast<size_t>(p)]);
+    generation[static_cast<size_t>(c)] = highest + 1;
+  }
+  for (int c = 0; c < n; ++c) {
+    INFO("commit c" << c);
+    auto found = file->find(dag.ids[static_cast<size_t>(c)]);
+    if (c >= n / 2) {
+      CHECK(!found);
+      continue;
+    }
+    REQUIRE(found);
+    CHECK(found->generation == generation[static_cast<size_t>(c)]);
+    std::vector<warden::ObjectId> want;
+    for (int p : dag.parents[static_cast<size_t>(c)]) want.push_back(dag.ids[static_cast<size_t>(p)]);
+    CHECK(found->parents == want);
+  }
+  // The walks over the file and the commits together.
+  Disagreements libgit2_wrong;
+  compare(sb.dir() + "/repo", dag, Dates::reversed, 7, libgit2_wrong);
+
+  SECTION("a file whose checksum is wrong is not read") {
+    std::string path = sb.dir() + "/repo/.git/objects/info/commit-graph";
+    std::string bytes = sb.read_file(path);
+    bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+    sb.sh("chmod u+w " + path);
+    sb.write_file(path, bytes);
+    CHECK(!warden::git::CommitGraphFile::open(sb.dir() + "/repo/.git/objects"));
+    compare(sb.dir() + "/repo", dag, Dates::reversed, 7, libgit2_wrong);
+  }
+  SECTION("a shallow repository's file is not read") {
+    sb.write_file(sb.dir() + "/repo/.git/shallow", dag.ids[0].hex() + "\n");
+    CHECK(!warden::git::CommitGraphFile::open(sb.dir() + "/repo/.git/objects"));
+  }
 }

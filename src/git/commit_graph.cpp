@@ -39,13 +39,41 @@ Result<CommitGraph::Index> CommitGraph::node(const ObjectId& id) {
   return n;
 }
 
+Result<bool> CommitGraph::from_file(Index n) {
+  if (!file_) return false;
+  auto c = file_->find(nodes_[n].id);
+  if (!c) return false;
+  if (!nodes_[n].parents_read) WARDEN_TRY_STATUS(set_parents(n, c->parents));
+  if (nodes_[n].generation == 0 && c->generation != 0) {
+    // Every commit a walk reaches has its generation: the parents' too,
+    // from the file (which holds every parent of what it holds).
+    for (const Index* p = parents_begin(n); p != parents_end(n); ++p) {
+      if (nodes_[*p].generation != 0) continue;
+      if (auto pc = file_->find(nodes_[*p].id); pc && pc->generation != 0 && pc->generation < c->generation) {
+        nodes_[*p].generation = pc->generation;
+      } else {
+        return false;  // not as git writes it: computed from the commits instead
+      }
+    }
+    nodes_[n].generation = c->generation;
+  }
+  return true;
+}
+
 Status CommitGraph::read_parents(Index n) {
   if (nodes_[n].parents_read) return Status::success();
+  auto in_file = from_file(n);
+  if (!in_file) return in_file.error();
+  if (*in_file && nodes_[n].parents_read) return Status::success();
   auto parents = read_(nodes_[n].id);
   if (!parents) return parents.error();
+  return set_parents(n, *parents);
+}
+
+Status CommitGraph::set_parents(Index n, const std::vector<ObjectId>& parents) {
   std::vector<Index> ids;
-  ids.reserve(parents->size());
-  for (const ObjectId& p : *parents) {
+  ids.reserve(parents.size());
+  for (const ObjectId& p : parents) {
     auto i = node(p);
     if (!i) return i.error();
     ids.push_back(*i);
@@ -57,8 +85,22 @@ Status CommitGraph::read_parents(Index n) {
   return Status::success();
 }
 
+Status CommitGraph::expand(Index n) {
+  WARDEN_TRY_STATUS(read_parents(n));
+  // By position: computing a generation may read more parents (parents_ grows).
+  for (uint32_t i = 0; i < nodes_[n].parent_count; ++i) {
+    Index p = parents_[nodes_[n].first_parent + i];
+    if (nodes_[p].generation == 0) WARDEN_TRY_STATUS(compute_generation(p));
+  }
+  return Status::success();
+}
+
 Status CommitGraph::compute_generation(Index n) {
   if (nodes_[n].generation != 0) return Status::success();
+  if (!file_tried_) {
+    file_tried_ = true;
+    if (open_file_) file_ = open_file_();
+  }
   std::vector<Index> stack{n};
   // Each commit is pushed once per child at most: more steps than that
   // means the parents do not form a DAG (cannot happen with real hashes).
@@ -71,6 +113,13 @@ Status CommitGraph::compute_generation(Index n) {
     }
     if (++steps > 4 * (nodes_.size() + parents_.size()) + 16)
       return make_error(fmt::format("the history below {} is not acyclic", nodes_[n].id.hex()));
+    // The file gives both at once where it holds x.
+    auto in_file = from_file(x);
+    if (!in_file) return in_file.error();
+    if (*in_file && nodes_[x].generation != 0) {
+      stack.pop_back();
+      continue;
+    }
     WARDEN_TRY_STATUS(read_parents(x));
     uint32_t highest = 0;
     bool ready = true;
@@ -150,6 +199,7 @@ Result<bool> CommitGraph::descendant_of(const ObjectId& commit, const ObjectId& 
   while (!stack.empty()) {
     Index x = stack.back();
     stack.pop_back();
+    WARDEN_TRY_STATUS(expand(x));
     for (const Index* p = parents_begin(x); p != parents_end(x); ++p) {
       if (*p == *a) return true;
       if (marks_[*p] == mark || nodes_[*p].generation <= floor) continue;
@@ -263,6 +313,7 @@ Result<std::vector<ObjectId>> CommitGraph::range(const std::vector<ObjectId>& ti
         --live;
         members.push_back(x);
       }
+      WARDEN_TRY_STATUS(expand(x));
       for (const Index* p = parents_begin(x); p != parents_end(x); ++p) add(*p, side);
     }
   }
@@ -311,6 +362,7 @@ Result<std::vector<ObjectId>> CommitGraph::merge_bases(const ObjectId& a_id, con
       bases.push_back(x);
       with |= kStale;
     }
+    WARDEN_TRY_STATUS(expand(x));
     for (const Index* p = parents_begin(x); p != parents_end(x); ++p) add(*p, with);
   }
   // Highest generation first; bases of one generation by id, so that the

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "git/commit_graph_file.hpp"
 #include "warden/object_id.hpp"
 #include "warden/result.hpp"
 
@@ -28,7 +29,11 @@ class CommitGraph {
  public:
   // Reads a commit's parents (in order); an Error for a missing commit.
   using ReadParents = std::function<Result<std::vector<ObjectId>>(const ObjectId&)>;
-  explicit CommitGraph(ReadParents read) : read_(std::move(read)) {}
+  // git's commit-graph file, if there is one (opened the first time a
+  // generation must be computed: a walk near the tips needs none).
+  using OpenFile = std::function<std::optional<CommitGraphFile>()>;
+  explicit CommitGraph(ReadParents read, OpenFile open_file = {})
+      : read_(std::move(read)), open_file_(std::move(open_file)) {}
 
   // True if `commit` is a strict descendant of `ancestor`.
   Result<bool> descendant_of(const ObjectId& commit, const ObjectId& ancestor);
@@ -53,9 +58,14 @@ class CommitGraph {
 
   Result<Index> node(const ObjectId& id);
   Status read_parents(Index n);
+  Status set_parents(Index n, const std::vector<ObjectId>& parents);
   // Sets n's generation number (1 for a root, else 1 + the highest of its
   // parents'), reading every ancestor not read before (once).
   Status compute_generation(Index n);
+  // Reads n's parents, each with its generation (a walk bounded by
+  // generation expands each commit it takes with this: a commit whose
+  // generation came from git's file may not have had its parents read).
+  Status expand(Index n);
   // The parents of a node whose parents were read.
   const Index* parents_begin(Index n) const { return parents_.data() + nodes_[n].first_parent; }
   const Index* parents_end(Index n) const { return parents_begin(n) + nodes_[n].parent_count; }
@@ -86,7 +96,14 @@ class CommitGraph {
   // `set`'s members in parents-first order, from `tips`.
   std::vector<ObjectId> parents_first(const std::vector<Index>& tips, uint32_t in_set_mark);
 
+  // Takes n's parents and generation (and its parents' generations) from
+  // the file, if it holds n; false if it does not.
+  Result<bool> from_file(Index n);
+
   ReadParents read_;
+  OpenFile open_file_;
+  std::optional<CommitGraphFile> file_;
+  bool file_tried_ = false;
   std::vector<Node> nodes_;
   std::vector<Index> parents_;
   std::unordered_map<ObjectId, Index, ObjectIdHash> index_;

@@ -29,6 +29,10 @@ git::CommitGraph& Repository::graph() const {
         return make_error(fmt::format("{} is a {}, not a commit", id.hex(), git_object_type2string(git_odb_object_type(raw_obj))));
       return git::commit_parents(
           std::string_view(static_cast<const char*>(git_odb_object_data(raw_obj)), git_odb_object_size(raw_obj)), id);
+    }, [repo]() -> std::optional<git::CommitGraphFile> {
+      const char* common = git_repository_commondir(repo);
+      if (common == nullptr) return std::nullopt;
+      return git::CommitGraphFile::open(std::string(common) + "objects");
     });
   }
   return *graph_;

@@ -1,0 +1,170 @@
+// Reading git's commit-graph file (see commit_graph_file.hpp). The format
+// is git's Documentation/gitformat-commit-graph.txt: a header, a table of
+// chunks, then OIDF (fan-out of the first byte), OIDL (the commit ids,
+// sorted), CDAT (per commit: tree, two parent positions, generation and
+// date) and, for merges of more than two parents, EDGE. Numbers are big
+// endian; the last 20 bytes are the SHA-1 of all before them.
+#include "git/commit_graph_file.hpp"
+
+#include <git2.h>
+#include <openssl/evp.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace warden::git {
+
+namespace {
+
+constexpr size_t kHash = 20;                 // SHA-1 (hash version 1)
+constexpr size_t kCommitData = kHash + 16;   // CDAT entry
+constexpr uint32_t kNoParent = 0x70000000;
+constexpr uint32_t kOctopus = 0x80000000;    // parent 2: the rest are in EDGE from here
+constexpr uint32_t kLastEdge = 0x80000000;
+constexpr uint32_t kMaxGeneration = 0x3FFFFFFF;  // git's cap: a commit at the cap is not known
+
+uint32_t chunk_id(const char (&s)[5]) {
+  return static_cast<uint32_t>(static_cast<unsigned char>(s[0])) << 24 |
+         static_cast<uint32_t>(static_cast<unsigned char>(s[1])) << 16 |
+         static_cast<uint32_t>(static_cast<unsigned char>(s[2])) << 8 | static_cast<unsigned char>(s[3]);
+}
+
+bool checksum_ok(const std::vector<unsigned char>& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size() - kHash, digest, &length, EVP_sha1(), nullptr) != 1 || length != kHash)
+    return false;
+  return std::memcmp(digest, data.data() + data.size() - kHash, kHash) == 0;
+}
+
+}  // namespace
+
+uint32_t CommitGraphFile::u32(size_t offset) const {
+  return static_cast<uint32_t>(data_[offset]) << 24 | static_cast<uint32_t>(data_[offset + 1]) << 16 |
+         static_cast<uint32_t>(data_[offset + 2]) << 8 | data_[offset + 3];
+}
+
+std::optional<CommitGraphFile> CommitGraphFile::open(const std::string& objects_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path path = fs::path(objects_dir) / "info" / "commit-graph";
+  // A shallow repository's parents are not the commits' own (git ignores
+  // the file there too).
+  if (fs::exists(fs::path(objects_dir).parent_path() / "shallow", ec)) return std::nullopt;
+  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  CommitGraphFile f;
+  f.data_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  const auto& d = f.data_;
+  if (d.size() < 8 + 12 + kHash || std::memcmp(d.data(), "CGPH", 4) != 0) return std::nullopt;
+  if (d[4] != 1 || d[5] != 1 || d[7] != 0) return std::nullopt;  // version 1, SHA-1, no base graphs
+  if (!checksum_ok(d)) return std::nullopt;
+  size_t chunks = d[6];
+  size_t table_end = 8 + (chunks + 1) * 12;
+  size_t body_end = d.size() - kHash;
+  if (table_end > body_end) return std::nullopt;
+  std::optional<size_t> fanout, oids, commits, edges;
+  size_t oids_end = 0, commits_end = 0;
+  for (size_t i = 0; i < chunks; ++i) {
+    size_t at = 8 + i * 12;
+    uint32_t id = f.u32(at);
+    uint64_t offset = static_cast<uint64_t>(f.u32(at + 4)) << 32 | f.u32(at + 8);
+    uint64_t next = static_cast<uint64_t>(f.u32(at + 16)) << 32 | f.u32(at + 20);
+    if (offset < table_end || next < offset || next > body_end) return std::nullopt;
+    if (id == chunk_id("OIDF")) {
+      if (next - offset != 256 * 4) return std::nullopt;
+      fanout = offset;
+    } else if (id == chunk_id("OIDL")) {
+      oids = offset;
+      oids_end = next;
+    } else if (id == chunk_id("CDAT")) {
+      commits = offset;
+      commits_end = next;
+    } else if (id == chunk_id("EDGE")) {
+      edges = offset;
+      f.edges_end_ = next;
+    }
+  }
+  if (!fanout || !oids || !commits) return std::nullopt;
+  f.fanout_ = *fanout;
+  f.oids_ = *oids;
+  f.commits_ = *commits;
+  f.edges_ = edges;
+  uint32_t previous = 0;
+  for (size_t i = 0; i < 256; ++i) {
+    uint32_t n = f.u32(f.fanout_ + i * 4);
+    if (n < previous) return std::nullopt;
+    previous = n;
+  }
+  f.count_ = previous;
+  if (oids_end - f.oids_ != static_cast<uint64_t>(f.count_) * kHash ||
+      commits_end - f.commits_ != static_cast<uint64_t>(f.count_) * kCommitData)
+    return std::nullopt;
+  return f;
+}
+
+std::optional<CommitGraphFile::Commit> CommitGraphFile::find(const ObjectId& id) const {
+  const unsigned char* want = id.raw.id;
+  uint32_t lo = want[0] == 0 ? 0 : u32(fanout_ + (want[0] - 1) * 4u);
+  uint32_t hi = u32(fanout_ + want[0] * 4u);
+  if (hi > count_ || lo > hi) return std::nullopt;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    int cmp = std::memcmp(data_.data() + oids_ + static_cast<size_t>(mid) * kHash, want, kHash);
+    if (cmp == 0) return at(mid);
+    if (cmp < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return std::nullopt;
+}
+
+std::optional<CommitGraphFile::Commit> CommitGraphFile::at(uint32_t pos) const {
+  size_t entry = commits_ + static_cast<size_t>(pos) * kCommitData;
+  auto id_at = [&](uint32_t p) -> std::optional<ObjectId> {
+    if (p >= count_) return std::nullopt;
+    git_oid oid;
+    std::memcpy(oid.id, data_.data() + oids_ + static_cast<size_t>(p) * kHash, kHash);
+    return ObjectId::from(&oid);
+  };
+  auto level_at = [&](uint32_t p) { return u32(commits_ + static_cast<size_t>(p) * kCommitData + kHash + 8) >> 2; };
+  Commit c;
+  uint32_t p1 = u32(entry + kHash), p2 = u32(entry + kHash + 4);
+  uint32_t level = level_at(pos);
+  c.generation = level >= kMaxGeneration ? 0 : level;
+  // A generation must exceed its parents' (else the file is not git's).
+  auto parent = [&](uint32_t p) -> std::optional<ObjectId> {
+    if (p >= count_) return std::nullopt;
+    if (c.generation != 0 && level_at(p) >= c.generation) return std::nullopt;
+    return id_at(p);
+  };
+  if (p1 != kNoParent) {
+    auto id = parent(p1);
+    if (!id) return std::nullopt;
+    c.parents.push_back(*id);
+  } else if (p2 != kNoParent) {
+    return std::nullopt;  // a second parent without a first
+  }
+  if (p2 == kNoParent) return c;
+  if (!(p2 & kOctopus)) {
+    auto id = parent(p2);
+    if (!id) return std::nullopt;
+    c.parents.push_back(*id);
+    return c;
+  }
+  if (!edges_) return std::nullopt;
+  for (size_t e = *edges_ + static_cast<size_t>(p2 & ~kOctopus) * 4;; e += 4) {
+    if (e + 4 > edges_end_) return std::nullopt;
+    uint32_t v = u32(e);
+    auto id = parent(v & ~kLastEdge);
+    if (!id) return std::nullopt;
+    c.parents.push_back(*id);
+    if (v & kLastEdge) break;
+    if (c.parents.size() > 100000) return std::nullopt;
+  }
+  return c;
+}
+
+}  // namespace warden::git
