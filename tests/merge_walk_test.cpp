@@ -82,6 +82,26 @@ class Generator {
 
   int pick(int n) { return static_cast<int>(rng_() % static_cast<unsigned>(n)); }
 
+  // A base on top of `root` and two small sides of it, as real branches
+  // are: often disjoint, sometimes not, now and then adding a path alike or
+  // re-pointing the same link.
+  struct Fork {
+    Tree base, ours, theirs;
+    int b, o, t;  // their marks
+  };
+  Fork fork(const Tree& root, int root_mark) {
+    Fork f;
+    f.base = change(root, pick(4));
+    f.b = commit(root, f.base, root_mark);
+    f.ours = change(f.base, 1 + pick(3));
+    f.theirs = change(f.base, 1 + pick(3));
+    if (pick(4) == 0) add_alike(f.base, f.ours, f.theirs);
+    if (pick(8) == 0) relink(f.ours, f.theirs);
+    f.o = commit(f.base, f.ours, f.b);
+    f.t = commit(f.base, f.theirs, f.b);
+    return f;
+  }
+
   // Both sides point the link d1/link9 elsewhere (where they still have
   // it): a conflict libgit2 leaves, as it never merges links.
   void relink(Tree& a, Tree& b) {
@@ -233,13 +253,7 @@ TEST_CASE("the merge walk gives exactly the own changes libgit2's clean merge gi
   Tree root = g.start();
   int root_mark = g.commit({}, root, 0);
   for (int i = 0; i < kMerges; ++i) {
-    Tree base = g.change(root, g.pick(4));
-    int b = g.commit(root, base, root_mark);
-    // Small sides, as real branches are: often disjoint, sometimes not.
-    Tree ours = g.change(base, 1 + g.pick(3)), theirs = g.change(base, 1 + g.pick(3));
-    if (g.pick(4) == 0) g.add_alike(base, ours, theirs);
-    if (g.pick(8) == 0) g.relink(ours, theirs);
-    int o = g.commit(base, ours, b), t = g.commit(base, theirs, b);
+    auto [base, ours, theirs, b, o, t] = g.fork(root, root_mark);
     // The merge: one side's tree, with the other side's changes or not,
     // and sometimes changes of its own.
     Tree merged = g.pick(2) ? ours : theirs;
@@ -520,12 +534,8 @@ TEST_CASE("a virtual base's merge by ids is libgit2's merge of the trees whereve
   Tree root = g.start();
   int root_mark = g.commit({}, root, 0);
   for (int i = 0; i < kMerges; ++i) {
-    Tree base = g.change(root, g.pick(4));
-    int b = g.commit(root, base, root_mark);
-    Tree ours = g.change(base, 1 + g.pick(3)), theirs = g.change(base, 1 + g.pick(3));
-    if (g.pick(4) == 0) g.add_alike(base, ours, theirs);
-    if (g.pick(8) == 0) g.relink(ours, theirs);
-    cases.push_back({b, g.commit(base, ours, b), g.commit(base, theirs, b)});
+    auto f = g.fork(root, root_mark);
+    cases.push_back({f.b, f.o, f.t});
   }
   auto repo = import(sb, g);
   int same_tree = 0, content_conflicts = 0, gave_up = 0;

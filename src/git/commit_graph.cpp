@@ -46,14 +46,11 @@ Result<bool> CommitGraph::from_file(Index n) {
   if (!nodes_[n].parents_read) WARDEN_TRY_STATUS(set_parents(n, c->parents));
   if (nodes_[n].generation == 0 && c->generation != 0) {
     // Every commit a walk reaches has its generation: the parents' too,
-    // from the file (which holds every parent of what it holds).
-    for (const Index* p = parents_begin(n); p != parents_end(n); ++p) {
-      if (nodes_[*p].generation != 0) continue;
-      if (auto pc = file_->find(nodes_[*p].id); pc && pc->generation != 0 && pc->generation < c->generation) {
-        nodes_[*p].generation = pc->generation;
-      } else {
-        return false;  // not as git writes it: computed from the commits instead
-      }
+    // from the file (which holds every parent of what it holds, each of a
+    // lower generation).
+    for (uint32_t i = 0; i < nodes_[n].parent_count; ++i) {
+      Index p = parents_[nodes_[n].first_parent + i];
+      if (nodes_[p].generation == 0) nodes_[p].generation = c->parent_generations[i];
     }
     nodes_[n].generation = c->generation;
   }
@@ -64,7 +61,7 @@ Status CommitGraph::read_parents(Index n) {
   if (nodes_[n].parents_read) return Status::success();
   auto in_file = from_file(n);
   if (!in_file) return in_file.error();
-  if (*in_file && nodes_[n].parents_read) return Status::success();
+  if (*in_file) return Status::success();
   auto parents = read_(nodes_[n].id);
   if (!parents) return parents.error();
   return set_parents(n, *parents);

@@ -123,8 +123,7 @@ std::optional<CommitGraphFile::Commit> CommitGraphFile::find(const ObjectId& id)
 
 std::optional<CommitGraphFile::Commit> CommitGraphFile::at(uint32_t pos) const {
   size_t entry = commits_ + static_cast<size_t>(pos) * kCommitData;
-  auto id_at = [&](uint32_t p) -> std::optional<ObjectId> {
-    if (p >= count_) return std::nullopt;
+  auto id_at = [&](uint32_t p) {  // p < count_
     git_oid oid;
     std::memcpy(oid.id, data_.data() + oids_ + static_cast<size_t>(p) * kHash, kHash);
     return ObjectId::from(&oid);
@@ -135,32 +134,29 @@ std::optional<CommitGraphFile::Commit> CommitGraphFile::at(uint32_t pos) const {
   uint32_t level = level_at(pos);
   c.generation = level >= kMaxGeneration ? 0 : level;
   // A generation must exceed its parents' (else the file is not git's).
-  auto parent = [&](uint32_t p) -> std::optional<ObjectId> {
-    if (p >= count_) return std::nullopt;
-    if (c.generation != 0 && level_at(p) >= c.generation) return std::nullopt;
-    return id_at(p);
+  auto add_parent = [&](uint32_t p) {
+    if (p >= count_) return false;
+    uint32_t parent_level = level_at(p);
+    if (c.generation != 0 && parent_level >= c.generation) return false;
+    c.parents.push_back(id_at(p));
+    c.parent_generations.push_back(parent_level >= kMaxGeneration ? 0 : parent_level);
+    return true;
   };
   if (p1 != kNoParent) {
-    auto id = parent(p1);
-    if (!id) return std::nullopt;
-    c.parents.push_back(*id);
+    if (!add_parent(p1)) return std::nullopt;
   } else if (p2 != kNoParent) {
     return std::nullopt;  // a second parent without a first
   }
   if (p2 == kNoParent) return c;
   if (!(p2 & kOctopus)) {
-    auto id = parent(p2);
-    if (!id) return std::nullopt;
-    c.parents.push_back(*id);
+    if (!add_parent(p2)) return std::nullopt;
     return c;
   }
   if (!edges_) return std::nullopt;
   for (size_t e = *edges_ + static_cast<size_t>(p2 & ~kOctopus) * 4;; e += 4) {
     if (e + 4 > edges_end_) return std::nullopt;
     uint32_t v = u32(e);
-    auto id = parent(v & ~kLastEdge);
-    if (!id) return std::nullopt;
-    c.parents.push_back(*id);
+    if (!add_parent(v & ~kLastEdge)) return std::nullopt;
     if (v & kLastEdge) break;
     if (c.parents.size() > 100000) return std::nullopt;
   }

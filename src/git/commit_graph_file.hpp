@@ -31,6 +31,7 @@ class CommitGraphFile {
   struct Commit {
     uint32_t generation = 0;  // 0: not recorded
     std::vector<ObjectId> parents;
+    std::vector<uint32_t> parent_generations;  // each below `generation` where that is recorded
   };
   // What the file holds of `id`; nullopt if it does not hold it.
   std::optional<Commit> find(const ObjectId& id) const;

@@ -8,12 +8,12 @@
 
 namespace warden::git {
 
-namespace {
-
 Result<TreeHandle> subtree(git_repository* repo, const git_tree_entry* e, const std::string& path) {
   if (e == nullptr) return TreeHandle();
   return lookup_tree(repo, ObjectId::from(git_tree_entry_id(e)), path);
 }
+
+namespace {
 
 Status reshape_into(git_repository* repo, const git_tree* before, const git_tree* after, const std::string& prefix,
                     Reshape& out) {
@@ -58,6 +58,31 @@ Result<Reshape> reshape_of(git_repository* repo, const git_tree_entry* before, c
   auto at = subtree(repo, after, path);
   if (!at) return at.error();
   return reshape_of(repo, bt->get(), at->get(), path + "/");
+}
+
+Result<bool> alike_on_both_sides(git_repository* repo, const git_tree_entry* b, const git_tree_entry* o,
+                                 const std::string& prefix, bool& added_alike) {
+  if (b == nullptr) added_alike = true;
+  if (o == nullptr) return b == nullptr;  // deleted on both sides: a rename on each?
+  // The same directory on both sides may still hide a path both deleted
+  // (one side renamed it elsewhere, the other deleted it: a conflict for
+  // libgit2), or both added.
+  if (is_tree_entry(b) && is_tree_entry(o) && !same_entry(b, o)) {
+    auto reshape = reshape_of(repo, b, o, prefix + git_tree_entry_name(o));
+    if (!reshape) return reshape.error();
+    if (reshape->deletes) return false;
+    if (reshape->adds) added_alike = true;
+  }
+  return true;
+}
+
+Result<bool> a_side_deletes(git_repository* repo, const git_tree* base, const git_tree* ours, const git_tree* theirs) {
+  for (const git_tree* side : {ours, theirs}) {
+    auto reshape = reshape_of(repo, base, side, "");
+    if (!reshape) return reshape.error();
+    if (reshape->deletes) return true;
+  }
+  return false;
 }
 
 Result<FileMerge> merge_file(git_repository* repo, const git_tree_entry* base, const git_tree_entry* ours,

@@ -64,6 +64,9 @@ inline bool all_links(const git_tree_entry* b, const git_tree_entry* o, const gi
   return true;
 }
 
+// The directory of tree entry `e` at `path` (null for a null entry).
+Result<TreeHandle> subtree(git_repository* repo, const git_tree_entry* e, const std::string& path);
+
 // What `after` changed of `before`, pruned by ids.
 struct Reshape {
   bool deletes = false;  // some path of `before` is absent from `after`
@@ -74,6 +77,17 @@ Result<Reshape> reshape_of(git_repository* repo, const git_tree* before, const g
 // The same for two directory entries at `path`.
 Result<Reshape> reshape_of(git_repository* repo, const git_tree_entry* before, const git_tree_entry* after,
                            const std::string& path);
+
+// Both sides hold the same entry `o` where the base holds `b` (null:
+// absent), in the directory at `prefix`: false where libgit2's rename
+// detection could decide otherwise (deleted on both sides, or a path
+// deleted on both inside a directory both left alike); `added_alike` set
+// where both added something alike (see the top of this file).
+Result<bool> alike_on_both_sides(git_repository* repo, const git_tree_entry* b, const git_tree_entry* o,
+                                 const std::string& prefix, bool& added_alike);
+// Whether `ours` or `theirs` deletes something of `base`: where both
+// sides added a path alike, a rename/add conflict for libgit2.
+Result<bool> a_side_deletes(git_repository* repo, const git_tree* base, const git_tree* ours, const git_tree* theirs);
 
 // git_merge_file of three blobs, as libgit2's tree merge runs it for a
 // file both sides changed: labelled with `path`, or for a virtual base with

@@ -90,8 +90,7 @@ class MergeWalk {
 
  private:
   Result<git::TreeHandle> subtree(const git_tree_entry* e, const std::string& path) {
-    if (e == nullptr) return git::TreeHandle();
-    return git::lookup_tree(repo_, ObjectId::from(git_tree_entry_id(e)), path);
+    return git::subtree(repo_, e, path);
   }
 
   // The merge's own changes where the clean merge has `result`.
@@ -139,17 +138,8 @@ class MergeWalk {
     }
     const git_tree_entry* b = bs.empty() ? nullptr : bs.front();
     if (same_entry(o, t)) {
-      if (o == nullptr && b != nullptr) return false;  // deleted on both sides: a rename on each?
-      if (b == nullptr) both_added_alike = true;
-      // The same directory on both sides may still hide a path both deleted
-      // (one side renamed it elsewhere, the other deleted it: a conflict
-      // for libgit2), or both added.
-      if (is_tree_entry(b) && is_tree_entry(o) && !same_entry(b, o)) {
-        auto reshape = git::reshape_of(repo_, b, o, prefix + git_tree_entry_name(o));
-        if (!reshape) return reshape.error();
-        if (reshape->deletes) return false;
-        if (reshape->adds) both_added_alike = true;
-      }
+      auto alike = git::alike_on_both_sides(repo_, b, o, prefix, both_added_alike);
+      if (!alike || !*alike) return alike;
       WARDEN_TRY_STATUS(against(o, m, prefix));
       return true;
     }
@@ -278,11 +268,9 @@ Result<std::optional<TreeChanges>> Repository::merge_changes_by_ids(const std::v
   if (w.both_added_alike) {
     // Against several bases, the virtual base decides what was added.
     if (raw_bases.size() != 1) return std::optional<TreeChanges>();
-    for (const git_tree* side : {o->get(), t->get()}) {
-      auto reshape = git::reshape_of(raw(), raw_bases.front(), side, "");
-      if (!reshape) return reshape.error();
-      if (reshape->deletes) return std::optional<TreeChanges>();
-    }
+    auto deletes = git::a_side_deletes(raw(), raw_bases.front(), o->get(), t->get());
+    if (!deletes) return deletes.error();
+    if (*deletes) return std::optional<TreeChanges>();
   }
   return std::optional<TreeChanges>(std::move(w.changes()));
 }

@@ -44,8 +44,8 @@ class VirtualMerge {
  public:
   explicit VirtualMerge(git_repository* repo) : repo_(repo) {}
 
-  // The merged directory (nullopt: libgit2 must decide; a present Pick
-  // with an empty tree is made absent by the caller).
+  // The merged directory (nullopt: libgit2 must decide; an absent Pick
+  // where nothing is left in it).
   Result<std::optional<Pick>> directory(const git_tree* base, const git_tree* ours, const git_tree* theirs,
                                         const std::string& prefix) {
     std::vector<Entry> lists[3] = {entries_of(base), entries_of(ours), entries_of(theirs)};
@@ -57,7 +57,6 @@ class VirtualMerge {
     std::vector<Change> changes;  // against `ours`
     std::set<std::string> files;  // names the merge holds as files or links
     std::vector<std::string> trees;  // and as directories
-    size_t kept = 0;
     for (;;) {
       const std::string* key = nullptr;
       for (int l = 0; l < 3; ++l)
@@ -72,7 +71,6 @@ class VirtualMerge {
       const Pick& p = **pick;
       const char* name = git_tree_entry_name(now[0] ? now[0] : now[1] ? now[1] : now[2]);
       if (p.present) {
-        ++kept;
         if (p.mode == GIT_FILEMODE_TREE) {
           trees.emplace_back(name);
         } else {
@@ -88,7 +86,7 @@ class VirtualMerge {
     // conflict for libgit2.
     for (const auto& t : trees)
       if (files.count(t)) return std::optional<Pick>();
-    if (kept == 0) return std::optional<Pick>(Pick{});  // nothing left: the directory goes
+    if (files.empty() && trees.empty()) return std::optional<Pick>(Pick{});  // nothing left: the directory goes
     if (changes.empty() && ours != nullptr) {
       Pick p;
       p.present = true;
@@ -120,25 +118,13 @@ class VirtualMerge {
   bool both_added_alike = false;
 
  private:
-  Result<TreeHandle> subtree(const git_tree_entry* e, const std::string& path) {
-    if (e == nullptr) return TreeHandle();
-    return lookup_tree(repo_, ObjectId::from(git_tree_entry_id(e)), path);
-  }
-
   // The merge at one name; nullopt: give up.
   Result<std::optional<Pick>> entry(const git_tree_entry* b, const git_tree_entry* o, const git_tree_entry* t,
                                     const std::string& prefix) {
     if (same_entry(o, t)) {
-      if (o == nullptr) return std::optional<Pick>();  // deleted on both sides: a rename on each?
-      if (b == nullptr) both_added_alike = true;
-      // The same directory on both sides may still hide a path both
-      // deleted (or both added).
-      if (is_tree_entry(b) && is_tree_entry(o) && !same_entry(b, o)) {
-        auto reshape = git::reshape_of(repo_, b, o, prefix + git_tree_entry_name(o));
-        if (!reshape) return reshape.error();
-        if (reshape->deletes) return std::optional<Pick>();
-        if (reshape->adds) both_added_alike = true;
-      }
+      auto alike = alike_on_both_sides(repo_, b, o, prefix, both_added_alike);
+      if (!alike) return alike.error();
+      if (!*alike) return std::optional<Pick>();
       return std::optional<Pick>(Pick::of(o));
     }
     if (same_entry(b, o)) return std::optional<Pick>(Pick::of(t));
@@ -157,7 +143,7 @@ class VirtualMerge {
       return std::optional<Pick>(p);
     }
     if (!is_tree_entry(o) || !is_tree_entry(t) || (b != nullptr && !is_tree_entry(b))) return std::optional<Pick>();
-    auto bt = subtree(b, path), ot = subtree(o, path), tt = subtree(t, path);
+    auto bt = subtree(repo_, b, path), ot = subtree(repo_, o, path), tt = subtree(repo_, t, path);
     for (auto* r : {&bt, &ot, &tt})
       if (!*r) return r->error();
     return directory(bt->get(), ot->get(), tt->get(), path + "/");
@@ -187,13 +173,10 @@ Result<std::optional<ObjectId>> virtual_merge_by_ids(git_repository* repo, const
   // Paths both sides added alike: a rename/add conflict for libgit2 if a
   // side deleted something (what it deleted may have moved there).
   if (merge.both_added_alike) {
-    for (const git_tree* side : {o->get(), t->get()}) {
-      auto reshape = reshape_of(repo, b.get(), side, "");
-      if (!reshape) return reshape.error();
-      if (reshape->deletes) return std::optional<ObjectId>();
-    }
+    auto deletes = a_side_deletes(repo, b.get(), o->get(), t->get());
+    if (!deletes) return deletes.error();
+    if (*deletes) return std::optional<ObjectId>();
   }
-  ObjectId out;
   if (!(*merged)->present) {
     // Everything deleted: the empty tree.
     git_treebuilder* raw_builder = nullptr;
