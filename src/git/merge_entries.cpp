@@ -62,8 +62,10 @@ Result<Reshape> reshape_of(git_repository* repo, const git_tree_entry* before, c
 
 Result<bool> alike_on_both_sides(git_repository* repo, const git_tree_entry* b, const git_tree_entry* o,
                                  const std::string& prefix, bool& added_alike) {
+  // Absent on both sides: deleted on both gives up (a rename on each?);
+  // absent from the base too, only the merge holds it: nothing to guard.
+  if (o == nullptr) return b == nullptr;
   if (b == nullptr) added_alike = true;
-  if (o == nullptr) return b == nullptr;  // deleted on both sides: a rename on each?
   // The same directory on both sides may still hide a path both deleted
   // (one side renamed it elsewhere, the other deleted it: a conflict for
   // libgit2), or both added.
