@@ -4,6 +4,13 @@
 //
 // A Repository never writes to the object database on disk: objects that
 // the engine creates while computing clean merges go to an in-memory pack.
+//
+// Threads: a Repository (a libgit2 handle) is used by one thread at a
+// time, including its const members; another thread reads through its own
+// handle, reader(). Lifetimes: CommitData, TreeDiff and the like are
+// values, valid after the handle is gone; between release_objects() and
+// reopen_objects() no read may be made on the handle (each returns an
+// error, never stale data).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,9 @@
 // The verification engine (DESIGN section 3): authenticates the commits
 // between a trust anchor and a target against the policy each commit's
-// parents carry. The rules themselves live in src/verify/verifier.cpp, in
-// the order the contract states them.
+// parents carry. The per-commit rules live in src/verify/rules.cpp, in
+// the order the contract states them; the run around them (whole-run
+// checks, revocation) in src/verify/verifier.cpp. What a run reports is
+// in warden/verdict.hpp.
 #pragma once
 
 #include <functional>
@@ -16,34 +18,9 @@
 #include "warden/repository.hpp"
 #include "warden/result.hpp"
 #include "warden/signature_kind.hpp"
+#include "warden/verdict.hpp"
 
 namespace warden {
-
-// The outcome for one checked commit.
-struct Verdict {
-  ObjectId commit;
-  std::string summary;
-  bool ok = false;
-  std::string rule;             // which rule refused it ("" when ok)
-  std::string reason;           // why, in one sentence ("" when ok)
-  std::string signer;           // person, "unsigned", or what the signature was
-  std::string key_fingerprint;  // of the signing key, when there is one
-  SignatureKind signature = SignatureKind::none;
-  std::string path;             // first offending path, if a path is to blame
-  std::optional<ObjectId> policy_commit;  // whose policy was consulted
-  size_t mainline = 0;          // a merge's mainline parent (index into its parents)
-  // Refused only because a parent is not authenticated (it descends from
-  // a refused commit), not on its own account.
-  bool inherited = false;
-  // People whose approvals (DESIGN section 6) counted toward a threshold
-  // for this commit, and the approver of a tree approval that stood in for
-  // its signer ("" if none).
-  std::vector<std::string> approved_by;
-  std::string tree_approved_by;
-  // Accepted, but with something the user should know (Guix mode: what
-  // Guix ignores and warden's stricter view would refuse).
-  std::vector<std::string> warnings;
-};
 
 // Where approvals are kept (DESIGN section 6): git notes on the commits.
 inline constexpr const char* kApprovalNotesRef = "refs/notes/warden";
@@ -101,24 +78,12 @@ struct VerifyRequest {
   std::function<void(size_t done, size_t total)> progress;
 };
 
-struct VerifyReport {
-  bool authenticated = false;
-  // A refusal that is not about one checked commit (the anchor's signature,
-  // a target that does not descend from the anchor); "" otherwise.
-  std::string refusal;
-  std::vector<Verdict> verdicts;  // checked commits, parents first
-  size_t total = 0;               // commits that were to be checked
-  size_t signatures_verified = 0;
-  size_t policies_parsed = 0;     // distinct policy files parsed in this run
-  std::vector<std::string> warnings;  // about the run, not one commit (Guix mode: the introduction's key)
-};
-
-// "1a2b3c4d5e "subject": reason [rule R; signer S; path P; policy of C]"
-std::string refusal_line(const Verdict& v);
-// Why a report is not authenticated, in one line: the run's refusal, or
-// the first refused commit's refusal_line. "" if it is authenticated.
-std::string refusal_reason(const VerifyReport& report);
-
+// Threads: one Verifier is used by one thread at a time (its runs and
+// queries share caches without locks), on a Repository no other thread
+// uses meanwhile. A run may read ahead on worker threads of its own, each
+// with its own Repository::reader(); they end before verify() returns.
+// The Verifier must not outlive the Repository it was made with, and
+// pointers it hands out (policy_at) are valid as long as it lives.
 class Verifier {
  public:
   explicit Verifier(const Repository& repo);

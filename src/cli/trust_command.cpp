@@ -31,7 +31,7 @@ int trust_anchor(Repository& repo, const Anchor& anchor) {
   auto report = verifier.verify(request);
   if (!report) return std::cerr << "warden: error: " << report.error().message << "\n", kExitUsage;
   if (!report->authenticated) {
-    std::cerr << "warden: refused: " << report->refusal << "\n";
+    std::cerr << "warden: refused: " << refusal_reason(*report) << "\n";
     return kExitRefused;
   }
   if (!store()) return kExitUsage;

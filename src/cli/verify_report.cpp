@@ -28,13 +28,13 @@ void print_warnings(std::ostream& err, const VerifyReport& report) {
 
 void print_human(std::ostream& out, std::ostream& err, const VerifyReport& report, const VerifyRequest& request) {
   print_warnings(err, report);
-  if (!report.refusal.empty()) err << "warden: refused: " << report.refusal << "\n";
+  if (report.refusal) err << "warden: refused: " << report.refusal->reason << "\n";
   // Each commit refused on its own account; those refused only because
   // they descend from one are counted, not listed.
   std::vector<const Verdict*> own;
   size_t inherited = 0;
   for (const auto& v : report.verdicts) {
-    if (v.ok) continue;
+    if (v.ok()) continue;
     if (v.inherited) {
       ++inherited;
       continue;
@@ -43,7 +43,7 @@ void print_human(std::ostream& out, std::ostream& err, const VerifyReport& repor
     err << "warden: refused: " << refusal_line(v) << "\n";
   }
   for (const auto& v : report.verdicts) {
-    if (!v.ok) continue;
+    if (!v.ok()) continue;
     if (!v.tree_approved_by.empty())
       out << fmt::format("warden: {} \"{}\": stands in for its signer by {}'s tree approval\n", v.commit.short_hex(),
                          v.summary, v.tree_approved_by);
@@ -56,7 +56,7 @@ void print_human(std::ostream& out, std::ostream& err, const VerifyReport& repor
                        request.target.short_hex(), request.anchor.commit.short_hex(), report.verdicts.size(),
                        report.verdicts.size() == 1 ? "" : "s", report.signatures_verified,
                        report.signatures_verified == 1 ? "" : "s");
-  } else if (report.refusal.empty()) {
+  } else if (!report.refusal) {
     size_t unchecked = report.total - report.verdicts.size();
     err << fmt::format("warden: {} is NOT authenticated: {}", request.target.short_hex(), refused_commits(own));
     if (inherited > 0)
@@ -75,17 +75,17 @@ void print_json(std::ostream& out, const VerifyReport& report, const VerifyReque
         {"type", "commit"},
         {"commit", v.commit.hex()},
         {"subject", v.summary},
-        {"ok", v.ok},
+        {"ok", v.ok()},
         {"signature", std::string(to_string(v.signature))},
         {"signer", v.signer},
         {"key", v.key_fingerprint.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.key_fingerprint)},
-        {"rule", v.ok ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.rule)},
-        {"reason", v.ok ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.reason)},
-        {"path", v.path.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.path)},
+        {"rule", v.ok() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.rule_name())},
+        {"reason", v.ok() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.reason())},
+        {"path", v.path().empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.path())},
         {"policy_commit", v.policy_commit ? nlohmann::ordered_json(v.policy_commit->hex()) : nlohmann::ordered_json(nullptr)},
         // true: refused on its own account; false: only because it
         // descends from a refused commit; null when accepted.
-        {"root_cause", v.ok ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(!v.inherited)},
+        {"root_cause", v.ok() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(!v.inherited)},
         {"warnings", v.warnings},
         // People whose approvals counted toward a threshold; the approver
         // whose tree approval stood in for the signer (null if none).
@@ -97,8 +97,8 @@ void print_json(std::ostream& out, const VerifyReport& report, const VerifyReque
   }
   size_t refused = 0, root_causes = 0;
   for (const auto& v : report.verdicts) {
-    refused += v.ok ? 0 : 1;
-    root_causes += !v.ok && !v.inherited ? 1 : 0;
+    refused += v.ok() ? 0 : 1;
+    root_causes += !v.ok() && !v.inherited ? 1 : 0;
   }
   nlohmann::ordered_json summary = {
       {"type", "summary"},
@@ -111,7 +111,10 @@ void print_json(std::ostream& out, const VerifyReport& report, const VerifyReque
       {"refused", refused},
       {"root_causes", root_causes},
       {"signatures_verified", report.signatures_verified},
-      {"refusal", report.refusal.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(report.refusal)},
+      {"refusal", report.refusal ? nlohmann::ordered_json(report.refusal->reason) : nlohmann::ordered_json(nullptr)},
+      // Which whole-run check refused it (run_check_table()), or null.
+      {"refusal_kind",
+       report.refusal ? nlohmann::ordered_json(name_of(report.refusal->check)) : nlohmann::ordered_json(nullptr)},
       {"warnings", report.warnings},
   };
   out << summary.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";

@@ -72,7 +72,7 @@ MaybeRefusal unreviewed(const Policy& policy, const std::string& signer, const s
       why += fmt::format("; reviewed by {}, not of {}", names(outside), fmt::join(rule.who.names, ", "));
     if (found.found == 0 && found.rejected.empty()) why += "; no review found (git warden attest review)";
     for (const auto& r : found.rejected) why += fmt::format("; {}", r);
-    return Refusal{"review", why, *covered};
+    return Refusal{Rule::review, why, *covered};
   }
   return std::nullopt;
 }
@@ -84,26 +84,26 @@ MaybeRefusal may_change(const Policy& policy, const std::string* signer, const s
   const char* nobody = unknown_key ? "change not signed by any key the policy lists" : "unsigned change";
   for (const auto& path : paths) {
     if (is_policy_path(path)) {
-      if (signer == nullptr) return Refusal{"policy", fmt::format("{} to the policy directory .warden/", nobody), path};
+      if (signer == nullptr) return Refusal{Rule::policy, fmt::format("{} to the policy directory .warden/", nobody), path};
       if (!policy.may_change_policy(*signer))
-        return Refusal{"policy", fmt::format("{} is not in policy.who and may not change .warden/", *signer), path};
+        return Refusal{Rule::policy, fmt::format("{} is not in policy.who and may not change .warden/", *signer), path};
       if (policy.policy.threshold > 1) {
         auto in = [&](const std::string& p) { return policy.may_change_policy(p); };
         if (auto why = short_of(policy.policy.threshold, *signer, in, "policy.who", "changing .warden/", approvals))
-          return Refusal{"threshold", *why, path};
+          return Refusal{Rule::threshold, *why, path};
       }
       continue;
     }
     if (policy.is_unprotected(path)) continue;
-    if (signer == nullptr) return Refusal{"unsigned", fmt::format("{} to a protected path", nobody), path};
+    if (signer == nullptr) return Refusal{Rule::unsigned_change, fmt::format("{} to a protected path", nobody), path};
     if (!policy.granted(*signer, path))
-      return Refusal{"grant", fmt::format("{} has no grant covering {}", *signer, path), path};
+      return Refusal{Rule::grant, fmt::format("{} has no grant covering {}", *signer, path), path};
     if (!policy.grant_thresholds) continue;
     for (const Grant* g : policy.thresholds_for(path)) {
       auto in = [&](const std::string& p) { return policy.includes(g->who, p); };
       std::string group = fmt::format("the grant to {}", fmt::join(g->who.names, ", "));
       if (auto why = short_of(g->threshold, *signer, in, group, fmt::format("changing {}", path), approvals))
-        return Refusal{"threshold", *why, path};
+        return Refusal{Rule::threshold, *why, path};
     }
   }
   if (signer != nullptr && !policy.reviews.empty()) return unreviewed(policy, *signer, paths, approvals);

@@ -81,45 +81,55 @@ Status check_commits(CommitFacts& facts, const std::vector<ObjectId>& commits, c
     if (i >= options.keep_behind) facts.forget(commits[i - options.keep_behind]);
     report.verdicts.push_back(std::move(*v));
     if (options.progress) options.progress(report.verdicts.size(), report.total);
-    if (!report.verdicts.back().ok && !options.keep_going) break;
+    if (!report.verdicts.back().ok() && !options.keep_going) break;
   }
   report.authenticated = report.verdicts.size() == report.total;
-  for (const auto& v : report.verdicts) report.authenticated = report.authenticated && v.ok;
+  for (const auto& v : report.verdicts) report.authenticated = report.authenticated && v.ok();
   return Status::success();
 }
 
 // A verdict for `c` before any rule is applied: the commit, its subject,
-// its kind of signature, and `signer` as far as it is known.
+// its kind of signature, and `signer` as far as it is known. It starts
+// refused (fail closed): only accept() after the last rule clears it, so
+// a path through the rules that forgets to decide refuses.
 inline Verdict new_verdict(const ObjectId& c, const CommitData& data, const CommitSignature& sig, std::string signer) {
   Verdict v;
   v.commit = c;
   v.summary = data.summary;
   v.signature = sig.kind;
   v.signer = std::move(signer);
+  v.refusal = Refusal{Rule::ancestry, "not judged by every rule (an internal error)", ""};
+  return v;
+}
+
+// Accepts `v`: every rule passed.
+inline Verdict accept(Verdict v) {
+  v.refusal.reset();
   return v;
 }
 
 // Refuses `v` by `rule`, for `reason` (and the first offending `path`).
-inline Verdict refuse(Verdict v, std::string rule, std::string reason, std::string path = {}) {
-  v.ok = false;
-  v.rule = std::move(rule);
-  v.reason = std::move(reason);
-  v.path = std::move(path);
+inline Verdict refuse(Verdict v, Rule rule, std::string reason, std::string path = {}) {
+  v.refusal = Refusal{rule, std::move(reason), std::move(path)};
+  return v;
+}
+inline Verdict refuse(Verdict v, Refusal r) {
+  v.refusal = std::move(r);
   return v;
 }
 // Refuses `v` because its parent (`parent`, as the rule set names commits)
 // is not authenticated: a consequence of an earlier refusal, not a cause.
 inline Verdict refuse_inherited(Verdict v, const std::string& parent) {
-  v = refuse(std::move(v), "ancestry", "parent " + parent + " is not authenticated");
+  v = refuse(std::move(v), Rule::ancestry, "parent " + parent + " is not authenticated");
   v.inherited = true;
   return v;
 }
-inline Verdict refuse(Verdict v, Refusal r) { return refuse(std::move(v), std::move(r.rule), std::move(r.reason), std::move(r.path)); }
 
-// A refusal of the whole run (the anchor, the target's descent), not of
-// one commit: the report says why and is not authenticated.
-inline VerifyReport& refuse_run(VerifyReport& report, std::string why) {
-  report.refusal = std::move(why);
+// A refusal of the whole run (the anchor, the target's descent, altered
+// history), not of one commit: the report says which check and why, and
+// is not authenticated.
+inline VerifyReport& refuse_run(VerifyReport& report, RunCheck check, std::string why) {
+  report.refusal = RunRefusal{check, std::move(why)};
   report.authenticated = false;
   return report;
 }
@@ -130,7 +140,7 @@ inline Result<VerifyReport> finish(VerifyReport& report, const CommitFacts& fact
                                    size_t policies_parsed = 0) {
   report.signatures_verified = facts.verifications() - verifications_before;
   report.policies_parsed = policies_parsed;
-  if (!report.refusal.empty()) report.authenticated = false;
+  if (report.refusal) report.authenticated = false;
   return std::move(report);
 }
 

@@ -60,13 +60,13 @@ class GuixRun {
     // checks as policy mode).
     auto altered = verify::history_altered(repo_, req_.target);
     if (!altered) return altered.error();
-    if (*altered) return finish(verify::refuse_run(report, **altered));
+    if (*altered) return finish(verify::refuse_run(report, (*altered)->check, (*altered)->reason));
     // 1. Descent.
     if (req_.target != intro) {
       auto d = repo_.descendant_of(req_.target, intro);
       if (!d) return d.error();
       if (!*d) {
-        return finish(verify::refuse_run(report, fmt::format("commit {} is not a descendant of introductory commit {}", req_.target.hex(),
+        return finish(verify::refuse_run(report, RunCheck::not_descendant, fmt::format("commit {} is not a descendant of introductory commit {}", req_.target.hex(),
                                      intro.hex())));
       }
     }
@@ -75,16 +75,16 @@ class GuixRun {
       auto s = signing(intro);
       if (!s) return s.error();
       if (s->refusal) {
-        return finish(verify::refuse_run(report, s->refusal->reason));
+        return finish(verify::refuse_run(report, RunCheck::anchor_signature, s->refusal->reason));
       }
       if (s->fingerprint != req_.signer) {
-        return finish(verify::refuse_run(report, fmt::format("initial commit {} is signed by '{}' instead of '{}'", intro.hex(),
+        return finish(verify::refuse_run(report, RunCheck::anchor_signature, fmt::format("initial commit {} is signed by '{}' instead of '{}'", intro.hex(),
                                      format_openpgp_fingerprint(s->fingerprint), format_openpgp_fingerprint(req_.signer))));
       }
       if (!s->validity.empty()) {
         if (req_.strict)
           return finish(verify::refuse_run(
-              report, fmt::format("initial commit {}: {} (--strict; {})", intro.hex(), s->validity, kGuixIgnores)));
+              report, RunCheck::anchor_signature, fmt::format("initial commit {}: {} (--strict; {})", intro.hex(), s->validity, kGuixIgnores)));
         report.warnings.push_back(fmt::format("initial commit {}: {} ({}; --strict refuses it)", intro.hex(),
                                               s->validity, kGuixIgnores));
       }
@@ -96,7 +96,7 @@ class GuixRun {
     auto keys_for = [&](const CommitData&) -> Result<const GuixKeyring*> { return req_.keyring; };
     auto record = [&](const ObjectId& c) -> Result<Verdict> {
       auto v = check(c);
-      if (v) failed_[c] = !v->ok;
+      if (v) failed_[c] = !v->ok();
       return v;
     };
     verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress, /*changes_ahead=*/false};
@@ -133,19 +133,19 @@ class GuixRun {
     auto sig_r = facts_.signature(c);
     if (!sig_r) return sig_r.error();
     const CommitSignature& sig = **sig_r;
-    auto refuse = [&](const char* rule, std::string reason) {
-      s.refusal = verify::Refusal{rule, std::move(reason), ""};
+    auto refuse = [&](Rule rule, std::string reason) {
+      s.refusal = Refusal{rule, std::move(reason), ""};
       return s;
     };
     switch (sig.kind) {
-      case SignatureKind::none: return refuse("unsigned", fmt::format("commit {} lacks a signature", c.hex()));
+      case SignatureKind::none: return refuse(Rule::unsigned_change, fmt::format("commit {} lacks a signature", c.hex()));
       case SignatureKind::bad:
         if (sig.openpgp && sig.openpgp->hash_algorithm == pgp::kMd5)
-          return refuse("signature", fmt::format("commit {} has a md5 signature, which is not strong enough", c.hex()));
-        return refuse("signature", fmt::format("signature verification failed for commit {} ({})", c.hex(), sig.problem));
+          return refuse(Rule::signature, fmt::format("commit {} has a md5 signature, which is not strong enough", c.hex()));
+        return refuse(Rule::signature, fmt::format("signature verification failed for commit {} ({})", c.hex(), sig.problem));
       case SignatureKind::ssh:
       case SignatureKind::unsupported:
-        return refuse("signature", fmt::format("commit {} is not signed with OpenPGP, as Guix requires", c.hex()));
+        return refuse(Rule::signature, fmt::format("commit {} is not signed with OpenPGP, as Guix requires", c.hex()));
       case SignatureKind::openpgp: break;
     }
     const OpenPgpSignature& pgp = *sig.openpgp;
@@ -153,15 +153,15 @@ class GuixRun {
       auto carried = authorizations(c);
       if (!carried) return carried.error();
       if (carried->any())
-        return refuse("signature", fmt::format("commit {} has a sha1 signature, which is not strong enough", c.hex()));
+        return refuse(Rule::signature, fmt::format("commit {} has a sha1 signature, which is not strong enough", c.hex()));
     }
     const OpenPgpCert* cert = req_.keyring->openpgp_cert_for(pgp.issuer());
     if (cert == nullptr)
-      return refuse("signature", fmt::format("could not authenticate commit {}: key {} is missing", c.hex(),
+      return refuse(Rule::signature, fmt::format("could not authenticate commit {}: key {} is missing", c.hex(),
                                              format_openpgp_fingerprint(pgp.issuer())));
     const OpenPgpCheck& check = facts_.openpgp_check(pgp, *cert);
     if (check.outcome == OpenPgpCheck::Outcome::bad)
-      return refuse("signature", fmt::format("signature verification failed for commit {} ({})", c.hex(), check.problem));
+      return refuse(Rule::signature, fmt::format("signature verification failed for commit {} ({})", c.hex(), check.problem));
     s.fingerprint = cert->fingerprint();
     if (check.outcome == OpenPgpCheck::Outcome::key_validity) s.validity = check.problem;
     return s;
@@ -174,7 +174,7 @@ class GuixRun {
     auto sig = facts_.signature(c);
     if (!sig) return sig.error();
     Verdict v = verify::new_verdict(c, data, **sig, "unsigned");
-    auto refuse = [&](std::string rule, std::string reason) { return verify::refuse(v, std::move(rule), std::move(reason)); };
+    auto refuse = [&](Rule rule, std::string reason) { return verify::refuse(v, rule, std::move(reason)); };
     for (const auto& p : data.parents)
       if (auto it = failed_.find(p); it != failed_.end() && it->second)
         return verify::refuse_inherited(v, p.hex());
@@ -192,7 +192,7 @@ class GuixRun {
       if (!auth) return auth.error();
       if (auth->problem) {
         v.policy_commit = p;
-        return refuse("authorizations", *auth->problem);
+        return refuse(Rule::guix_unreadable, *auth->problem);
       }
       if (auth->file == nullptr) {
         auto pdata = facts_.commit(p);
@@ -202,7 +202,7 @@ class GuixRun {
           if (!gauth) return gauth.error();
           if (gauth->any()) {
             v.policy_commit = p;
-            return refuse("removal", fmt::format("commit {} attempts to remove '{}' file", p.hex(), kGuixAuthorizationsPath));
+            return refuse(Rule::guix_removal, fmt::format("commit {} attempts to remove '{}' file", p.hex(), kGuixAuthorizationsPath));
           }
         }
         authorized = false;
@@ -215,14 +215,13 @@ class GuixRun {
       }
     }
     if (!authorized)
-      return refuse("authorization", fmt::format("commit {} not signed by an authorized key: {}", c.hex(),
+      return refuse(Rule::guix_authorization, fmt::format("commit {} not signed by an authorized key: {}", c.hex(),
                                                  format_openpgp_fingerprint(s->fingerprint)));
     if (!s->validity.empty()) {
-      if (req_.strict) return refuse("signature", fmt::format("{} (--strict; {})", s->validity, kGuixIgnores));
+      if (req_.strict) return refuse(Rule::signature, fmt::format("{} (--strict; {})", s->validity, kGuixIgnores));
       v.warnings.push_back(fmt::format("{} ({}; --strict refuses it)", s->validity, kGuixIgnores));
     }
-    v.ok = true;
-    return v;
+    return verify::accept(std::move(v));
   }
 
   const Repository& repo_;

@@ -6,10 +6,10 @@
 
 namespace warden::verify {
 
-Result<std::optional<std::string>> history_altered(const Repository& repo, const ObjectId& target) {
-  using Why = std::optional<std::string>;
+Result<std::optional<RunRefusal>> history_altered(const Repository& repo, const ObjectId& target) {
+  auto refused = [](std::string reason) { return std::optional<RunRefusal>(RunRefusal{RunCheck::history_altered, std::move(reason)}); };
   if (repo.is_shallow())
-    return Why(
+    return refused(
         "this is a shallow clone: the commits past its boundary are missing, so the history cannot be verified "
         "from the anchor (run 'git fetch --unshallow')");
   auto alterations = repo.history_alterations();
@@ -19,7 +19,7 @@ Result<std::optional<std::string>> history_altered(const Repository& repo, const
     if (!type && type.error().kind == ErrorKind::missing_object) continue;  // replaces nothing here
     if (!type) return type.error();  // a repository that cannot be read is no answer
     if (*type != "commit")
-      return Why(fmt::format("{} replaces {} {}: git would show other content than warden verifies (remove it, or set "
+      return refused(fmt::format("{} replaces {} {}: git would show other content than warden verifies (remove it, or set "
                          "GIT_NO_REPLACE_OBJECTS=1 where git should ignore replace refs)",
                          a.source, *type, a.object.short_hex()));
     bool touches = a.object == target;
@@ -29,16 +29,16 @@ Result<std::optional<std::string>> history_altered(const Repository& repo, const
       touches = *d;
     }
     if (touches && a.source.starts_with("refs/"))
-      return Why(fmt::format("{} replaces commit {} in the history being verified: git would show the replacement, "
+      return refused(fmt::format("{} replaces commit {} in the history being verified: git would show the replacement, "
                          "warden verifies the original (remove it with 'git replace -d', or set "
                          "GIT_NO_REPLACE_OBJECTS=1 where git should ignore replace refs)",
                          a.source, a.object.short_hex()));
     if (touches)
-      return Why(fmt::format("{} grafts other parents onto commit {} in the history being verified: git would show "
+      return refused(fmt::format("{} grafts other parents onto commit {} in the history being verified: git would show "
                          "them, warden verifies the original (remove the graft)",
                          a.source, a.object.short_hex()));
   }
-  return Why();
+  return std::optional<RunRefusal>();
 }
 
 }  // namespace warden::verify

@@ -8,14 +8,16 @@
 #include <string>
 
 #include "warden/object_id.hpp"
+#include "warden/refusal.hpp"
 #include "warden/repository.hpp"
 #include "warden/result.hpp"
 
 namespace warden::verify {
 
 // Nothing unless git would show another history for `target` than the
-// objects hold, else why, in one line with the way out. An Error: the
+// objects hold, else the refusal (RunCheck::history_altered): why, in one
+// line with the way out. An Error: the
 // repository cannot be read (never a pass).
-Result<std::optional<std::string>> history_altered(const Repository& repo, const ObjectId& target);
+Result<std::optional<RunRefusal>> history_altered(const Repository& repo, const ObjectId& target);
 
 }  // namespace warden::verify

@@ -1,5 +1,7 @@
 #include "verify/policy_store.hpp"
 
+#include <fmt/format.h>
+
 namespace warden::verify {
 
 Result<const PolicyAt*> PolicyStore::at(const ObjectId& commit) {
@@ -17,6 +19,11 @@ Result<std::shared_ptr<const OpenPgpCert>> PolicyStore::certificate(const Object
   auto data = facts_.commit(commit);
   if (!data) return data.error();
   return loader_.certificate((*data)->tree, fingerprint, commit.short_hex());
+}
+
+std::string no_valid_policy(const PolicyAt& at, std::string_view who) {
+  if (at.problem.empty()) return fmt::format("{} carries no policy ({})", who, kPolicyPath);
+  return fmt::format("{} carries an invalid policy: {}", who, at.problem);
 }
 
 }  // namespace warden::verify

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "verify/commit_facts.hpp"
@@ -32,5 +34,10 @@ class PolicyStore {
   PolicyLoader loader_;
   std::unordered_map<ObjectId, const PolicyAt*, ObjectIdHash> by_commit_;
 };
+
+// Why `at`, which `who` carries ("parent 1a2b3c4d5e", "anchor commit ..."),
+// is not a valid policy: "<who> carries no policy (.warden/policy.yml)" or
+// "<who> carries an invalid policy: <problem>". REQUIRES: !at.policy.
+std::string no_valid_policy(const PolicyAt& at, std::string_view who);
 
 }  // namespace warden::verify

@@ -1,21 +1,21 @@
 // One line for a refusal, the same for every front end.
 #include <fmt/format.h>
 
-#include "warden/verifier.hpp"
+#include "warden/verdict.hpp"
 
 namespace warden {
 
 std::string refusal_line(const Verdict& v) {
-  std::string details = fmt::format("rule {}; signer {}", v.rule, v.signer);
-  if (!v.path.empty()) details += fmt::format("; path {}", v.path);
+  std::string details = fmt::format("rule {}; signer {}", v.rule_name(), v.signer);
+  if (!v.path().empty()) details += fmt::format("; path {}", v.path());
   if (v.policy_commit) details += fmt::format("; policy of {}", v.policy_commit->short_hex());
-  return fmt::format("{} \"{}\": {} [{}]", v.commit.short_hex(), v.summary, v.reason, details);
+  return fmt::format("{} \"{}\": {} [{}]", v.commit.short_hex(), v.summary, v.reason(), details);
 }
 
 std::string refusal_reason(const VerifyReport& report) {
-  if (!report.refusal.empty()) return report.refusal;
+  if (report.refusal) return report.refusal->reason;
   for (const auto& v : report.verdicts)
-    if (!v.ok) return refusal_line(v);
+    if (!v.ok()) return refusal_line(v);
   return report.authenticated ? "" : "not every commit was checked";
 }
 

@@ -1,19 +1,14 @@
-// A refusal inside the engine: which rule, why, and the first offending
-// path if a path is to blame. "No refusal" is std::nullopt, never an empty
-// string.
+// A refusal inside the engine: the public Refusal (rule, reason, path),
+// and "no refusal" as std::nullopt, never an empty string.
 #pragma once
 
 #include <optional>
-#include <string>
+
+#include "warden/refusal.hpp"
 
 namespace warden::verify {
 
-struct Refusal {
-  std::string rule;    // "signature", "policy", "grant", ... ("" for a refusal of the whole run)
-  std::string reason;  // one sentence
-  std::string path;    // "" unless a path is to blame
-};
-
+using warden::Refusal;
 using MaybeRefusal = std::optional<Refusal>;
 
 }  // namespace warden::verify

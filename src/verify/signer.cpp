@@ -65,7 +65,7 @@ Signer identify(const CommitSignature& sig, const Policy* policy, CommitFacts& f
 
 MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::vector<std::string>& paths,
                        ApprovalContext* approvals) {
-  if (signer.bad) return Refusal{"signature", fmt::format("bad signature: {}", signer.problem), ""};
+  if (signer.bad) return Refusal{Rule::signature, fmt::format("bad signature: {}", signer.problem), ""};
   return may_change(policy, signer.person, paths, signer.person == nullptr && signer.is_signed, approvals);
 }
 

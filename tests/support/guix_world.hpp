@@ -100,7 +100,7 @@ struct GuixWorld {
   void accepted(const std::string& target = "HEAD") {
     auto report = verify(target);
     const warden::Verdict* v = first_refusal(report);
-    INFO((v ? v->rule + ": " + v->reason : report.refusal));
+    INFO((v ? std::string(v->rule_name()) + ": " + v->reason() : warden::refusal_reason(report)));
     CHECK(report.authenticated);
   }
 
@@ -109,12 +109,12 @@ struct GuixWorld {
     static thread_local warden::VerifyReport report;
     report = verify();
     CHECK_FALSE(report.authenticated);
-    INFO(report.refusal);
+    INFO(warden::refusal_reason(report));
     const warden::Verdict* v = first_refusal(report);
     REQUIRE(v != nullptr);
     CHECK(v->commit.hex() == commit);
-    CHECK(v->rule == rule);
-    CHECK(v->reason == reason);
+    CHECK(v->rule_name() == rule);
+    CHECK(v->reason() == reason);
     return *v;
   }
 

@@ -169,9 +169,13 @@ warden::VerifyReport Repo::run_verify(const std::string& anchor, const std::stri
   return std::move(*report);
 }
 
+std::string run_refusal(const warden::VerifyReport& report) {
+  return report.refusal ? report.refusal->reason : std::string();
+}
+
 const warden::Verdict* first_refusal(const warden::VerifyReport& report) {
   for (const auto& v : report.verdicts)
-    if (!v.ok) return &v;
+    if (!v.ok()) return &v;
   return nullptr;
 }
 
@@ -181,17 +185,17 @@ int check_same_verdicts(const warden::VerifyReport& expected, const warden::Veri
   for (size_t i = 0; i < expected.verdicts.size(); ++i) {
     const auto& a = expected.verdicts[i];
     const auto& b = actual.verdicts[i];
-    INFO("commit " << i << " " << a.commit.hex() << " " << a.summary << ": " << a.reason);
+    INFO("commit " << i << " " << a.commit.hex() << " " << a.summary << ": " << a.reason());
     CHECK(a.commit == b.commit);
-    CHECK(a.ok == b.ok);
-    CHECK(a.rule == b.rule);
-    CHECK(a.reason == b.reason);
+    CHECK(a.ok() == b.ok());
+    CHECK(a.rule_name() == b.rule_name());
+    CHECK(a.reason() == b.reason());
     CHECK(a.signer == b.signer);
     CHECK(a.signature == b.signature);
-    CHECK(a.path == b.path);
+    CHECK(a.path() == b.path());
     CHECK(a.mainline == b.mainline);
     CHECK(a.inherited == b.inherited);
-    refused += !a.ok && !a.inherited;
+    refused += !a.ok() && !a.inherited;
   }
   return refused;
 }

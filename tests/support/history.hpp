@@ -79,6 +79,9 @@ class Repo {
   std::string path_;
 };
 
+// The reason of a report's refusal as a whole, or "" if there is none.
+std::string run_refusal(const warden::VerifyReport& report);
+
 // The first refused verdict of a report, or nullptr.
 const warden::Verdict* first_refusal(const warden::VerifyReport& report);
 

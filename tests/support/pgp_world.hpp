@@ -63,7 +63,7 @@ struct PgpWorld {
   void accepted() {
     auto report = verify();
     const warden::Verdict* v = first_refusal(report);
-    INFO((v ? v->rule + ": " + v->reason : report.refusal));
+    INFO((v ? std::string(v->rule_name()) + ": " + v->reason() : warden::refusal_reason(report)));
     CHECK(report.authenticated);
   }
 
@@ -72,10 +72,10 @@ struct PgpWorld {
     report = verify();
     CHECK_FALSE(report.authenticated);
     const warden::Verdict* v = first_refusal(report);
-    INFO(report.refusal);
+    INFO(warden::refusal_reason(report));
     REQUIRE(v != nullptr);
     CHECK(v->commit.hex() == commit);
-    CHECK(v->rule == rule);
+    CHECK(v->rule_name() == rule);
     return *v;
   }
 };

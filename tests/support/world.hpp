@@ -37,14 +37,14 @@ struct World : People {
     const warden::Verdict* v = first_refusal(report);
     REQUIRE(v != nullptr);
     CHECK(v->commit.hex() == commit);
-    CHECK(v->rule == rule);
+    CHECK(v->rule_name() == rule);
     return *v;
   }
 
   void accepted(const std::string& target = "HEAD") {
     auto report = verify(target);
     const warden::Verdict* v = first_refusal(report);
-    INFO((v ? v->rule + ": " + v->reason : report.refusal));
+    INFO((v ? std::string(v->rule_name()) + ": " + v->reason() : warden::refusal_reason(report)));
     CHECK(report.authenticated);
   }
 };

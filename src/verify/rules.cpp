@@ -1,0 +1,233 @@
+// DESIGN section 3, the rules for one commit C, in the contract's order:
+//   parents: each is the anchor, authenticated (in this run or before
+//     it), or pre-anchor history; an unrelated root or a refused parent
+//     refuses C; the mainline parent may not be pre-anchor history;
+//   signature: a bad signature is always refused;
+//   paths git refuses to check out refuse C, whoever signed it;
+//   single parent P: every changed path allowed under policy(P) to C's
+//     signer (section 2: .warden/ needs policy.who and its threshold,
+//     unprotected paths nothing, others a grant and its threshold, then
+//     review rules; section 6: approvals count, a tree approval may stand
+//     in for the signer);
+//   merge (P1 its mainline parent): 1. its own changes authorized, a
+//     signed merge under every parent's policy, an unsigned one only
+//     where policy(P1) allows unsigned merges and they are unprotected;
+//     2. every brought-in commit allowed by policy(P1), by its own signer
+//     or by the merge's.
+// Whole-run checks and revocation are applied around these (verifier.cpp).
+#include "verify/rules.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <variant>
+
+#include "verify/authorization.hpp"
+#include "verify/engine.hpp"
+#include "verify/signer.hpp"
+#include "verify/tree_approvals.hpp"
+
+namespace warden::verify {
+
+namespace {
+
+// The verdict names the signer as the consulted policy knows it.
+void describe(Verdict& v, const Signer& s) {
+  v.signer = s.description;
+  if (!s.fingerprint.empty()) v.key_fingerprint = s.fingerprint;
+}
+
+// The valid policy a commit's parent carries, or the refusal.
+Result<std::variant<const Policy*, Verdict>> policy_of_parent(PolicyStore& policies, const ObjectId& parent,
+                                                              Verdict& v) {
+  using Out = std::variant<const Policy*, Verdict>;
+  auto at = policies.at(parent);
+  if (!at) return at.error();
+  v.policy_commit = parent;
+  if ((*at)->policy) return Out((*at)->policy.get());
+  return Out(refuse(v, Rule::policy, no_valid_policy(**at, "parent " + parent.short_hex())));
+}
+
+}  // namespace
+
+void PolicyRules::record(const ObjectId& c, bool ok) {
+  if (!ok) own_ok_under_.erase(c);
+  status_[c] = ok;
+}
+
+Result<PolicyRules::ParentState> PolicyRules::parent_state(const ObjectId& p) {
+  if (auto it = status_.find(p); it != status_.end())
+    return it->second ? ParentState::authenticated : ParentState::failed;
+  // Not checked in this run, so reachable from the anchor or a known-good
+  // commit: the anchor, a known-good commit, an authenticated commit
+  // between them, or pre-anchor history.
+  if (known_good_.count(p)) return ParentState::authenticated;
+  if (known_good_.size() > 1) {
+    auto d = repo_.descendant_of(p, anchor_);
+    if (!d) return d.error();
+    if (*d) return ParentState::authenticated;
+  }
+  return ParentState::pre_anchor;
+}
+
+Result<Verdict> PolicyRules::check(const ObjectId& c) {
+  auto data_r = facts_.commit(c);
+  if (!data_r) return data_r.error();
+  const CommitData& data = **data_r;
+  auto sig_r = facts_.signature(c);
+  if (!sig_r) return sig_r.error();
+  const CommitSignature& sig = **sig_r;
+  Signer nobody_yet = identify(sig, nullptr, facts_);
+  Verdict v = new_verdict(c, data, sig, nobody_yet.description);
+  v.key_fingerprint = nobody_yet.fingerprint;
+
+  // Parents: the anchor, authenticated, or pre-anchor history.
+  if (data.parents.empty())
+    return refuse(v, Rule::ancestry, "root commit that does not descend from the anchor (unrelated history)");
+  std::vector<ParentState> states;
+  for (const auto& p : data.parents) {
+    auto s = parent_state(p);
+    if (!s) return s.error();
+    if (*s == ParentState::failed) return refuse_inherited(v, p.short_hex());
+    states.push_back(*s);
+  }
+  auto mainline = mainline_.of(data);
+  if (!mainline) return mainline.error();
+  v.mainline = *mainline;
+  if (states[*mainline] == ParentState::pre_anchor)
+    return refuse(v, Rule::ancestry, fmt::format("parent {} predates the anchor and carries no trusted policy",
+                                                 data.parents[*mainline].short_hex()));
+
+  // Signature: bad is always refused.
+  if (sig.kind == SignatureKind::bad) return refuse(v, Rule::signature, fmt::format("bad signature: {}", sig.problem));
+
+  // Paths git refuses to check out, whoever signed.
+  auto changes = facts_.own_changes(c);
+  if (!changes) return changes.error();
+  if (const auto& bad = (*changes)->refused_path)
+    return refuse(v, Rule::path, fmt::format("git refuses to check out {} ({})", *bad, (*changes)->refused_why), *bad);
+
+  if (data.parents.size() == 1) return check_single(v, data);
+  return check_merge(v, data, sig, states);
+}
+
+// A single-parent commit: every changed path allowed under policy(P).
+Result<Verdict> PolicyRules::check_single(Verdict& v, const CommitData& data) {
+  auto pol = policy_of_parent(policies_, data.parents[0], v);
+  if (!pol) return pol.error();
+  if (auto* refusal = std::get_if<Verdict>(&*pol)) return std::move(*refusal);
+  const Policy& policy = *std::get<const Policy*>(*pol);
+  auto sig = facts_.signature(data.id);
+  if (!sig) return sig.error();
+  Signer signer = identify(**sig, &policy, facts_);
+  describe(v, signer);
+  if (signer.bad) return refuse(v, Rule::signature, fmt::format("bad signature: {}", signer.problem));
+  auto paths = facts_.own_changes(data.id);
+  if (!paths) return paths.error();
+  if (auto r = authorize_commit(approvals_, policy, signer, data, (*paths)->paths, &v)) return refuse(v, *r);
+  own_ok_under_[data.id] = {&policy};
+  return accept(std::move(v));
+}
+
+// A merge: rule 1 (its own changes) and rule 2 (what it brings in), with
+// P1 the mainline parent.
+Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, const CommitSignature& sig,
+                                         const std::vector<ParentState>& states) {
+  const ObjectId& p1 = data.parents[v.mainline];
+  auto pol1_r = policy_of_parent(policies_, p1, v);
+  if (!pol1_r) return pol1_r.error();
+  if (auto* refusal = std::get_if<Verdict>(&*pol1_r)) return std::move(*refusal);
+  const Policy& pol1 = *std::get<const Policy*>(*pol1_r);
+  Signer merge_signer = identify(sig, &pol1, facts_);
+  describe(v, merge_signer);
+  if (merge_signer.bad) return refuse(v, Rule::signature, fmt::format("bad signature: {}", merge_signer.problem));
+  const std::string* signer = merge_signer.person;
+  auto own = facts_.own_changes(data.id);
+  if (!own) return own.error();
+
+  // Rule 1: the merge's own changes.
+  std::vector<const Policy*> own_ok_under;
+  if (signer != nullptr) {
+    // Signed: authorized under the policy of every parent that carries one.
+    for (size_t i = 0; i < data.parents.size(); ++i) {
+      if (states[i] == ParentState::pre_anchor) continue;
+      auto at = policies_.at(data.parents[i]);
+      if (!at) return at.error();
+      if (!(*at)->policy) {
+        if ((*at)->problem.empty()) continue;  // carries none: not consulted
+        v.policy_commit = data.parents[i];
+        return refuse(v, Rule::policy, no_valid_policy(**at, "parent " + data.parents[i].short_hex()));
+      }
+      const Policy& pol = *(*at)->policy;
+      Signer in_parent = identify(sig, &pol, facts_);
+      if (in_parent.bad) {
+        v.policy_commit = data.parents[i];
+        return refuse(v, Rule::signature, fmt::format("bad signature under the policy of parent {}: {}",
+                                                      data.parents[i].short_hex(), in_parent.problem));
+      }
+      if (in_parent.person == nullptr) {
+        v.policy_commit = data.parents[i];
+        return refuse(v, Rule::merge, fmt::format("the merge's signing key is not in the policy of parent {}",
+                                                  data.parents[i].short_hex()));
+      }
+      auto ctx = approvals_of(approvals_, data.id, pol);
+      if (auto r = authorize(pol, in_parent, (*own)->paths, &ctx)) {
+        v.policy_commit = data.parents[i];
+        r->reason = fmt::format("own change of the merge: {}", r->reason);
+        return refuse(v, *r);
+      }
+      for (const auto& p : ctx.counted)
+        if (std::find(v.approved_by.begin(), v.approved_by.end(), p) == v.approved_by.end()) v.approved_by.push_back(p);
+      own_ok_under.push_back(&pol);
+    }
+    v.policy_commit = p1;
+  } else {
+    // Unsigned (or unknown key): allowed by policy(P1), and clean.
+    if (!pol1.unsigned_merges_allowed)
+      return refuse(v, Rule::merge, "unsigned merge, and the policy does not allow unsigned merges (merges.unsigned)");
+    if (auto r = authorize(pol1, merge_signer, (*own)->paths)) {
+      r->reason = fmt::format("an unsigned merge may only merge cleanly: {}", r->reason);
+      r->rule = Rule::merge;
+      return refuse(v, *r);
+    }
+  }
+
+  // Rule 2: everything brought in is allowed by policy(P1).
+  std::vector<ObjectId> tips;
+  for (size_t i = 0; i < data.parents.size(); ++i)
+    if (i != v.mainline) tips.push_back(data.parents[i]);
+  // P1 is authenticated, so it descends from the anchor: hiding it hides
+  // the anchor too. A commit of this run whose own check already
+  // authorized it under this same policy (its parent's or, for a signed
+  // merge, a parent's) needs no second judgement: rule 2 asks exactly
+  // what that check answered. So a merge costs what it brings in, never
+  // re-reading or re-diffing what is behind its fork.
+  auto brought = repo_.walk(tips, {p1});
+  if (!brought) return brought.error();
+  for (const ObjectId& b : *brought) {
+    if (auto it = own_ok_under_.find(b);
+        it != own_ok_under_.end() && std::find(it->second.begin(), it->second.end(), &pol1) != it->second.end())
+      continue;
+    auto bsig = facts_.signature(b);
+    if (!bsig) return bsig.error();
+    auto bpaths = facts_.own_changes(b);
+    if (!bpaths) return bpaths.error();
+    Signer brought_signer = identify(**bsig, &pol1, facts_);
+    auto bdata = facts_.commit(b);
+    if (!bdata) return bdata.error();
+    auto own_signer = authorize_commit(approvals_, pol1, brought_signer, **bdata, (*bpaths)->paths, nullptr);
+    if (!own_signer) continue;
+    if (signer != nullptr) {
+      auto ctx = approvals_of(approvals_, data.id, pol1);
+      if (!authorize(pol1, merge_signer, (*bpaths)->paths, &ctx)) continue;
+    }
+    return refuse(v, Rule::merge,
+                  fmt::format("brings in {} \"{}\" ({}), which the policy of {} does not allow: {}", b.short_hex(),
+                              (*bdata)->summary, brought_signer.description, p1.short_hex(), own_signer->reason),
+                  own_signer->path);
+  }
+  if (!own_ok_under.empty()) own_ok_under_[data.id] = std::move(own_ok_under);
+  return accept(std::move(v));
+}
+
+}  // namespace warden::verify

@@ -1,0 +1,60 @@
+// The per-commit rules of DESIGN section 3, policy mode, and nothing else:
+// a reader checks rules.cpp against the contract side by side. What the
+// rules lean on lives in the file of its concept: the policy each commit
+// carries (policy_store), who signed (signer), what a person may change
+// (authorization), approvals and tree approvals (approvals,
+// tree_approvals), a merge's mainline parent (mainline). The whole-run
+// checks (history, anchor, descent) and revocation are the run's
+// (verifier.cpp, run_checks, revocations).
+#pragma once
+
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "verify/approvals.hpp"
+#include "verify/commit_facts.hpp"
+#include "verify/mainline.hpp"
+#include "verify/policy_store.hpp"
+#include "warden/verdict.hpp"
+
+namespace warden::verify {
+
+class PolicyRules {
+ public:
+  // `known_good` holds the anchor and the commits authenticated before the
+  // run; all the references must outlive this object.
+  PolicyRules(const Repository& repo, CommitFacts& facts, PolicyStore& policies, ApprovalBook& approvals,
+              Mainline& mainline, const ObjectId& anchor, const std::unordered_set<ObjectId, ObjectIdHash>& known_good)
+      : repo_(repo), facts_(facts), policies_(policies), approvals_(approvals), mainline_(mainline), anchor_(anchor),
+        known_good_(known_good) {}
+
+  // Rules 3 to 5 for commit `c`, whose parents in the run are recorded.
+  // An Error is a repository problem.
+  Result<Verdict> check(const ObjectId& c);
+  // The final verdict on `c` (after revocation): what later commits'
+  // parents and merges' brought-in commits are judged against.
+  void record(const ObjectId& c, bool ok);
+
+ private:
+  enum class ParentState { authenticated, failed, pre_anchor };
+  Result<ParentState> parent_state(const ObjectId& p);
+  Result<Verdict> check_single(Verdict& v, const CommitData& data);
+  Result<Verdict> check_merge(Verdict& v, const CommitData& data, const CommitSignature& sig,
+                              const std::vector<ParentState>& states);
+
+  const Repository& repo_;
+  CommitFacts& facts_;
+  PolicyStore& policies_;
+  ApprovalBook& approvals_;
+  Mainline& mainline_;
+  const ObjectId& anchor_;
+  const std::unordered_set<ObjectId, ObjectIdHash>& known_good_;
+  std::unordered_map<ObjectId, bool, ObjectIdHash> status_;  // verdicts of this run
+  // Accepted commits of this run, and the policies under which their own
+  // check authorized their own changes by their own signer (rule 2 of a
+  // merge reuses it).
+  std::unordered_map<ObjectId, std::vector<const Policy*>, ObjectIdHash> own_ok_under_;
+};
+
+}  // namespace warden::verify

@@ -1,0 +1,175 @@
+// git warden init and policy import allowed-signers, through the command
+// line on histories made by the real git, ssh-keygen and gpg: the policy
+// written passes policy check, a commit of it signed by a listed person is
+// an anchor that verifies, and nobody whose signature does not verify, or
+// whom the allowed signers file does not let sign git commits, gets in.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "support/gpg.hpp"
+#include "support/history.hpp"
+
+using test::quote;
+
+namespace {
+
+test::Run cli(test::Sandbox& sb, const test::Repo& repo, const std::string& args) {
+  return sb.run("PATH=" + quote(WARDEN_BIN_DIR) + ":$PATH " + args, repo.path());
+}
+
+// A commit signed with `key` by a committer with this e-mail address.
+std::string commit_as(const test::Repo& repo, const std::string& email, const test::Key& key, const std::string& file) {
+  repo.write(file, email + "\n");
+  repo.git("add -A");
+  repo.git("-c user.email=" + email + " -c user.signingkey=" + quote(key.private_path) + " commit -q -S -m " +
+           quote("change " + file));
+  return repo.git("rev-parse HEAD");
+}
+
+}  // namespace
+
+TEST_CASE("init: an SSH-signed history gives a policy that checks, and its signed commit is an anchor that verifies",
+          "[init][cli][e2e]") {
+  test::Sandbox sb;
+  test::Repo repo(sb);
+  const auto& alice = sb.key("alice");
+  const auto& bob = sb.key("bob", "ecdsa-256");
+  const auto& mallory = sb.key("mallory");
+  commit_as(repo, "alice@example.org", alice, "src/main.c");
+  commit_as(repo, "bob@example.org", bob, "docs/guide.md");
+  // mallory's commit carries a signature in another namespace: it does not
+  // verify as a git signature, so her key is evidence of nothing.
+  std::string forged = repo.resign(commit_as(repo, "mallory@example.org", mallory, "src/evil.c"), mallory, "file");
+  repo.git("update-ref HEAD " + forged);
+  repo.git("reset -q --hard");
+  repo.write("README", "unsigned\n");
+  repo.commit("unsigned", nullptr);
+  // alice is in git's allowed signers file; bob signed in the history only.
+  sb.write_file(sb.dir() + "/allowed_signers", "alice@example.org " + alice.public_line + "\n");
+  repo.git("config gpg.ssh.allowedSignersFile " + quote(sb.dir() + "/allowed_signers"));
+
+  auto init = cli(sb, repo, "git warden init");
+  INFO(init.out << init.err);
+  REQUIRE(init.status == 0);
+  CHECK(init.out.find("valid policy: 2 people") != std::string::npos);
+  CHECK(init.out.find("git warden trust --anchor") != std::string::npos);
+  CHECK(init.err.find("looked at 4 commits: 2 signed by a key found, 1 with a signature that does not verify") !=
+        std::string::npos);
+  std::string policy = sb.read_file(repo.path() + "/.warden/policy.yml");
+  CHECK(policy.find(alice.public_line.substr(0, 60)) != std::string::npos);
+  CHECK(policy.find(bob.public_line.substr(0, 60)) != std::string::npos);
+  CHECK(policy.find(mallory.public_line.substr(0, 60)) == std::string::npos);
+  CHECK(policy.find("  alice:  # allowed_signers line 1; signed 1 commit") != std::string::npos);
+  CHECK(policy.find("# - paths: [\"src/\"]\n  #   who: [alice]") != std::string::npos);
+  CHECK(policy.find("# - paths: [\"docs/\"]\n  #   who: [bob]") != std::string::npos);
+  CHECK(cli(sb, repo, "git warden policy check").status == 0);
+
+  // Not again without --force.
+  auto again = cli(sb, repo, "git warden init");
+  CHECK(again.status == 2);
+  CHECK(again.err.find(".warden/policy.yml exists; pass --force to replace it") != std::string::npos);
+
+  std::string anchor = repo.commit("Add the warden policy", &alice);
+  auto trust = cli(sb, repo, "git warden trust --anchor " + anchor + ":" + alice.fingerprint);
+  INFO(trust.out << trust.err);
+  REQUIRE(trust.status == 0);
+  commit_as(repo, "bob@example.org", bob, "docs/more.md");
+  CHECK(cli(sb, repo, "git warden verify").status == 0);
+  // mallory is nobody: her next commit, however signed, is refused.
+  commit_as(repo, "mallory@example.org", mallory, "src/evil2.c");
+  auto refused = cli(sb, repo, "git warden verify");
+  CHECK(refused.status == 1);
+  CHECK(refused.err.find("\"change src/evil2.c\": change not signed by any key the policy lists to a protected path "
+                         "[rule unsigned; signer key not in policy (") != std::string::npos);
+}
+
+TEST_CASE("init: OpenPGP signers come in with the certificate from --keyring, and are named when it is missing",
+          "[init][cli][e2e][openpgp]") {
+  test::Sandbox sb;
+  test::Repo repo(sb);
+  test::Gpg gpg(sb);
+  const auto& carol = gpg.key("carol");
+  repo.write("lib/x", "x\n");
+  gpg.commit(repo, "signed with OpenPGP", carol);
+
+  auto without = sb.run(gpg.env() + "PATH=" + quote(WARDEN_BIN_DIR) + ":$PATH git warden init", repo.path());
+  CHECK(without.status == 2);
+  CHECK(without.err.find("whose certificate is not here") != std::string::npos);
+  CHECK(without.err.find("found nobody to trust") != std::string::npos);
+
+  sb.write_file(sb.dir() + "/carol.asc", gpg.cert(carol));
+  auto init = cli(sb, repo, "git warden init --keyring " + quote(sb.dir() + "/carol.asc"));
+  INFO(init.out << init.err);
+  REQUIRE(init.status == 0);
+  CHECK(sb.read_file(repo.path() + "/.warden/policy.yml").find("openpgp:" + carol.fingerprint) != std::string::npos);
+  CHECK(sb.run("test -s .warden/keys/" + carol.fingerprint + ".asc", repo.path()).status == 0);
+  CHECK(cli(sb, repo, "git warden policy check").status == 0);
+  std::string anchor = gpg.commit(repo, "Add the warden policy", carol);
+  CHECK(cli(sb, repo, "git warden trust --anchor " + anchor + ":" + carol.fingerprint).status == 0);
+  CHECK(cli(sb, repo, "git warden verify").status == 0);
+}
+
+TEST_CASE("policy import allowed-signers: git signers only, and a bad line is refused with its number",
+          "[init][cli][e2e]") {
+  test::Sandbox sb;
+  test::Repo repo(sb);
+  const auto& alice = sb.key("alice");
+  const auto& bob = sb.key("bob");
+  const auto& ca = sb.key("ca");
+  const auto& files = sb.key("files");
+  std::string file = sb.dir() + "/allowed";
+  sb.write_file(file, "# the team\n"
+                      "alice@example.org,alice@work.example " + alice.public_line + "\n"
+                      "bob@example.org namespaces=\"git,file\",valid-after=\"20240101\" " + bob.public_line + "\n"
+                      "*@example.org cert-authority " + ca.public_line + "\n"
+                      "backup@example.org namespaces=\"file\" " + files.public_line + "\n");
+  auto r = cli(sb, repo, "git warden policy import allowed-signers " + quote(file));
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.err.find("line 4 skipped: a certificate authority") != std::string::npos);
+  CHECK(r.err.find("line 5 skipped: not allowed to sign in the \"git\" namespace") != std::string::npos);
+  std::string policy = sb.read_file(repo.path() + "/.warden/policy.yml");
+  CHECK(policy.find("maintainers: [alice, bob]") != std::string::npos);
+  CHECK(policy.find(ca.public_line.substr(0, 60)) == std::string::npos);
+  CHECK(policy.find(files.public_line.substr(0, 60)) == std::string::npos);
+
+  sb.write_file(file, "alice@example.org " + alice.public_line + "\nbob@example.org ssh-ed25519 AAAAnotakey\n");
+  auto bad = cli(sb, repo, "git warden policy import allowed-signers --force " + quote(file));
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("line 2: bad public key") != std::string::npos);
+
+  sb.write_file(file, "backup@example.org namespaces=\"file\" " + files.public_line + "\n");
+  auto nobody = cli(sb, repo, "git warden policy import allowed-signers --force " + quote(file));
+  CHECK(nobody.status == 2);
+  CHECK(nobody.err.find("lists nobody who may sign git commits") != std::string::npos);
+}
+
+TEST_CASE("init: an unsigned history with no allowed signers file finds nobody", "[init][cli][e2e]") {
+  test::Sandbox sb;
+  test::Repo repo(sb);
+  repo.write("a", "a\n");
+  repo.commit("unsigned", nullptr);
+  auto r = cli(sb, repo, "git warden init");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("found nobody to trust") != std::string::npos);
+  CHECK(sb.run("test -e .warden/policy.yml", repo.path()).status != 0);
+}
+
+TEST_CASE("init: a signer's suggested paths stop at 12, however wide one commit is", "[init][cli][e2e]") {
+  test::Sandbox sb;
+  test::Repo repo(sb);
+  const auto& alice = sb.key("alice");
+  for (int i = 0; i < 40; ++i) repo.write("dir" + std::to_string(100 + i) + "/f", "x\n");
+  repo.git("add -A");
+  repo.git("-c user.email=alice@example.org -c user.signingkey=" + quote(alice.private_path) +
+           " commit -q -S -m wide");
+  auto r = cli(sb, repo, "git warden init");
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  std::string policy = sb.read_file(repo.path() + "/.warden/policy.yml");
+  size_t at = policy.find("# - paths: [");
+  REQUIRE(at != std::string::npos);
+  std::string line = policy.substr(at, policy.find('\n', at) - at);
+  CHECK(std::count(line.begin(), line.end(), '"') == 2 * 12);
+}
