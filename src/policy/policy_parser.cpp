@@ -12,6 +12,7 @@
 #include <regex>
 #include <sstream>
 
+#include "common/printable.hpp"
 #include "warden/policy.hpp"
 
 namespace warden {
@@ -570,17 +571,9 @@ class Reader {
 PolicyParse parse_policy(std::string_view text, const std::string& source, KeyCache* keys) {
   PolicyParse out;
   // One line each, whatever the policy quotes back (a key or name with a
-  // line break or another control character in it): those are shown as
-  // \n, \x01, ...
+  // line break or another control character in it).
   auto fail = [&](int line, const std::string& msg) {
-    std::string shown;
-    for (unsigned char ch : msg) {
-      if (ch == '\n') shown += "\\n";
-      else if (ch == '\r') shown += "\\r";
-      else if (ch < 0x20 || ch == 0x7f) shown += fmt::format("\\x{:02x}", ch);
-      else shown += static_cast<char>(ch);
-    }
-    out.problems.push_back(fmt::format("{}:{}: {}", source, line, shown));
+    out.problems.push_back(fmt::format("{}:{}: {}", source, line, printable(msg)));
   };
   if (text.size() > kMaxPolicyBytes) {
     fail(1, fmt::format("policy is larger than {} bytes", kMaxPolicyBytes));

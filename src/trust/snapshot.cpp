@@ -7,6 +7,8 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "common/printable.hpp"
+
 namespace warden {
 namespace {
 
@@ -25,7 +27,7 @@ std::string utc(int64_t t) {
 
 Result<Snapshot> parse_snapshot(std::string_view text, const ObjectId& commit) {
   auto where = [&](const std::string& what) {
-    return make_error(fmt::format("commit {} is not a warden snapshot: {}", commit.short_hex(), what));
+    return make_error(fmt::format("commit {} is not a warden snapshot: {}", commit.short_hex(), printable(what)));
   };
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return where("snapshot.json is not a JSON object");
