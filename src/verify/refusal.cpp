@@ -1,6 +1,7 @@
 // One line for a refusal, the same for every front end.
 #include <fmt/format.h>
 
+#include "common/printable.hpp"
 #include "warden/verdict.hpp"
 
 namespace warden {
@@ -9,7 +10,9 @@ std::string refusal_line(const Verdict& v) {
   std::string details = fmt::format("rule {}; signer {}", v.rule_name(), v.signer);
   if (!v.path().empty()) details += fmt::format("; path {}", v.path());
   if (v.policy_commit) details += fmt::format("; policy of {}", v.policy_commit->short_hex());
-  return fmt::format("{} \"{}\": {} [{}]", v.commit.short_hex(), v.summary, v.reason(), details);
+  // The subject is the commit author's choice: escape sequences in it are
+  // shown, never sent to the terminal that reads the refusal.
+  return fmt::format("{} \"{}\": {} [{}]", v.commit.short_hex(), printable(v.summary), v.reason(), details);
 }
 
 std::string refusal_reason(const VerifyReport& report) {
