@@ -128,10 +128,13 @@ inline Verdict refuse_inherited(Verdict v, const std::string& parent) {
 // A refusal of the whole run (the anchor, the target's descent, altered
 // history), not of one commit: the report says which check and why, and
 // is not authenticated.
-inline VerifyReport& refuse_run(VerifyReport& report, RunCheck check, std::string why) {
-  report.refusal = RunRefusal{check, std::move(why)};
+inline VerifyReport& refuse_run(VerifyReport& report, RunRefusal why) {
+  report.refusal = std::move(why);
   report.authenticated = false;
   return report;
+}
+inline VerifyReport& refuse_run(VerifyReport& report, RunCheck check, std::string why) {
+  return refuse_run(report, RunRefusal{check, std::move(why)});
 }
 
 // The run's counters: signatures verified and policy files parsed since

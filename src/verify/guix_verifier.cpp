@@ -60,7 +60,7 @@ class GuixRun {
     // checks as policy mode).
     auto altered = verify::history_altered(repo_, req_.target);
     if (!altered) return altered.error();
-    if (*altered) return finish(verify::refuse_run(report, (*altered)->check, (*altered)->reason));
+    if (*altered) return finish(verify::refuse_run(report, std::move(**altered)));
     // 1. Descent.
     if (req_.target != intro) {
       auto d = repo_.descendant_of(req_.target, intro);

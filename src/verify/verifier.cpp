@@ -191,7 +191,7 @@ class Run {
   }
 
   Result<VerifyReport> refused(VerifyReport& report, RunRefusal why) {
-    return finish(verify::refuse_run(report, why.check, std::move(why.reason)));
+    return finish(verify::refuse_run(report, std::move(why)));
   }
   Result<VerifyReport> finish(VerifyReport& report) {
     return verify::finish(report, facts_, verifications_before_, policies_.files_parsed() - policies_before_);
