@@ -1,11 +1,11 @@
 // The trust anchor as users write it ("COMMIT:FINGERPRINT") and as warden
-// keeps it in git config (warden.anchor).
+// keeps it in git config (warden.anchor; written by anchor_store.hpp).
 #pragma once
 
 #include <optional>
 #include <string>
 
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 
 namespace warden {
 
@@ -21,12 +21,9 @@ inline constexpr const char* kAnchorConfigKey = "warden.anchor";
 // Splits "COMMIT:FINGERPRINT" at the first ':' and resolves COMMIT in
 // `repo`. FINGERPRINT is an SSH key's "SHA256:<base64>" as `ssh-keygen -l`
 // prints it, or an OpenPGP v4 fingerprint (40 hex digits, spaces allowed).
-Result<Anchor> parse_anchor(const Repository& repo, const std::string& text);
+Result<Anchor> parse_anchor(const GitReads& repo, const std::string& text);
 
 // The anchor: `override_text` if given, else git config warden.anchor.
-Result<Anchor> load_anchor(const Repository& repo, const std::optional<std::string>& override_text);
-
-// Writes warden.anchor as "FULL-COMMIT-ID:FINGERPRINT".
-Status store_anchor(Repository& repo, const Anchor& anchor);
+Result<Anchor> load_anchor(const GitReads& repo, const std::optional<std::string>& override_text);
 
 }  // namespace warden

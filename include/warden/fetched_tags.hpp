@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "warden/repository.hpp"
 #include "warden/verifier.hpp"
 
 namespace warden {

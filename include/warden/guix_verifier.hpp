@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "warden/openpgp_cert.hpp"
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 #include "warden/verifier.hpp"
 
 namespace warden {
@@ -31,7 +31,7 @@ struct GuixKeyring {
 // Reads every *.key file (armored or binary, at any depth) at the tip of
 // the branch `reference`: refs/heads/REFERENCE, else refs/remotes/REFERENCE,
 // as Guix looks it up.
-Result<GuixKeyring> load_guix_keyring(const Repository& repo, const std::string& reference);
+Result<GuixKeyring> load_guix_keyring(const GitReads& repo, const std::string& reference);
 
 struct GuixRequest {
   ObjectId introduction;
@@ -54,6 +54,6 @@ struct GuixRequest {
 
 // Authenticates request.target. Verdicts use Guix's wording. An Error is a
 // setup problem (missing object, unreadable repository).
-Result<VerifyReport> authenticate_guix(const Repository& repo, const GuixRequest& request);
+Result<VerifyReport> authenticate_guix(const GitReads& repo, const GuixRequest& request);
 
 }  // namespace warden

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "warden/policy.hpp"
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 
 namespace warden {
 
@@ -42,7 +42,7 @@ Result<std::shared_ptr<const OpenPgpCert>> certificate_for_key(std::string_view 
 
 class PolicyLoader {
  public:
-  explicit PolicyLoader(const Repository& repo) : repo_(repo) {}
+  explicit PolicyLoader(const GitReads& repo) : repo_(repo) {}
 
   // The policy in `tree`; `label` (a short commit id) prefixes messages.
   // A certificate that is missing leaves its key unable to sign; one that
@@ -60,7 +60,7 @@ class PolicyLoader {
  private:
   Result<std::shared_ptr<const OpenPgpCert>> certificate_blob(const ObjectId& blob, const std::string& fingerprint,
                                                               const std::string& where);
-  const Repository& repo_;
+  const GitReads& repo_;
   KeyCache keys_;
   std::unordered_map<ObjectId, PolicyParse, ObjectIdHash> files_;  // by blob
   std::unordered_map<ObjectId, Result<std::shared_ptr<const OpenPgpCert>>, ObjectIdHash> certs_;  // by blob

@@ -1,5 +1,7 @@
-// The git access layer: a repository opened with libgit2 and the few
-// operations the verification engine needs. Nothing here knows about
+// The git access layer: a repository opened with libgit2. It is the real
+// GitReads (git_reads.hpp: the reads the engine and the policy layer
+// make), and it also writes what the trust layer and the front ends write
+// (refs, config, signed statements, notes). Nothing here knows about
 // signatures or policies.
 //
 // A Repository never writes to the object database on disk: objects that
@@ -22,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "warden/git_reads.hpp"
 #include "warden/object_id.hpp"
 #include "warden/result.hpp"
 
@@ -34,77 +37,7 @@ class CommitGraph;
 struct VirtualBases;
 }
 
-// One commit as the engine sees it.
-struct CommitData {
-  ObjectId id;
-  ObjectId tree;
-  std::vector<ObjectId> parents;
-  std::string summary;          // first line of the message
-  std::string signature;        // the gpgsig header's value ("" if none)
-  std::string signed_payload;   // what the signature covers, as git extracts it
-  int signature_headers = 0;    // how many "gpgsig " headers
-  int other_signature_headers = 0;  // other headers starting with "gpgsig" (gpgsig-sha256, ...)
-  int64_t committer_time = 0;   // seconds since the epoch
-  std::string committer_name, committer_email;
-};
-
-// A file read from a tree.
-struct Blob {
-  ObjectId id;
-  std::string content;
-};
-
-// What changed between two trees.
-struct TreeChanges {
-  std::vector<std::string> paths;  // every changed path, deletions included
-  // The first path of the new tree that git refuses to check out
-  // (checkout_path.hpp), and why; nullopt if there is none.
-  std::optional<std::string> refused_path;
-  std::string refused_why;
-};
-
-// The clean merge of a merge commit's parents.
-struct CleanMerge {
-  std::optional<ObjectId> tree;            // empty if no merge could be computed
-  std::vector<std::string> conflicted;     // paths git could not merge
-  std::string why_not;                     // reason when tree is empty
-};
-
-// What a two-parent merge is measured against: the tree of its merge
-// base, or for a criss-cross merge of two bases the virtual base libgit2's
-// recursive merge makes (the bases merged one by one, oldest first, over
-// their own merge bases) where those merges are clean; `none` for
-// unrelated histories; `recursive` where only libgit2's recursive merge
-// can say (more bases than warden merges, or a merge libgit2 refused).
-struct MergeBaseTree {
-  enum Kind { tree, none, recursive } kind = none;
-  ObjectId id;  // the tree, for `tree`
-};
-
-// An annotated tag object.
-struct TagData {
-  ObjectId id;
-  ObjectId target;
-  std::string target_type;     // "commit", "tree", ...
-  std::string name;
-  std::string signature;       // armored signature appended to the message ("" if none)
-  std::string signed_payload;  // the tag object up to the signature
-};
-
-// Something that makes git show another history than the objects hold: a
-// replace ref, or a graft.
-struct HistoryAlteration {
-  std::string source;  // "refs/replace/<id>", or the graft file and line
-  ObjectId object;     // the object git shows something else for
-};
-
-// A ref and what it points at.
-struct RefTip {
-  std::string name;
-  ObjectId target;  // the object the ref points at (direct refs only)
-};
-
-class Repository {
+class Repository final : public GitReads {
  public:
   // Opens the repository at or above `path` (like git does).
   static Result<Repository> open(const std::string& path);
@@ -127,64 +60,64 @@ class Repository {
   ~Repository();
 
   // Resolves a revision expression (sha, ref, HEAD~2, ...) to a commit.
-  Result<ObjectId> resolve_commit(const std::string& rev) const;
-  Result<CommitData> read_commit(const ObjectId& id) const;
+  Result<ObjectId> resolve_commit(const std::string& rev) const override;
+  Result<CommitData> read_commit(const ObjectId& id) const override;
   // The file at `path` in `tree`, or nullopt if there is none (or it is
   // not a regular file). Files larger than `max_size` are an error.
   Result<std::optional<Blob>> read_file(const ObjectId& tree, const std::string& path,
-                                        size_t max_size) const;
+                                        size_t max_size) const override;
 
   // The id of whatever is at `path` in `tree` (blob or tree), or nullopt.
-  Result<std::optional<ObjectId>> entry_id(const ObjectId& tree, const std::string& path) const;
+  Result<std::optional<ObjectId>> entry_id(const ObjectId& tree, const std::string& path) const override;
   // The blob `id`, named `path` in messages. Larger than `max_size` is an error.
-  Result<Blob> read_blob(const ObjectId& id, size_t max_size, const std::string& path) const;
+  Result<Blob> read_blob(const ObjectId& id, size_t max_size, const std::string& path) const override;
   // Every regular file under `tree`, at any depth, whose name ends with
   // `suffix`: its path and blob id, in tree order.
   Result<std::vector<std::pair<std::string, ObjectId>>> list_files(const ObjectId& tree,
-                                                                   const std::string& suffix) const;
+                                                                   const std::string& suffix) const override;
 
   // Paths whose entries differ between two trees (see tree_diff.cpp).
   // Paths whose entries differ between two trees, and the first path of
   // `to` that git would refuse to check out (see tree_diff.cpp).
-  Result<TreeChanges> changed_paths(const std::optional<ObjectId>& from, const ObjectId& to) const;
+  Result<TreeChanges> changed_paths(const std::optional<ObjectId>& from, const ObjectId& to) const override;
   // The clean merge of `parents` (see clean_merge.cpp).
-  Result<CleanMerge> clean_merge(const std::vector<ObjectId>& parents) const;
+  Result<CleanMerge> clean_merge(const std::vector<ObjectId>& parents) const override;
   // The same, measured against `base` (merge_base_tree of the parents),
   // for a caller that has it already.
-  Result<CleanMerge> clean_merge(const std::vector<ObjectId>& parents, const MergeBaseTree& base) const;
+  Result<CleanMerge> clean_merge(const std::vector<ObjectId>& parents, const MergeBaseTree& base) const override;
   // The tree a merge of `a` and `b` is measured against (see
   // MergeBaseTree); a virtual base is written to memory, like a clean merge.
-  Result<MergeBaseTree> merge_base_tree(const ObjectId& a, const ObjectId& b) const;
+  Result<MergeBaseTree> merge_base_tree(const ObjectId& a, const ObjectId& b) const override;
   // The same from their merge bases (merge_bases(a, b)), already found.
-  Result<MergeBaseTree> merge_base_tree(const std::vector<ObjectId>& bases) const;
+  Result<MergeBaseTree> merge_base_tree(const std::vector<ObjectId>& bases) const override;
   // A two-parent merge's own changes (against the clean merge of `ours`
   // and `theirs` from `base`, all trees), where the clean merge is decided
   // by object ids alone; nullopt where a content merge would be needed
   // (see merge_walk.cpp). Agrees with changed_paths(clean_merge(...)).
   Result<std::optional<TreeChanges>> merge_changes_by_ids(const ObjectId& base, const ObjectId& ours,
-                                                          const ObjectId& theirs, const ObjectId& merge) const;
+                                                          const ObjectId& theirs, const ObjectId& merge) const override;
   // The same for a criss-cross merge, with the trees of all its merge
   // bases: decided where every entry the walk needs is the same in all of
   // them (then the virtual base libgit2 would make of them has it too).
   Result<std::optional<TreeChanges>> merge_changes_by_ids(const std::vector<ObjectId>& bases, const ObjectId& ours,
-                                                          const ObjectId& theirs, const ObjectId& merge) const;
+                                                          const ObjectId& theirs, const ObjectId& merge) const override;
   // The best merge bases of two commits (several for a criss-cross
   // merge), highest generation first (one generation: by id). This, descendant_of and walk go by
   // generation numbers, never by commit dates (see commit_graph.hpp).
-  Result<std::vector<ObjectId>> merge_bases(const ObjectId& a, const ObjectId& b) const;
+  Result<std::vector<ObjectId>> merge_bases(const ObjectId& a, const ObjectId& b) const override;
 
   // True if `commit` is a strict descendant of `ancestor`.
-  Result<bool> descendant_of(const ObjectId& commit, const ObjectId& ancestor) const;
+  Result<bool> descendant_of(const ObjectId& commit, const ObjectId& ancestor) const override;
   // Commits reachable from `tips` and not from `hidden`, parents first:
   // each commit's parents in order, first parent first, then the commit.
   Result<std::vector<ObjectId>> walk(const std::vector<ObjectId>& tips,
-                                     const std::vector<ObjectId>& hidden) const;
+                                     const std::vector<ObjectId>& hidden) const override;
 
   // The replace refs git honours here and the grafts git reads (see
   // history_alterations.cpp).
-  Result<std::vector<HistoryAlteration>> history_alterations() const;
+  Result<std::vector<HistoryAlteration>> history_alterations() const override;
   // True for a shallow clone (commits past its boundary are missing).
-  bool is_shallow() const;
+  bool is_shallow() const override;
 
   // Makes objects in these directories readable too: git passes a push's
   // quarantine directory this way (GIT_OBJECT_DIRECTORY and
@@ -197,18 +130,18 @@ class Repository {
   // Another handle on the same objects (the same repository and object
   // directories), for reading on another thread: libgit2's handles are not
   // shared between threads.
-  Result<Repository> reader() const;
+  Result<std::unique_ptr<GitReads>> reader() const override;
   // Forgets the objects a merge computation wrote into memory (they are
   // never written to disk); a long run does not keep them.
-  void drop_written_objects() const;
+  void drop_written_objects() const override;
   // Lets go of the object store, then opens it again (the same
   // directories, an empty in-memory store). libgit2 keeps up to 16 MB of
   // delta bases for every pack it has read, for as long as a handle holds
   // the pack, and all handles in the process share one copy of each pack:
   // a long run releases every handle it reads with, then reopens them, and
   // the packs behind it are freed. Reading between the two is an error.
-  void release_objects() const;
-  Status reopen_objects() const;
+  void release_objects() const override;
+  Status reopen_objects() const override;
 
   // The note on `annotated` in the notes commit `notes_commit` (the tip of
   // a notes ref), or nullopt if it has none. Over `max_size` is an error.
@@ -217,9 +150,9 @@ class Repository {
   // Every note of a notes commit: annotated object -> the note's blob. One
   // walk of the notes tree, for callers that look up many notes (libgit2
   // reads and inflates the whole tree again for each note() it is asked).
-  Result<std::unordered_map<ObjectId, ObjectId, ObjectIdHash>> notes_of(const ObjectId& notes_commit) const;
+  Result<std::unordered_map<ObjectId, ObjectId, ObjectIdHash>> notes_of(const ObjectId& notes_commit) const override;
   // The text of the note blob `blob` on `annotated`. Over `max_size` is an error.
-  Result<std::string> note_text(const ObjectId& blob, const ObjectId& annotated, size_t max_size) const;
+  Result<std::string> note_text(const ObjectId& blob, const ObjectId& annotated, size_t max_size) const override;
   // Commits among the objects no ref may reach yet: loose objects and
   // packs a running fetch keeps (a .keep file beside them), at most
   // `max_objects` objects looked at. A fetch writes its objects before it
@@ -246,7 +179,7 @@ class Repository {
                                   const std::vector<std::string>& lines);
 
   // The object a ref points at, or nullopt if the ref does not exist.
-  Result<std::optional<ObjectId>> ref_target(const std::string& name) const;
+  Result<std::optional<ObjectId>> ref_target(const std::string& name) const override;
   // The ref HEAD points at ("refs/heads/main"), even if it has no commit yet.
   std::optional<std::string> head_ref_name() const;
   // The ref a symbolic ref names ("refs/remotes/origin/HEAD" ->
@@ -260,12 +193,12 @@ class Repository {
   Result<std::vector<RefTip>> list_refs(const std::string& glob = "refs/*") const;
   // The type of an object ("commit", "tag", "tree", "blob"), or an error if
   // it is missing.
-  Result<std::string> object_type(const ObjectId& id) const;
+  Result<std::string> object_type(const ObjectId& id) const override;
   // Follows tags down to a commit.
-  Result<ObjectId> peel_to_commit(const ObjectId& id) const;
-  Result<TagData> read_tag(const ObjectId& id) const;
+  Result<ObjectId> peel_to_commit(const ObjectId& id) const override;
+  Result<TagData> read_tag(const ObjectId& id) const override;
 
-  std::optional<std::string> config_string(const std::string& key) const;
+  std::optional<std::string> config_string(const std::string& key) const override;
   // All values of a multi-valued config key.
   std::vector<std::string> config_strings(const std::string& key) const;
   // The directory git keeps the repository in (".git/" or the bare repo).
@@ -295,12 +228,6 @@ class Repository {
   std::unique_ptr<Impl> impl_;
   mutable std::unique_ptr<git::CommitGraph> graph_;
 };
-
-// The non-empty lines of a note.
-std::vector<std::string> note_lines(std::string_view text);
-
-// True if `name` is a valid full ref name ("refs/heads/main").
-bool is_valid_ref_name(const std::string& name);
 
 // The last libgit2 error as text, prefixed with `what`.
 std::string git_error_text(const std::string& what);

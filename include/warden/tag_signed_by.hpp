@@ -7,7 +7,7 @@
 
 #include "warden/object_id.hpp"
 #include "warden/policy.hpp"
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 #include "warden/result.hpp"
 #include "warden/verifier.hpp"
 
@@ -21,7 +21,7 @@ struct TagSignedBy {
   std::string signer;
   std::string problem;
 };
-Result<TagSignedBy> tag_signed_by(const Repository& repo, Verifier& verifier, const ObjectId& object,
+Result<TagSignedBy> tag_signed_by(const GitReads& repo, Verifier& verifier, const ObjectId& object,
                                   std::string_view ref, const Policy& policy, const RefRule& rule);
 
 }  // namespace warden

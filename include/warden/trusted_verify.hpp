@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "warden/repository.hpp"
 #include "warden/verifier.hpp"
 
 namespace warden {

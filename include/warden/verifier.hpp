@@ -15,7 +15,7 @@
 #include "warden/object_id.hpp"
 #include "warden/build_report.hpp"
 #include "warden/policy.hpp"
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 #include "warden/result.hpp"
 #include "warden/signature_kind.hpp"
 #include "warden/verdict.hpp"
@@ -79,14 +79,14 @@ struct VerifyRequest {
 };
 
 // Threads: one Verifier is used by one thread at a time (its runs and
-// queries share caches without locks), on a Repository no other thread
-// uses meanwhile. A run may read ahead on worker threads of its own, each
-// with its own Repository::reader(); they end before verify() returns.
-// The Verifier must not outlive the Repository it was made with, and
+// queries share caches without locks), on a GitReads (a Repository) no
+// other thread uses meanwhile. A run may read ahead on worker threads of
+// its own, each with its own GitReads::reader(); they end before verify()
+// returns. The Verifier must not outlive the GitReads it was made with, and
 // pointers it hands out (policy_at) are valid as long as it lives.
 class Verifier {
  public:
-  explicit Verifier(const Repository& repo);
+  explicit Verifier(const GitReads& repo);
   ~Verifier();
   Verifier(const Verifier&) = delete;
   Verifier& operator=(const Verifier&) = delete;

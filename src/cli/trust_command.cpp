@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "warden/anchor.hpp"
+#include "warden/anchor_store.hpp"
 
 namespace warden::cli {
 

@@ -106,11 +106,11 @@ Status Repository::add_object_directories(const std::vector<std::string>& dirs) 
   return Status::success();
 }
 
-Result<Repository> Repository::reader() const {
+Result<std::unique_ptr<GitReads>> Repository::reader() const {
   auto other = open_exact(git_dir());
   if (!other) return other.error();
   WARDEN_TRY_STATUS(other->add_object_directories(impl_->object_directories));
-  return other;
+  return std::unique_ptr<GitReads>(std::make_unique<Repository>(std::move(*other)));
 }
 
 void Repository::drop_written_objects() const {

@@ -13,7 +13,7 @@
 
 #include "signatures/openpgp_signature.hpp"
 #include "warden/signature_kind.hpp"
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 #include "warden/ssh_key.hpp"
 
 namespace warden {

@@ -27,7 +27,7 @@ Result<std::string> check_fingerprint(const std::string& fpr) {
 
 }  // namespace
 
-Result<Anchor> parse_anchor(const Repository& repo, const std::string& text) {
+Result<Anchor> parse_anchor(const GitReads& repo, const std::string& text) {
   auto colon = text.find(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
     return make_error(fmt::format("anchor '{}' must be COMMIT:FINGERPRINT, e.g. 1a2b3c:SHA256:abc...", text));
@@ -45,7 +45,7 @@ Result<Anchor> parse_anchor(const Repository& repo, const std::string& text) {
   return Anchor{*commit, fpr};
 }
 
-Result<Anchor> load_anchor(const Repository& repo, const std::optional<std::string>& override_text) {
+Result<Anchor> load_anchor(const GitReads& repo, const std::optional<std::string>& override_text) {
   if (override_text) return parse_anchor(repo, *override_text);
   auto stored = repo.config_string(kAnchorConfigKey);
   if (!stored)
@@ -57,10 +57,6 @@ Result<Anchor> load_anchor(const Repository& repo, const std::optional<std::stri
   auto anchor = parse_anchor(repo, *stored);
   if (!anchor) return make_error(fmt::format("git config {}: {}", kAnchorConfigKey, anchor.error().message));
   return anchor;
-}
-
-Status store_anchor(Repository& repo, const Anchor& anchor) {
-  return repo.set_config_string(kAnchorConfigKey, fmt::format("{}:{}", anchor.commit.hex(), anchor.fingerprint));
 }
 
 }  // namespace warden

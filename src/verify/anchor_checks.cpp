@@ -56,7 +56,7 @@ Result<MaybeRunRefusal> anchor_refusal(CommitFacts& facts, PolicyStore& policies
   return MaybeRunRefusal();
 }
 
-Result<MaybeRunRefusal> descent_refusal(const Repository& repo, CommitFacts& facts, const ObjectId& c,
+Result<MaybeRunRefusal> descent_refusal(const GitReads& repo, CommitFacts& facts, const ObjectId& c,
                                         const ObjectId& anchor, const char* what) {
   if (c == anchor) return MaybeRunRefusal();
   auto d = repo.descendant_of(c, anchor);

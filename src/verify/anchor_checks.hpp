@@ -11,7 +11,7 @@
 #include "verify/policy_store.hpp"
 #include "warden/anchor.hpp"
 #include "warden/refusal.hpp"
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 
 namespace warden::verify {
 
@@ -27,7 +27,7 @@ Result<MaybeRunRefusal> anchor_refusal(CommitFacts& facts, PolicyStore& policies
 
 // Nothing if `c` is `anchor` or descends from it, else the refusal
 // (not-descendant); `what` names `c` ("target", "known-good commit").
-Result<MaybeRunRefusal> descent_refusal(const Repository& repo, CommitFacts& facts, const ObjectId& c,
+Result<MaybeRunRefusal> descent_refusal(const GitReads& repo, CommitFacts& facts, const ObjectId& c,
                                         const ObjectId& anchor, const char* what);
 
 }  // namespace warden::verify

@@ -17,7 +17,7 @@ std::string names(const std::set<std::string>& people) {
   return out;
 }
 
-ApprovalBook::ApprovalBook(const Repository& repo, CommitFacts& facts, std::vector<ObjectId> notes, Revoked revoked)
+ApprovalBook::ApprovalBook(const GitReads& repo, CommitFacts& facts, std::vector<ObjectId> notes, Revoked revoked)
     : facts_(facts), notes_(repo, std::move(notes)), revoked_(std::move(revoked)) {}
 
 StatementList ApprovalBook::read(const ObjectId& c, const Policy& policy, bool (*wanted)(const attest::Statement&)) {

@@ -33,7 +33,7 @@ class ApprovalBook {
   // nothing that counts about `subject` (a statement about history from
   // before the revocation landed still counts, DESIGN section 6).
   using Revoked = std::function<bool(const std::string& fingerprint, const ObjectId& subject)>;
-  ApprovalBook(const Repository& repo, CommitFacts& facts, std::vector<ObjectId> notes, Revoked revoked);
+  ApprovalBook(const GitReads& repo, CommitFacts& facts, std::vector<ObjectId> notes, Revoked revoked);
 
   // Approvals of commit `c`, under `policy`.
   const FoundApprovals& of_commit(const ObjectId& c, const Policy& policy);

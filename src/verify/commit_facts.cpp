@@ -34,7 +34,7 @@ TreeChanges each_path_once(TreeChanges changes) {
 // The paths `c` changes itself (see CommitFacts::own_changes), reading
 // from `repo`; parent_tree(p) gives a parent's tree.
 template <class ParentTree>
-Result<TreeChanges> own_changes_in(const Repository& repo, const CommitData& c, ParentTree parent_tree) {
+Result<TreeChanges> own_changes_in(const GitReads& repo, const CommitData& c, ParentTree parent_tree) {
   std::vector<ObjectId> parent_trees;
   for (const auto& p : c.parents) {
     auto t = parent_tree(p);
@@ -47,7 +47,7 @@ Result<TreeChanges> own_changes_in(const Repository& repo, const CommitData& c, 
   // What a merge computation writes (a virtual base, a clean merge) is
   // not needed once its tree has been compared.
   struct Drop {
-    const Repository& r;
+    const GitReads& r;
     ~Drop() { r.drop_written_objects(); }
   } drop{repo};
   // Where the clean merge is decided by ids alone (every entry the walk
@@ -200,10 +200,10 @@ void CommitFacts::open_readers(unsigned threads) {
 }
 
 Status CommitFacts::reopen_object_stores() {
-  for (const Repository& r : readers_) r.release_objects();
+  for (const auto& r : readers_) r->release_objects();
   repo_.release_objects();
   WARDEN_TRY_STATUS(repo_.reopen_objects());
-  std::erase_if(readers_, [](const Repository& r) { return !r.reopen_objects(); });  // fewer threads ahead
+  std::erase_if(readers_, [](const auto& r) { return !r->reopen_objects(); });  // fewer threads ahead
   return Status::success();
 }
 
@@ -211,7 +211,7 @@ void CommitFacts::prepare(bool with_changes, unsigned threads) {
   unsigned n = std::min<unsigned>(threads, static_cast<unsigned>(readers_.size()));
   if (n == 0) return;
   parallel_for(ahead_.size(), n, [&](size_t i, unsigned t) {
-    const Repository& reader = readers_[t];
+    const GitReads& reader = *readers_[t];
     Prepared& p = ahead_[i];
     auto data = reader.read_commit(p.id);
     if (!data) return;

@@ -15,7 +15,7 @@
 
 #include "signatures/commit_signature.hpp"
 #include "warden/openpgp_cert.hpp"
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 
 namespace warden::verify {
 
@@ -23,7 +23,7 @@ class CommitFacts {
  public:
   // `allow_sha1`: OpenPGP SHA-1 signatures are parsed rather than bad
   // (Guix mode, which decides per commit).
-  explicit CommitFacts(const Repository& repo, bool allow_sha1 = false) : repo_(repo), checker_(allow_sha1) {}
+  explicit CommitFacts(const GitReads& repo, bool allow_sha1 = false) : repo_(repo), checker_(allow_sha1) {}
 
   Result<const CommitData*> commit(const ObjectId& id);
   Result<const CommitSignature*> signature(const ObjectId& id);
@@ -57,7 +57,7 @@ class CommitFacts {
   void adopt_ahead();
 
   // Releases every handle the run reads with, then reopens them (see
-  // Repository::release_objects): the packs read so far are freed, with
+  // GitReads::release_objects): the packs read so far are freed, with
   // their caches. Only between batches (no work ahead running). An error
   // reopening the run's own handle ends the run.
   Status reopen_object_stores();
@@ -94,7 +94,7 @@ class CommitFacts {
   Result<Entry*> entry(const ObjectId& id);
   Result<TreeChanges> compute_own_changes(const CommitData& c);
 
-  const Repository& repo_;
+  const GitReads& repo_;
   SignatureChecker checker_;
   std::mutex openpgp_mutex_;
   // Keyed by the signature's address: whoever drops a signature drops its
@@ -103,7 +103,7 @@ class CommitFacts {
   std::atomic<size_t> openpgp_verifications_{0};
   std::unordered_map<ObjectId, Entry, ObjectIdHash> entries_;
   std::vector<Prepared> ahead_;      // the batch being prepared
-  std::vector<Repository> readers_;  // one per thread of the work ahead
+  std::vector<std::unique_ptr<GitReads>> readers_;  // one per thread of the work ahead
 };
 
 template <class KeysFor>

@@ -10,7 +10,7 @@ const OpenPgpCert* GuixKeyring::openpgp_cert_for(const std::string& issuer) cons
   return nullptr;
 }
 
-Result<GuixKeyring> load_guix_keyring(const Repository& repo, const std::string& reference) {
+Result<GuixKeyring> load_guix_keyring(const GitReads& repo, const std::string& reference) {
   GuixKeyring k;
   k.reference = reference;
   for (const std::string prefix : {"refs/heads/", "refs/remotes/"}) {

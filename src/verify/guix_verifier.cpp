@@ -48,7 +48,7 @@ struct Carried {
 
 class GuixRun {
  public:
-  GuixRun(const Repository& repo, const GuixRequest& req) : repo_(repo), req_(req), facts_(repo, true) {
+  GuixRun(const GitReads& repo, const GuixRequest& req) : repo_(repo), req_(req), facts_(repo, true) {
     known_.insert(req.introduction);
     known_.insert(req.authenticated.begin(), req.authenticated.end());
   }
@@ -224,7 +224,7 @@ class GuixRun {
     return verify::accept(std::move(v));
   }
 
-  const Repository& repo_;
+  const GitReads& repo_;
   const GuixRequest& req_;
   verify::CommitFacts facts_;
   std::unordered_set<ObjectId, ObjectIdHash> known_;
@@ -234,7 +234,7 @@ class GuixRun {
 
 }  // namespace
 
-Result<VerifyReport> authenticate_guix(const Repository& repo, const GuixRequest& request) {
+Result<VerifyReport> authenticate_guix(const GitReads& repo, const GuixRequest& request) {
   if (request.keyring == nullptr) return make_error("no keyring");
   GuixRun run(repo, request);
   return run.run();

@@ -6,7 +6,7 @@
 
 namespace warden::verify {
 
-Result<std::optional<RunRefusal>> history_altered(const Repository& repo, const ObjectId& target) {
+Result<std::optional<RunRefusal>> history_altered(const GitReads& repo, const ObjectId& target) {
   auto refused = [](std::string reason) { return std::optional<RunRefusal>(RunRefusal{RunCheck::history_altered, std::move(reason)}); };
   if (repo.is_shallow())
     return refused(

@@ -9,7 +9,7 @@
 
 #include "warden/object_id.hpp"
 #include "warden/refusal.hpp"
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 #include "warden/result.hpp"
 
 namespace warden::verify {
@@ -18,6 +18,6 @@ namespace warden::verify {
 // objects hold, else the refusal (RunCheck::history_altered): why, in one
 // line with the way out. An Error: the
 // repository cannot be read (never a pass).
-Result<std::optional<RunRefusal>> history_altered(const Repository& repo, const ObjectId& target);
+Result<std::optional<RunRefusal>> history_altered(const GitReads& repo, const ObjectId& target);
 
 }  // namespace warden::verify

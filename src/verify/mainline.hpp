@@ -13,14 +13,14 @@
 
 #include "verify/commit_facts.hpp"
 #include "warden/object_id.hpp"
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 #include "warden/result.hpp"
 
 namespace warden::verify {
 
 class Mainline {
  public:
-  Mainline(const Repository& repo, CommitFacts& facts, std::optional<ObjectId> previous_tip)
+  Mainline(const GitReads& repo, CommitFacts& facts, std::optional<ObjectId> previous_tip)
       : repo_(repo), facts_(facts), tip_(std::move(previous_tip)) {}
 
   // The index of `data`'s mainline parent (0 unless a merge with a
@@ -33,7 +33,7 @@ class Mainline {
  private:
   Result<bool> reaches_tip(const ObjectId& c);
 
-  const Repository& repo_;
+  const GitReads& repo_;
   CommitFacts& facts_;
   std::optional<ObjectId> tip_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> reaches_;

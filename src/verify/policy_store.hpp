@@ -20,7 +20,7 @@ using PolicyAt = LoadedPolicy;
 
 class PolicyStore {
  public:
-  PolicyStore(const Repository& repo, CommitFacts& facts) : facts_(facts), loader_(repo) {}
+  PolicyStore(const GitReads& repo, CommitFacts& facts) : facts_(facts), loader_(repo) {}
 
   // The policy that `commit` carries. An Error is a repository problem.
   Result<const PolicyAt*> at(const ObjectId& commit);

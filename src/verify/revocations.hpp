@@ -15,7 +15,7 @@
 
 #include "verify/policy_store.hpp"
 #include "warden/object_id.hpp"
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 #include "warden/result.hpp"
 #include "warden/verdict.hpp"
 
@@ -28,7 +28,7 @@ class Revocations {
  public:
   // `known_good`: commits authenticated before the run (they and their
   // ancestors bound the walks). Both must outlive this object.
-  Revocations(const Repository& repo, PolicyStore& policies, const std::unordered_set<ObjectId, ObjectIdHash>& known_good)
+  Revocations(const GitReads& repo, PolicyStore& policies, const std::unordered_set<ObjectId, ObjectIdHash>& known_good)
       : repo_(repo), policies_(policies), known_good_(known_good) {}
 
   // Reads the keys revoked by the policies of `from` (authenticated commits).
@@ -55,7 +55,7 @@ class Revocations {
   };
   Result<const Landing*> landing_of(const std::string& fingerprint);
 
-  const Repository& repo_;
+  const GitReads& repo_;
   PolicyStore& policies_;
   const std::unordered_set<ObjectId, ObjectIdHash>& known_good_;
   const MainlineChoices* mainlines_ = nullptr;

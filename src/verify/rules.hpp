@@ -24,7 +24,7 @@ class PolicyRules {
  public:
   // `known_good` holds the anchor and the commits authenticated before the
   // run; all the references must outlive this object.
-  PolicyRules(const Repository& repo, CommitFacts& facts, PolicyStore& policies, ApprovalBook& approvals,
+  PolicyRules(const GitReads& repo, CommitFacts& facts, PolicyStore& policies, ApprovalBook& approvals,
               Mainline& mainline, const ObjectId& anchor, const std::unordered_set<ObjectId, ObjectIdHash>& known_good)
       : repo_(repo), facts_(facts), policies_(policies), approvals_(approvals), mainline_(mainline), anchor_(anchor),
         known_good_(known_good) {}
@@ -43,7 +43,7 @@ class PolicyRules {
   Result<Verdict> check_merge(Verdict& v, const CommitData& data, const CommitSignature& sig,
                               const std::vector<ParentState>& states);
 
-  const Repository& repo_;
+  const GitReads& repo_;
   CommitFacts& facts_;
   PolicyStore& policies_;
   ApprovalBook& approvals_;

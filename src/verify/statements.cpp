@@ -110,7 +110,7 @@ CountedSigner counted_signer(const SignedStatement& statement, const Policy& pol
   return out;
 }
 
-AttestationNotes::AttestationNotes(const Repository& repo, std::vector<ObjectId> notes)
+AttestationNotes::AttestationNotes(const GitReads& repo, std::vector<ObjectId> notes)
     : repo_(repo), notes_(std::move(notes)) {}
 
 const AttestationNotes::Listing& AttestationNotes::listing(const ObjectId& notes_commit) {

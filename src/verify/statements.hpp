@@ -13,7 +13,7 @@
 #include "attest/statement.hpp"
 #include "verify/commit_facts.hpp"
 #include "warden/policy.hpp"
-#include "warden/repository.hpp"
+#include "warden/git_reads.hpp"
 
 namespace warden::verify {
 
@@ -74,7 +74,7 @@ CountedSigner counted_signer(const SignedStatement& statement, const Policy& pol
 // tips of notes refs) combined as git's cat_sort_uniq combines notes.
 class AttestationNotes {
  public:
-  AttestationNotes(const Repository& repo, std::vector<ObjectId> notes);
+  AttestationNotes(const GitReads& repo, std::vector<ObjectId> notes);
   std::vector<std::string> lines_on(const ObjectId& c, std::vector<std::string>& problems);
   bool empty() const { return notes_.empty(); }
 
@@ -84,7 +84,7 @@ class AttestationNotes {
   // would read the whole notes tree each time).
   const Listing& listing(const ObjectId& notes_commit);
 
-  const Repository& repo_;
+  const GitReads& repo_;
   std::vector<ObjectId> notes_;
   std::unordered_map<ObjectId, Listing, ObjectIdHash> listed_;
 };

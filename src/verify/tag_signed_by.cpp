@@ -6,7 +6,7 @@
 
 namespace warden {
 
-Result<TagSignedBy> tag_signed_by(const Repository& repo, Verifier& verifier, const ObjectId& object,
+Result<TagSignedBy> tag_signed_by(const GitReads& repo, Verifier& verifier, const ObjectId& object,
                                   std::string_view ref, const Policy& policy, const RefRule& rule) {
   const std::string by_rule = fmt::format(" (rule '{}')", rule.pattern);
   const std::string who_may = fmt::format("{}", fmt::join(rule.signed_by.names, ", "));

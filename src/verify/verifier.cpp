@@ -27,7 +27,7 @@
 
 namespace warden {
 
-Verifier::Verifier(const Repository& repo) : state_(std::make_unique<State>(repo)) {}
+Verifier::Verifier(const GitReads& repo) : state_(std::make_unique<State>(repo)) {}
 Verifier::~Verifier() = default;
 
 namespace {
@@ -36,7 +36,7 @@ using verify::MaybeRunRefusal;
 
 class Run {
  public:
-  Run(const Repository& repo, verify::CommitFacts& facts, verify::PolicyStore& policies, const VerifyRequest& req)
+  Run(const GitReads& repo, verify::CommitFacts& facts, verify::PolicyStore& policies, const VerifyRequest& req)
       : repo_(repo), facts_(facts), policies_(policies), req_(req), verifications_before_(facts.verifications()),
         policies_before_(policies.files_parsed()), known_good_(known_good_of(req)),
         revocations_(repo, policies, known_good_),
@@ -197,7 +197,7 @@ class Run {
     return verify::finish(report, facts_, verifications_before_, policies_.files_parsed() - policies_before_);
   }
 
-  const Repository& repo_;
+  const GitReads& repo_;
   verify::CommitFacts& facts_;
   verify::PolicyStore& policies_;
   const VerifyRequest& req_;

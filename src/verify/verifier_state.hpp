@@ -9,8 +9,8 @@
 namespace warden {
 
 struct Verifier::State {
-  explicit State(const Repository& r) : repo(r), facts(r), policies(r, facts) {}
-  const Repository& repo;
+  explicit State(const GitReads& r) : repo(r), facts(r), policies(r, facts) {}
+  const GitReads& repo;
   verify::CommitFacts facts;
   verify::PolicyStore policies;
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "support/sandbox.hpp"
+#include "warden/repository.hpp"
 #include "warden/verifier.hpp"
 
 namespace test {

@@ -77,6 +77,28 @@ std::string Sandbox::sh(const std::string& cmd, const std::string& cwd) const {
   return r.out;
 }
 
+namespace {
+
+// The checked-in key `file` of tests/keys, copied to `k.private_path`
+// (0600, as ssh-keygen and git require), or false if there is none.
+bool take_checked_in_key(const std::string& file, Key& k) {
+  namespace fs = std::filesystem;
+  std::string from = std::string(WARDEN_SOURCE_DIR) + "/tests/keys/" + file;
+  if (!fs::exists(from) || !fs::exists(from + ".pub") || !fs::exists(from + ".fp")) return false;
+  fs::copy_file(from, k.private_path, fs::copy_options::overwrite_existing);
+  fs::permissions(k.private_path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  std::istringstream pub(slurp(from + ".pub"));
+  std::string algorithm, blob;
+  pub >> algorithm >> blob;
+  k.public_line = algorithm + " " + blob + " " + k.name;  // the comment ssh-keygen -C name would give
+  std::istringstream fp(slurp(from + ".fp"));
+  fp >> k.fingerprint;
+  std::ofstream(k.private_path + ".pub") << k.public_line << "\n";
+  return !k.fingerprint.empty();
+}
+
+}  // namespace
+
 const Key& Sandbox::key(const std::string& name, const std::string& type) {
   if (auto it = keys_.find(name); it != keys_.end()) return it->second;
   std::string args;
@@ -91,11 +113,15 @@ const Key& Sandbox::key(const std::string& name, const std::string& type) {
   k.name = name;
   k.type = type;
   k.private_path = dir_ + "/keys/" + name;
-  sh("ssh-keygen -q " + args + " -N '' -C " + quote(name) + " -f " + quote(k.private_path));
-  k.public_line = sh("cat " + quote(k.private_path + ".pub"));
-  std::istringstream fp(sh("ssh-keygen -l -f " + quote(k.private_path + ".pub")));
-  std::string bits;
-  fp >> bits >> k.fingerprint;
+  // The next checked-in key of this type (tests/keys), else a new one.
+  int& used = keys_used_[type];
+  if (!take_checked_in_key(type + "-" + std::to_string(used++), k)) {
+    sh("ssh-keygen -q " + args + " -N '' -C " + quote(name) + " -f " + quote(k.private_path));
+    k.public_line = sh("cat " + quote(k.private_path + ".pub"));
+    std::istringstream fp(sh("ssh-keygen -l -f " + quote(k.private_path + ".pub")));
+    std::string bits;
+    fp >> bits >> k.fingerprint;
+  }
   return keys_.emplace(name, k).first->second;
 }
 

@@ -1,6 +1,7 @@
 // Test fixtures made with the real tools: a temporary directory, shell
-// commands run inside it, SSH keys from ssh-keygen, and git repositories
-// with commits signed by those keys. Nothing here is mocked.
+// commands run inside it, SSH keys made by ssh-keygen (checked in, see
+// tests/keys/README.md), and git repositories with commits signed by
+// those keys. Nothing here is mocked.
 #pragma once
 
 #include <map>
@@ -42,8 +43,10 @@ class Sandbox {
   // without its trailing newline.
   std::string sh(const std::string& cmd, const std::string& cwd = "") const;
 
-  // A new key pair (created on first use of `name`). `type` is ed25519,
-  // ecdsa-256, ecdsa-384, ecdsa-521 or rsa.
+  // A key pair of its own for `name` (given on its first use): the next
+  // unused checked-in key of that type (tests/keys), or a new one from
+  // ssh-keygen once those run out. `type` is ed25519, ecdsa-256,
+  // ecdsa-384, ecdsa-521 or rsa.
   const Key& key(const std::string& name, const std::string& type = "ed25519");
 
   void write_file(const std::string& path, const std::string& content) const;
@@ -52,6 +55,7 @@ class Sandbox {
  private:
   std::string dir_;
   std::map<std::string, Key> keys_;
+  std::map<std::string, int> keys_used_;  // checked-in keys handed out, by type
 };
 
 }  // namespace test

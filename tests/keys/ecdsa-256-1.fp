@@ -1,0 +1,1 @@
+SHA256:ABNO3QteGLSW0Bvn+6nha7Ug9upYi/SDv16beWbqG6g

@@ -1,0 +1,1 @@
+SHA256:e+maktD/TakB8PjTDwmWkmbq/0EtsgJtBELNVMn3Uc0

@@ -1,0 +1,1 @@
+SHA256:9ZgfujWXbn10zb1gcxFtKnWbUdFW4ALozim7sM4UL6Q

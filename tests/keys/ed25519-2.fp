@@ -1,0 +1,1 @@
+SHA256:9nofOWUdZWYRntXIhDHpa4/hsPvO0wjxgV9h8Lt9v90

@@ -1,0 +1,1 @@
+SHA256:sLFCaRfZwy9MUeg3tHqAWfuhZi5dEstmHiJ/cLbDcuI

@@ -1,0 +1,1 @@
+SHA256:9VO+Qj/Mrd2bi60jrHS3aNY3a9XBwfhvIfnr0kT7lGs

@@ -1,0 +1,1 @@
+SHA256:4HzK1Nmb6Uglyh/FWblp1OZAaI+6xamxsT5jATPACE0

@@ -1,0 +1,1 @@
+SHA256:gPRgZN1aHzeRKmYxIjU/NUoqvfs6eI/iKMmYSnD/1Vs

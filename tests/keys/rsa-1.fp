@@ -1,0 +1,1 @@
+SHA256:26C/SaUGwGyUtZuitr7yhyPNFSh3aqyhvZK+DVvXHao

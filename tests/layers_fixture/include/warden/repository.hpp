@@ -1,0 +1,2 @@
+// A public header of the git layer.
+#pragma once
