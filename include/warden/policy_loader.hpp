@@ -18,6 +18,10 @@ namespace warden {
 struct LoadedPolicy {
   std::shared_ptr<const Policy> policy;  // null if absent or invalid
   std::string problem;                   // why it is invalid ("" if absent or valid)
+  // The policy file is there but the repository cannot give it (a missing
+  // or corrupt object): not the committer's mistake, and nothing is known
+  // of what it says.
+  bool unreadable = false;
 };
 
 // The certificate of one OpenPGP key, from wherever the policy's files

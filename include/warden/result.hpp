@@ -16,6 +16,7 @@ namespace warden {
 enum class ErrorKind {
   failure,         // the operation could not be done (I/O, corrupt data, bad input)
   missing_object,  // the repository does not have the object asked for
+  too_large,       // the object is larger than the caller allows
 };
 
 struct Error {

@@ -197,7 +197,8 @@ Result<Blob> read_blob_object(git_repository* repo, const git_oid* id, size_t ma
     return make_error(git_error_text(fmt::format("missing blob for {}", path)));
   git::BlobHandle blob(raw_blob);
   auto size = static_cast<size_t>(git_blob_rawsize(raw_blob));
-  if (size > max_size) return make_error(fmt::format("{}: file is larger than {} bytes", path, max_size));
+  if (size > max_size)
+    return make_error(fmt::format("{}: file is larger than {} bytes", path, max_size), ErrorKind::too_large);
   Blob out;
   out.id = ObjectId::from(id);
   out.content.assign(static_cast<const char*>(git_blob_rawcontent(raw_blob)), size);

@@ -94,6 +94,7 @@ Result<const LoadedPolicy*> PolicyLoader::load(const ObjectId& tree, const std::
     // A policy file that cannot be read (too large, missing object) is an
     // invalid policy: the commit carrying it cannot be built upon.
     loaded.problem = fmt::format("{}:{}: {}", label, kPolicyPath, file.error().message);
+    loaded.unreadable = file.error().kind != ErrorKind::too_large;
   } else if (file->has_value()) {
     const Blob& blob = **file;
     auto it = files_.find(blob.id);

@@ -186,6 +186,10 @@ class Run {
       if (from == req_.target) return false;
     auto at = policies_.at(req_.target);
     if (!at) return at.error();
+    // What a policy git cannot give revokes is unknown: fail closed.
+    if ((*at)->unreadable)
+      return make_error(fmt::format("the target's policy, which says which keys are revoked, cannot be read: {}",
+                                    (*at)->problem));
     const Policy* policy = (*at)->policy.get();
     return policy != nullptr && revocations_.revokes_a_signer(*policy);
   }
