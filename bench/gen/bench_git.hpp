@@ -5,8 +5,6 @@
 #pragma once
 
 #include <git2.h>
-#include <git2/sys/mempack.h>
-#include <git2/sys/odb_backend.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
@@ -18,20 +16,14 @@
 #include <utility>
 #include <vector>
 
+#include "support/object_writer.hpp"
+
 namespace bench {
 
-void check(int rc, const char* what) {
-  if (rc < 0) {
-    const git_error* e = git_error_last();
-    throw std::runtime_error(std::string(what) + ": " + (e != nullptr ? e->message : "libgit2 error"));
-  }
-}
+inline void check(int rc, const char* what) { test::check_git(rc, what); }
 
 struct RepoDeleter {
   void operator()(git_repository* r) const { git_repository_free(r); }
-};
-struct OdbDeleter {
-  void operator()(git_odb* o) const { git_odb_free(o); }
 };
 struct BuilderDeleter {
   void operator()(git_treebuilder* b) const { git_treebuilder_free(b); }
@@ -41,10 +33,6 @@ struct KeyDeleter {
 };
 struct MdDeleter {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-struct BufFree {
-  git_buf* b;
-  ~BufFree() { git_buf_dispose(b); }
 };
 
 std::string base64(const std::string& in) {
@@ -144,89 +132,16 @@ class SshKey {
   std::string blob_;
 };
 
-class PackWriter {
+// The tests' object writer (tests/support/object_writer.hpp), with
+// commits signed by a benchmark key.
+class PackWriter : public test::ObjectWriter {
  public:
-  explicit PackWriter(const std::string& path) {
-    git_repository* r = nullptr;
-    check(git_repository_open(&r, path.c_str()), "open");
-    repo_.reset(r);
-    git_odb* o = nullptr;
-    check(git_repository_odb(&o, repo_.get()), "odb");
-    odb_.reset(o);
-    check(git_mempack_new(&mempack_), "mempack");
-    check(git_odb_add_backend(odb_.get(), mempack_, 1000), "add mempack");
+  using test::ObjectWriter::ObjectWriter;
+  git_oid commit(const git_oid& tree, const std::vector<git_oid>& parents, const std::string& message, long time,
+                 const SshKey& key) {
+    std::string text = commit_text(tree, parents, "Bench <bench@example.org>", time, message);
+    return signed_commit(text, key.sign(text));
   }
-
-  git_oid blob(const std::string& content) {
-    git_oid id;
-    check(git_odb_write(&id, odb_.get(), content.data(), content.size(), GIT_OBJECT_BLOB), "blob");
-    return id;
-  }
-
-  git_oid tree(const std::vector<std::pair<std::string, std::pair<git_oid, git_filemode_t>>>& entries) {
-    git_treebuilder* b = nullptr;
-    check(git_treebuilder_new(&b, repo_.get(), nullptr), "treebuilder");
-    std::unique_ptr<git_treebuilder, BuilderDeleter> builder(b);
-    for (const auto& [name, e] : entries)
-      check(git_treebuilder_insert(nullptr, b, name.c_str(), &e.first, e.second), "tree insert");
-    git_oid id;
-    check(git_treebuilder_write(&id, b), "tree write");
-    return id;
-  }
-
-  git_oid commit(const git_oid& tree, const std::vector<git_oid>& parents, const std::string& message,
-                 long time, const SshKey& key) {
-    std::string buf = "tree " + hex(tree) + "\n";
-    for (const auto& p : parents) buf += "parent " + hex(p) + "\n";
-    std::string who = "Bench <bench@example.org> " + std::to_string(time) + " +0000\n";
-    buf += "author " + who + "committer " + who + "\n" + message + "\n";
-    std::string sig = key.sign(buf);
-    git_oid id;
-    check(git_commit_create_with_signature(&id, repo_.get(), buf.c_str(), sig.c_str(), nullptr), "commit");
-    return id;
-  }
-
-  // A commit from its text (as git_commit_create_buffer makes it) and
-  // its armored signature.
-  git_oid signed_commit(const std::string& text, const std::string& signature) {
-    git_oid id;
-    check(git_commit_create_with_signature(&id, repo_.get(), text.c_str(), signature.c_str(), nullptr), "commit");
-    return id;
-  }
-
-  git_repository* repo() const { return repo_.get(); }
-
-  // Moves what is in memory into a pack file.
-  void flush() {
-    git_buf pack = GIT_BUF_INIT;
-    BufFree guard{&pack};
-    check(git_mempack_dump(&pack, repo_.get(), mempack_), "mempack dump");
-    git_odb_writepack* wp = nullptr;
-    check(git_odb_write_pack(&wp, odb_.get(), nullptr, nullptr), "write pack");
-    git_indexer_progress stats{};
-    int rc = wp->append(wp, pack.ptr, pack.size, &stats);
-    if (rc >= 0) rc = wp->commit(wp, &stats);
-    wp->free(wp);
-    check(rc, "index pack");
-    check(git_mempack_reset(mempack_), "mempack reset");
-  }
-
-  void set_ref(const std::string& name, const git_oid& id) {
-    git_reference* ref = nullptr;
-    check(git_reference_create(&ref, repo_.get(), name.c_str(), &id, 1, "bench"), "ref");
-    git_reference_free(ref);
-  }
-
-  static std::string hex(const git_oid& id) {
-    char s[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(s, sizeof s, &id);
-    return s;
-  }
-
- private:
-  std::unique_ptr<git_repository, RepoDeleter> repo_;
-  std::unique_ptr<git_odb, OdbDeleter> odb_;
-  git_odb_backend* mempack_ = nullptr;  // owned by the odb once added
 };
 
 // A tool's main: `run(argc, argv)` with libgit2 initialised, given at

@@ -1,5 +1,5 @@
 // Ancestry by generation numbers (src/git/commit_graph.cpp) against two
-// oracles on random DAGs made by git fast-import: the sets of ancestors
+// oracles on random DAGs written in process (support/object_writer.hpp): the sets of ancestors
 // computed the slow way (always right), and libgit2's date-ordered walks,
 // which are right only where the dates are. Committer dates are chosen
 // the way an attacker or a rebase script would: all equal, reversed,
@@ -17,6 +17,7 @@
 #include <set>
 #include <vector>
 
+#include "support/object_writer.hpp"
 #include "support/sandbox.hpp"
 #include "git/commit_graph_file.hpp"
 #include "warden/repository.hpp"
@@ -39,8 +40,12 @@ const char* name_of(Dates d) {
 struct Dag {
   std::vector<std::vector<int>> parents;  // by commit number, parents in order
   std::vector<warden::ObjectId> ids;
-  std::vector<std::vector<bool>> ancestors;  // ancestors[c][a]: a is c or an ancestor of c
+  // ancestors[c], a bit set: bit a is set if a is c or an ancestor of c.
+  std::vector<std::vector<uint64_t>> ancestors;
 };
+
+size_t words(int n) { return (static_cast<size_t>(n) + 63) / 64; }
+bool bit(const std::vector<uint64_t>& set, int x) { return (set[static_cast<size_t>(x) / 64] >> (x % 64)) & 1; }
 
 // A random DAG of `n` commits: mostly one parent near the last commit,
 // merges of two or three parents (some of branches forked long before),
@@ -82,42 +87,31 @@ Dag make_dag(test::Sandbox& sb, int n, Dates dates, unsigned seed) {
   std::mt19937 rng(seed);
   Dag dag;
   dag.parents = random_parents(n, rng);
-  std::string stream;
-  for (int c = 0; c < n; ++c) {
-    stream += fmt::format("commit refs/heads/c{}\nmark :{}\ncommitter T <t@example.org> {} +0000\ndata 4\nc{:03}\n", c,
-                          c + 1, date_of(c, n, dates, rng), c % 1000);
-    const auto& p = dag.parents[static_cast<size_t>(c)];
-    if (p.empty()) stream += "deleteall\n";
-    for (size_t i = 0; i < p.size(); ++i) stream += fmt::format("{} :{}\n", i == 0 ? "from" : "merge", p[i] + 1);
-    stream += fmt::format("M 644 inline f\ndata {}\n{}\n", std::to_string(c).size(), c);
-  }
   sb.run("rm -rf repo && git init -q -b main repo");
-  sb.write_file(sb.dir() + "/stream", stream + "done\n");
-  sb.sh("git -C repo fast-import --quiet --done --export-marks=../marks < stream");
-  std::string marks = sb.read_file(sb.dir() + "/marks");
+  test::ObjectWriter w(sb.dir() + "/repo");
   dag.ids.resize(static_cast<size_t>(n));
-  size_t pos = 0;
-  while (pos < marks.size()) {
-    size_t end = marks.find('\n', pos);
-    std::string line = marks.substr(pos, end - pos);
-    pos = end == std::string::npos ? marks.size() : end + 1;
-    if (line.empty()) continue;
-    size_t space = line.find(' ');
-    int mark = std::stoi(line.substr(1, space - 1));
-    dag.ids[static_cast<size_t>(mark - 1)] = *warden::ObjectId::from_hex(line.substr(space + 1));
+  std::vector<git_oid> made(static_cast<size_t>(n));
+  for (int c = 0; c < n; ++c) {
+    git_oid tree = w.tree({{"f", {w.blob(std::to_string(c) + "\n"), GIT_FILEMODE_BLOB}}});
+    std::vector<git_oid> parents;
+    for (int p : dag.parents[static_cast<size_t>(c)]) parents.push_back(made[static_cast<size_t>(p)]);
+    std::string text = test::ObjectWriter::commit_text(tree, parents, "T <t@example.org>", date_of(c, n, dates, rng),
+                                                       fmt::format("c{:03}", c % 1000));
+    made[static_cast<size_t>(c)] = w.signed_commit(text, "");
+    dag.ids[static_cast<size_t>(c)] = warden::ObjectId::from(&made[static_cast<size_t>(c)]);
   }
-  dag.ancestors.assign(static_cast<size_t>(n), std::vector<bool>(static_cast<size_t>(n), false));
+  w.flush();
+  dag.ancestors.assign(static_cast<size_t>(n), std::vector<uint64_t>(words(n), 0));
   for (int c = 0; c < n; ++c) {
     auto& a = dag.ancestors[static_cast<size_t>(c)];
-    a[static_cast<size_t>(c)] = true;
+    a[static_cast<size_t>(c) / 64] |= uint64_t{1} << (c % 64);
     for (int p : dag.parents[static_cast<size_t>(c)])
-      for (int x = 0; x < n; ++x)
-        if (dag.ancestors[static_cast<size_t>(p)][static_cast<size_t>(x)]) a[static_cast<size_t>(x)] = true;
+      for (size_t w = 0; w < a.size(); ++w) a[w] |= dag.ancestors[static_cast<size_t>(p)][w];
   }
   return dag;
 }
 
-bool is_anc(const Dag& d, int a, int c) { return d.ancestors[static_cast<size_t>(c)][static_cast<size_t>(a)]; }
+bool is_anc(const Dag& d, int a, int c) { return bit(d.ancestors[static_cast<size_t>(c)], a); }
 
 std::set<std::string> hexes(const std::vector<warden::ObjectId>& ids) {
   std::set<std::string> out;
@@ -156,14 +150,21 @@ void compare(const std::string& path, const Dag& d, Dates dates, unsigned seed, 
 
   for (int q = 0; q < 100 / scale; ++q) {
     int a = pick(), b = pick();
-    std::set<std::string> truth;
-    for (int x = 0; x < n; ++x) {
-      if (!is_anc(d, x, a) || !is_anc(d, x, b)) continue;
-      bool best = true;
-      for (int y = 0; y < n && best; ++y)
-        if (y != x && is_anc(d, y, a) && is_anc(d, y, b) && is_anc(d, x, y)) best = false;
-      if (best) truth.insert(d.ids[static_cast<size_t>(x)].hex());
+    // The best common ancestors: common ones that are no strict ancestor
+    // of another common one.
+    const auto& of_a = d.ancestors[static_cast<size_t>(a)];
+    const auto& of_b = d.ancestors[static_cast<size_t>(b)];
+    std::vector<uint64_t> common(of_a.size()), below(of_a.size(), 0);
+    for (size_t w = 0; w < common.size(); ++w) common[w] = of_a[w] & of_b[w];
+    for (int y = 0; y < n; ++y) {
+      if (!bit(common, y)) continue;
+      const auto& of_y = d.ancestors[static_cast<size_t>(y)];
+      for (size_t w = 0; w < below.size(); ++w)
+        below[w] |= of_y[w] & ~(static_cast<size_t>(y) / 64 == w ? uint64_t{1} << (y % 64) : uint64_t{0});
     }
+    std::set<std::string> truth;
+    for (int x = 0; x < n; ++x)
+      if (bit(common, x) && !bit(below, x)) truth.insert(d.ids[static_cast<size_t>(x)].hex());
     auto ours = repo->merge_bases(d.ids[static_cast<size_t>(a)], d.ids[static_cast<size_t>(b)]);
     REQUIRE(ours);
     INFO(fmt::format("merge_bases(c{}, c{})", a, b));

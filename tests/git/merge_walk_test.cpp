@@ -12,6 +12,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "support/sandbox.hpp"
 #include <git2.h>
@@ -42,7 +43,10 @@ class Generator {
     // Dated in the order made (libgit2 orders merge bases by date, warden
     // by generation: the criss-cross test makes those orders agree).
     std::string message = fmt::format("c{}", mark);
-    stream += fmt::format("commit refs/heads/c{}\nmark :{}\ncommitter T <t@example.org> {} +0000\ndata {}\n{}\n", mark,
+    // One branch for all (a ref per commit costs a file each): reset
+    // before a root, so that it has no parent.
+    if (!from) stream += "reset refs/heads/gen\n";
+    stream += fmt::format("commit refs/heads/gen\nmark :{}\ncommitter T <t@example.org> {} +0000\ndata {}\n{}\n",
                           mark, 1000000 + mark, message.size(), message);
     if (from) stream += fmt::format("from :{}\n", from);
     if (merge) stream += fmt::format("merge :{}\n", merge);
@@ -211,11 +215,18 @@ class Generator {
   int marks_ = 0;
 };
 
+// The commit of each mark of the last import().
+std::map<int, warden::ObjectId> imported;
+
 // The generator's history in a new repository "repo" (git fast-import).
 warden::Repository import(test::Sandbox& sb, const Generator& g) {
   sb.run("git init -q -b main repo");
   sb.write_file(sb.dir() + "/stream", g.stream + "done\n");
-  sb.sh("git -C repo fast-import --quiet --done < stream");
+  sb.sh("git -C repo fast-import --quiet --done --export-marks=../marks < stream");
+  imported.clear();
+  std::istringstream marks(sb.read_file(sb.dir() + "/marks"));
+  std::string mark, hex;
+  while (marks >> mark >> hex) imported.emplace(std::stoi(mark.substr(1)), *warden::ObjectId::from_hex(hex));
   auto repo = warden::Repository::open(sb.dir() + "/repo");
   REQUIRE(repo);
   return std::move(*repo);
@@ -231,9 +242,9 @@ unsigned test_seed(unsigned fallback) {
 bool fixed_seed() { return std::getenv("WARDEN_MERGE_WALK_SEED") == nullptr; }
 
 warden::CommitData commit_at(const warden::Repository& repo, int mark) {
-  auto id = repo.resolve_commit(fmt::format("refs/heads/c{}", mark));
-  REQUIRE(id);
-  auto c = repo.read_commit(*id);
+  auto it = imported.find(mark);
+  REQUIRE(it != imported.end());
+  auto c = repo.read_commit(it->second);
   REQUIRE(c);
   return *c;
 }
