@@ -2,9 +2,11 @@
 // approval of REV (or a tree approval of what squashing REV onto BASE
 // gives) as git would sign a commit, and adds it to the note on REV (on
 // BASE) under refs/notes/warden.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
+#include <memory>
 
 #include "attest/statement.hpp"
 #include "cli/commands.hpp"
@@ -14,11 +16,6 @@
 namespace warden::cli {
 
 namespace {
-
-int fail(const std::string& message, int code = kExitUsage) {
-  std::cerr << "warden: error: " << message << "\n";
-  return code;
-}
 
 // The tree a squash of `rev` onto `base` gives: `rev`'s own tree if it is
 // based on `base`, else the clean merge of the two (as a forge's button
@@ -71,6 +68,16 @@ int run_approve(const ApproveOptions& opts) {
   std::cout << fmt::format("warden: the approval is in {} (share it: git push <remote> {})\n", kApprovalNotesRef,
                            kApprovalNotesRef);
   return kExitOk;
+}
+
+Command add_approve_command(CLI::App& app) {
+  auto opts = std::make_shared<ApproveOptions>();
+  auto* cmd = app.add_subcommand("approve", "Sign an approval of REV into refs/notes/warden, as git signs commits");
+  cmd->add_option("rev", opts->revision, "The commit to approve")->required();
+  cmd->add_option("--squash-onto", opts->squash_onto,
+                  "Approve the tree that squashing REV onto BASE gives, on BASE (a forge's squash button)");
+  cmd->add_option("--key", opts->key, "Signing key (default: user.signingkey)");
+  return {cmd, [opts] { return run_approve(*opts); }};
 }
 
 }  // namespace warden::cli

@@ -2,6 +2,7 @@
 // git warden attest build REV --output NAME=ALGO:HEX ... [--from FILE] [--platform P]
 // Signs a review or a build statement of REV as git would sign a commit and
 // adds it to the note on REV under refs/notes/warden (DESIGN section 6).
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <sys/utsname.h>
 
@@ -9,6 +10,7 @@
 #include <cctype>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "attest/statement.hpp"
@@ -19,11 +21,6 @@
 namespace warden::cli {
 
 namespace {
-
-int fail(const std::string& message, int code = kExitUsage) {
-  std::cerr << "warden: error: " << message << "\n";
-  return code;
-}
 
 // "x86_64-linux", as Nix names systems.
 std::string this_platform() {
@@ -130,6 +127,24 @@ int run_attest(const AttestOptions& opts) {
   std::cout << fmt::format("warden: the attestation is in {} (share it: git push <remote> {})\n", kApprovalNotesRef,
                            kApprovalNotesRef);
   return kExitOk;
+}
+
+Command add_attest_command(CLI::App& app) {
+  auto opts = std::make_shared<AttestOptions>();
+  auto* cmd = app.add_subcommand("attest", "Sign a review or a build of REV into refs/notes/warden, as git signs");
+  cmd->add_option("kind", opts->kind, "review or build")->required()->check(CLI::IsMember({"review", "build"}));
+  cmd->add_option("rev", opts->revision, "The commit reviewed or built")->required();
+  cmd->add_option("--key", opts->key, "Signing key (default: user.signingkey)");
+  cmd->add_option("--verdict", opts->verdict, "review: approve or reject (default approve)")
+      ->check(CLI::IsMember({"approve", "reject"}));
+  cmd->add_option("--comment", opts->comment, "review: a comment");
+  cmd->add_option("--output", opts->outputs, "build: an output and its digest, NAME=ALGO:HEX (repeatable)");
+  cmd->add_option("--from", opts->from,
+                  "build: a file of outputs, one per line: NAME=ALGO:HEX, or 'HEX  NAME' as sha256sum "
+                  "prints it ('-': stdin)");
+  cmd->add_option("--platform", opts->platform, "build: the builder's platform (default this machine's, "
+                                                 "e.g. x86_64-linux)");
+  return {cmd, [opts] { return run_attest(*opts); }};
 }
 
 }  // namespace warden::cli

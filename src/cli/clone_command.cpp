@@ -3,11 +3,13 @@
 // clone + trust + install --client + verify in one step. The clone goes to
 // a temporary directory beside DIR and moves into place only once every
 // remote-tracking ref authenticates; on any failure nothing is left behind.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "warden/anchor.hpp"
@@ -91,6 +93,15 @@ int run_clone(const CloneOptions& opts) {
   }
   std::cout << fmt::format("warden: cloned {} into {}, verified and pinned\n", opts.url, dir);
   return kExitOk;
+}
+
+Command add_clone_command(CLI::App& app) {
+  auto opts = std::make_shared<CloneOptions>();
+  auto* cmd = app.add_subcommand("clone", "Clone, trust, install the client hooks and verify, all or nothing");
+  cmd->add_option("url", opts->url, "Repository to clone")->required();
+  cmd->add_option("dir", opts->dir, "Directory to clone into");
+  cmd->add_option("--anchor", opts->anchor, "COMMIT:FINGERPRINT")->required();
+  return {cmd, [opts] { return run_clone(*opts); }};
 }
 
 }  // namespace warden::cli

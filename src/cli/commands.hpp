@@ -22,6 +22,33 @@ constexpr int kExitOk = 0;
 constexpr int kExitRefused = 1;
 constexpr int kExitUsage = 2;
 
+// A git-warden command, as the file that runs it registers it: its
+// subcommand with the options it parses, and what runs once it is parsed.
+struct Command {
+  CLI::App* subcommand = nullptr;
+  std::function<int()> run;
+};
+Command add_verify_command(CLI::App& app);
+Command add_policy_command(CLI::App& app);  // check, import guix, import allowed-signers
+Command add_init_command(CLI::App& app);
+Command add_trust_command(CLI::App& app);
+Command add_install_command(CLI::App& app);
+Command add_hook_command(CLI::App& app);
+Command add_pin_command(CLI::App& app);
+Command add_status_command(CLI::App& app);
+Command add_approve_command(CLI::App& app);
+Command add_attest_command(CLI::App& app);
+Command add_verify_build_command(CLI::App& app);
+Command add_snapshot_command(CLI::App& app);
+Command add_clone_command(CLI::App& app);
+
+// Prints "warden: error: MESSAGE" and returns `code`: a command that
+// cannot go on (usage, setup, a repository it cannot read).
+int fail(const std::string& message, int code = kExitUsage);
+// Prints "warden: LINE" and returns `code`: a refusal or an error whose
+// line says itself what it is.
+int stop(const std::string& line, int code);
+
 struct VerifyOptions {
   std::optional<std::string> anchor;
   bool json = false;
@@ -39,7 +66,7 @@ struct VerifyOptions {
   std::optional<std::string> keyring;
 };
 
-// Prints "warden: error: MESSAGE" and returns kExitUsage.
+// fail(message): "warden: error: MESSAGE", kExitUsage.
 int setup_error(const std::string& message);
 // Progress on stderr for long verifications, when it is a terminal and
 // the output is for people; null otherwise.

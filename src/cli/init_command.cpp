@@ -7,10 +7,12 @@
 // signers. Only keys that verifiably signed something, or that the user's
 // own allowed signers file lists, are written; the directories each signer
 // changed become commented suggestions.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <map>
 #include <set>
 
@@ -299,6 +301,21 @@ int run_policy_import_allowed_signers(const std::string& file, bool force) {
   if (auto s = add_allowed_signers(draft, file); !s) return setup_error(s.error().message);
   if (draft.empty()) return setup_error(fmt::format("{} lists nobody who may sign git commits", file));
   return write_draft(*root, draft, fmt::format("the allowed signers file {}", file), {});
+}
+
+Command add_init_command(CLI::App& app) {
+  auto opts = std::make_shared<InitOptions>();
+  auto* cmd = app.add_subcommand(
+      "init", "Write a starting .warden/policy.yml from the allowed signers file, the history's signatures and "
+              "OpenPGP keyrings");
+  cmd->add_option("--allowed-signers", opts->allowed_signers,
+                  "OpenSSH allowed signers file (default: git config gpg.ssh.allowedSignersFile)");
+  cmd->add_option("--keyring", opts->keyrings,
+                  "OpenPGP certificates of the history's signers, e.g. from 'gpg --export' (repeatable)");
+  cmd->add_option("--max-commits", opts->max_commits, "Look at the newest N commits of HEAD (default 10000)")
+      ->check(CLI::Range(size_t{1}, size_t{100000000}));
+  cmd->add_flag("--force", opts->force, "Replace an existing .warden/policy.yml");
+  return {cmd, [opts] { return run_init(*opts); }};
 }
 
 }  // namespace warden::cli

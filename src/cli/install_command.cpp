@@ -3,9 +3,11 @@
 // Installs the pre-receive shim, but only on a repository whose refs all
 // authenticate, so that the server starts from a verified state: after
 // that, every push is checked incrementally against tips it has verified.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include "cli/commands.hpp"
@@ -94,17 +96,12 @@ Result<std::vector<std::string>> unauthenticated_tags(Repository& repo, const An
   return problems;
 }
 
-int fail(const std::string& why, int code) {
-  std::cerr << "warden: " << why << "\n";
-  return code;
-}
-
 // Prints each of `problems` as "warden: <label>: <problem>"; if there are
 // any, the refusal that counts them as `noun`s, else nothing.
 std::optional<int> refuse_problems(const std::vector<std::string>& problems, const char* label, const char* noun) {
   for (const auto& p : problems) std::cerr << "warden: " << label << ": " << p << "\n";
   if (problems.empty()) return std::nullopt;
-  return fail(fmt::format("install refused: {} {}{} do{} not authenticate", problems.size(), noun,
+  return stop(fmt::format("install refused: {} {}{} do{} not authenticate", problems.size(), noun,
                           problems.size() == 1 ? "" : "s", problems.size() == 1 ? "es" : ""),
               kExitRefused);
 }
@@ -113,14 +110,14 @@ std::optional<int> refuse_problems(const std::vector<std::string>& problems, con
 
 int install_client(Repository& repo, const InstallOptions& opts) {
   auto anchor = load_anchor(repo, std::nullopt);
-  if (!anchor) return fail(anchor.error().message, kExitUsage);
+  if (!anchor) return stop(anchor.error().message, kExitUsage);
   auto problems = pin_tracking_refs(repo, *anchor);
-  if (!problems) return fail(problems.error().message, kExitUsage);
+  if (!problems) return stop(problems.error().message, kExitUsage);
   if (auto refused = refuse_problems(*problems, "does not authenticate", "remote-tracking ref")) return *refused;
   // A clone (or a repository first guarded now) meets the snapshot rule
   // as a fetch would: every remote-tracking ref counts as moved.
   auto tracking = repo.list_refs("refs/remotes/*");
-  if (!tracking) return fail(tracking.error().message, kExitUsage);
+  if (!tracking) return stop(tracking.error().message, kExitUsage);
   Verifier verifier(repo);
   FetchedRefs fetch;
   fetch.now = now_seconds();
@@ -130,35 +127,35 @@ int install_client(Repository& repo, const InstallOptions& opts) {
     // A clone's tags are what a fetch of origin wrote (a repository guarded
     // later may hold tags of its own: those are not judged).
     auto tags = repo.list_refs("refs/tags/*");
-    if (!tags) return fail(tags.error().message, kExitUsage);
+    if (!tags) return stop(tags.error().message, kExitUsage);
     auto bad = unauthenticated_tags(repo, *anchor, *tags);
-    if (!bad) return fail(bad.error().message, kExitUsage);
+    if (!bad) return stop(bad.error().message, kExitUsage);
     if (auto refused = refuse_problems(*bad, "refused", "tag")) return *refused;
     FetchedTags written;
     written.remote = "origin";
     written.moved = fetch.moved;
     for (const auto& t : *tags) written.tags.push_back({t.name, ObjectId{}, t.target});
     auto broken = fetched_tags_problem(repo, verifier, written);
-    if (!broken) return fail(broken.error().message, kExitUsage);
-    if (!broken->empty()) return fail(fmt::format("install refused: {}", *broken), kExitRefused);
+    if (!broken) return stop(broken.error().message, kExitUsage);
+    if (!broken->empty()) return stop(fmt::format("install refused: {}", *broken), kExitRefused);
     for (const auto& t : *tags) fetch.tags.emplace_back(t.name, t.target);
     fetch.tags_remote = "origin";
   }
   auto why = check_fetched_snapshots(repo, verifier, fetch);
-  if (!why) return fail(why.error().message, kExitRefused);
-  if (!why->empty()) return fail(fmt::format("install refused: {}", *why), kExitRefused);
+  if (!why) return stop(why.error().message, kExitRefused);
+  if (!why->empty()) return stop(fmt::format("install refused: {}", *why), kExitRefused);
   auto done = hooks::install_client_shims(hooks::hooks_dir(repo, opts.hooks_dir), hooks::ShimInstall{opts.force, opts.chain});
-  if (!done) return fail(done.error().message, kExitRefused);
+  if (!done) return stop(done.error().message, kExitRefused);
   for (const auto& line : *done) std::cout << "warden: " << line << "\n";
   // Approvals come with every fetch, first: git updates refs in the order
   // of the refspecs, so a branch is checked with the approvals fetched
   // along with it.
   for (const auto& remote : repo.remote_names()) {
     if (auto s = repo.add_first_config_value(fmt::format("remote.{}.fetch", remote), approval_notes_refspec(remote)); !s)
-      return fail(s.error().message, kExitUsage);
+      return stop(s.error().message, kExitUsage);
     std::cout << fmt::format("warden: {} fetches approvals ({})\n", remote, approval_notes_refspec(remote));
     if (auto s = repo.add_first_config_value(fmt::format("remote.{}.fetch", remote), snapshot_refspec(remote)); !s)
-      return fail(s.error().message, kExitUsage);
+      return stop(s.error().message, kExitUsage);
   }
   auto pins = list_pins(repo);
   if (pins)
@@ -168,25 +165,25 @@ int install_client(Repository& repo, const InstallOptions& opts) {
 }
 
 int run_install(const InstallOptions& opts) {
-  if (opts.server == opts.client) return fail("say which hooks to install: --server or --client", kExitUsage);
-  if (opts.snapshots && !opts.server) return fail("--snapshots goes with --server", kExitUsage);
+  if (opts.server == opts.client) return stop("say which hooks to install: --server or --client", kExitUsage);
+  if (opts.snapshots && !opts.server) return stop("--snapshots goes with --server", kExitUsage);
   auto repo = Repository::open(".");
-  if (!repo) return fail(repo.error().message, kExitUsage);
+  if (!repo) return stop(repo.error().message, kExitUsage);
   if (opts.client) return install_client(*repo, opts);
   auto anchor = load_anchor(*repo, std::nullopt);
-  if (!anchor) return fail(anchor.error().message, kExitUsage);
+  if (!anchor) return stop(anchor.error().message, kExitUsage);
   auto options = server::server_options(*repo);
-  if (!options) return fail(options.error().message, kExitUsage);
+  if (!options) return stop(options.error().message, kExitUsage);
   auto refs = judged_refs(*repo);
-  if (!refs) return fail(refs.error().message, kExitUsage);
+  if (!refs) return stop(refs.error().message, kExitUsage);
 
   if (!refs->empty()) {
     auto problems = check_existing(*repo, *anchor, *options, *refs);
-    if (!problems) return fail(problems.error().message, kExitUsage);
+    if (!problems) return stop(problems.error().message, kExitUsage);
     for (const auto& p : *problems) std::cerr << "warden: does not authenticate: " << p << "\n";
     if (!problems->empty()) {
       if (!opts.accept_existing)
-        return fail(fmt::format("install refused: {} ref{} do{} not authenticate; fix them, or pass --accept-existing "
+        return stop(fmt::format("install refused: {} ref{} do{} not authenticate; fix them, or pass --accept-existing "
                                 "to trust the current tips as they are",
                                 problems->size(), problems->size() == 1 ? "" : "s", problems->size() == 1 ? "es" : ""),
                     kExitRefused);
@@ -194,7 +191,7 @@ int run_install(const InstallOptions& opts) {
         auto commit = repo->peel_to_commit(r.target);
         if (!commit) continue;
         if (auto s = repo->set_ref(server::kAcceptedPrefix + commit->hex(), *commit, "warden: install --accept-existing"); !s)
-          return fail(s.error().message, kExitUsage);
+          return stop(s.error().message, kExitUsage);
         std::cout << fmt::format("warden: accepted without verification (--accept-existing): {} at {}\n", r.name,
                                  commit->hex());
       }
@@ -202,12 +199,12 @@ int run_install(const InstallOptions& opts) {
   }
   auto done = hooks::install_shim(hooks::hooks_dir(*repo, opts.hooks_dir), "pre-receive", hooks::kPreReceiveShim,
                                   hooks::ShimInstall{opts.force, opts.chain});
-  if (!done) return fail(done.error().message, kExitRefused);
+  if (!done) return stop(done.error().message, kExitRefused);
   std::cout << "warden: " << *done << "\n";
   if (opts.snapshots) {
     auto post = hooks::install_shim(hooks::hooks_dir(*repo, opts.hooks_dir), "post-receive", hooks::kPostReceiveShim,
                                     hooks::ShimInstall{opts.force, opts.chain});
-    if (!post) return fail(post.error().message, kExitRefused);
+    if (!post) return stop(post.error().message, kExitRefused);
     std::cout << "warden: " << *post << "\n";
     if (!repo->config_string("warden.snapshotKey") && !repo->config_string("user.signingkey"))
       std::cerr << "warden: warning: set the snapshot key (git config warden.snapshotKey KEY) before the next push\n";
@@ -217,6 +214,23 @@ int run_install(const InstallOptions& opts) {
                            options->policy_branch,
                            repo->config_string("warden.policyBranch") ? "warden.policyBranch" : "the branch HEAD names");
   return kExitOk;
+}
+
+Command add_install_command(CLI::App& app) {
+  auto opts = std::make_shared<InstallOptions>();
+  auto* cmd = app.add_subcommand("install", "Install warden's hooks into this repository");
+  cmd->add_flag("--server", opts->server, "The pre-receive hook of a server repository");
+  cmd->add_flag("--client", opts->client,
+                "The client hooks (reference-transaction, post-merge, pre-rebase, post-rewrite); pins the remote-tracking refs");
+  cmd->add_flag("--snapshots", opts->snapshots,
+                "With --server: also a post-receive hook that signs a snapshot of the refs after every push");
+  cmd->add_flag("--force", opts->force, "Replace an existing hook that is not warden's");
+  cmd->add_flag("--chain", opts->chain, "Keep an existing hook and run it after warden's checks");
+  cmd->add_flag("--accept-existing", opts->accept_existing,
+                "Trust the current tips as they are if they do not authenticate");
+  cmd->add_option("--hooks-dir", opts->hooks_dir,
+                  "Where to put the hook (relative to the git directory), e.g. hooks/pre-receive.d");
+  return {cmd, [opts] { return run_install(*opts); }};
 }
 
 }  // namespace warden::cli

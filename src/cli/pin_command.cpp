@@ -2,9 +2,11 @@
 // Re-verifies the new commit from the anchor, moves the pin, and says what
 // changed: the commits the old pin had that the new one drops, and those
 // it adds.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/verify_report.hpp"
@@ -29,33 +31,28 @@ void list_commits(const Repository& repo, const char* what, char mark, const std
   }
 }
 
-int fail(const std::string& why, int code) {
-  std::cerr << "warden: " << why << "\n";
-  return code;
-}
-
 }  // namespace
 
 int run_pin_reset(const std::string& ref, const std::optional<std::string>& to) {
   auto repo = Repository::open(".");
-  if (!repo) return fail(repo.error().message, kExitUsage);
+  if (!repo) return stop(repo.error().message, kExitUsage);
   auto anchor = load_anchor(*repo, std::nullopt);
-  if (!anchor) return fail(anchor.error().message, kExitUsage);
+  if (!anchor) return stop(anchor.error().message, kExitUsage);
   std::string tracking = full_tracking_ref(ref);
   std::string name = short_tracking_ref(tracking);
   auto target = repo->resolve_commit(to ? *to : tracking);
-  if (!target) return fail(target.error().message, kExitUsage);
+  if (!target) return stop(target.error().message, kExitUsage);
 
   Verifier verifier(*repo);
   auto result = verify_trusted(*repo, verifier, *anchor, *target, TrustedVerify{});
-  if (!result) return fail(result.error().message, kExitUsage);
+  if (!result) return stop(result.error().message, kExitUsage);
   if (!result->report.authenticated) {
-    return fail(fmt::format("refused: {} does not authenticate: {}", target->short_hex(), refusal_reason(result->report)),
+    return stop(fmt::format("refused: {} does not authenticate: {}", target->short_hex(), refusal_reason(result->report)),
                 kExitRefused);
   }
   auto old = read_pin(*repo, tracking);
-  if (!old) return fail(old.error().message, kExitUsage);
-  if (auto s = write_pin(*repo, tracking, *target, "pin reset"); !s) return fail(s.error().message, kExitUsage);
+  if (!old) return stop(old.error().message, kExitUsage);
+  if (auto s = write_pin(*repo, tracking, *target, "pin reset"); !s) return stop(s.error().message, kExitUsage);
   if (!*old) {
     std::cout << fmt::format("warden: pinned {} at {}\n", name, target->short_hex());
     return kExitOk;
@@ -66,6 +63,20 @@ int run_pin_reset(const std::string& ref, const std::optional<std::string>& to) 
   if (dropped) list_commits(*repo, "dropped", '-', *dropped);
   if (added) list_commits(*repo, "added", '+', *added);
   return kExitOk;
+}
+
+Command add_pin_command(CLI::App& app) {
+  struct Options {
+    std::string ref;
+    std::optional<std::string> to;
+  };
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("pin", "Work with pins");
+  cmd->require_subcommand(1);
+  auto* reset = cmd->add_subcommand("reset", "Accept a rewrite: verify and move the pin of REF");
+  reset->add_option("ref", opts->ref, "Remote-tracking ref, e.g. origin/main")->required();
+  reset->add_option("--to", opts->to, "Commit to pin (default: where the tracking ref is)");
+  return {cmd, [opts] { return run_pin_reset(opts->ref, opts->to); }};
 }
 
 }  // namespace warden::cli

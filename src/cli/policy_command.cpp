@@ -1,10 +1,12 @@
 // git warden policy check [FILE]: the file, and the certificates of its
 // OpenPGP keys in keys/ beside it
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "warden/openpgp_cert.hpp"
@@ -148,6 +150,39 @@ int run_policy_check(const std::optional<std::string>& file) {
   std::cout << fmt::format("{}: valid policy: {}\n", path, summary(*parsed.policy));
   for (const auto& line : thresholds_in_words(policy)) std::cout << "  " << line << "\n";
   return kExitOk;
+}
+
+Command add_policy_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("policy", "Work with policy files");
+  cmd->require_subcommand(1);
+  auto file = std::make_shared<std::optional<std::string>>();
+  auto* check = cmd->add_subcommand("check", "Validate a policy file (default: the working tree's .warden/policy.yml)");
+  check->add_option("file", *file, "Policy file to check");
+
+  auto* import = cmd->add_subcommand("import", "Write .warden/ from another tool's configuration");
+  import->require_subcommand(1);
+  auto guix = std::make_shared<GuixImportOptions>();
+  auto* from_guix = import->add_subcommand(
+      "guix", "From a Guix channel's .guix-authorizations and keyring branch: .warden/policy.yml and .warden/keys/");
+  from_guix->add_option("--keyring", guix->keyring, "The keyring branch (default as for verify --guix)");
+  from_guix->add_option("--at", guix->at, "Read .guix-authorizations from this commit (default HEAD)");
+  from_guix->add_flag("--force", guix->force, "Replace an existing .warden/policy.yml");
+
+  struct Signers {
+    std::string file;
+    bool force = false;
+  };
+  auto signers = std::make_shared<Signers>();
+  auto* from_signers = import->add_subcommand(
+      "allowed-signers", "From an OpenSSH allowed signers file (gpg.ssh.allowedSignersFile): .warden/policy.yml");
+  from_signers->add_option("file", signers->file, "The allowed signers file")->required();
+  from_signers->add_flag("--force", signers->force, "Replace an existing .warden/policy.yml");
+
+  return {cmd, [=] {
+            if (check->parsed()) return run_policy_check(*file);
+            if (from_guix->parsed()) return run_policy_import_guix(*guix);
+            return run_policy_import_allowed_signers(signers->file, signers->force);
+          }};
 }
 
 }  // namespace warden::cli

@@ -2,9 +2,11 @@
 // onto refs/warden/snapshot (DESIGN section 6b), as git signs a commit,
 // with --key, warden.snapshotKey or user.signingkey. The post-receive hook
 // of a server installed with --snapshots runs it after every push.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/sign_as_git.hpp"
@@ -48,6 +50,14 @@ int run_hook_post_receive() {
     std::cerr << "warden: the snapshot is now behind the refs; clients that require snapshots refuse them until "
                  "'git warden snapshot' succeeds here\n";
   return status;
+}
+
+Command add_snapshot_command(CLI::App& app) {
+  auto key = std::make_shared<std::optional<std::string>>();
+  auto* cmd =
+      app.add_subcommand("snapshot", "Sign a snapshot of every branch and tag onto refs/warden/snapshot, as git signs");
+  cmd->add_option("--key", *key, "Signing key (default: warden.snapshotKey, then user.signingkey)");
+  return {cmd, [key] { return run_snapshot(*key); }};
 }
 
 }  // namespace warden::cli

@@ -1,9 +1,11 @@
 // git warden status: the anchor, the pins, how old the pinned commits are,
 // and whether the remote-tracking refs still match their pins.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <ctime>
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "warden/anchor.hpp"
@@ -69,6 +71,10 @@ int run_status() {
                              snap->refs.size() == 1 ? "" : "s");
   }
   return mismatched == 0 ? kExitOk : kExitRefused;
+}
+
+Command add_status_command(CLI::App& app) {
+  return {app.add_subcommand("status", "Show the anchor and the pins"), [] { return run_status(); }};
 }
 
 }  // namespace warden::cli

@@ -1,7 +1,9 @@
 // git warden trust --anchor COMMIT:FINGERPRINT
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "warden/anchor_store.hpp"
@@ -46,6 +48,13 @@ int run_trust(const std::string& anchor_text) {
   auto anchor = parse_anchor(*repo, anchor_text);
   if (!anchor) return std::cerr << "warden: error: " << anchor.error().message << "\n", kExitUsage;
   return trust_anchor(*repo, *anchor);
+}
+
+Command add_trust_command(CLI::App& app) {
+  auto anchor = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("trust", "Check the anchor commit's signature and store it in git config");
+  cmd->add_option("--anchor", *anchor, "COMMIT:FINGERPRINT")->required();
+  return {cmd, [anchor] { return run_trust(*anchor); }};
 }
 
 }  // namespace warden::cli

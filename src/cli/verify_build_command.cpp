@@ -4,10 +4,12 @@
 // the policy at REV to have signed the same digest for each output
 // (DESIGN section 6). Offline: the repository and its notes, or an
 // evidence file, and nothing else.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -154,6 +156,24 @@ int run_verify_build(const VerifyBuildOptions& opts) {
     if (!opts.json) std::cerr << fmt::format("warden: evidence written to {}\n", *opts.export_evidence);
   }
   return kExitOk;
+}
+
+Command add_verify_build_command(CLI::App& app) {
+  auto opts = std::make_shared<VerifyBuildOptions>();
+  auto* cmd = app.add_subcommand(
+      "verify-build", "Authenticate REV, then require K builders of its policy to agree on each output's digest");
+  cmd->add_option("rev", opts->revision, "The commit built (default HEAD)");
+  cmd->add_option("--anchor", opts->anchor, "COMMIT:FINGERPRINT (default: the trusted anchor)");
+  cmd->add_option("--output", opts->outputs,
+                  "An output to check: NAME=ALGO:HEX (that digest), or NAME (the agreed one); "
+                  "default: every attested output (repeatable)");
+  cmd->add_option("--threshold", opts->threshold, "How many distinct builders must agree (default: builders.threshold)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--evidence", opts->evidence, "Read the attestations from this evidence file instead of the notes");
+  cmd->add_option("--export-evidence", opts->export_evidence,
+                  "Write the attestations that met the threshold to this file");
+  cmd->add_flag("--json", opts->json, "One JSON object on stdout");
+  return {cmd, [opts] { return run_verify_build(*opts); }};
 }
 
 }  // namespace warden::cli

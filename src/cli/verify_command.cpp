@@ -1,9 +1,11 @@
 // git warden verify [--anchor C:FPR] [--json] [--keep-going] [REV | A..B]
 // (--guix: see guix_command.cpp)
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "cli/commands.hpp"
@@ -68,9 +70,13 @@ std::string not_fresh(Repository& repo, Verifier& verifier, const ObjectId& targ
 
 }  // namespace
 
-int setup_error(const std::string& message) {
-  std::cerr << "warden: error: " << message << "\n";
-  return kExitUsage;
+int setup_error(const std::string& message) { return fail(message); }
+
+int fail(const std::string& message, int code) { return stop("error: " + message, code); }
+
+int stop(const std::string& line, int code) {
+  std::cerr << "warden: " << line << "\n";
+  return code;
 }
 
 std::function<void(size_t, size_t)> progress_reporter(const VerifyOptions& opts) {
@@ -140,6 +146,40 @@ int run_verify(const VerifyOptions& given) {
     }
   }
   return kExitOk;
+}
+
+void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required) {
+  cmd.add_option("--anchor", opts.anchor, "Trust anchor COMMIT:FINGERPRINT (default: git config warden.anchor)");
+  cmd.add_flag("--json", opts.json, "Print one JSON object per checked commit and a summary (JSON Lines)");
+  cmd.add_flag("--fresh", opts.fresh,
+               "Also require a snapshot signed by the policy's snapshot keys, younger than max-age, naming REV");
+  cmd.add_flag("--keep-going", opts.keep_going, "Check every commit instead of stopping at the first refusal");
+  cmd.add_flag("-q,--quiet", opts.quiet, "Print nothing; the exit status tells");
+  cmd.add_flag("--no-cache", opts.no_cache, "Check every commit from the anchor, ignoring the cache and the pins");
+  cmd.add_option("--at", opts.at, "Verify REV quietly (for fetchers): only the exit status tells");
+  cmd.add_flag("--guix", opts.guix,
+               "Authenticate a Guix channel as 'guix git authenticate' does (same rules, same keyring; warnings "
+               "where warden's view of a key is stricter)");
+  cmd.add_flag("--strict", opts.strict,
+               "Guix: also refuse signatures by keys that were expired, revoked or not validly bound when they "
+               "signed (Guix accepts them; without --strict, warden warns)");
+  cmd.add_option("--introduction", opts.introduction,
+                 "Guix: the channel's introductory commit (default: git config guix.authentication.introduction-commit)");
+  cmd.add_option("--signer", opts.signer,
+                 "Guix: the OpenPGP fingerprint that signed the introduction (default: git config "
+                 "guix.authentication.introduction-signer)");
+  cmd.add_option("--keyring", opts.keyring,
+                 "Guix: the keyring branch (default: git config guix.authentication.keyring, the channel's "
+                 "keyring-reference, keyring, origin/keyring)");
+  auto* rev = cmd.add_option("revision", opts.revision, range_required ? "Range A..B" : "Commit REV or range A..B (default HEAD)");
+  if (range_required) rev->required();
+}
+
+Command add_verify_command(CLI::App& app) {
+  auto opts = std::make_shared<VerifyOptions>();
+  auto* cmd = app.add_subcommand("verify", "Authenticate REV (default HEAD) or the range A..B from the anchor");
+  add_verify_options(*cmd, *opts, false);
+  return {cmd, [opts] { return run_verify(*opts); }};
 }
 
 }  // namespace warden::cli

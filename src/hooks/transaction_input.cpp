@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "common/lines.hpp"
+#include "common/printable.hpp"
+#include "warden/git_reads.hpp"
 #include "warden/trusted_verify.hpp"
 
 namespace warden::hooks {
@@ -28,16 +30,20 @@ Result<TransactionInput> parse_transaction_input(std::string_view input) {
   TransactionInput out;
   while (!input.empty()) {
     std::string_view line = take_line(input);
-    size_t s2 = line.find(' ', line.find(' ') + 1);
-    if (s2 == std::string_view::npos) continue;
-    std::string_view ref = line.substr(s2 + 1);
+    // "<old> <new> <ref>": a ref name holds no space, so the ref is what
+    // follows the last one (the whole line if there is none). A line about
+    // a ref warden looks at must have exactly that shape, with 40-digit
+    // ids and a name git accepts.
+    size_t last = line.rfind(' ');
+    std::string_view ref = last == std::string_view::npos ? line : line.substr(last + 1);
     bool notes = is_client_approval_notes_ref(ref);
     bool snapshot = is_fetched_snapshot_ref(ref);
     if (!is_guarded(ref) && !notes && !snapshot) continue;
-    // s2 is where the second space is: the ids are 40 hex digits each.
-    auto old_id = s2 == 2 * kHexId + 1 ? ObjectId::from_hex(line.substr(0, kHexId)) : std::nullopt;
-    auto new_id = s2 == 2 * kHexId + 1 ? ObjectId::from_hex(line.substr(kHexId + 1, kHexId)) : std::nullopt;
-    if (!old_id || !new_id) return make_error(fmt::format("malformed reference-transaction input for {}", ref));
+    bool shaped = last == 2 * kHexId + 1 && line[kHexId] == ' ' && is_valid_ref_name(std::string(ref));
+    auto old_id = shaped ? ObjectId::from_hex(line.substr(0, kHexId)) : std::nullopt;
+    auto new_id = shaped ? ObjectId::from_hex(line.substr(kHexId + 1, kHexId)) : std::nullopt;
+    if (!old_id || !new_id)
+      return make_error(fmt::format("malformed reference-transaction input for {}", printable(ref)));
     TrackingUpdate u{std::string(ref), *old_id, *new_id};
     if (!notes && !snapshot)
       out.guarded.push_back(std::move(u));
