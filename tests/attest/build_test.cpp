@@ -326,6 +326,8 @@ TEST_CASE("attest build: outputs from a file as sha256sum prints them, or NAME=A
   CHECK(has(twice.err, "output 'x' is given twice"));
   auto none = w.warden("attest build HEAD --key " + test::quote(w.ba.private_path));
   CHECK(none.status == 2);
+  INFO(none.err);
+  CHECK(has(none.err, "--output"));
 }
 
 TEST_CASE("verify-build: OpenPGP builders (gpg, as git signs) count like SSH ones", "[builds][openpgp][e2e]") {

@@ -72,9 +72,16 @@ TEST_CASE("verify: exit 2 for setup and usage errors", "[cli][e2e]") {
   CHECK(bad_anchor.err.find("must be COMMIT:FINGERPRINT") != std::string::npos);
   auto bad_fpr = cli(w, "git warden verify --anchor " + w.anchor + ":SHA256:short");
   CHECK(bad_fpr.status == 2);
-  CHECK(cli(w, "git warden").status == 2);
-  CHECK(cli(w, "git warden verify --frobnicate").status == 2);
-  CHECK(cli(w, "git warden verify --anchor " + anchor_arg(w) + " A...B").status == 2);
+  CHECK(bad_fpr.err.find("anchor key fingerprint 'SHA256:short' is not a SHA-256 fingerprint") != std::string::npos);
+  auto bare = cli(w, "git warden");
+  CHECK(bare.status == 2);
+  CHECK(bare.err.find("A subcommand is required") != std::string::npos);
+  auto unknown = cli(w, "git warden verify --frobnicate");
+  CHECK(unknown.status == 2);
+  CHECK(unknown.err.find("--frobnicate") != std::string::npos);
+  auto symmetric = cli(w, "git warden verify --anchor " + anchor_arg(w) + " A...B");
+  CHECK(symmetric.status == 2);
+  CHECK(symmetric.err.find("'A...B': symmetric ranges (A...B) are not supported; use A..B") != std::string::npos);
   auto outside = w.sb.run("PATH=" + test::quote(WARDEN_BIN_DIR) + ":$PATH git-warden verify", w.sb.dir());
   CHECK(outside.status == 2);
   CHECK(outside.err.find("not a git repository") != std::string::npos);
@@ -150,8 +157,12 @@ TEST_CASE("git verify-range A..B is verify of the range", "[cli][e2e]") {
   CHECK(lines[1]["checked"] == 1);
   auto same = cli(w, "git warden verify --json --no-cache " + a + "..HEAD");
   CHECK(same.out == r.out);
-  CHECK(cli(w, "git verify-range HEAD").status == 2);
-  CHECK(cli(w, "git verify-range").status == 2);
+  auto not_a_range = cli(w, "git verify-range HEAD");
+  CHECK(not_a_range.status == 2);
+  CHECK(not_a_range.err.find("git-verify-range: expected a range A..B") != std::string::npos);
+  auto no_range = cli(w, "git verify-range");
+  CHECK(no_range.status == 2);
+  CHECK(no_range.err.find("revision is required") != std::string::npos);
 }
 
 TEST_CASE("policy check validates a file and reports each problem", "[cli][policy][e2e]") {
@@ -192,7 +203,9 @@ TEST_CASE("verify: settings given as git -c, as git hands them to its subcommand
   CHECK(range.status == 0);
   // A -c setting overrides the repository's config, as in git.
   w.repo.git("config warden.anchor nonsense");
-  CHECK(cli(w, "git warden verify").status == 2);
+  auto nonsense = cli(w, "git warden verify");
+  CHECK(nonsense.status == 2);
+  CHECK(nonsense.err.find("git config warden.anchor: anchor 'nonsense' must be COMMIT:FINGERPRINT") != std::string::npos);
   CHECK(cli(w, "git -c warden.anchor=" + anchor_arg(w) + " warden verify").status == 0);
 }
 

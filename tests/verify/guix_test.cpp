@@ -257,7 +257,9 @@ TEST_CASE("guix: policy import writes an equivalent warden policy", "[guix][cli]
   CHECK_THAT(policy, Catch::Contains("bob:\n    keys: [\"openpgp:" + w.bob.fingerprint + "\"]"));
   CHECK_THAT(policy, !Catch::Contains("charlie"));
   CHECK(w.cli("git warden policy check").status == 0);
-  CHECK(w.cli("git warden policy import guix").status == 2);  // exists: needs --force
+  auto again = w.cli("git warden policy import guix");
+  CHECK(again.status == 2);
+  CHECK_THAT(again.err, Catch::Contains(".warden/policy.yml exists; pass --force to replace it"));
   // Move the channel to warden: the import, signed by alice, is the anchor.
   std::string anchor = w.gpg.commit(w.repo, "move to warden", w.alice);
   w.change("b", w.bob);
