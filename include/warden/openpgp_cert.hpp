@@ -57,6 +57,10 @@ class OpenPgpCert {
   bool has_key(const std::string& fingerprint_or_key_id) const;
   // The fingerprints of the primary key and every subkey.
   std::vector<std::string> key_fingerprints() const;
+  // The fingerprint of the key (the primary or a subkey) whose fingerprint
+  // or key id is `fingerprint_or_key_id`, or "" if none is: the key that
+  // made a signature naming that issuer.
+  std::string key_fingerprint(const std::string& fingerprint_or_key_id) const;
 
   // Checks `sig` against the key it names. REQUIRES: has_key(sig.issuer()).
   OpenPgpCheck check(const OpenPgpSignature& sig) const;

@@ -154,13 +154,23 @@ int run_policy_import_guix(const GuixImportOptions& opts) {
   std::set<std::string> taken;
   std::string people, everyone;
   size_t missing = 0;
+  std::set<std::string> certificates;  // primary fingerprints already given to a person
   for (const auto& a : auth->keys) {
-    std::string name = unique_person_name(a.name, "key-" + a.fingerprint.substr(32), taken);
-    people += fmt::format("  {}:\n    keys: [\"openpgp:{}\"]\n", name, a.fingerprint);
-    everyone += (everyone.empty() ? "" : ", ") + name;
+    // Guix authorizes the key that signs, which may be a subkey; warden
+    // names a certificate by its primary key (.warden/keys/<PRIMARY>.asc).
     const OpenPgpCert* cert = nullptr;
     for (const auto& c : keyring->certs)
-      if (c->fingerprint() == a.fingerprint) cert = c.get();
+      if (c->has_key(a.fingerprint)) cert = c.get();
+    std::string fingerprint = cert != nullptr ? cert->fingerprint() : a.fingerprint;
+    if (!certificates.insert(fingerprint).second) {
+      std::cerr << fmt::format("warden: note: {} is a key of certificate {}, which an earlier entry already names; "
+                               "it is not listed again\n",
+                               format_openpgp_fingerprint(a.fingerprint), format_openpgp_fingerprint(fingerprint));
+      continue;
+    }
+    std::string name = unique_person_name(a.name, "key-" + fingerprint.substr(32), taken);
+    people += fmt::format("  {}:\n    keys: [\"openpgp:{}\"]\n", name, fingerprint);
+    everyone += (everyone.empty() ? "" : ", ") + name;
     if (cert == nullptr) {
       ++missing;
       std::cerr << fmt::format("warden: warning: keyring branch {} has no certificate for {} ({}); it cannot sign until "
@@ -169,7 +179,12 @@ int run_policy_import_guix(const GuixImportOptions& opts) {
                                certificate_path(a.fingerprint));
       continue;
     }
-    if (auto s = write_file(root / certificate_path(a.fingerprint), cert->armored()); !s)
+    if (fingerprint != a.fingerprint)
+      std::cout << fmt::format(
+          "warden: {} ({}) is a subkey of {}: the policy names that certificate, so each of its signing keys signs "
+          "for {} (Guix accepts the subkey only)\n",
+          format_openpgp_fingerprint(a.fingerprint), name, format_openpgp_fingerprint(fingerprint), name);
+    if (auto s = write_file(root / certificate_path(fingerprint), cert->armored()); !s)
       return setup_error(s.error().message);
   }
   std::string policy = fmt::format(
@@ -186,8 +201,8 @@ int run_policy_import_guix(const GuixImportOptions& opts) {
       "warden: wrote {} ({} {}) and {} certificate{} in .warden/keys/\n"
       "warden: next: commit .warden/ signed by one of them, then 'git warden trust --anchor <that commit>:<their "
       "fingerprint>'\n",
-      kPolicyPath, auth->keys.size(), auth->keys.size() == 1 ? "person" : "people", auth->keys.size() - missing,
-      auth->keys.size() - missing == 1 ? "" : "s");
+      kPolicyPath, certificates.size(), certificates.size() == 1 ? "person" : "people", certificates.size() - missing,
+      certificates.size() - missing == 1 ? "" : "s");
   return kExitOk;
 }
 

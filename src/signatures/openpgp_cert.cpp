@@ -187,6 +187,12 @@ bool OpenPgpCert::has_key(const std::string& id) const {
   return false;
 }
 
+std::string OpenPgpCert::key_fingerprint(const std::string& id) const {
+  for (const auto& k : keys_)
+    if (k->fingerprint == id || k->key_id == id) return k->fingerprint;
+  return "";
+}
+
 std::vector<std::string> OpenPgpCert::key_fingerprints() const {
   std::vector<std::string> out;
   for (const auto& k : keys_) out.push_back(k->fingerprint);

@@ -4,7 +4,8 @@
 //   3. each commit of intro..target (less what is cached), parents first:
 //      signed (SHA-1 only on commits without .guix-authorizations, MD5
 //      never) by a key in the keyring, which verifies;
-//   4. its signer is listed in the .guix-authorizations of every parent
+//   4. its signer (the key that made the signature: a subkey if one did,
+//      as Guix's keyring finds it) is listed in the .guix-authorizations of every parent
 //      (intersection); a parent without the file whose own parent had it
 //      removed it, which fails; a root commit has no authorizations.
 // Like Guix, a signature by a key that was expired, revoked or not validly
@@ -33,7 +34,11 @@ constexpr const char* kGuixIgnores = "Guix ignores key expiry, revocation and su
 
 // What a commit's signature says, as Guix reads it.
 struct Signing {
-  std::string fingerprint;       // the primary key's, when the signature is sound
+  // The key that made the signature (a subkey, or the primary), as Guix's
+  // keyring finds it by the signature's issuer: what .guix-authorizations
+  // and the introduction's signer must name.
+  std::string fingerprint;
+  std::string primary;           // its certificate's primary key
   verify::MaybeRefusal refusal;  // set when refused
   std::string validity;          // sound signature, but the key could not sign then (warden only)
 };
@@ -45,6 +50,14 @@ struct Carried {
   std::optional<std::string> problem;
   bool any() const { return file != nullptr || problem.has_value(); }
 };
+
+// "FPR", or "FPR (a subkey of PRIMARY)" where a subkey signed; the
+// fingerprint between `quote`s.
+std::string describe(const Signing& s, const char* quote = "") {
+  std::string out = quote + format_openpgp_fingerprint(s.fingerprint) + quote;
+  if (s.fingerprint != s.primary) out += fmt::format(" (a subkey of {})", format_openpgp_fingerprint(s.primary));
+  return out;
+}
 
 class GuixRun {
  public:
@@ -78,8 +91,9 @@ class GuixRun {
         return finish(verify::refuse_run(report, RunCheck::anchor_signature, s->refusal->reason));
       }
       if (s->fingerprint != req_.signer) {
-        return finish(verify::refuse_run(report, RunCheck::anchor_signature, fmt::format("initial commit {} is signed by '{}' instead of '{}'", intro.hex(),
-                                     format_openpgp_fingerprint(s->fingerprint), format_openpgp_fingerprint(req_.signer))));
+        return finish(verify::refuse_run(report, RunCheck::anchor_signature,
+                                         fmt::format("initial commit {} is signed by {} instead of '{}'", intro.hex(),
+                                                     describe(*s, "'"), format_openpgp_fingerprint(req_.signer))));
       }
       if (!s->validity.empty()) {
         if (req_.strict)
@@ -162,7 +176,8 @@ class GuixRun {
     const OpenPgpCheck& check = facts_.openpgp_check(pgp, *cert);
     if (check.outcome == OpenPgpCheck::Outcome::bad)
       return refuse(Rule::signature, fmt::format("signature verification failed for commit {} ({})", c.hex(), check.problem));
-    s.fingerprint = cert->fingerprint();
+    s.fingerprint = cert->key_fingerprint(pgp.issuer());
+    s.primary = cert->fingerprint();
     if (check.outcome == OpenPgpCheck::Outcome::key_validity) s.validity = check.problem;
     return s;
   }
@@ -215,8 +230,8 @@ class GuixRun {
       }
     }
     if (!authorized)
-      return refuse(Rule::guix_authorization, fmt::format("commit {} not signed by an authorized key: {}", c.hex(),
-                                                 format_openpgp_fingerprint(s->fingerprint)));
+      return refuse(Rule::guix_authorization,
+                    fmt::format("commit {} not signed by an authorized key: {}", c.hex(), describe(*s)));
     if (!s->validity.empty()) {
       if (req_.strict) return refuse(Rule::signature, fmt::format("{} (--strict; {})", s->validity, kGuixIgnores));
       v.warnings.push_back(fmt::format("{} ({}; --strict refuses it)", s->validity, kGuixIgnores));

@@ -39,6 +39,7 @@ const PgpKey& Gpg::key(const std::string& name, const std::string& algo, bool su
                              " | awk -F: '/^fpr/ {n++; if (n == 2) {print $10; exit}}'");
     REQUIRE(sub.size() == 40);
     k.signing = sub + "!";
+    k.subkey = sub;
   }
   return keys_.emplace(name, k).first->second;
 }

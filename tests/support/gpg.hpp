@@ -17,6 +17,7 @@ struct PgpKey {
   std::string name;
   std::string fingerprint;  // the primary key's, 40 upper-case hex digits
   std::string signing;      // what git's user.signingkey names ("FPR" or "SUBKEY-FPR!")
+  std::string subkey;       // the signing subkey's fingerprint ("" if the primary signs)
 };
 
 class Gpg {

@@ -313,3 +313,85 @@ TEST_CASE("guix: a replace ref or a shallow clone is refused as in policy mode (
   CHECK(test::run_refusal(report).find("refs/replace/" + good + " replaces commit " + good.substr(0, 10) +
                             " in the history being verified") != std::string::npos);
 }
+
+// Guix's keyring holds the primary key and every subkey each as its own
+// record (keyring-insert in guix/openpgp.scm); the signature's issuer finds
+// the record of the key that signed, and authenticate-commit compares that
+// key's fingerprint with .guix-authorizations. So a channel whose committer
+// signs with a subkey lists the subkey (Guix's own file does, with the
+// primary in a comment), and a list naming only the primary refuses it.
+TEST_CASE("guix: a subkey's signature is authorized by the subkey's fingerprint, as in Guix", "[guix][subkey]") {
+  test::GuixWorld w;
+  const auto& dave = w.gpg.key("dave", "ed25519", /*subkey=*/true);
+  REQUIRE_FALSE(dave.subkey.empty());
+  w.keyring("refs/heads/keyring", {&w.alice, &w.bob, &w.charlie, &dave});
+  std::string sub = w.fpr(test::PgpKey{"", dave.subkey, "", ""});
+  std::string primary = w.fpr(dave);
+  auto authorize = [&](const std::string& dave_line) {
+    w.repo.write(".guix-authorizations",
+                 "(authorizations\n (version 0)\n ((\"" + w.fpr(w.alice) + "\" (name \"alice\"))\n  (" + dave_line +
+                     " (name \"dave\"))))\n");
+    return w.gpg.commit(w.repo, "authorize dave", w.alice);
+  };
+
+  SECTION("listed by the subkey, with the primary in a comment as Guix's own file has it") {
+    authorize(";; primary: \"" + primary + "\"\n   \"" + sub + "\"");
+    std::string c = w.change("dave.txt", dave);
+    auto report = w.verify();
+    INFO(warden::refusal_reason(report));
+    CHECK(report.authenticated);
+    REQUIRE(report.verdicts.size() == 2);
+    CHECK(report.verdicts[1].commit.hex() == c);
+    CHECK(report.verdicts[1].signer == sub);
+  }
+  SECTION("listed by the primary only: refused, naming the subkey that signed and its primary") {
+    authorize("\"" + primary + "\"");
+    std::string c = w.change("dave.txt", dave);
+    w.refused(c, "authorization",
+              "commit " + c + " not signed by an authorized key: " + sub + " (a subkey of " + primary + ")");
+  }
+  SECTION("the introduction's signer is the subkey that signed it") {
+    authorize("\"" + sub + "\"");
+    std::string intro = w.change("dave.txt", dave);
+    test::PgpKey by_subkey{"dave", dave.subkey, "", ""};
+    auto report = w.verify("HEAD", "keyring", intro, &by_subkey);
+    INFO(warden::refusal_reason(report));
+    CHECK(report.authenticated);
+    auto by_primary = w.verify("HEAD", "keyring", intro, &dave);
+    CHECK_FALSE(by_primary.authenticated);
+    CHECK(warden::refusal_reason(by_primary) == "initial commit " + intro + " is signed by '" + sub + "' (a subkey of " +
+                                                  primary + ") instead of '" + primary + "'");
+  }
+}
+
+TEST_CASE("guix: policy import finds a certificate by the subkey the authorizations list", "[guix][subkey][cli][e2e]") {
+  test::GuixWorld w;
+  const auto& dave = w.gpg.key("dave", "ed25519", /*subkey=*/true);
+  w.keyring("refs/heads/keyring", {&w.alice, &w.bob, &w.charlie, &dave});
+  std::string sub = w.fpr(test::PgpKey{"", dave.subkey, "", ""});
+  w.repo.write(".guix-authorizations", "(authorizations\n (version 0)\n ((\"" + w.fpr(w.alice) +
+                                           "\" (name \"alice\"))\n  (;; primary: \"" + w.fpr(dave) + "\"\n   \"" +
+                                           sub + "\" (name \"dave\"))))\n");
+  w.gpg.commit(w.repo, "authorize dave by his subkey", w.alice);
+  auto r = w.cli("git warden policy import guix");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.err, !Catch::Contains("no certificate"));
+  CHECK_THAT(r.out, Catch::Contains("warden: " + sub + " (dave) is a subkey of " + w.fpr(dave) +
+                                    ": the policy names that certificate, so each of its signing keys signs for dave "
+                                    "(Guix accepts the subkey only)"));
+  CHECK_THAT(r.out, Catch::Contains("(2 people) and 2 certificates"));
+  std::string policy = w.sb.read_file(w.repo.path() + "/.warden/policy.yml");
+  CHECK_THAT(policy, Catch::Contains("dave:\n    keys: [\"openpgp:" + dave.fingerprint + "\"]"));
+  CHECK(w.sb.read_file(w.repo.path() + "/.warden/keys/" + dave.fingerprint + ".asc").find("BEGIN PGP PUBLIC KEY") !=
+        std::string::npos);
+  auto check = w.cli("git warden policy check");
+  INFO(check.err);
+  CHECK(check.status == 0);
+  // dave's subkey signs for him under the imported policy too.
+  std::string anchor = w.gpg.commit(w.repo, "move to warden", w.alice);
+  w.change("d", dave);
+  auto v = w.cli("git warden verify --anchor " + anchor + ":" + w.alice.fingerprint);
+  INFO(v.err);
+  CHECK(v.status == 0);
+}
