@@ -33,7 +33,7 @@ Result<std::string> Verifier::tag_signer(const TagData& tag, std::string_view re
 
 Result<std::string> Verifier::commit_signer(const ObjectId& commit, const Policy& policy) {
   // The commit's signature as every commit's is judged (headers git leaves
-  // out, several signatures, carriage returns: bad).
+  // out, several signatures, a carriage return in an SSH signature: bad).
   auto sig = state_->facts.signature(commit);
   if (!sig) return sig.error();
   return verify::signer_of(fmt::format("commit {}", commit.short_hex()), **sig, policy);
