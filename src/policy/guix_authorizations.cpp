@@ -35,11 +35,11 @@ std::optional<std::string> graphic_hex(const std::string& s) {
 }  // namespace
 
 Result<GuixAuthorizations> parse_guix_authorizations(std::string_view text) {
-  auto data = sexp::read_all(text);
+  // Guix's (read port): the first datum; what follows is never read.
+  auto data = sexp::read_first(text);
   if (!data) return data.error();
-  if (data->empty()) return make_error(fmt::format("line 1: empty file; {}", kShape));
-  if (data->size() > 1) return at((*data)[1], "text after the authorizations form");
-  const sexp::Datum& top = data->front();
+  if (!*data) return make_error(fmt::format("line 1: empty file; {}", kShape));
+  const sexp::Datum& top = **data;
   if (top.kind != sexp::Datum::Kind::list || top.items.empty() || !top.items[0].is_atom("authorizations"))
     return at(top, kShape);
   if (top.items.size() < 3) return at(top, kShape);
@@ -69,16 +69,24 @@ Result<GuixAuthorizations> parse_guix_authorizations(std::string_view text) {
 }
 
 Result<std::optional<std::string>> guix_keyring_reference(std::string_view channel_file) {
-  auto data = sexp::read_all(channel_file);
+  // Guix's read-channel-metadata (guix/channels.scm): the first datum must
+  // be (channel (version 0) property ...); keyring-reference is the first
+  // value of that property, where there is one.
+  auto data = sexp::read_first(channel_file);
   if (!data) return data.error();
-  // (channel (version 0) ... (keyring-reference "name") ...)
-  for (const auto& top : *data) {
-    if (top.kind != sexp::Datum::Kind::list || top.items.empty() || !top.items[0].is_atom("channel")) continue;
-    for (const auto& f : top.items)
-      if (f.kind == sexp::Datum::Kind::list && f.items.size() == 2 && f.items[0].is_atom("keyring-reference")) {
-        if (f.items[1].kind != sexp::Datum::Kind::string) return at(f, "keyring-reference must be a string");
-        return std::optional<std::string>(f.items[1].text);
-      }
+  if (!*data) return make_error("line 1: invalid '.guix-channel' file (it holds no datum)");
+  const sexp::Datum& top = **data;
+  if (top.kind != sexp::Datum::Kind::list || top.items.size() < 2 || !top.items[0].is_atom("channel") ||
+      top.items[1].kind != sexp::Datum::Kind::list || top.items[1].items.size() != 2 ||
+      !top.items[1].items[0].is_atom("version"))
+    return at(top, "invalid '.guix-channel' file");
+  if (!top.items[1].items[1].is_atom("0")) return at(top, "unsupported '.guix-channel' version");
+  for (size_t i = 2; i < top.items.size(); ++i) {
+    const auto& f = top.items[i];
+    if (f.kind == sexp::Datum::Kind::list && f.items.size() >= 2 && f.items[0].is_atom("keyring-reference")) {
+      if (f.items[1].kind != sexp::Datum::Kind::string) return at(f, "keyring-reference must be a string");
+      return std::optional<std::string>(f.items[1].text);
+    }
   }
   return std::optional<std::string>();
 }

@@ -11,6 +11,16 @@ class Reader {
  public:
   explicit Reader(std::string_view s) : s_(s) {}
 
+  // The first datum, as Scheme's read gives it, and nothing after it is
+  // looked at; nullopt if there is none.
+  Result<std::optional<Datum>> first() {
+    WARDEN_TRY_STATUS(skip_space());
+    if (at_ == s_.size()) return std::optional<Datum>();
+    auto d = datum(0);
+    if (!d) return d.error();
+    return std::optional<Datum>(std::move(*d));
+  }
+
   Result<std::vector<Datum>> all() {
     std::vector<Datum> out;
     for (;;) {
@@ -113,7 +123,34 @@ class Reader {
         }
       }
     }
-    if (c == '\'' || c == '`' || c == ',') return error("quoted data is not expected here");
+    if (c == '\'' || c == '`' || c == ',') {
+      // 'x is (quote x), `x (quasiquote x), ,x (unquote x), ,@x
+      // (unquote-splicing x): data, as read gives them.
+      next();
+      const char* name = c == '\'' ? "quote" : c == '`' ? "quasiquote" : "unquote";
+      if (c == ',' && at_ < s_.size() && s_[at_] == '@') {
+        next();
+        name = "unquote-splicing";
+      }
+      WARDEN_TRY_STATUS(skip_space());
+      if (at_ == s_.size()) return make_error(fmt::format("line {}: '{}' with nothing after it", d.line, c));
+      auto quoted = datum(depth + 1);
+      if (!quoted) return quoted.error();
+      d.kind = Datum::Kind::list;
+      Datum head;
+      head.line = d.line;
+      head.text = name;
+      d.items.push_back(std::move(head));
+      d.items.push_back(std::move(*quoted));
+      return d;
+    }
+    // A character literal: #\ and the character after it, whatever it is
+    // (#\( #\space #\x41).
+    if (s_.substr(at_).starts_with("#\\")) {
+      d.text.push_back(next());
+      d.text.push_back(next());
+      if (at_ < s_.size()) d.text.push_back(next());
+    }
     while (at_ < s_.size() && !delimiter(s_[at_])) d.text.push_back(next());
     return d;
   }
@@ -126,5 +163,7 @@ class Reader {
 }  // namespace
 
 Result<std::vector<Datum>> read_all(std::string_view text) { return Reader(text).all(); }
+
+Result<std::optional<Datum>> read_first(std::string_view text) { return Reader(text).first(); }
 
 }  // namespace warden::sexp

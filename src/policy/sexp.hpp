@@ -1,9 +1,11 @@
-// A reader for the small subset of Scheme's external representation that
-// Guix's channel files use: lists ( ) and [ ], strings with Guile's
-// escapes, atoms (symbols and numbers), ; and #| |# comments and #;
-// datum comments. Enough to read data, never to evaluate it.
+// A reader for the subset of Scheme's external representation that Guix's
+// channel files use, read as Guile's `read` reads it: lists ( ) and [ ],
+// strings with Guile's escapes, atoms (symbols, numbers, #t, character
+// literals), quote forms ('x is (quote x); ` , ,@ likewise), ; and #| |#
+// comments and #; datum comments. Enough to read data, never to evaluate it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,5 +26,8 @@ struct Datum {
 
 // Reads every datum in `text`. Errors read "line N: problem".
 Result<std::vector<Datum>> read_all(std::string_view text);
+// Reads the first datum of `text` and nothing after it, as Guix's (read
+// port) does; nullopt if `text` holds none.
+Result<std::optional<Datum>> read_first(std::string_view text);
 
 }  // namespace warden::sexp

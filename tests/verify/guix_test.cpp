@@ -395,3 +395,42 @@ TEST_CASE("guix: policy import finds a certificate by the subkey the authorizati
   INFO(v.err);
   CHECK(v.status == 0);
 }
+
+// Guix reads both files with Scheme's `read` and looks at the first datum
+// only: quotes, character literals and fields it does not know are data,
+// and whatever follows the first datum is never read.
+TEST_CASE("guix: channel files are read as Guix's read reads them", "[guix][parser]") {
+  const std::string fpr = "3CE4 6455 8A84 FDC6 9DB4  0CFB 090B 1199 3D9A EBB5";
+  auto authorizations = [](const std::string& text) {
+    auto r = warden::parse_guix_authorizations(text);
+    INFO(text << "\n" << (r ? "" : r.error().message));
+    REQUIRE(r);
+    REQUIRE(r->keys.size() == 1);
+    return r->keys[0];
+  };
+  auto quoted = authorizations("(authorizations (version 0) ((\"" + fpr + "\" (name 'alice) (since `(2020 ,x ,@y)))))");
+  CHECK(quoted.fingerprint == "3CE464558A84FDC69DB40CFB090B11993D9AEBB5");
+  CHECK(quoted.name.empty());  // (name 'alice) is not a string: Guix ignores the field, so does warden
+  authorizations("(authorizations (version 0) ((\"" + fpr + "\" (name \"a\") #\\) #\\space #t)) (extra ignored))");
+  // What follows the first datum, even unbalanced, is never read.
+  authorizations("(authorizations (version 0) ((\"" + fpr + "\"))) trailing ) text (\"unterminated");
+
+  auto keyring = [](const std::string& text) {
+    auto r = warden::guix_keyring_reference(text);
+    INFO(text << "\n" << (r ? "" : r.error().message));
+    REQUIRE(r);
+    return *r;
+  };
+  CHECK(keyring("(channel (version 0) (name 'mychannel) (keyring-reference \"keys\"))") == std::optional<std::string>("keys"));
+  CHECK(keyring("(channel\n (version 0)\n (dependencies (channel (name 'x) (url \"u\")))\n (news-file \"news.txt\"))") ==
+        std::nullopt);
+  CHECK(keyring("(channel (version 0) (keyring-reference \"k\")) (garbage") == std::optional<std::string>("k"));
+  auto channel_problem = [](const std::string& text) {
+    auto r = warden::guix_keyring_reference(text);
+    REQUIRE_FALSE(r);
+    return r.error().message;
+  };
+  CHECK(channel_problem("(channel (version 1))") == "line 1: unsupported '.guix-channel' version");
+  CHECK(channel_problem("(chanel (version 0))") == "line 1: invalid '.guix-channel' file");
+  CHECK(channel_problem(";; nothing\n") == "line 1: invalid '.guix-channel' file (it holds no datum)");
+}
