@@ -103,6 +103,19 @@ std::string expand_home(const std::string& path) {
   return home ? std::string(home) + path.substr(1) : path;
 }
 
+// An SSH key as git's user.signingkey names one: a key line, "key::...",
+// or a file holding an OpenSSH private or public key.
+bool looks_like_ssh_key(const std::string& key) {
+  auto ssh_text = [](std::string_view t) {
+    return t.starts_with("ssh-") || t.starts_with("ecdsa-") || t.starts_with("sk-") || t.starts_with("key::") ||
+           t.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----");
+  };
+  if (ssh_text(key)) return true;
+  std::ifstream in(expand_home(key));
+  std::string first;
+  return in && std::getline(in, first) && ssh_text(first);
+}
+
 }  // namespace
 
 Result<std::string> sign_as_git(const Repository& repo, const std::string& data, const std::optional<std::string>& key) {
@@ -130,6 +143,11 @@ Result<std::string> sign_as_git(const Repository& repo, const std::string& data,
     return run_program(argv, data);
   }
   if (format == "openpgp") {
+    if (signing_key && looks_like_ssh_key(*signing_key))
+      return make_error(fmt::format(
+          "the signing key '{}' is an SSH key, but gpg.format is openpgp (git's default): set gpg.format to ssh "
+          "(git config gpg.format ssh), as for git commit -S, or name an OpenPGP key",
+          *signing_key));
     std::string program = repo.config_string("gpg.openpgp.program").value_or(repo.config_string("gpg.program").value_or("gpg"));
     std::vector<std::string> argv{program, "--status-fd=2", "-bsa"};
     if (signing_key && !signing_key->empty()) {

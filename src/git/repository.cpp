@@ -8,6 +8,7 @@
 #include <git2/sys/repository.h>
 
 #include "git/command_line_config.hpp"
+#include "git/config_files.hpp"
 #include "git/commit_graph.hpp"
 #include "git/handles.hpp"
 #include "git/signed_commit.hpp"
@@ -76,6 +77,7 @@ Result<Repository> Repository::open_with(const std::string& path, unsigned flags
   int rc = git_repository_open_ext(&raw, path.c_str(), flags, nullptr);
   impl->repo.reset(raw);
   if (rc != 0) return make_error(git_error_text(fmt::format("not a git repository: {}", path)));
+  WARDEN_TRY_STATUS(git::use_git_config_files(raw));
   auto written = add_memory_backend(raw);
   if (!written) return written.error();
   impl->written = *written;

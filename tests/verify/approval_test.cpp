@@ -635,3 +635,26 @@ TEST_CASE("approvals signed with OpenPGP keys (gpg, as git signs) count like SSH
   CHECK(both.status == 0);
   CHECK(has(both.out, "bob"));
 }
+
+// git's own config files decide how approve signs, as they decide how git
+// commit -S does: gpg.format set through GIT_CONFIG_GLOBAL (as CI systems
+// set it) is seen, and an SSH key named while gpg.format is openpgp is
+// said in one line, not handed to gpg.
+TEST_CASE("approve: gpg.format comes from git's config files, and an SSH key without it is named", "[approvals][config][e2e]") {
+  ApprovalWorld w;
+  std::string c = w.change_policy(w.alice);
+  w.repo.git("config --unset gpg.format");
+  auto openpgp = w.approve(c, w.bob);
+  CHECK(openpgp.status == 2);
+  CHECK(openpgp.err == "warden: error: the signing key '" + w.bob.private_path +
+                           "' is an SSH key, but gpg.format is openpgp (git's default): set gpg.format to ssh (git "
+                           "config gpg.format ssh), as for git commit -S, or name an OpenPGP key\n");
+  w.sb.write_file(w.sb.dir() + "/ci-gitconfig", "[gpg]\n\tformat = ssh\n");
+  auto with_global = w.sb.run(fmt::format("GIT_CONFIG_GLOBAL={} PATH={}:$PATH git warden approve {} --key {}",
+                                          test::quote(w.sb.dir() + "/ci-gitconfig"), test::quote(WARDEN_BIN_DIR), c,
+                                          test::quote(w.bob.private_path)),
+                              w.repo.path());
+  INFO(with_global.err);
+  CHECK(with_global.status == 0);
+  CHECK(w.repo.git("notes --ref=refs/notes/warden show " + c).find("\"payloadType\"") != std::string::npos);
+}
