@@ -17,7 +17,7 @@ _git_warden ()
 	case "$subcommand" in
 	verify)
 		case "$cur" in
-		--*) __gitcomp "--anchor= --json --fresh --keep-going --quiet --no-cache --at= --guix --strict
+		--*) __gitcomp "--anchor= --json --fresh --keep-going --quiet --no-cache --at= --policy= --guix --strict
 			--introduction= --signer= --keyring= --help" ;;
 		*) __git_complete_revlist ;;
 		esac

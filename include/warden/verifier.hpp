@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,13 @@ inline constexpr const char* kApprovalNotesRef = "refs/notes/warden";
 struct VerifyRequest {
   Anchor anchor;
   ObjectId target;
+  // An auditor's policy (verify --policy, DESIGN section 7): when set, it
+  // judges every commit of the run, whatever policy the commits carry.
+  // There is no anchor (`anchor` is ignored): every commit reachable from
+  // the target and not from a known-good commit (the A of A..B) is
+  // checked, a root commit with its whole tree as its change. A key the
+  // policy lists under revoked: signs nothing.
+  std::shared_ptr<const Policy> audit_policy;
   // Commits already authenticated under this anchor (the A of A..B, a
   // server's old tip, cache entries): they and their ancestors are not
   // checked again. Each must be the anchor or descend from it; with

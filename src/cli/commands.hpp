@@ -58,6 +58,7 @@ struct VerifyOptions {
   bool fresh = false;  // also a fresh snapshot that names the target
   std::optional<std::string> at;  // --at REV: quiet, exit status only
   std::string revision = "HEAD";  // REV or A..B
+  std::optional<std::string> policy;  // --policy FILE: audit against the auditor's policy, no anchor
   // Guix mode (guix git authenticate): intro, signer and keyring branch.
   bool guix = false;
   bool strict = false;  // Guix mode: refuse what Guix ignores (expired, revoked, unbound keys)

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/policy_files.hpp"
 #include "warden/openpgp_cert.hpp"
 #include "warden/policy.hpp"
 #include "warden/policy_loader.hpp"
@@ -86,55 +87,22 @@ int run_policy_check(const std::optional<std::string>& file) {
     if (!wd) return std::cerr << "warden: error: bare repository: name the policy file to check\n", kExitUsage;
     path = *wd + kPolicyPath;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << fmt::format("warden: error: cannot read {}\n", path);
+  auto loaded = load_policy_file(path);
+  if (!loaded) {
+    std::cerr << fmt::format("warden: error: {}\n", loaded.error().message);
     return kExitUsage;
   }
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxPolicyBytes + 1) break;
-  }
-  auto parsed = parse_policy(text, path);
-  if (!parsed.problems.empty()) {
-    for (const auto& p : parsed.problems) std::cerr << p << "\n";
-    std::cerr << fmt::format("warden: {}: invalid policy ({})\n", path, plural(parsed.problems.size(), "problem"));
+  for (const auto& [name, fpr] : loaded->missing)
+    std::cerr << fmt::format("warden: warning: no certificate {} for {}'s key openpgp:{}; it cannot sign until "
+                             "one is committed\n",
+                             loaded->certificate_path(fpr), name, fpr);
+  if (!loaded->problems.empty()) {
+    for (const auto& p : loaded->problems) std::cerr << p << "\n";
+    std::cerr << fmt::format("warden: {}: invalid policy ({})\n", path,
+                             plural(loaded->problems.size(), loaded->unparsable ? "problem" : "bad certificate"));
     return kExitRefused;
   }
-  // The certificates of OpenPGP keys, beside the file as in a tree
-  // (DIR/keys/<FPR>.asc for DIR/policy.yml), attached by the verifier's
-  // own rules, so that what is called valid here is valid there.
-  std::filesystem::path keys_dir = std::filesystem::path(path).parent_path() / "keys";
-  auto where = [&](const std::string& fpr) { return (keys_dir / (fpr + ".asc")).string(); };
-  auto on_disk = [&](const std::string& fpr) -> Result<std::shared_ptr<const OpenPgpCert>> {
-    std::ifstream in(where(fpr), std::ios::binary);
-    if (!in) return std::shared_ptr<const OpenPgpCert>();
-    std::string bytes;
-    char chunk[65536];
-    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-      bytes.append(chunk, static_cast<size_t>(in.gcount()));
-      if (bytes.size() > kMaxCertificateBytes) break;
-    }
-    auto cert = certificate_for_key(bytes, fpr);
-    if (!cert) return make_error(fmt::format("{}: {}", where(fpr), cert.error().message));
-    return cert;
-  };
-  Policy policy = *parsed.policy;
-  std::vector<std::string> problems;
-  (void)attach_certificates(policy, on_disk, where, &problems);
-  for (const auto& [name, person] : policy.people)
-    for (const auto& fpr : person.openpgp_fingerprints)
-      if (!policy.openpgp_certs.count(fpr) && std::filesystem::exists(where(fpr)) == false)
-        std::cerr << fmt::format("warden: warning: no certificate {} for {}'s key openpgp:{}; it cannot sign until "
-                                 "one is committed\n",
-                                 where(fpr), name, fpr);
-  if (!problems.empty()) {
-    for (const auto& p : problems) std::cerr << p << "\n";
-    std::cerr << fmt::format("warden: {}: invalid policy ({})\n", path, plural(problems.size(), "bad certificate"));
-    return kExitRefused;
-  }
+  const Policy& policy = *loaded->policy;
   // A revoked key still listed for someone signs nothing that counts
   // after the revocation: say so, it is most likely an oversight.
   for (const auto& [name, person] : policy.people) {
@@ -147,7 +115,7 @@ int run_policy_check(const std::optional<std::string>& file) {
         std::cerr << fmt::format("warden: warning: {}'s key openpgp:{} is revoked ({}): nothing it signs after the "
                                  "revocation counts\n", name, fpr, r->reason);
   }
-  std::cout << fmt::format("{}: valid policy: {}\n", path, summary(*parsed.policy));
+  std::cout << fmt::format("{}: valid policy: {}\n", path, summary(policy));
   for (const auto& line : thresholds_in_words(policy)) std::cout << "  " << line << "\n";
   return kExitOk;
 }

@@ -6,6 +6,9 @@
 #include <fstream>
 #include <iterator>
 
+#include "warden/openpgp_cert.hpp"
+#include "warden/policy_loader.hpp"
+
 namespace warden::cli {
 
 std::string unique_person_name(std::string_view text, const std::string& fallback, std::set<std::string>& taken) {
@@ -38,6 +41,48 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (text.size() > max_bytes) return make_error(fmt::format("{} is over {} bytes", path, max_bytes));
   return text;
+}
+
+std::string PolicyFile::certificate_path(const std::string& fingerprint) const {
+  return (keys_dir / (fingerprint + ".asc")).string();
+}
+
+Result<PolicyFile> load_policy_file(const std::string& path) {
+  // One byte over the limit is enough for the parser to report the size.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(fmt::format("cannot read {}", path));
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxPolicyBytes + 1) break;
+  }
+  PolicyFile out;
+  out.keys_dir = std::filesystem::path(path).parent_path() / "keys";
+  auto parsed = parse_policy(text, path);
+  if (!parsed.problems.empty()) {
+    out.problems = parsed.problems;
+    out.unparsable = true;
+    return out;
+  }
+  auto on_disk = [&](const std::string& fpr) -> Result<std::shared_ptr<const OpenPgpCert>> {
+    auto bytes = read_file(out.certificate_path(fpr), kMaxCertificateBytes);
+    if (!bytes) {
+      if (!std::filesystem::exists(out.certificate_path(fpr))) return std::shared_ptr<const OpenPgpCert>();
+      return bytes.error();
+    }
+    auto cert = certificate_for_key(*bytes, fpr);
+    if (!cert) return make_error(fmt::format("{}: {}", out.certificate_path(fpr), cert.error().message));
+    return cert;
+  };
+  auto where = [&](const std::string& fpr) { return out.certificate_path(fpr); };
+  auto policy = std::make_shared<Policy>(*parsed.policy);
+  (void)attach_certificates(*policy, on_disk, where, &out.problems);
+  for (const auto& [name, person] : policy->people)
+    for (const auto& fpr : person.openpgp_fingerprints)
+      if (!policy->openpgp_certs.count(fpr) && !std::filesystem::exists(where(fpr))) out.missing.emplace_back(name, fpr);
+  if (out.problems.empty()) out.policy = std::move(policy);
+  return out;
 }
 
 }  // namespace warden::cli

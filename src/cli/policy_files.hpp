@@ -7,6 +7,11 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "warden/policy.hpp"
 
 #include "warden/result.hpp"
 
@@ -23,5 +28,19 @@ Status write_file(const std::filesystem::path& path, const std::string& content)
 
 // The whole file, or why not ("cannot read PATH", "PATH is over N bytes").
 Result<std::string> read_file(const std::string& path, size_t max_bytes);
+
+// A policy file on disk with the certificates of its OpenPGP keys beside
+// it, as in a tree (DIR/keys/<FPR>.asc for DIR/policy.yml), attached by the
+// verifier's own rules: `problems` lists what makes it invalid (empty if it
+// is valid), `missing` the OpenPGP keys that have no certificate there.
+struct PolicyFile {
+  std::shared_ptr<const Policy> policy;  // null if invalid
+  std::vector<std::string> problems;
+  bool unparsable = false;  // the problems are the parser's (else the certificates')
+  std::vector<std::pair<std::string, std::string>> missing;  // person, fingerprint
+  std::string certificate_path(const std::string& fingerprint) const;
+  std::filesystem::path keys_dir;
+};
+Result<PolicyFile> load_policy_file(const std::string& path);
 
 }  // namespace warden::cli

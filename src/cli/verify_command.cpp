@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/policy_files.hpp"
 #include "common/clock.hpp"
 #include "warden/snapshot.hpp"
 #include "cli/verify_report.hpp"
@@ -88,6 +89,44 @@ std::function<void(size_t, size_t)> progress_reporter(const VerifyOptions& opts)
   };
 }
 
+// verify --policy FILE [REV | A..B]: every commit reachable from REV (and
+// not from A) judged by the auditor's policy; no anchor, no cache, no pins.
+int run_audit(const VerifyOptions& opts) {
+  if (opts.anchor || opts.fresh) return setup_error("--policy audits without an anchor: --anchor and --fresh do not go with it");
+  auto range = parse_range(opts.revision);
+  if (!range) return setup_error(range.error().message);
+  auto loaded = load_policy_file(*opts.policy);
+  if (!loaded) return setup_error(loaded.error().message);
+  if (!loaded->policy)
+    return setup_error(fmt::format("{}: invalid policy: {}", *opts.policy, loaded->problems.front()));
+  if (!opts.quiet)
+    for (const auto& [name, fpr] : loaded->missing)
+      std::cerr << fmt::format("warden: warning: no certificate {} for {}'s key openpgp:{}; it signs nothing here\n",
+                               loaded->certificate_path(fpr), name, fpr);
+  auto repo = Repository::open(".");
+  if (!repo) return setup_error(repo.error().message);
+  VerifyRequest request;
+  request.audit_policy = loaded->policy;
+  auto target = repo->resolve_commit(range->to);
+  if (!target) return setup_error(target.error().message);
+  request.target = *target;
+  if (range->from) {
+    auto from = repo->resolve_commit(*range->from);
+    if (!from) return setup_error(from.error().message);
+    request.known_good.push_back(*from);
+    request.previous_tip = *from;  // merges are judged from A's side
+    request.check_known_good = false;
+  }
+  request.keep_going = opts.keep_going;
+  request.progress = progress_reporter(opts);
+  Verifier verifier(*repo);
+  auto report = verifier.verify(request);
+  if (!report) return setup_error(report.error().message);
+  if (opts.json) print_json(std::cout, *report, request);
+  else if (!opts.quiet) print_human(std::cout, std::cerr, *report, request);
+  return report->authenticated ? kExitOk : kExitRefused;
+}
+
 int run_verify(const VerifyOptions& given) {
   VerifyOptions opts = given;
   if (opts.at) {
@@ -96,6 +135,7 @@ int run_verify(const VerifyOptions& given) {
     opts.json = false;
   }
   if (opts.guix) return run_guix_verify(opts);
+  if (opts.policy) return run_audit(opts);
   if (opts.introduction || opts.signer || opts.keyring || opts.strict)
     return setup_error("--introduction, --signer, --keyring and --strict go with --guix");
   auto range = parse_range(opts.revision);
@@ -157,6 +197,9 @@ void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required)
   cmd.add_flag("-q,--quiet", opts.quiet, "Print nothing; the exit status tells");
   cmd.add_flag("--no-cache", opts.no_cache, "Check every commit from the anchor, ignoring the cache and the pins");
   cmd.add_option("--at", opts.at, "Verify REV quietly (for fetchers): only the exit status tells");
+  cmd.add_option("--policy", opts.policy,
+                 "Audit against this policy file (certificates in keys/ beside it), whatever the history carries: "
+                 "every commit of REV or A..B, no anchor");
   cmd.add_flag("--guix", opts.guix,
                "Authenticate a Guix channel as 'guix git authenticate' does (same rules, same keyring; warnings "
                "where warden's view of a key is stricter)");

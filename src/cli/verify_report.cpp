@@ -52,10 +52,12 @@ void print_human(std::ostream& out, std::ostream& err, const VerifyReport& repor
                          fmt::join(v.approved_by, ", "));
   }
   if (report.authenticated) {
-    out << fmt::format("warden: {} authenticated from anchor {}: {} commit{} checked, {} signature{} verified\n",
-                       request.target.short_hex(), request.anchor.commit.short_hex(), report.verdicts.size(),
-                       report.verdicts.size() == 1 ? "" : "s", report.signatures_verified,
-                       report.signatures_verified == 1 ? "" : "s");
+    std::string from = request.audit_policy
+                           ? std::string("under the audit policy")
+                           : fmt::format("from anchor {}", request.anchor.commit.short_hex());
+    out << fmt::format("warden: {} authenticated {}: {} commit{} checked, {} signature{} verified\n",
+                       request.target.short_hex(), from, report.verdicts.size(), report.verdicts.size() == 1 ? "" : "s",
+                       report.signatures_verified, report.signatures_verified == 1 ? "" : "s");
   } else if (!report.refusal) {
     size_t unchecked = report.total - report.verdicts.size();
     err << fmt::format("warden: {} is NOT authenticated: {}", request.target.short_hex(), refused_commits(own));
@@ -102,8 +104,9 @@ void print_json(std::ostream& out, const VerifyReport& report, const VerifyReque
   }
   nlohmann::ordered_json summary = {
       {"type", "summary"},
-      {"anchor", request.anchor.commit.hex()},
-      {"anchor_key", request.anchor.fingerprint},
+      // An audit (verify --policy) has no anchor: null.
+      {"anchor", request.audit_policy ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(request.anchor.commit.hex())},
+      {"anchor_key", request.audit_policy ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(request.anchor.fingerprint)},
       {"target", request.target.hex()},
       {"authenticated", report.authenticated},
       {"total", report.total},

@@ -5,6 +5,7 @@
 namespace warden::verify {
 
 Result<const PolicyAt*> PolicyStore::at(const ObjectId& commit) {
+  if (fixed_) return &*fixed_;
   if (auto it = by_commit_.find(commit); it != by_commit_.end()) return it->second;
   auto data = facts_.commit(commit);
   if (!data) return data.error();

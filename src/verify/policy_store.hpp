@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,8 +23,15 @@ class PolicyStore {
  public:
   PolicyStore(const GitReads& repo, CommitFacts& facts) : facts_(facts), loader_(repo) {}
 
-  // The policy that `commit` carries. An Error is a repository problem.
+  // The policy that `commit` carries (the fixed one, while there is one).
+  // An Error is a repository problem.
   Result<const PolicyAt*> at(const ObjectId& commit);
+  // From now on every commit is taken to carry `policy` (an auditor's,
+  // verify --policy); null: each its own again.
+  void fix(std::shared_ptr<const Policy> policy) {
+    fixed_.reset();
+    if (policy) fixed_ = PolicyAt{std::move(policy), "", false};
+  }
   // The certificate .warden/keys/<FPR>.asc in `commit`'s tree, or null.
   Result<std::shared_ptr<const OpenPgpCert>> certificate(const ObjectId& commit, const std::string& fingerprint);
   // How many distinct policy files were parsed so far.
@@ -33,6 +41,7 @@ class PolicyStore {
   CommitFacts& facts_;
   PolicyLoader loader_;
   std::unordered_map<ObjectId, const PolicyAt*, ObjectIdHash> by_commit_;
+  std::optional<PolicyAt> fixed_;
 };
 
 // Why `at`, which `who` carries ("parent 1a2b3c4d5e", "anchor commit ..."),

@@ -62,6 +62,9 @@ Result<PolicyRules::ParentState> PolicyRules::parent_state(const ObjectId& p) {
   // commit: the anchor, a known-good commit, an authenticated commit
   // between them, or pre-anchor history.
   if (known_good_.count(p)) return ParentState::authenticated;
+  // An audit checks everything the auditor did not set aside: a parent
+  // outside the run is reachable from the A of A..B.
+  if (audit_) return ParentState::authenticated;
   if (known_good_.size() > 1) {
     auto d = repo_.descendant_of(p, anchor_);
     if (!d) return d.error();
@@ -81,8 +84,9 @@ Result<Verdict> PolicyRules::check(const ObjectId& c) {
   Verdict v = new_verdict(c, data, sig, nobody_yet.description);
   v.key_fingerprint = nobody_yet.fingerprint;
 
-  // Parents: the anchor, authenticated, or pre-anchor history.
-  if (data.parents.empty())
+  // Parents: the anchor, authenticated, or pre-anchor history. In an
+  // audit a root commit is judged by the auditor's policy like any other.
+  if (data.parents.empty() && !audit_)
     return refuse(v, Rule::ancestry, "root commit that does not descend from the anchor (unrelated history)");
   std::vector<ParentState> states;
   for (const auto& p : data.parents) {
@@ -91,12 +95,14 @@ Result<Verdict> PolicyRules::check(const ObjectId& c) {
     if (*s == ParentState::failed) return refuse_inherited(v, p.short_hex());
     states.push_back(*s);
   }
-  auto mainline = mainline_.of(data);
-  if (!mainline) return mainline.error();
-  v.mainline = *mainline;
-  if (states[*mainline] == ParentState::pre_anchor)
-    return refuse(v, Rule::ancestry, fmt::format("parent {} predates the anchor and carries no trusted policy",
-                                                 data.parents[*mainline].short_hex()));
+  if (!data.parents.empty()) {
+    auto mainline = mainline_.of(data);
+    if (!mainline) return mainline.error();
+    v.mainline = *mainline;
+    if (states[*mainline] == ParentState::pre_anchor)
+      return refuse(v, Rule::ancestry, fmt::format("parent {} predates the anchor and carries no trusted policy",
+                                                   data.parents[*mainline].short_hex()));
+  }
 
   // Signature: bad is always refused.
   if (sig.kind == SignatureKind::bad) return refuse(v, Rule::signature, fmt::format("bad signature: {}", sig.problem));
@@ -107,13 +113,14 @@ Result<Verdict> PolicyRules::check(const ObjectId& c) {
   if (const auto& bad = (*changes)->refused_path)
     return refuse(v, Rule::path, fmt::format("git refuses to check out {} ({})", *bad, (*changes)->refused_why), *bad);
 
-  if (data.parents.size() == 1) return check_single(v, data);
+  if (data.parents.size() <= 1) return check_single(v, data);
   return check_merge(v, data, sig, states);
 }
 
-// A single-parent commit: every changed path allowed under policy(P).
+// A single-parent commit: every changed path allowed under policy(P). (A
+// root commit, in an audit: every path of its tree, under the auditor's.)
 Result<Verdict> PolicyRules::check_single(Verdict& v, const CommitData& data) {
-  auto pol = policy_of_parent(policies_, data.parents[0], v);
+  auto pol = policy_of_parent(policies_, data.parents.empty() ? data.id : data.parents[0], v);
   if (!pol) return pol.error();
   if (auto* refusal = std::get_if<Verdict>(&*pol)) return std::move(*refusal);
   const Policy& policy = *std::get<const Policy*>(*pol);

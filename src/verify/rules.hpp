@@ -24,10 +24,13 @@ class PolicyRules {
  public:
   // `known_good` holds the anchor and the commits authenticated before the
   // run; all the references must outlive this object.
+  // `audit`: an auditor's policy judges every commit (PolicyStore::fix),
+  // there is no anchor, and a root commit is judged like any other.
   PolicyRules(const GitReads& repo, CommitFacts& facts, PolicyStore& policies, ApprovalBook& approvals,
-              Mainline& mainline, const ObjectId& anchor, const std::unordered_set<ObjectId, ObjectIdHash>& known_good)
+              Mainline& mainline, const ObjectId& anchor, const std::unordered_set<ObjectId, ObjectIdHash>& known_good,
+              bool audit = false)
       : repo_(repo), facts_(facts), policies_(policies), approvals_(approvals), mainline_(mainline), anchor_(anchor),
-        known_good_(known_good) {}
+        known_good_(known_good), audit_(audit) {}
 
   // Rules 3 to 5 for commit `c`, whose parents in the run are recorded.
   // An Error is a repository problem.
@@ -50,6 +53,7 @@ class PolicyRules {
   Mainline& mainline_;
   const ObjectId& anchor_;
   const std::unordered_set<ObjectId, ObjectIdHash>& known_good_;
+  bool audit_ = false;
   std::unordered_map<ObjectId, bool, ObjectIdHash> status_;  // verdicts of this run
   // Accepted commits of this run, and the policies under which their own
   // check authorized their own changes by their own signer (rule 2 of a

@@ -45,9 +45,16 @@ class Run {
                      return revocations_.revoked_for(fpr, subject);
                    }),
         mainline_(repo, facts, req.previous_tip),
-        rules_(repo, facts, policies, approvals_, mainline_, req.anchor.commit, known_good_) {}
+        rules_(repo, facts, policies, approvals_, mainline_, req.anchor.commit, known_good_,
+               req.audit_policy != nullptr) {
+    policies_.fix(req.audit_policy);
+  }
+  ~Run() { policies_.fix(nullptr); }
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
 
   Result<VerifyReport> run() {
+    if (req_.audit_policy) return audit();
     VerifyReport report;
     const ObjectId& anchor = req_.anchor.commit;
 
@@ -130,6 +137,42 @@ class Run {
       rerun_with_target_revocations = *again;
     }
     return finish(report);
+  }
+
+  // verify --policy: the auditor's policy judges every commit reachable
+  // from the target and not from a known-good one; git must still show the
+  // history that is verified. No anchor, no descent to check.
+  Result<VerifyReport> audit() {
+    VerifyReport report;
+    auto altered = verify::history_altered(repo_, req_.target);
+    if (!altered) return altered.error();
+    if (*altered) return refused(report, **altered);
+    auto commits = repo_.walk({req_.target}, req_.known_good);
+    if (!commits) return commits.error();
+    const Policy* keys = req_.audit_policy.get();
+    auto keys_for = [&](const CommitData&) -> Result<const Policy*> { return keys; };
+    auto record = [&](const ObjectId& c) -> Result<Verdict> {
+      auto v = judge(c);
+      if (v && v->ok()) refuse_if_revoked(*v);
+      return v;
+    };
+    verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
+                               /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind,
+                               req_.reopen_every};
+    WARDEN_TRY_STATUS(verify::check_commits(facts_, *commits, options, keys_for, record, report));
+    return finish(report);
+  }
+
+  // A key the auditor's policy revokes signs nothing.
+  void refuse_if_revoked(Verdict& v) {
+    for (const auto& r : req_.audit_policy->revoked)
+      if (!v.key_fingerprint.empty() && r.fingerprint == v.key_fingerprint) {
+        std::string why = fmt::format("signed by {}, which the audit policy revokes{}", v.key_fingerprint,
+                                      r.reason.empty() ? "" : " (" + r.reason + ")");
+        v = verify::refuse(std::move(v), Rule::revocation, std::move(why));
+        rules_.record(v.commit, false);
+        return;
+      }
   }
 
   // Set by run(): a key the target's policy revokes signed a commit of the
