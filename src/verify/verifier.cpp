@@ -153,7 +153,9 @@ class Run {
     auto keys_for = [&](const CommitData&) -> Result<const Policy*> { return keys; };
     auto record = [&](const ObjectId& c) -> Result<Verdict> {
       auto v = judge(c);
-      if (v && v->ok()) refuse_if_revoked(*v);
+      if (!v) return v;
+      if (v->ok()) refuse_if_revoked(*v);
+      v->policy_commit.reset();  // no commit's policy was consulted: the auditor's was
       return v;
     };
     verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,

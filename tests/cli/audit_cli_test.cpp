@@ -73,6 +73,7 @@ TEST_CASE("verify --policy: a repository without a warden policy audited against
   CHECK(refused.status == 1);
   CHECK(refused.err.find("warden: refused: " + hers.substr(0, 10) + " \"mallory's change\"") != std::string::npos);
   CHECK(refused.err.find("[rule unsigned; signer key not in policy") != std::string::npos);
+  CHECK(refused.err.find("policy of") == std::string::npos);  // the auditor's policy, not a commit's
 
   auto with_anchor = p.cli("git warden verify --policy " + policy + " --anchor " + p.first + ":" + p.alice.fingerprint);
   CHECK(with_anchor.status == 2);
