@@ -88,7 +88,7 @@ Dag make_dag(test::Sandbox& sb, int n, Dates dates, unsigned seed) {
   Dag dag;
   dag.parents = random_parents(n, rng);
   sb.run("rm -rf repo && git init -q -b main repo");
-  test::ObjectWriter w(sb.dir() + "/repo");
+  test::ObjectWriter w(sb.dir() + "/repo", /*objects_from_disk=*/false);
   dag.ids.resize(static_cast<size_t>(n));
   std::vector<git_oid> made(static_cast<size_t>(n));
   for (int c = 0; c < n; ++c) {

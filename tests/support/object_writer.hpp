@@ -31,19 +31,36 @@ inline void check_git(int rc, const char* what) {
 class ObjectWriter {
  public:
   // Writes into the repository at `path` (made with git init, or
-  // git_repository_init).
-  explicit ObjectWriter(const std::string& path) {
+  // git_repository_init). With `objects_from_disk` the objects the
+  // repository has are there to build on (a tree of existing blobs); then
+  // each write also asks the repository's packs whether it has the object,
+  // re-reading its pack directory (libgit2's freshen), which costs a
+  // directory scan per object. Without it, objects are made in memory
+  // alone, from nothing but what this writer made: a history written
+  // from scratch, as the tests' random DAGs are.
+  explicit ObjectWriter(const std::string& path, bool objects_from_disk = true) {
     git_libgit2_init();
     git_repository* r = nullptr;
     check_git(git_repository_open(&r, path.c_str()), "open");
     repo_.reset(r);
     git_odb* o = nullptr;
-    check_git(git_repository_odb(&o, repo_.get()), "odb");
-    odb_.reset(o);
+    if (objects_from_disk) {
+      check_git(git_repository_odb(&o, repo_.get()), "odb");
+      odb_.reset(o);
+      writing_ = repo_.get();
+    } else {
+      check_git(git_odb_new(&o), "odb");
+      odb_.reset(o);
+      git_repository* m = nullptr;
+      check_git(git_repository_wrap_odb(&m, o), "in-memory repository");
+      memory_repo_.reset(m);
+      writing_ = m;
+    }
     check_git(git_mempack_new(&mempack_), "mempack");
     check_git(git_odb_add_backend(odb_.get(), mempack_, 1000), "add mempack");
   }
   ~ObjectWriter() {
+    memory_repo_.reset();
     odb_.reset();
     repo_.reset();
     git_libgit2_shutdown();
@@ -60,7 +77,7 @@ class ObjectWriter {
   // A tree of `entries`: name -> (id, mode).
   git_oid tree(const std::vector<std::pair<std::string, std::pair<git_oid, git_filemode_t>>>& entries) {
     git_treebuilder* b = nullptr;
-    check_git(git_treebuilder_new(&b, repo_.get(), nullptr), "treebuilder");
+    check_git(git_treebuilder_new(&b, writing_, nullptr), "treebuilder");
     std::unique_ptr<git_treebuilder, void (*)(git_treebuilder*)> builder(b, git_treebuilder_free);
     for (const auto& [name, e] : entries)
       check_git(git_treebuilder_insert(nullptr, b, name.c_str(), &e.first, e.second), "tree insert");
@@ -83,7 +100,7 @@ class ObjectWriter {
   // an empty signature writes it unsigned.
   git_oid signed_commit(const std::string& text, const std::string& signature) {
     git_oid id;
-    check_git(git_commit_create_with_signature(&id, repo_.get(), text.c_str(),
+    check_git(git_commit_create_with_signature(&id, writing_, text.c_str(),
                                                signature.empty() ? nullptr : signature.c_str(), nullptr),
               "commit");
     return id;
@@ -95,9 +112,12 @@ class ObjectWriter {
   void flush() {
     git_buf pack = GIT_BUF_INIT;
     std::unique_ptr<git_buf, void (*)(git_buf*)> guard(&pack, git_buf_dispose);
-    check_git(git_mempack_dump(&pack, repo_.get(), mempack_), "mempack dump");
+    check_git(git_mempack_dump(&pack, writing_, mempack_), "mempack dump");
+    git_odb* disk = nullptr;
+    check_git(git_repository_odb(&disk, repo_.get()), "odb");
+    std::unique_ptr<git_odb, void (*)(git_odb*)> disk_odb(disk, git_odb_free);
     git_odb_writepack* wp = nullptr;
-    check_git(git_odb_write_pack(&wp, odb_.get(), nullptr, nullptr), "write pack");
+    check_git(git_odb_write_pack(&wp, disk, nullptr, nullptr), "write pack");
     git_indexer_progress stats{};
     int rc = wp->append(wp, pack.ptr, pack.size, &stats);
     if (rc >= 0) rc = wp->commit(wp, &stats);
@@ -120,7 +140,9 @@ class ObjectWriter {
 
  private:
   std::unique_ptr<git_repository, void (*)(git_repository*)> repo_{nullptr, git_repository_free};
-  std::unique_ptr<git_odb, void (*)(git_odb*)> odb_{nullptr, git_odb_free};
+  std::unique_ptr<git_odb, void (*)(git_odb*)> odb_{nullptr, git_odb_free};  // where objects are written
+  std::unique_ptr<git_repository, void (*)(git_repository*)> memory_repo_{nullptr, git_repository_free};
+  git_repository* writing_ = nullptr;   // the repository objects are made in: repo_, or memory_repo_
   git_odb_backend* mempack_ = nullptr;  // owned by the odb once added
 };
 
