@@ -16,6 +16,7 @@
 
 #include "common/handle.hpp"
 #include "signatures/base64.hpp"
+#include "signatures/ssh_buffer.hpp"
 
 namespace test {
 
@@ -30,52 +31,14 @@ using ParamBuild = Handle<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
 using Params = Handle<OSSL_PARAM, OSSL_PARAM_free>;
 using EcdsaSig = Handle<ECDSA_SIG, ECDSA_SIG_free>;
 
-void put_u32(std::string& out, uint32_t n) {
-  for (int shift : {24, 16, 8, 0}) out += static_cast<char>((n >> shift) & 0xff);
-}
-
-void put_string(std::string& out, const std::string& s) {
-  put_u32(out, static_cast<uint32_t>(s.size()));
-  out += s;
-}
-
 // SSH's mpint of a non-negative big-endian number.
-void put_mpint(std::string& out, std::string bytes) {
+void put_mpint(warden::ssh::Writer& out, std::string bytes) {
   size_t zeros = 0;
   while (zeros < bytes.size() && bytes[zeros] == '\0') ++zeros;
   bytes.erase(0, zeros);
   if (!bytes.empty() && (static_cast<unsigned char>(bytes[0]) & 0x80) != 0) bytes.insert(0, 1, '\0');
-  put_string(out, bytes);
+  out.string(bytes);
 }
-
-// Reads SSH wire data (RFC 4251 strings and integers).
-class Reader {
- public:
-  explicit Reader(std::string data) : data_(std::move(data)) {}
-  std::optional<uint32_t> u32() {
-    if (data_.size() - pos_ < 4) return std::nullopt;
-    uint32_t n = 0;
-    for (int i = 0; i < 4; ++i) n = (n << 8) | static_cast<unsigned char>(data_[pos_++]);
-    return n;
-  }
-  std::optional<std::string> string() {
-    auto n = u32();
-    if (!n || data_.size() - pos_ < *n) return std::nullopt;
-    std::string s = data_.substr(pos_, *n);
-    pos_ += *n;
-    return s;
-  }
-  std::optional<std::string> magic(size_t n) {
-    if (data_.size() - pos_ < n) return std::nullopt;
-    std::string s = data_.substr(pos_, n);
-    pos_ += n;
-    return s;
-  }
-
- private:
-  std::string data_;
-  size_t pos_ = 0;
-};
 
 // A private key and what SSH calls it.
 struct SshPrivateKey {
@@ -121,31 +84,31 @@ std::optional<SshPrivateKey> read_private_key(const std::string& path) {
   }
   auto bytes = warden::base64_decode(body);
   if (!bytes) return std::nullopt;
-  Reader r(*bytes);
-  auto magic = r.magic(15);
-  auto cipher = r.string(), kdf = r.string(), kdf_options = r.string();
-  auto count = r.u32();
-  auto public_blob = r.string(), private_section = r.string();
-  if (magic != std::string("openssh-key-v1\0", 15) || cipher != "none" || kdf != "none" || count != 1u ||
-      !public_blob || !private_section)
+  warden::ssh::Reader r(*bytes);
+  std::string_view magic, cipher, kdf, kdf_options, public_blob, private_section;
+  uint32_t count = 0;
+  if (!r.raw(15, magic) || magic != std::string_view("openssh-key-v1\0", 15) || !r.string(cipher) ||
+      cipher != "none" || !r.string(kdf) || kdf != "none" || !r.string(kdf_options) || !r.u32(count) || count != 1 ||
+      !r.string(public_blob) || !r.string(private_section))
     return std::nullopt;
-  Reader p(*private_section);
-  auto check1 = p.u32(), check2 = p.u32();
-  auto type = p.string();
-  if (!check1 || check1 != check2 || !type) return std::nullopt;
+  warden::ssh::Reader p(private_section);
+  uint32_t check1 = 0, check2 = 0;
+  std::string_view type;
+  if (!p.u32(check1) || !p.u32(check2) || check1 != check2 || !p.string(type)) return std::nullopt;
   SshPrivateKey out;
-  out.public_blob = *public_blob;
-  out.algorithm = *type;
-  if (*type == "ssh-ed25519") {
-    auto pub = p.string(), priv = p.string();
-    if (!pub || !priv) return std::nullopt;
-    out.key = ed25519_key(*priv);
-  } else if (type->starts_with("ecdsa-sha2-nistp")) {
-    auto curve = p.string(), point = p.string(), scalar = p.string();
-    if (!curve || !point || !scalar) return std::nullopt;
-    if (*curve == "nistp256") out.key = ecdsa_key("prime256v1", *point, *scalar), out.digest = EVP_sha256();
-    else if (*curve == "nistp384") out.key = ecdsa_key("secp384r1", *point, *scalar), out.digest = EVP_sha384();
-    else if (*curve == "nistp521") out.key = ecdsa_key("secp521r1", *point, *scalar), out.digest = EVP_sha512();
+  out.public_blob = std::string(public_blob);
+  out.algorithm = std::string(type);
+  if (type == "ssh-ed25519") {
+    std::string_view pub, priv;
+    if (!p.string(pub) || !p.string(priv)) return std::nullopt;
+    out.key = ed25519_key(std::string(priv));
+  } else if (type.starts_with("ecdsa-sha2-nistp")) {
+    std::string_view curve, point, scalar;
+    if (!p.string(curve) || !p.string(point) || !p.mpint(scalar)) return std::nullopt;
+    const std::string q(point), d(scalar);
+    if (curve == "nistp256") out.key = ecdsa_key("prime256v1", q, d), out.digest = EVP_sha256();
+    else if (curve == "nistp384") out.key = ecdsa_key("secp384r1", q, d), out.digest = EVP_sha384();
+    else if (curve == "nistp521") out.key = ecdsa_key("secp521r1", q, d), out.digest = EVP_sha512();
   }
   if (!out.key) return std::nullopt;
   return out;
@@ -163,11 +126,11 @@ std::optional<std::string> sign_blob(const SshPrivateKey& k, const std::string& 
                      reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)
     return std::nullopt;
   sig.resize(len);
-  std::string out;
-  put_string(out, k.algorithm);
+  warden::ssh::Writer out;
+  out.string(k.algorithm);
   if (k.digest == nullptr) {  // Ed25519: the 64 bytes as they are
-    put_string(out, sig);
-    return out;
+    out.string(sig);
+    return out.bytes();
   }
   const auto* der = reinterpret_cast<const unsigned char*>(sig.data());
   EcdsaSig parsed(d2i_ECDSA_SIG(nullptr, &der, static_cast<long>(sig.size())));
@@ -177,11 +140,11 @@ std::optional<std::string> sign_blob(const SshPrivateKey& k, const std::string& 
     BN_bn2bin(n, reinterpret_cast<unsigned char*>(b.data()));
     return b;
   };
-  std::string rs;
+  warden::ssh::Writer rs;
   put_mpint(rs, bytes_of(ECDSA_SIG_get0_r(parsed.get())));
   put_mpint(rs, bytes_of(ECDSA_SIG_get0_s(parsed.get())));
-  put_string(out, rs);
-  return out;
+  out.string(rs.bytes());
+  return out.bytes();
 }
 
 }  // namespace
@@ -192,20 +155,14 @@ std::optional<std::string> ssh_sign(const std::string& private_key_path, const s
   if (!key) return std::nullopt;
   std::array<unsigned char, SHA512_DIGEST_LENGTH> h{};
   SHA512(reinterpret_cast<const unsigned char*>(message.data()), message.size(), h.data());
-  std::string to_sign = "SSHSIG";
-  put_string(to_sign, ns);
-  put_string(to_sign, "");
-  put_string(to_sign, "sha512");
-  put_string(to_sign, std::string(reinterpret_cast<char*>(h.data()), h.size()));
-  auto signature = sign_blob(*key, to_sign);
+  warden::ssh::Writer to_sign;
+  to_sign.raw("SSHSIG").string(ns).string("").string("sha512");
+  to_sign.string(std::string_view(reinterpret_cast<char*>(h.data()), h.size()));
+  auto signature = sign_blob(*key, to_sign.bytes());
   if (!signature) return std::nullopt;
-  std::string blob = "SSHSIG";
-  put_u32(blob, 1);
-  put_string(blob, key->public_blob);
-  put_string(blob, ns);
-  put_string(blob, "");
-  put_string(blob, "sha512");
-  put_string(blob, *signature);
+  warden::ssh::Writer sshsig;
+  sshsig.raw("SSHSIG").u32(1).string(key->public_blob).string(ns).string("").string("sha512").string(*signature);
+  const std::string& blob = sshsig.bytes();
   std::string b64 = warden::base64_encode(blob), armored = "-----BEGIN SSH SIGNATURE-----\n";
   for (size_t i = 0; i < b64.size(); i += 70) armored += b64.substr(i, 70) + "\n";
   return armored + "-----END SSH SIGNATURE-----";
