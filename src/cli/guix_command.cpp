@@ -158,9 +158,7 @@ int run_policy_import_guix(const GuixImportOptions& opts) {
   for (const auto& a : auth->keys) {
     // Guix authorizes the key that signs, which may be a subkey; warden
     // names a certificate by its primary key (.warden/keys/<PRIMARY>.asc).
-    const OpenPgpCert* cert = nullptr;
-    for (const auto& c : keyring->certs)
-      if (c->has_key(a.fingerprint)) cert = c.get();
+    const OpenPgpCert* cert = keyring->openpgp_cert_for(a.fingerprint);
     std::string fingerprint = cert != nullptr ? cert->fingerprint() : a.fingerprint;
     if (!certificates.insert(fingerprint).second) {
       std::cerr << fmt::format("warden: note: {} is a key of certificate {}, which an earlier entry already names; "

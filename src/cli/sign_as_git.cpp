@@ -103,12 +103,17 @@ std::string expand_home(const std::string& path) {
   return home ? std::string(home) + path.substr(1) : path;
 }
 
-// An SSH key as git's user.signingkey names one: a key line, "key::...",
-// or a file holding an OpenSSH private or public key.
+// A public key given literally, as git's user.signingkey may give one:
+// "key::..." or a bare key line (its private key is in the agent).
+bool is_literal_ssh_key(std::string_view key) {
+  return key.starts_with("key::") || key.starts_with("ssh-") || key.starts_with("ecdsa-") || key.starts_with("sk-");
+}
+
+// An SSH key as git's user.signingkey names one: a literal key, or a file
+// holding an OpenSSH private or public key.
 bool looks_like_ssh_key(const std::string& key) {
   auto ssh_text = [](std::string_view t) {
-    return t.starts_with("ssh-") || t.starts_with("ecdsa-") || t.starts_with("sk-") || t.starts_with("key::") ||
-           t.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----");
+    return is_literal_ssh_key(t) || t.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----");
   };
   if (ssh_text(key)) return true;
   std::ifstream in(expand_home(key));
@@ -130,7 +135,7 @@ Result<std::string> sign_as_git(const Repository& repo, const std::string& data,
     std::optional<TempFile> literal;
     std::vector<std::string> argv{program, "-Y", "sign", "-n", "git", "-f"};
     std::string k = *signing_key;
-    if (k.starts_with("key::") || k.starts_with("ssh-") || k.starts_with("ecdsa-") || k.starts_with("sk-")) {
+    if (is_literal_ssh_key(k)) {
       if (k.starts_with("key::")) k = k.substr(5);
       auto f = temp_file(k + "\n");
       if (!f) return f.error();

@@ -167,14 +167,13 @@ class Run {
 
   // A key the auditor's policy revokes signs nothing.
   void refuse_if_revoked(Verdict& v) {
-    for (const auto& r : req_.audit_policy->revoked)
-      if (!v.key_fingerprint.empty() && r.fingerprint == v.key_fingerprint) {
-        std::string why = fmt::format("signed by {}, which the audit policy revokes{}", v.key_fingerprint,
-                                      r.reason.empty() ? "" : " (" + r.reason + ")");
-        v = verify::refuse(std::move(v), Rule::revocation, std::move(why));
-        rules_.record(v.commit, false);
-        return;
-      }
+    if (v.key_fingerprint.empty()) return;
+    const Revocation* r = req_.audit_policy->revocation_of(v.key_fingerprint);
+    if (r == nullptr) return;
+    std::string why = fmt::format("signed by {}, which the audit policy revokes{}", v.key_fingerprint,
+                                  r->reason.empty() ? "" : " (" + r->reason + ")");
+    v = verify::refuse(std::move(v), Rule::revocation, std::move(why));
+    rules_.record(v.commit, false);
   }
 
   // Set by run(): a key the target's policy revokes signed a commit of the
