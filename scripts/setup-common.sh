@@ -34,10 +34,14 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build_warden DIR [CMAKE-ARGS...]: configures and builds into DIR.
+# build_warden DIR [CMAKE-ARGS...] [--target TARGET...]: configures and
+# builds into DIR (everything, or only the targets named).
 build_warden() {
   local dir="$1"
   shift
-  cmake -S "$WARDEN_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
-  cmake --build "$dir" -- -j"$(nproc)"
+  local args=() targets=()
+  while [ $# -gt 0 ] && [ "$1" != --target ]; do args+=("$1"); shift; done
+  [ $# -gt 0 ] && shift && targets=(--target "$@")
+  cmake -S "$WARDEN_ROOT" -B "$dir" -G Ninja "${args[@]}" >/dev/null
+  cmake --build "$dir" "${targets[@]}" -- -j"$(nproc)"
 }

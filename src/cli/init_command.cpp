@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -125,9 +126,27 @@ void note_touched(const Repository& repo, const CommitData& c, Signer& s) {
   }
 }
 
+// GitHub signs the commits its web interface makes (merge button, web
+// edits) with its own "web-flow" OpenPGP key: the forge, not a person.
+// Key ids as GitHub publishes them (https://github.com/web-flow.gpg):
+// the key used until 2024 and the one since.
+bool is_github_web_flow(const std::string& issuer) {
+  return issuer.ends_with("4AEE18F83AFDEB23") || issuer.ends_with("B5690EEEBB952194");
+}
+
+// What the history's signatures were, beyond those that name a person.
 struct HistoryScan {
-  size_t commits = 0, signed_commits = 0, bad = 0;
-  std::set<std::string> unknown_openpgp;  // issuers with no certificate here
+  size_t commits = 0, signed_commits = 0;
+  using Commits = std::vector<std::string>;     // short ids, newest first
+  std::map<std::string, Commits> unsupported;   // why ("unsupported signature algorithm (DSA)") -> commits
+  std::map<std::string, Commits> bad;           // why it does not verify -> commits
+  std::map<std::string, Commits> not_held;      // OpenPGP issuer with no certificate here -> commits
+  std::map<std::string, Commits> web_flow;      // GitHub's web-flow key id -> commits
+  static size_t count(const std::map<std::string, Commits>& m) {
+    size_t n = 0;
+    for (const auto& [why, commits] : m) n += commits.size();
+    return n;
+  }
 };
 
 Result<HistoryScan> add_history(const Repository& repo, Draft& draft, const std::vector<std::shared_ptr<const OpenPgpCert>>& certs,
@@ -144,27 +163,39 @@ Result<HistoryScan> add_history(const Repository& repo, Draft& draft, const std:
     if (!c) return c.error();
     ++scan.commits;
     if (c->signature.empty()) continue;
+    std::string id = c->id.short_hex();
+    // The forge's signature is never a person's, whether or not it verifies.
+    if (std::string claimed = checker.claimed_signer(c->signature).openpgp_issuer; is_github_web_flow(claimed)) {
+      scan.web_flow[claimed].push_back(id);
+      continue;
+    }
     auto sig = checker.check(*c);
     std::string hint = c->committer_email.empty() ? c->committer_name : c->committer_email;
     Signer* who = nullptr;
     if (sig.kind == SignatureKind::ssh && sig.key) {
       std::string line = sig.key->type() + " " + base64_encode(sig.key->blob());
       who = &draft.by_key(line, line + " " + hint, sig.key->fingerprint(), hint,
-                          fmt::format("signed commit {} as {}", c->id.short_hex(), hint));
+                          fmt::format("signed commit {} as {}", id, hint));
     } else if (sig.kind == SignatureKind::openpgp && sig.openpgp) {
+      const std::string& issuer = sig.openpgp->issuer();
       const OpenPgpCert* cert = nullptr;
       for (const auto& candidate : certs)
-        if (candidate->has_key(sig.openpgp->issuer())) cert = candidate.get();
-      if (cert == nullptr || cert->check(*sig.openpgp).outcome == OpenPgpCheck::Outcome::bad) {
-        if (cert == nullptr) scan.unknown_openpgp.insert(sig.openpgp->issuer());
-        else ++scan.bad;
+        if (candidate->has_key(issuer)) cert = candidate.get();
+      if (cert == nullptr) {
+        scan.not_held[issuer].push_back(id);
         continue;
       }
-      std::string id = "openpgp:" + cert->fingerprint();
-      who = &draft.by_key(id, id, cert->fingerprint(), hint,
-                          fmt::format("signed commit {} as {}", c->id.short_hex(), hint));
+      if (OpenPgpCheck check = cert->check(*sig.openpgp); check.outcome == OpenPgpCheck::Outcome::bad) {
+        scan.bad[check.problem].push_back(id);
+        continue;
+      }
+      std::string key = "openpgp:" + cert->fingerprint();
+      who = &draft.by_key(key, key, cert->fingerprint(), hint, fmt::format("signed commit {} as {}", id, hint));
+    } else if (sig.kind == SignatureKind::unsupported) {
+      scan.unsupported[sig.problem].push_back(id);
+      continue;
     } else {
-      ++scan.bad;
+      scan.bad[sig.problem].push_back(id);
       continue;
     }
     ++scan.signed_commits;
@@ -172,6 +203,37 @@ Result<HistoryScan> add_history(const Repository& repo, Draft& draft, const std:
     note_touched(repo, *c, *who);
   }
   return scan;
+}
+
+// "3 commits (1a2b3c4d5e, ...)", at most five ids shown.
+std::string commit_list(const HistoryScan::Commits& commits) {
+  constexpr size_t kShown = 5;
+  std::vector<std::string> shown(commits.begin(), commits.begin() + std::min(commits.size(), kShown));
+  std::string more = commits.size() > kShown ? fmt::format(" and {} more", commits.size() - kShown) : "";
+  return fmt::format("{} commit{} ({}{})", commits.size(), commits.size() == 1 ? "" : "s", fmt::join(shown, ", "), more);
+}
+
+// What init could not use, kind by kind, with the commits of each.
+void report_scan(const HistoryScan& scan) {
+  std::cerr << fmt::format("warden: looked at {} commit{}: {} signed by a key found, {} by a certificate that is not "
+                           "here, {} with an unsupported signature, {} with a signature that does not verify\n",
+                           scan.commits, scan.commits == 1 ? "" : "s", scan.signed_commits,
+                           HistoryScan::count(scan.not_held) + HistoryScan::count(scan.web_flow),
+                           HistoryScan::count(scan.unsupported), HistoryScan::count(scan.bad));
+  for (const auto& [issuer, commits] : scan.not_held)
+    std::cerr << fmt::format("warden: note: {} signed by OpenPGP key {}, whose certificate is not here: export it "
+                             "(gpg --export {} > key.pgp) and pass --keyring key.pgp\n",
+                             commit_list(commits), issuer, issuer);
+  for (const auto& [issuer, commits] : scan.web_flow)
+    std::cerr << fmt::format("warden: note: {} signed by GitHub's web-flow key {}: GitHub signs what its web "
+                             "interface makes (the merge button, web edits), so that signature names the forge, not "
+                             "a person; warden does not trust it. Merges made there can pass as unsigned merges "
+                             "('merges: unsigned: allow', when they add nothing of their own)\n",
+                             commit_list(commits), issuer);
+  for (const auto& [why, commits] : scan.unsupported)
+    std::cerr << fmt::format("warden: note: {} with an {}: warden cannot verify them\n", commit_list(commits), why);
+  for (const auto& [why, commits] : scan.bad)
+    std::cerr << fmt::format("warden: note: {} with a signature that does not verify: {}\n", commit_list(commits), why);
 }
 
 std::string quoted_list(const std::set<std::string>& paths) {
@@ -279,13 +341,7 @@ int run_init(const InitOptions& opts) {
   if (!scan) return setup_error(scan.error().message);
   sources.push_back(fmt::format("the signatures of the newest {} commit{} of HEAD", scan->commits,
                                 scan->commits == 1 ? "" : "s"));
-  std::cerr << fmt::format("warden: looked at {} commit{}: {} signed by a key found, {} with a signature that does "
-                           "not verify\n",
-                           scan->commits, scan->commits == 1 ? "" : "s", scan->signed_commits, scan->bad);
-  for (const auto& issuer : scan->unknown_openpgp)
-    std::cerr << fmt::format("warden: note: commits are signed by OpenPGP key {}, whose certificate is not here: "
-                             "export it (gpg --export {} > key.pgp) and pass --keyring key.pgp\n",
-                             issuer, issuer);
+  report_scan(*scan);
   if (draft.empty())
     return setup_error("found nobody to trust: no allowed signers file (gpg.ssh.allowedSignersFile or "
                        "--allowed-signers), and no signature in the history that verifies with a key found here");

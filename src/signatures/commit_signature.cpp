@@ -62,6 +62,13 @@ CommitSignature SignatureChecker::check_signed(std::string_view text, std::strin
   if (text.find("-----BEGIN PGP SIGNATURE-----") != std::string::npos) {
     auto sig = parse_openpgp_signature(text, payload);
     if (!sig) return bad(sig.error().message);
+    if (sig->unsupported_algorithm) {
+      // Kept, so that a caller can name the key that claims it.
+      out.kind = SignatureKind::unsupported;
+      out.problem = fmt::format("unsupported signature algorithm ({})", pgp::algorithm_name(sig->pk_algorithm));
+      out.openpgp = std::make_shared<const OpenPgpSignature>(std::move(*sig));
+      return out;
+    }
     if (sig->broken_hash()) {
       // Kept, so that a caller can say which hash (Guix names it).
       CommitSignature out = bad(fmt::format("{} signature (refused: the hash is broken)", pgp::hash_name(sig->hash_algorithm)));

@@ -21,7 +21,9 @@ namespace warden {
 struct CommitSignature {
   SignatureKind kind = SignatureKind::none;
   std::shared_ptr<const SshPublicKey> key;  // set for ssh
-  std::shared_ptr<const OpenPgpSignature> openpgp;  // set for openpgp, and for bad ones made with a broken hash
+  // Set for openpgp, for bad ones made with a broken hash, and for
+  // unsupported ones made with an algorithm warden does not verify.
+  std::shared_ptr<const OpenPgpSignature> openpgp;
   std::string problem;                      // why, for unsupported and bad
 };
 

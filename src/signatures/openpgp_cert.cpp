@@ -107,6 +107,12 @@ Result<openssl::PKey> key_material(rnp_key_handle_t handle, uint8_t& algorithm) 
     algorithm = pgp::kEcdsa;
     return openssl::ec_key(group, *point);
   }
+  if (type == "DSA") {
+    auto p = mpi("p"), q = mpi("q"), g = mpi("g"), y = mpi("y");
+    if (!p || !q || !g || !y) return make_error("malformed DSA key");
+    algorithm = pgp::kDsa;
+    return openssl::dsa_key(*p, *q, *g, *y);
+  }
   return make_error(fmt::format("{} keys are not supported", type));
 }
 
@@ -287,14 +293,16 @@ std::string left_pad(const std::string& s, size_t n) {
 Status verify_material(const OpenPgpCert::Key& k, const OpenPgpSignature& sig) {
   bool rsa_sig = sig.pk_algorithm == pgp::kRsa || sig.pk_algorithm == pgp::kRsaSignOnly;
   if ((rsa_sig ? pgp::kRsa : sig.pk_algorithm) != k.algorithm)
-    return make_error(fmt::format("{} signature by a {} key", pgp::algorithm_name(sig.pk_algorithm),
+    return make_error(fmt::format("{} signature by a key of another algorithm ({})", pgp::algorithm_name(sig.pk_algorithm),
                                   pgp::algorithm_name(k.algorithm)));
   if (k.algorithm == pgp::kEddsa) {
     if (sig.mpis[0].size() > 32 || sig.mpis[1].size() > 32) return make_error("malformed EdDSA signature");
     return ed25519::verify(k.ed25519, left_pad(sig.mpis[0], 32) + left_pad(sig.mpis[1], 32), sig.digest);
   }
   std::string material;
-  if (k.algorithm == pgp::kEcdsa) {
+  if (k.algorithm == pgp::kEcdsa || k.algorithm == pgp::kDsa) {
+    // DSA's (r, s) has the same DER form as ECDSA's; OpenSSL truncates
+    // the digest to q's size, as RFC 4880 5.2.2 says.
     auto der = openssl::ecdsa_der(sig.mpis[0], sig.mpis[1]);
     if (!der) return der.error();
     material = std::move(*der);
@@ -321,6 +329,10 @@ OpenPgpCheck OpenPgpCert::check(const OpenPgpSignature& sig) const {
   for (const auto& k : keys_)
     if (k->fingerprint == sig.issuer() || k->key_id == sig.issuer()) key = k.get();
   OpenPgpCheck out;
+  if (sig.unsupported_algorithm) {
+    out.problem = fmt::format("unsupported signature algorithm ({})", pgp::algorithm_name(sig.pk_algorithm));
+    return out;
+  }
   if (sig.broken_hash() || sig.digest.empty()) {
     out.problem = fmt::format("{} signature (refused: the hash is broken)", pgp::hash_name(sig.hash_algorithm));
     return out;

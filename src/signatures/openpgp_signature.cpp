@@ -31,6 +31,11 @@ std::string algorithm_name(uint8_t algorithm) {
     case kDsa: return "DSA";
     case kEcdsa: return "ECDSA";
     case kEddsa: return "EdDSA";
+    case 16:
+    case 20: return "ElGamal";
+    case 18: return "ECDH";
+    case 27: return "Ed25519 (RFC 9580)";
+    case 28: return "Ed448 (RFC 9580)";
   }
   return fmt::format("public-key algorithm #{}", algorithm);
 }
@@ -219,21 +224,24 @@ Result<OpenPgpSignature> parse_signature(std::string_view armored, const std::st
   if (md == nullptr && !sig.broken_hash())
     return make_error(fmt::format("unsupported hash algorithm {}", sig.hash_algorithm));
 
+  // An algorithm warden does not verify is still parsed up to its
+  // material (which comes last, in a form warden need not know), so
+  // that a refusal can name the algorithm and the issuer.
   size_t mpis = 0;
   switch (sig.pk_algorithm) {
     case pgp::kRsa:
     case pgp::kRsaSignOnly: mpis = 1; break;
+    case pgp::kDsa:
     case pgp::kEcdsa:
     case pgp::kEddsa: mpis = 2; break;
-    default:
-      return make_error(fmt::format("unsupported {} signature", pgp::algorithm_name(sig.pk_algorithm)));
+    default: sig.unsupported_algorithm = true; break;
   }
   for (size_t i = 0; i < mpis; ++i) {
     std::string m;
     if (!r.mpi(m)) return make_error("truncated signature material");
     sig.mpis.push_back(std::move(m));
   }
-  if (r.left() != 0) return make_error("trailing bytes in the signature packet");
+  if (!sig.unsupported_algorithm && r.left() != 0) return make_error("trailing bytes in the signature packet");
 
   Subpackets sp;
   WARDEN_TRY_STATUS(read_subpackets(hashed, true, sp));
@@ -246,7 +254,7 @@ Result<OpenPgpSignature> parse_signature(std::string_view armored, const std::st
   sig.issuer_fingerprint = sp.issuer_fingerprint;
   sig.issuer_key_id = sp.issuer_fingerprint.empty() ? sp.issuer_key_id : sp.issuer_fingerprint.substr(24);
 
-  if (sig.broken_hash() || data == nullptr) return sig;
+  if (sig.broken_hash() || sig.unsupported_algorithm || data == nullptr) return sig;
   // The hash: data, then the hashed part of the packet, then the v4 trailer.
   unsigned char trailer[6] = {0x04, 0xFF, static_cast<unsigned char>(hashed_end >> 24),
                               static_cast<unsigned char>(hashed_end >> 16), static_cast<unsigned char>(hashed_end >> 8),

@@ -46,6 +46,11 @@ struct OpenPgpSignature {
   std::string issuer_key_id;       // 16 upper-case hex digits, or ""
   std::string digest;              // hash of data + hashed part + trailer
   std::vector<std::string> mpis;   // the signature material, big-endian
+  // A public-key algorithm warden does not verify (ElGamal, RFC 9580's
+  // Ed25519 and Ed448, ...): parsed up to its material, so that callers
+  // can name the algorithm and the issuer, never hashed (`digest` and
+  // `mpis` are empty) and never verified.
+  bool unsupported_algorithm = false;
 
   // The fingerprint if the signature names one, else the key id.
   const std::string& issuer() const { return issuer_fingerprint.empty() ? issuer_key_id : issuer_fingerprint; }
@@ -57,7 +62,8 @@ struct OpenPgpSignature {
 
 // Parses `armored` (one "-----BEGIN PGP SIGNATURE-----" block) and hashes
 // `data` as the signature says. MD5 and RIPEMD-160 are parsed and flagged
-// by broken_hash(), never hashed; SHA-1 is parsed (Guix accepts it on old
+// by broken_hash(), never hashed, and so are signatures made with a
+// public-key algorithm warden does not verify (unsupported_algorithm); SHA-1 is parsed (Guix accepts it on old
 // commits) and flagged by weak_hash().
 // A hash whose first two bytes differ from the packet's is an error: the
 // signature cannot verify under any key.

@@ -54,6 +54,23 @@ Result<PKey> rsa_key(std::string_view e, std::string_view n) {
   return key_from_params("RSA", bld.get());
 }
 
+Result<PKey> dsa_key(std::string_view p, std::string_view q, std::string_view g, std::string_view y) {
+  BigNum bp(BN_bin2bn(bytes(p), static_cast<int>(p.size()), nullptr));
+  BigNum bq(BN_bin2bn(bytes(q), static_cast<int>(q.size()), nullptr));
+  BigNum bg(BN_bin2bn(bytes(g), static_cast<int>(g.size()), nullptr));
+  BigNum by(BN_bin2bn(bytes(y), static_cast<int>(y.size()), nullptr));
+  if (!bp || !bq || !bg || !by) return make_error("out of memory");
+  if (BN_num_bits(bp.get()) < kMinDsaBits)
+    return make_error(fmt::format("DSA key of {} bits is too weak (at least {})", BN_num_bits(bp.get()), kMinDsaBits));
+  ParamBuilder bld(OSSL_PARAM_BLD_new());
+  if (!bld || !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_P, bp.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_Q, bq.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_G, bg.get()) ||
+      !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, by.get()))
+    return make_error("out of memory");
+  return key_from_params("DSA", bld.get());
+}
+
 Status digest_verify(EVP_PKEY* key, const EVP_MD* md, std::string_view sig, std::string_view data) {
   MdCtx ctx(EVP_MD_CTX_new());
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1)

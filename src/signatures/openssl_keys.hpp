@@ -12,6 +12,9 @@
 namespace warden::openssl {
 
 inline constexpr int kMinRsaBits = 2048;
+// DSA keys whose p has fewer bits are refused too: 1024-bit DSA (gpg's old
+// default, with SHA-1) gives about 80 bits of security, as 1024-bit RSA does.
+inline constexpr int kMinDsaBits = 2048;
 
 // An Ed25519 key from its 32-byte public value.
 Result<PKey> ed25519_key(std::string_view pk);
@@ -19,6 +22,8 @@ Result<PKey> ed25519_key(std::string_view pk);
 Result<PKey> ec_key(const char* group, std::string_view point);
 // An RSA key from big-endian e and n; under kMinRsaBits is refused.
 Result<PKey> rsa_key(std::string_view e, std::string_view n);
+// A DSA key from big-endian p, q, g and y; p under kMinDsaBits is refused.
+Result<PKey> dsa_key(std::string_view p, std::string_view q, std::string_view g, std::string_view y);
 // Verifies `sig` over `data`, hashed with `md` (nullptr for Ed25519).
 Status digest_verify(EVP_PKEY* key, const EVP_MD* md, std::string_view sig, std::string_view data);
 // The digest of an OpenPGP hash algorithm id (SHA-1 and SHA-2), or nullptr.

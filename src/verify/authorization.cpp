@@ -80,8 +80,7 @@ MaybeRefusal unreviewed(const Policy& policy, const std::string& signer, const s
 }  // namespace
 
 MaybeRefusal may_change(const Policy& policy, const std::string* signer, const std::vector<std::string>& paths,
-                        bool unknown_key, ApprovalContext* approvals) {
-  const char* nobody = unknown_key ? "change not signed by any key the policy lists" : "unsigned change";
+                        std::string_view nobody, ApprovalContext* approvals) {
   for (const auto& path : paths) {
     if (is_policy_path(path)) {
       if (signer == nullptr) return Refusal{Rule::policy, fmt::format("{} to the policy directory .warden/", nobody), path};

@@ -25,9 +25,12 @@ struct ApprovalContext {
   std::function<const FoundApprovals&()> reviews;
 };
 
-// `signer` is the person who signed, or nullptr for an unsigned commit or
-// one signed by a key the policy does not list (`unknown_key`). Returns the refusal for
-// the first path that is not allowed, or nullopt if all are.
+// `signer` is the person who signed, or nullptr for an unsigned commit,
+// one signed by a key the policy does not list or one whose signature
+// cannot be verified; `nobody` then says which, as refusals begin
+// ("unsigned change", "change not signed by any key the policy lists").
+// Returns the refusal for the first path that is not allowed, or nullopt
+// if all are.
 //   - .warden/ paths: the signer is in policy.who and `policy.threshold`
 //     distinct people of policy.who agree (the signer and approvers);
 //   - unprotected paths: always allowed;
@@ -39,6 +42,6 @@ struct ApprovalContext {
 //     the signer.
 // Without `approvals`, nobody approved or reviewed.
 MaybeRefusal may_change(const Policy& policy, const std::string* signer, const std::vector<std::string>& paths,
-                        bool unknown_key = false, ApprovalContext* approvals = nullptr);
+                        std::string_view nobody = "unsigned change", ApprovalContext* approvals = nullptr);
 
 }  // namespace warden::verify

@@ -157,8 +157,12 @@ class GuixRun {
         if (sig.openpgp && sig.openpgp->hash_algorithm == pgp::kMd5)
           return refuse(Rule::signature, fmt::format("commit {} has a md5 signature, which is not strong enough", c.hex()));
         return refuse(Rule::signature, fmt::format("signature verification failed for commit {} ({})", c.hex(), sig.problem));
-      case SignatureKind::ssh:
       case SignatureKind::unsupported:
+        if (sig.openpgp)  // OpenPGP, with a public-key algorithm neither Guix nor warden verifies
+          return refuse(Rule::signature, fmt::format("commit {} has an {}, by key {}", c.hex(), sig.problem,
+                                                     format_openpgp_fingerprint(sig.openpgp->issuer())));
+        [[fallthrough]];
+      case SignatureKind::ssh:
         return refuse(Rule::signature, fmt::format("commit {} is not signed with OpenPGP, as Guix requires", c.hex()));
       case SignatureKind::openpgp: break;
     }

@@ -16,8 +16,14 @@ Signer identify_with(const CommitSignature& sig, const Policy* policy, CheckOpen
       s.description = "unsigned";
       return s;
     case SignatureKind::unsupported:
-      s.is_signed = true;
-      s.description = sig.problem;
+      // Signed, by nobody warden can verify: an unauthenticated commit.
+      s.is_signed = s.unsupported = true;
+      s.problem = sig.problem;
+      if (sig.openpgp) {
+        s.fingerprint = sig.openpgp->issuer();
+        s.problem += fmt::format(", by OpenPGP key {}", s.fingerprint);
+      }
+      s.description = s.problem;
       return s;
     case SignatureKind::bad:
       s.is_signed = s.bad = true;
@@ -66,7 +72,11 @@ Signer identify(const CommitSignature& sig, const Policy* policy, CommitFacts& f
 MaybeRefusal authorize(const Policy& policy, const Signer& signer, const std::vector<std::string>& paths,
                        ApprovalContext* approvals) {
   if (signer.bad) return Refusal{Rule::signature, fmt::format("bad signature: {}", signer.problem), ""};
-  return may_change(policy, signer.person, paths, signer.person == nullptr && signer.is_signed, approvals);
+  std::string nobody = !signer.is_signed ? "unsigned change"
+                       : signer.unsupported
+                           ? fmt::format("change whose signature warden cannot verify ({})", signer.problem)
+                           : "change not signed by any key the policy lists";
+  return may_change(policy, signer.person, paths, nobody, approvals);
 }
 
 Result<std::string> tag_signer(const TagData& tag, const Policy& policy, CommitFacts& facts) {

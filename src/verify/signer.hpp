@@ -16,7 +16,8 @@ struct Signer {
   const std::string* person = nullptr;  // set when the policy knows the key
   bool is_signed = false;               // there is a signature at all
   bool bad = false;                     // does not verify against the key the policy lists
-  std::string problem;                  // why it is bad
+  bool unsupported = false;             // a kind or algorithm warden does not verify (X.509, ElGamal)
+  std::string problem;                  // why it is bad or unsupported
   std::string description;              // person, "unsigned", "key not in policy (...)", "bad signature"
   std::string fingerprint;              // of the key (the primary key's for OpenPGP), if known
 };

@@ -31,7 +31,7 @@ MaybeRefusal authorize_commit(ApprovalBook& book, const Policy& policy, const Si
     for (const auto& p : tree.people)
       if (p != approver) others.people.insert(p);
     ApprovalContext with{[&others]() -> const FoundApprovals& { return others; }, {}, ctx.reviews};
-    auto r = may_change(policy, &approver, paths, false, &with);
+    auto r = may_change(policy, &approver, paths, "unsigned change", &with);
     if (!r) {
       if (v) {
         v->tree_approved_by = approver;

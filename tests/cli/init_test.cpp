@@ -54,7 +54,9 @@ TEST_CASE("init: an SSH-signed history gives a policy that checks, and its signe
   REQUIRE(init.status == 0);
   CHECK(init.out.find("valid policy: 2 people") != std::string::npos);
   CHECK(init.out.find("git warden trust --anchor") != std::string::npos);
-  CHECK(init.err.find("looked at 4 commits: 2 signed by a key found, 1 with a signature that does not verify") !=
+  CHECK(init.err.find("looked at 4 commits: 2 signed by a key found, 0 by a certificate that is not here, 0 with an "
+                      "unsupported signature, 1 with a signature that does not verify\n") != std::string::npos);
+  CHECK(init.err.find("note: 1 commit (" + forged.substr(0, 10) + ") with a signature that does not verify: ") !=
         std::string::npos);
   std::string policy = sb.read_file(repo.path() + "/.warden/policy.yml");
   CHECK(policy.find(alice.public_line.substr(0, 60)) != std::string::npos);
@@ -172,4 +174,62 @@ TEST_CASE("init: a signer's suggested paths stop at 12, however wide one commit 
   REQUIRE(at != std::string::npos);
   std::string line = policy.substr(at, policy.find('\n', at) - at);
   CHECK(std::count(line.begin(), line.end(), '"') == 2 * 12);
+}
+
+TEST_CASE("init: what it cannot use is listed kind by kind, with the commits of each", "[init][cli][e2e][openpgp]") {
+  test::Sandbox sb;
+  test::Repo repo(sb);
+  test::Gpg gpg(sb);
+  const auto& carol = gpg.key("carol");
+  const auto& dave = gpg.key("dave", "dsa1024");
+  const auto& erin = gpg.key("erin");  // no certificate given
+  repo.write("lib/x", "x\n");
+  std::string good = gpg.commit(repo, "carol", carol);
+  repo.write("lib/d", "d\n");
+  std::string weak = gpg.commit(repo, "dave, with a 1024-bit DSA key", dave, gpg.program("--digest-algo SHA256"));
+  repo.write("lib/e", "e\n");
+  std::string missing = gpg.commit(repo, "erin", erin);
+  repo.write("lib/f", "f\n");
+  std::string raw = repo.git("cat-file commit " + gpg.commit(repo, "carol again", carol)) + "\n";
+  std::string elgamal = repo.write_commit_object(test::with_signature_algorithm(raw, 16));
+  // A commit that claims GitHub's web-flow key (GitHub's merge button):
+  // carol's packet with its issuer changed to that key.
+  const std::string web_flow = "968479A1AFF927E37D1A566BB5690EEEBB952194";
+  auto binary = [](const std::string& hex) {
+    std::string out;
+    for (size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    return out;
+  };
+  std::string on_elgamal = repo.git("cat-file commit " + elgamal) + "\n";
+  on_elgamal.replace(on_elgamal.find("parent ") + 7, 40, elgamal);
+  std::string web = repo.write_commit_object(
+      test::with_signature_packet(on_elgamal, [&](std::string& p, size_t body) {
+        p[body + 2] = 22;  // EdDSA again
+        for (const auto& [from, to] : {std::pair{binary(carol.fingerprint), binary(web_flow)},
+                                       std::pair{binary(carol.fingerprint.substr(24)), binary(web_flow.substr(24))}})
+          for (size_t at = p.find(from); at != std::string::npos; at = p.find(from, at + 1)) p.replace(at, to.size(), to);
+      }));
+  repo.git("update-ref HEAD " + web);
+  repo.git("reset -q --hard");
+
+  sb.write_file(sb.dir() + "/keys.asc", gpg.cert(carol) + gpg.cert(dave));
+  auto init = cli(sb, repo, "git warden init --keyring " + quote(sb.dir() + "/keys.asc"));
+  INFO(init.out << init.err);
+  REQUIRE(init.status == 0);
+  auto id = [](const std::string& c) { return c.substr(0, 10); };
+  CHECK(init.err.find("looked at 5 commits: 1 signed by a key found, 2 by a certificate that is not here, 1 with an "
+                      "unsupported signature, 1 with a signature that does not verify\n") != std::string::npos);
+  CHECK(init.err.find("note: 1 commit (" + id(missing) + ") signed by OpenPGP key " + erin.fingerprint +
+                      ", whose certificate is not here: export it") != std::string::npos);
+  CHECK(init.err.find("note: 1 commit (" + id(web) + ") signed by GitHub's web-flow key " + web_flow +
+                      ": GitHub signs what its web interface makes") != std::string::npos);
+  CHECK(init.err.find("note: 1 commit (" + id(elgamal) + ") with an unsupported signature algorithm (ElGamal): warden "
+                      "cannot verify them") != std::string::npos);
+  CHECK(init.err.find("note: 1 commit (" + id(weak) + ") with a signature that does not verify: key " + dave.fingerprint +
+                      ": DSA key of 1024 bits is too weak (at least 2048)") != std::string::npos);
+  CHECK(init.err.find("gpg --export " + web_flow) == std::string::npos);  // not asked for
+  std::string policy = sb.read_file(repo.path() + "/.warden/policy.yml");
+  CHECK(policy.find("openpgp:" + carol.fingerprint) != std::string::npos);
+  CHECK(policy.find("openpgp:" + dave.fingerprint) == std::string::npos);
+  CHECK(good != weak);
 }

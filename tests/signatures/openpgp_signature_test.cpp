@@ -93,7 +93,24 @@ TEST_CASE("the parser refuses what warden does not accept, and says what", "[ope
     CHECK(r->digest.empty());
   }
   refused(3, 99, "unsupported hash algorithm 99");
-  refused(2, 17, "unsupported DSA signature");
+  // An algorithm warden does not verify is parsed up to its material,
+  // so that it can be named with the key that claims it, and never verifies.
+  for (uint8_t algorithm : {16, 20, 27, 28, 99}) {
+    auto r = s.parse_altered(2, algorithm);
+    REQUIRE(r);
+    CHECK(r->unsupported_algorithm);
+    CHECK(r->digest.empty());
+    CHECK(r->issuer_fingerprint == s.key.fingerprint);
+    auto cert = warden::OpenPgpCert::parse(s.gpg.cert(s.key));
+    REQUIRE(cert);
+    CHECK_FALSE((*cert)->check(*r).good());
+    CHECK((*cert)->check(*r).problem ==
+          "unsupported signature algorithm (" + warden::pgp::algorithm_name(algorithm) + ")");
+  }
+  CHECK(warden::pgp::algorithm_name(16) == "ElGamal");
+  CHECK(warden::pgp::algorithm_name(99) == "public-key algorithm #99");
+  // DSA is verified: the byte is part of what the signature hashes.
+  refused(2, 17, "signature does not verify (the signed data does not match)");
   refused(s.hashed_subpacket(33), 0x80 | 99, "unknown critical subpacket 99");
   refused(s.hashed_subpacket(2), 99, "signature has no hashed creation time");
   refused(s.hashed_subpacket(2), 0x80 | 3, "critical subpacket 3 that warden does not enforce");

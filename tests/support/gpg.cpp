@@ -4,6 +4,8 @@
 #include <rnp/rnp.h>
 #include <rnp/rnp_err.h>
 
+#include "signatures/base64.hpp"
+#include "signatures/openpgp_signature.hpp"
 #include "signatures/rnp_handles.hpp"
 #include "signatures/commit_signature.hpp"
 #include "warden/openpgp_cert.hpp"
@@ -130,6 +132,39 @@ std::string Gpg::merge(const Repo& repo, const std::string& branch, const PgpKey
   return id;
 }
 
+std::string with_signature_algorithm(const std::string& raw, uint8_t algorithm) {
+  return with_signature_packet(raw, [&](std::string& p, size_t body) {
+    p[body + 2] = static_cast<char>(algorithm);  // version, type, public-key algorithm
+  });
+}
+
+std::string with_signature_packet(const std::string& raw,
+                                  const std::function<void(std::string& packet, size_t body)>& edit) {
+  size_t start = raw.find("\ngpgsig ");
+  REQUIRE(start != std::string::npos);
+  start += 1;
+  size_t end = raw.find("\n\n", start) + 1;
+  // The header's value: continuation lines lose their leading space.
+  std::string armored;
+  for (size_t at = start + 7; at < end;) {
+    size_t nl = raw.find('\n', at);
+    armored += raw.substr(at, nl - at) + "\n";
+    at = nl + 1;
+    if (at < end && raw[at] == ' ') ++at;
+  }
+  auto packet = warden::dearmor(armored, "PGP SIGNATURE");
+  REQUIRE(packet);
+  std::string p = *packet;
+  auto head = static_cast<uint8_t>(p[0]);
+  size_t body = (head & 0x40) ? (static_cast<uint8_t>(p[1]) < 192 ? 2 : 3) : 1 + (size_t{1} << (head & 3));
+  edit(p, body);
+  std::string b64 = warden::base64_encode(p);
+  std::string header = "gpgsig -----BEGIN PGP SIGNATURE-----\n \n";
+  for (size_t at = 0; at < b64.size(); at += 64) header += " " + b64.substr(at, 64) + "\n";
+  header += " -----END PGP SIGNATURE-----\n";
+  return raw.substr(0, start) + header + raw.substr(end);
+}
+
 void Gpg::oracle(const Repo& repo, const std::string& commit, const PgpKey& key) const {
   auto r = warden::Repository::open(repo.path());
   REQUIRE(r);
@@ -193,6 +228,7 @@ void Gpg::oracle(const Repo& repo, const std::string& commit, const PgpKey& key)
   // so a signature in that same second passes RNP). There, only the
   // cryptography must agree: warden's check found the signature sound.
   if (ours.kind == warden::SignatureKind::openpgp && ours.openpgp->weak_hash()) return;
+
   if (check.outcome == warden::OpenPgpCheck::Outcome::key_validity &&
       check.problem.find("voids every signature") != std::string::npos)
     return;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +21,16 @@ struct PgpKey {
   std::string subkey;       // the signing subkey's fingerprint ("" if the primary signs)
 };
 
+// `raw`, a commit object signed with OpenPGP (as `git cat-file commit`
+// prints it, plus its final newline), with the public-key algorithm byte
+// of its signature packet set to `algorithm` and the armor made again: a
+// signature by an algorithm gpg cannot make (ElGamal, RFC 9580 Ed25519).
+std::string with_signature_algorithm(const std::string& raw, uint8_t algorithm);
+// The same with any edit of the signature packet (`body`: where the
+// packet's body starts, after its tag and length).
+std::string with_signature_packet(const std::string& raw,
+                                  const std::function<void(std::string& packet, size_t body)>& edit);
+
 class Gpg {
  public:
   explicit Gpg(Sandbox& sb);
@@ -30,7 +41,7 @@ class Gpg {
 
   // "GNUPGHOME=... " for a shell command line.
   std::string env() const;
-  // A new key (made on first use of `name`). `algo`: ed25519, rsa2048,
+  // A new key (made on first use of `name`). `algo`: ed25519, rsa2048, dsa2048, dsa1024,
   // rsa4096. `subkey`: the primary only certifies and a separate subkey
   // signs. `created`: gpg's --faked-system-time for the key's creation.
   const PgpKey& key(const std::string& name, const std::string& algo = "ed25519", bool subkey = false,

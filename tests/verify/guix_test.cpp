@@ -65,6 +65,27 @@ TEST_CASE("guix: SHA-1 signatures only on commits without .guix-authorizations, 
   }
 }
 
+TEST_CASE("guix: DSA keys sign as in Guix, and an algorithm neither verifies is named with its key", "[guix][dsa]") {
+  GuixWorld w;
+  const auto& dana = w.gpg.key("dana", "dsa2048");
+  w.keyring("refs/heads/keyring", {&w.alice, &w.bob, &dana});
+  w.authorize({&w.alice, &w.bob, &dana});
+  w.gpg.commit(w.repo, "authorize dana", w.alice);
+  std::string c = w.change("a", dana);
+  SECTION("a 2048-bit DSA key: accepted") {
+    auto report = w.verify();
+    REQUIRE(report.authenticated);
+    CHECK(report.verdicts.back().key_fingerprint == dana.fingerprint);
+  }
+  SECTION("ElGamal: refused, naming the algorithm and the key") {
+    std::string raw = w.repo.git("cat-file commit " + c) + "\n";
+    std::string odd = w.repo.write_commit_object(test::with_signature_algorithm(raw, 16));
+    w.repo.git("update-ref refs/heads/main " + odd);
+    w.refused(odd, "signature",
+              "commit " + odd + " has an unsupported signature algorithm (ElGamal), by key " + w.fpr(dana));
+  }
+}
+
 TEST_CASE("guix: emptied authorizations authorize nobody after them", "[guix]") {
   GuixWorld w;
   w.repo.write(".guix-authorizations", "(authorizations (version 0) ())\n");

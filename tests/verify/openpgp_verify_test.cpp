@@ -4,6 +4,7 @@
 // Every signature these tests make is also checked by RNP (the oracle in
 // support/gpg.cpp) and must get the same verdict from warden's own parser.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "support/pgp_world.hpp"
 
@@ -304,5 +305,69 @@ TEST_CASE("a subkey grafted onto another primary key's certificate does not sign
     auto check = w.sb.run("PATH=" + test::quote(WARDEN_BIN_DIR) + ":$PATH git warden policy check", w.repo.path());
     CHECK(check.status == 1);
     CHECK_THAT(check.err, Catch::Contains(reason));
+  }
+}
+
+TEST_CASE("DSA: 2048-bit keys verify, 1024-bit keys are refused as too weak", "[openpgp][dsa]") {
+  PgpWorld w;
+  const auto& dana = w.gpg.key("dana", "dsa2048");
+  const auto& dave = w.gpg.key("dave", "dsa1024");
+  w.start({{"dana", {"openpgp:" + dana.fingerprint}}, {"dave", {"openpgp:" + dave.fingerprint}}}, {&dana, &dave});
+  std::string good = w.change("src/dana.c", "dana", dana);
+  SECTION("2048 bits: accepted, as gpg and Guix accept it") {
+    auto report = w.verify();
+    REQUIRE(report.authenticated);
+    CHECK(report.verdicts.back().signer == "dana");
+    CHECK(report.verdicts.back().key_fingerprint == dana.fingerprint);
+    // The same signature over other data does not verify.
+    std::string raw = w.repo.git("cat-file commit " + good) + "\n";
+    raw.replace(raw.find("change src/dana.c"), 17, "change src/dave.c");
+    std::string tampered = w.repo.write_commit_object(raw);
+    w.repo.git("update-ref refs/heads/main " + tampered);
+    const auto& v = w.refused(tampered, "signature");
+    CHECK(v.reason() == "bad signature: signature does not verify (the signed data does not match)");
+  }
+  SECTION("1024 bits: refused, naming the key and its size") {
+    // gpg signs with SHA-1 there (q has 160 bits), refused on that
+    // account alone; over SHA-256 (truncated to q) for the key's size.
+    std::string sha1 = w.change("src/dave.c", "dave", dave);
+    CHECK(w.refused(sha1, "signature").reason() == "bad signature: SHA1 signature (refused: SHA-1 is broken)");
+    w.repo.git("reset -q --hard HEAD^");
+    std::string c = w.change("src/dave.c", "dave", dave, w.gpg.program("--digest-algo SHA256"));
+    const auto& v = w.refused(c, "signature");
+    CHECK(v.reason() == "bad signature: key " + dave.fingerprint + ": DSA key of 1024 bits is too weak (at least 2048)");
+  }
+}
+
+TEST_CASE("an algorithm warden does not verify, a certificate it does not hold, a signature that does not verify: "
+          "three refusals",
+          "[openpgp]") {
+  PgpWorld w;
+  const auto& mallory = w.gpg.key("mallory");
+  w.start();
+  std::string c = w.change("src/a.c", "a", w.alice);
+  std::string raw = w.repo.git("cat-file commit " + c) + "\n";
+  SECTION("ElGamal (16), RFC 9580 Ed25519 (27): named, with the key that claims it") {
+    for (auto [algorithm, name] : {std::pair{uint8_t{16}, "ElGamal"}, std::pair{uint8_t{27}, "Ed25519 (RFC 9580)"}}) {
+      std::string odd = w.repo.write_commit_object(test::with_signature_algorithm(raw, algorithm));
+      w.repo.git("update-ref refs/heads/main " + odd);
+      const auto& v = w.refused(odd, "unsigned");
+      CHECK(v.reason() == fmt::format("change whose signature warden cannot verify (unsupported signature algorithm "
+                                      "({}), by OpenPGP key {}) to a protected path",
+                                      name, w.alice.fingerprint));
+      CHECK(v.signature == warden::SignatureKind::unsupported);
+    }
+  }
+  SECTION("a certificate the policy does not hold") {
+    std::string m = w.change("src/m.c", "m", mallory);
+    const auto& v = w.refused(m, "unsigned");
+    CHECK(v.reason() == "change not signed by any key the policy lists to a protected path");
+    CHECK(v.signer == "key not in policy (OpenPGP " + mallory.fingerprint + ")");
+  }
+  SECTION("a signature that does not verify: the algorithm byte, which it signs, changed to DSA") {
+    std::string odd = w.repo.write_commit_object(test::with_signature_algorithm(raw, 17));
+    w.repo.git("update-ref refs/heads/main " + odd);
+    const auto& v = w.refused(odd, "signature");
+    CHECK(v.reason() == "bad signature: signature does not verify (the signed data does not match)");
   }
 }
