@@ -4,7 +4,7 @@
 
 _git_warden ()
 {
-	local subcommands="verify init policy trust install clone status pin approve attest verify-build snapshot hook"
+	local subcommands="verify init policy trust install clone status pin approve attest verify-build snapshot hook help"
 	local subcommand
 	subcommand="$(__git_find_on_cmdline "$subcommands")"
 	if [ -z "$subcommand" ]; then
@@ -88,6 +88,9 @@ _git_warden ()
 	snapshot) __gitcomp "--key=" ;;
 	hook)
 		__gitcomp "pre-receive post-receive reference-transaction post-merge pre-rebase post-rewrite"
+		;;
+	help)
+		__gitcomp "$subcommands"
 		;;
 	esac
 }

@@ -124,6 +124,11 @@ class Policy {
   std::vector<PathPattern> unprotected;
   PolicyRule policy;
   bool unsigned_merges_allowed = false;
+  // merges.vouch: signed. A merge signed by someone whose grants cover
+  // every path it brings in vouches for the brought-in commits that do not
+  // authenticate on their own (a topic forked before the anchor, unsigned
+  // contributors' commits): DESIGN section 2.
+  bool signed_merges_vouch = false;
   bool grant_thresholds = false;  // some grant has a threshold above 1
   std::vector<RefRule> refs;
   std::vector<Revocation> revoked;

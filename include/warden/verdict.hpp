@@ -29,6 +29,11 @@ struct Verdict {
   // Refused only because a parent is not authenticated (it descends from
   // a refused commit), not on its own account.
   bool inherited = false;
+  // Refused for a reason a later signed merge may vouch for (merges.vouch:
+  // the commit does not authenticate on its own), so the run goes on
+  // past it; vouched_by is set if one did, and the refusal cleared.
+  bool vouchable = false;
+  std::optional<ObjectId> vouched_by;
   // People whose approvals (DESIGN section 6) counted toward a threshold
   // for this commit, and the approver of a tree approval that stood in for
   // its signer ("" if none).

@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 
@@ -24,11 +27,40 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv) {
     std::cout << app.help("", CLI::AppFormatMode::All);
     return kExitOk;
   } catch (const CLI::ParseError& e) {
+    // As the user types it: `git warden --help` is git's (it opens the
+    // man page), `-h` is warden's own.
+    std::string typed = app.get_name().starts_with("git-") ? "git " + app.get_name().substr(4) : app.get_name();
     std::cerr << fmt::format("{}: {}\n", app.get_name(), e.what());
-    std::cerr << fmt::format("Run '{} --help' for usage.\n", app.get_name());
+    std::cerr << fmt::format("Run '{} -h' for usage.\n", typed);
     return kExitUsage;
   }
   return std::nullopt;
+}
+
+// `git warden help [COMMAND [SUBCOMMAND]]`: the built-in help, which needs
+// no man page (git turns `git warden --help` into `man git-warden`).
+Command add_help_command(CLI::App& app, std::shared_ptr<std::vector<std::string>> words) {
+  CLI::App* sub = app.add_subcommand("help", "Print the built-in help of git-warden or of COMMAND (no man page needed)");
+  sub->add_option("command", *words, "A command, and a subcommand of it (policy import)");
+  return {sub, [&app, words] {
+            const CLI::App* at = &app;
+            std::string usage_prefix;  // "git-warden policy" for import's "Usage: git-warden policy import"
+            for (const auto& w : *words) {
+              usage_prefix += (usage_prefix.empty() ? "" : " ") + at->get_name();
+              const CLI::App* next = nullptr;
+              for (const CLI::App* c : at->get_subcommands([](const CLI::App*) { return true; }))
+                if (c->get_name() == w) next = c;
+              if (next == nullptr) {
+                std::cerr << fmt::format("git-warden: help: '{}' is not a command{}; run 'git warden -h' for the "
+                                         "list\n",
+                                         w, at == &app ? "" : " of " + at->get_name());
+                return kExitUsage;
+              }
+              at = next;
+            }
+            std::cout << at->help(usage_prefix);
+            return kExitOk;
+          }};
 }
 
 }  // namespace
@@ -56,6 +88,7 @@ int warden_main(int argc, char** argv) {
       add_pin_command(app),     add_status_command(app),   add_approve_command(app),
       add_attest_command(app),  add_verify_build_command(app), add_snapshot_command(app),
       add_clone_command(app),
+      add_help_command(app, std::make_shared<std::vector<std::string>>()),
   };
   if (auto code = parse(app, argc, argv)) return *code;
   for (const auto& c : commands)

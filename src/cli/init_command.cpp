@@ -36,34 +36,81 @@ constexpr size_t kMaxSuggestedPaths = 12;
 constexpr size_t kMaxFileBytes = 16 << 20;
 
 struct Signer {
-  std::string name;
+  std::string name;                  // given by Draft::name_people
+  std::vector<std::string> name_hints;  // what to name them from, best first
   std::vector<std::string> keys;     // key lines as the policy writes them
   std::vector<std::string> key_origins;  // where each key was found
-  std::string fingerprint;           // of the first key, for trust --anchor
+  std::vector<std::string> key_fingerprints;  // each key's, for trust --anchor
+  std::vector<size_t> key_commits;   // how many commits each key signed
   std::vector<std::string> origins;  // where they were found, for the comment
   size_t commits = 0;
   std::set<std::string> touched;     // top-level paths their signed commits changed
 };
 
+// A policy name made of `text` (a person's name, a key comment, an
+// e-mail address's local part): lower case, words joined by '-'; "" when
+// nothing of it fits or it has letters a policy name cannot hold.
+std::string person_name_from(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80) return "";  // "José": no name rather than "Jos"
+    if (std::isalnum(u) || c == '.' || c == '_' || c == '-') out.push_back(static_cast<char>(std::tolower(u)));
+    else if ((c == ' ' || c == '\t') && !out.empty() && out.back() != '-') out.push_back('-');
+  }
+  while (!out.empty() && !std::isalnum(static_cast<unsigned char>(out.back()))) out.pop_back();
+  while (!out.empty() && !std::isalnum(static_cast<unsigned char>(out.front()))) out.erase(out.begin());
+  return out;
+}
+
 // The people found so far, one per key; the first source to name a key names its person.
 class Draft {
  public:
-  // The person holding `key_id` ("type base64" or "openpgp:FPR"), created
-  // with a name made from `hint` (an e-mail address or a name) if new.
+  // The person holding `key_id` ("type base64" or "openpgp:FPR"), found by
+  // `person` (an e-mail address, or a name) if new; `name_hints` are
+  // what to name them from, best first (a person's name, a key comment),
+  // after the name the history gives `person` and before its local part.
   Signer& by_key(const std::string& key_id, const std::string& key_line, const std::string& fingerprint,
-                 const std::string& hint, const std::string& origin) {
-    if (auto it = by_key_.find(key_id); it != by_key_.end()) return signers_[it->second];
-    auto person = by_name_.find(hint);
-    if (person == by_name_.end()) {
-      signers_.push_back(Signer{unique_person_name(hint.substr(0, hint.find('@')), "signer", taken_), {}, {},
-                                fingerprint, {}, 0, {}});
-      person = by_name_.emplace(hint, signers_.size() - 1).first;
+                 const std::string& person, const std::vector<std::string>& name_hints, const std::string& origin) {
+    if (auto it = by_key_.find(key_id); it != by_key_.end()) return signers_[it->second.first];
+    auto found = by_person_.find(person);
+    if (found == by_person_.end()) {
+      signers_.push_back(Signer{});
+      found = by_person_.emplace(person, signers_.size() - 1).first;
     }
-    Signer& s = signers_[person->second];
+    Signer& s = signers_[found->second];
+    s.name_hints.insert(s.name_hints.end(), name_hints.begin(), name_hints.end());
     s.keys.push_back(key_line);
     s.key_origins.push_back(origin);
-    by_key_.emplace(key_id, person->second);
+    s.key_fingerprints.push_back(fingerprint);
+    s.key_commits.push_back(0);
+    by_key_.emplace(key_id, std::pair{found->second, s.keys.size() - 1});
     return s;
+  }
+  // One more commit signed with `key_id` (held).
+  void signed_with(const std::string& key_id) {
+    auto [person, key] = by_key_.at(key_id);
+    ++signers_[person].commits;
+    ++signers_[person].key_commits[key];
+  }
+  // Names everyone: from the name the history gives their e-mail address
+  // (`names`, committer e-mail -> name), else their first usable hint,
+  // else the address's local part, else "signer"; each name once.
+  void name_people(const std::map<std::string, std::string>& names) {
+    std::set<std::string> taken;
+    for (const auto& [person, index] : by_person_) {
+      Signer& s = signers_[index];
+      std::vector<std::string> candidates;
+      if (auto it = names.find(person); it != names.end()) candidates.push_back(it->second);
+      candidates.insert(candidates.end(), s.name_hints.begin(), s.name_hints.end());
+      candidates.push_back(person.substr(0, person.find('@')));
+      std::string name;
+      for (const auto& c : candidates)
+        if (name = person_name_from(c.substr(0, c.find('@'))); !name.empty()) break;
+      s.name = name;
+    }
+    // In the order they were found, so that the first keeps a shared name.
+    for (auto& s : signers_) s.name = unique_person_name(s.name, "signer", taken);
   }
   bool holds(const std::string& key_id) const { return by_key_.count(key_id) > 0; }
   const std::vector<Signer>& signers() const { return signers_; }
@@ -71,8 +118,8 @@ class Draft {
 
  private:
   std::vector<Signer> signers_;
-  std::map<std::string, size_t> by_key_, by_name_;
-  std::set<std::string> taken_;
+  std::map<std::string, std::pair<size_t, size_t>> by_key_;  // -> person, key
+  std::map<std::string, size_t> by_person_;
 };
 
 // "~/x" as git expands it in pathname settings.
@@ -98,7 +145,8 @@ Status add_allowed_signers(Draft& draft, const std::string& path) {
     if (!key) continue;  // the parser checked it
     const std::string& principal = e.principals.front();
     std::string where = fmt::format("{} line {}", fs::path(path).filename().string(), e.line);
-    Signer& s = draft.by_key(e.key_line, e.key_line + " " + principal, (*key)->fingerprint(), principal, where);
+    Signer& s = draft.by_key(e.key_line, e.key_line + " " + principal, (*key)->fingerprint(), principal, {e.comment},
+                             where);
     s.origins.push_back(where);
     if (!e.valid_before.empty())
       std::cerr << fmt::format("warden: note: {} line {}: valid-before={} is not carried over; add the key to "
@@ -137,11 +185,26 @@ bool is_github_web_flow(const std::string& issuer) {
 // What the history's signatures were, beyond those that name a person.
 struct HistoryScan {
   size_t commits = 0, signed_commits = 0;
+  std::map<std::string, std::string> names;     // committer e-mail -> the name of its newest signed commit
   using Commits = std::vector<std::string>;     // short ids, newest first
   std::map<std::string, Commits> unsupported;   // why ("unsupported signature algorithm (DSA)") -> commits
   std::map<std::string, Commits> bad;           // why it does not verify -> commits
   std::map<std::string, Commits> not_held;      // OpenPGP issuer with no certificate here -> commits
   std::map<std::string, Commits> web_flow;      // GitHub's web-flow key id -> commits
+  std::set<ObjectId> person_signed;             // commits signed by a key found
+  std::vector<std::vector<ObjectId>> signed_merges;  // the parents of each merge signed by a key found
+  // Signed merges that merged a commit no key found signed: the history
+  // warden could not judge without merges.vouch.
+  size_t merges_needing_vouch() const {
+    size_t n = 0;
+    for (const auto& parents : signed_merges)
+      for (size_t i = 1; i < parents.size(); ++i)
+        if (!person_signed.count(parents[i])) {
+          ++n;
+          break;
+        }
+    return n;
+  }
   static size_t count(const std::map<std::string, Commits>& m) {
     size_t n = 0;
     for (const auto& [why, commits] : m) n += commits.size();
@@ -171,10 +234,13 @@ Result<HistoryScan> add_history(const Repository& repo, Draft& draft, const std:
     }
     auto sig = checker.check(*c);
     std::string hint = c->committer_email.empty() ? c->committer_name : c->committer_email;
+    if (!c->committer_email.empty()) scan.names.emplace(c->committer_email, c->committer_name);  // the newest
     Signer* who = nullptr;
+    std::string key_id;
     if (sig.kind == SignatureKind::ssh && sig.key) {
       std::string line = sig.key->type() + " " + base64_encode(sig.key->blob());
-      who = &draft.by_key(line, line + " " + hint, sig.key->fingerprint(), hint,
+      key_id = line;
+      who = &draft.by_key(line, line + " " + hint, sig.key->fingerprint(), hint, {c->committer_name},
                           fmt::format("signed commit {} as {}", id, hint));
     } else if (sig.kind == SignatureKind::openpgp && sig.openpgp) {
       const std::string& issuer = sig.openpgp->issuer();
@@ -190,7 +256,11 @@ Result<HistoryScan> add_history(const Repository& repo, Draft& draft, const std:
         continue;
       }
       std::string key = "openpgp:" + cert->fingerprint();
-      who = &draft.by_key(key, key, cert->fingerprint(), hint, fmt::format("signed commit {} as {}", id, hint));
+      // The certificate's user id names its holder ("Alice Liddell <alice@...>").
+      std::string holder = cert->user_id().substr(0, cert->user_id().find('<'));
+      key_id = key;
+      who = &draft.by_key(key, key, cert->fingerprint(), hint, {holder, c->committer_name},
+                          fmt::format("signed commit {} as {}", id, hint));
     } else if (sig.kind == SignatureKind::unsupported) {
       scan.unsupported[sig.problem].push_back(id);
       continue;
@@ -199,7 +269,9 @@ Result<HistoryScan> add_history(const Repository& repo, Draft& draft, const std:
       continue;
     }
     ++scan.signed_commits;
-    ++who->commits;
+    draft.signed_with(key_id);
+    scan.person_signed.insert(c->id);
+    if (c->parents.size() > 1) scan.signed_merges.push_back(c->parents);
     note_touched(repo, *c, *who);
   }
   return scan;
@@ -242,7 +314,7 @@ std::string quoted_list(const std::set<std::string>& paths) {
   return fmt::format("{}", fmt::join(q, ", "));
 }
 
-std::string policy_text(const Draft& draft, const std::string& sources) {
+std::string policy_text(const Draft& draft, const std::string& sources, size_t vouching_merges) {
   std::string people, names, suggestions;
   for (const auto& s : draft.signers()) {
     std::vector<std::string> origins = s.origins;
@@ -263,15 +335,22 @@ std::string policy_text(const Draft& draft, const std::string& sources) {
       "# policy. Narrow the grants (the suggestions show who changed what), raise\n"
       "# policy.threshold, and see warden-policy(5) and `git warden policy check`.\n"
       "version: 1\n\npeople:\n{}\ngroups:\n  maintainers: [{}]\n\ngrants:\n  - paths: [\"/\"]\n    who: [maintainers]\n{}\n"
-      "policy:\n  who: [maintainers]\n  threshold: 1\n\nmerges:\n  unsigned: deny\n",
-      sources, people, names, suggestions);
+      "policy:\n  who: [maintainers]\n  threshold: 1\n\nmerges:\n  unsigned: deny\n{}",
+      sources, people, names, suggestions,
+      vouching_merges == 0
+          ? ""
+          : fmt::format("  # {} signed merge{} in the history merged commits that no key found signed (unsigned\n"
+                        "  # contributors, branches from before). Merges like them after the anchor pass only\n"
+                        "  # if their signer may vouch for what they bring in (warden-policy(5)):\n"
+                        "  # vouch: signed\n",
+                        vouching_merges, vouching_merges == 1 ? "" : "s"));
 }
 
 // Writes the policy (and the certificates of its OpenPGP people), checks
 // it and prints the next steps.
 int write_draft(const fs::path& root, const Draft& draft, const std::string& sources,
-                const std::vector<std::shared_ptr<const OpenPgpCert>>& certs) {
-  std::string text = policy_text(draft, sources);
+                const std::vector<std::shared_ptr<const OpenPgpCert>>& certs, size_t vouching_merges = 0) {
+  std::string text = policy_text(draft, sources, vouching_merges);
   auto parsed = parse_policy(text, kPolicyPath);
   if (!parsed.problems.empty()) return setup_error(fmt::format("the policy written would be invalid: {}", parsed.problems.front()));
   for (const auto& c : certs)
@@ -281,7 +360,14 @@ int write_draft(const fs::path& root, const Draft& draft, const std::string& sou
   if (auto st = write_file(root / kPolicyPath, text); !st) return setup_error(st.error().message);
   std::cout << fmt::format("warden: wrote {} with {} {}:\n", kPolicyPath, draft.signers().size(),
                            draft.signers().size() == 1 ? "person" : "people");
-  for (const auto& s : draft.signers()) std::cout << fmt::format("  {:<16} {}\n", s.name, s.fingerprint);
+  // Each key's fingerprint, and what it signed: the anchor's is the one
+  // that signs the policy's commit.
+  for (const auto& s : draft.signers())
+    for (size_t i = 0; i < s.keys.size(); ++i)
+      std::cout << fmt::format("  {:<16} {}  ({})\n", i == 0 ? s.name : "", s.key_fingerprints[i],
+                               s.key_commits[i] > 0 ? fmt::format("signed {} commit{}", s.key_commits[i],
+                                                                  s.key_commits[i] == 1 ? "" : "s")
+                                                    : s.key_origins[i]);
   int check = run_policy_check((root / kPolicyPath).string());
   if (check != kExitOk) return check;
   std::cout << "warden: next:\n"
@@ -342,10 +428,17 @@ int run_init(const InitOptions& opts) {
   sources.push_back(fmt::format("the signatures of the newest {} commit{} of HEAD", scan->commits,
                                 scan->commits == 1 ? "" : "s"));
   report_scan(*scan);
+  draft.name_people(scan->names);
   if (draft.empty())
     return setup_error("found nobody to trust: no allowed signers file (gpg.ssh.allowedSignersFile or "
                        "--allowed-signers), and no signature in the history that verifies with a key found here");
-  return write_draft(*root, draft, fmt::format("{}", fmt::join(sources, ", ")), certs);
+  size_t vouching = scan->merges_needing_vouch();
+  if (vouching > 0)
+    std::cerr << fmt::format("warden: note: {} signed merge{} of the history merged commits that no key found signed; "
+                             "the policy suggests 'merges: vouch: signed', under which such merges after the anchor "
+                             "vouch for what they bring in when their signer may change it\n",
+                             vouching, vouching == 1 ? "" : "s");
+  return write_draft(*root, draft, fmt::format("{}", fmt::join(sources, ", ")), certs, vouching);
 }
 
 int run_policy_import_allowed_signers(const std::string& file, bool force) {
@@ -356,6 +449,7 @@ int run_policy_import_allowed_signers(const std::string& file, bool force) {
   Draft draft;
   if (auto s = add_allowed_signers(draft, file); !s) return setup_error(s.error().message);
   if (draft.empty()) return setup_error(fmt::format("{} lists nobody who may sign git commits", file));
+  draft.name_people({});
   return write_draft(*root, draft, fmt::format("the allowed signers file {}", file), {});
 }
 

@@ -24,11 +24,13 @@ std::string plural(size_t n, const char* word) {
 }
 
 std::string summary(const Policy& p) {
-  std::string out = fmt::format("{}, {}, {}, {}, policy changes need {} of {}, unsigned merges {}, {}",
+  std::string out = fmt::format("{}, {}, {}, {}, policy changes need {} of {}, unsigned merges {}, {}{}",
                                 plural(p.people.size(), "person"), plural(p.groups.size(), "group"),
                                 plural(p.grants.size(), "grant"), plural(p.unprotected.size(), "unprotected path"),
                                 p.policy.threshold, plural(p.policy.people.size(), "person"),
-                                p.unsigned_merges_allowed ? "allowed" : "denied", plural(p.refs.size(), "ref rule"));
+                                p.unsigned_merges_allowed ? "allowed" : "denied",
+                                p.signed_merges_vouch ? "signed merges vouch for what they bring in, " : "",
+                                plural(p.refs.size(), "ref rule"));
   if (!p.revoked.empty()) out += fmt::format(", {}", plural(p.revoked.size(), "revoked key"));
   return out;
 }

@@ -50,6 +50,9 @@ void print_human(std::ostream& out, std::ostream& err, const VerifyReport& repor
     if (!v.approved_by.empty())
       out << fmt::format("warden: {} \"{}\": approved by {}\n", v.commit.short_hex(), v.summary,
                          fmt::join(v.approved_by, ", "));
+    if (v.vouched_by)
+      out << fmt::format("warden: {} \"{}\" ({}): vouched for by signed merge {} (merges.vouch)\n",
+                         v.commit.short_hex(), v.summary, v.signer, v.vouched_by->short_hex());
   }
   if (report.authenticated) {
     std::string from = request.audit_policy
@@ -94,6 +97,8 @@ void print_json(std::ostream& out, const VerifyReport& report, const VerifyReque
         {"approved_by", v.approved_by},
         {"tree_approved_by",
          v.tree_approved_by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.tree_approved_by)},
+        // The signed merge that vouched for it (merges.vouch), or null.
+        {"vouched_by", v.vouched_by ? nlohmann::ordered_json(v.vouched_by->hex()) : nlohmann::ordered_json(nullptr)},
     };
     out << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   }

@@ -402,8 +402,14 @@ class Reader {
       add(n, "'merges' must be a mapping");
       return;
     }
-    only_keys(n, {"unsigned"}, "'merges'");
+    only_keys(n, {"unsigned", "vouch"}, "'merges'");
     if (auto v = allow_deny(n["unsigned"], "'merges.unsigned'")) policy.unsigned_merges_allowed = *v;
+    if (const YAML::Node& vouch = n["vouch"]) {
+      if (vouch.IsScalar() && (vouch.Scalar() == "none" || vouch.Scalar() == "signed"))
+        policy.signed_merges_vouch = vouch.Scalar() == "signed";
+      else
+        add(vouch, "'merges.vouch' must be 'none' or 'signed'");
+    }
   }
 
   // snapshots: {who: [people or groups], max-age: "7d"}

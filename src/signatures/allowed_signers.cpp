@@ -102,6 +102,10 @@ Result<std::vector<AllowedSigner>> parse_allowed_signers(std::string_view text) 
     if (!blob) return where(blob.error().message);
     if (type->empty() || blob->empty()) return where("no public key");
     entry.key_line = *type + " " + *blob;
+    std::string_view comment = line;
+    while (!comment.empty() && is_space(comment.front())) comment.remove_prefix(1);
+    while (!comment.empty() && is_space(comment.back())) comment.remove_suffix(1);
+    entry.comment = std::string(comment);
     if (auto key = SshPublicKey::parse_line(entry.key_line); !key)
       return where(fmt::format("bad public key: {}", key.error().message));
     out.push_back(std::move(entry));

@@ -17,6 +17,7 @@ struct AllowedSigner {
   int line = 0;
   std::vector<std::string> principals;
   std::string key_line;  // "keytype base64", the key checked by SshPublicKey
+  std::string comment;   // what follows the key on the line, "" if nothing
   bool cert_authority = false;
   std::vector<std::string> namespaces;  // empty: any namespace
   std::string valid_after, valid_before;  // as written, "" if absent

@@ -81,10 +81,19 @@ Status check_commits(CommitFacts& facts, const std::vector<ObjectId>& commits, c
     if (i >= options.keep_behind) facts.forget(commits[i - options.keep_behind]);
     report.verdicts.push_back(std::move(*v));
     if (options.progress) options.progress(report.verdicts.size(), report.total);
-    if (!report.verdicts.back().ok() && !options.keep_going) break;
+    // A refusal a later merge may vouch for (merges.vouch) does not end
+    // the run: the merge that lands it comes after it.
+    if (!report.verdicts.back().ok() && !report.verdicts.back().vouchable && !options.keep_going) break;
   }
   report.authenticated = report.verdicts.size() == report.total;
   for (const auto& v : report.verdicts) report.authenticated = report.authenticated && v.ok();
+  // Without keep-going the report ends at the first refusal that stands,
+  // as if the run had stopped there (one a merge vouched for does not).
+  if (!options.keep_going)
+    if (auto first = std::find_if(report.verdicts.begin(), report.verdicts.end(),
+                                  [](const Verdict& v) { return !v.ok(); });
+        first != report.verdicts.end())
+      report.verdicts.erase(first + 1, report.verdicts.end());
   return Status::success();
 }
 

@@ -13,7 +13,9 @@
 //     signed merge under every parent's policy, an unsigned one only
 //     where policy(P1) allows unsigned merges and they are unprotected;
 //     2. every brought-in commit allowed by policy(P1), by its own signer
-//     or by the merge's.
+//     or by the merge's; one that does not authenticate on its own lands
+//     only when policy(P1) lets signed merges vouch (merges.vouch) and
+//     the merge's signer may make its changes.
 // Whole-run checks and revocation are applied around these (verifier.cpp).
 #include "verify/rules.hpp"
 
@@ -50,14 +52,37 @@ Result<std::variant<const Policy*, Verdict>> policy_of_parent(PolicyStore& polic
 
 }  // namespace
 
-void PolicyRules::record(const ObjectId& c, bool ok) {
-  if (!ok) own_ok_under_.erase(c);
-  status_[c] = ok;
+void PolicyRules::record(const ObjectId& c, Verdict& v, bool revoked_signer) {
+  status_[c] = v.ok();
+  if (v.ok()) return;
+  own_ok_under_.erase(c);
+  // What a signed merge may vouch for (merges.vouch) is a commit that does
+  // not authenticate on its own: from before the anchor, unsigned, by a
+  // key or a person the policy does not let change it. Never a signature
+  // that does not verify, a path git refuses, a revoked key's commit, or
+  // what descends from one of those: a merge does not launder them.
+  bool vouchable = false;
+  // Its own signature first: a commit refused for its parent may carry a
+  // bad one too (the parent is judged before the signature).
+  if (auto sig = facts_.signature(c); !sig || (*sig)->kind == SignatureKind::bad) {
+    vouchable = false;
+  } else if (v.inherited) {
+    auto it = inherited_from_.find(c);
+    vouchable = it != inherited_from_.end() && vouchable_.count(it->second) > 0;
+  } else {
+    Rule r = v.refusal->rule;
+    vouchable = r != Rule::signature && r != Rule::path && r != Rule::revocation;
+  }
+  if (vouchable && !revoked_signer) {
+    vouchable_.insert(c);
+    v.vouchable = true;
+  }
 }
 
 Result<PolicyRules::ParentState> PolicyRules::parent_state(const ObjectId& p) {
   if (auto it = status_.find(p); it != status_.end())
-    return it->second ? ParentState::authenticated : ParentState::failed;
+    return it->second ? ParentState::authenticated
+                      : vouchable_.count(p) ? ParentState::vouchable : ParentState::failed;
   // Not checked in this run, so reachable from the anchor or a known-good
   // commit: the anchor, a known-good commit, an authenticated commit
   // between them, or pre-anchor history.
@@ -89,10 +114,14 @@ Result<Verdict> PolicyRules::check(const ObjectId& c) {
   if (data.parents.empty() && !audit_)
     return refuse(v, Rule::ancestry, "root commit that does not descend from the anchor (unrelated history)");
   std::vector<ParentState> states;
+  auto inherit = [&](const ObjectId& p) {
+    inherited_from_[c] = p;
+    return refuse_inherited(v, p.short_hex());
+  };
   for (const auto& p : data.parents) {
     auto s = parent_state(p);
     if (!s) return s.error();
-    if (*s == ParentState::failed) return refuse_inherited(v, p.short_hex());
+    if (*s == ParentState::failed) return inherit(p);
     states.push_back(*s);
   }
   if (!data.parents.empty()) {
@@ -102,6 +131,9 @@ Result<Verdict> PolicyRules::check(const ObjectId& c) {
     if (states[*mainline] == ParentState::pre_anchor)
       return refuse(v, Rule::ancestry, fmt::format("parent {} predates the anchor and carries no trusted policy",
                                                    data.parents[*mainline].short_hex()));
+    // Only a merge may vouch for a parent that does not authenticate on
+    // its own, and only for one it brings in.
+    if (states[*mainline] == ParentState::vouchable) return inherit(data.parents[*mainline]);
   }
 
   // Signature: bad is always refused.
@@ -149,6 +181,19 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
   describe(v, merge_signer);
   if (merge_signer.bad) return refuse(v, Rule::signature, fmt::format("bad signature: {}", merge_signer.problem));
   const std::string* signer = merge_signer.person;
+  // A parent that does not authenticate on its own lands only by a signed
+  // merge's vouching (merges.vouch: signed in policy(P1)): otherwise, and
+  // for an unsigned merge, which vouches for nothing, its refusal is this
+  // merge's.
+  bool vouching = false;
+  for (size_t i = 0; i < data.parents.size(); ++i) {
+    if (states[i] != ParentState::vouchable) continue;
+    if (signer == nullptr || !pol1.signed_merges_vouch) {
+      inherited_from_[data.id] = data.parents[i];
+      return refuse_inherited(v, data.parents[i].short_hex());
+    }
+    vouching = true;
+  }
   auto own = facts_.own_changes(data.id);
   if (!own) return own.error();
 
@@ -157,7 +202,7 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
   if (signer != nullptr) {
     // Signed: authorized under the policy of every parent that carries one.
     for (size_t i = 0; i < data.parents.size(); ++i) {
-      if (states[i] == ParentState::pre_anchor) continue;
+      if (states[i] == ParentState::pre_anchor || states[i] == ParentState::vouchable) continue;
       auto at = policies_.at(data.parents[i]);
       if (!at) return at.error();
       if (!(*at)->policy) {
@@ -211,14 +256,38 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
   // re-reading or re-diffing what is behind its fork.
   auto brought = repo_.walk(tips, {p1});
   if (!brought) return brought.error();
+  std::vector<ObjectId> vouched;
   for (const ObjectId& b : *brought) {
     if (auto it = own_ok_under_.find(b);
         it != own_ok_under_.end() && std::find(it->second.begin(), it->second.end(), &pol1) != it->second.end())
       continue;
-    auto bsig = facts_.signature(b);
-    if (!bsig) return bsig.error();
     auto bpaths = facts_.own_changes(b);
     if (!bpaths) return bpaths.error();
+    if (auto st = status_.find(b); vouching && st != status_.end() && !st->second) {
+      // Refused on its own: only the merge's signer, vouching, lands it.
+      auto bdata = facts_.commit(b);
+      if (!bdata) return bdata.error();
+      auto bsig = facts_.signature(b);
+      if (!bsig) return bsig.error();
+      // Never for a signature that does not verify (under this policy, as
+      // OpenPGP signatures are checked against its certificates) or a path
+      // git refuses, whatever the commit was refused for first.
+      if (!vouchable_.count(b) || identify(**bsig, &pol1, facts_).bad || (*bpaths)->refused_path)
+        return refuse(v, Rule::merge, fmt::format("brings in {} \"{}\", which was refused and which a merge may not "
+                                                  "vouch for",
+                                                  b.short_hex(), (*bdata)->summary));
+      auto ctx = approvals_of(approvals_, data.id, pol1);
+      if (auto r = authorize(pol1, merge_signer, (*bpaths)->paths, &ctx))
+        return refuse(v, Rule::merge,
+                      fmt::format("brings in {} \"{}\", which does not authenticate on its own, and the merge's "
+                                  "signer may not vouch for it: {}",
+                                  b.short_hex(), (*bdata)->summary, r->reason),
+                      r->path);
+      vouched.push_back(b);
+      continue;
+    }
+    auto bsig = facts_.signature(b);
+    if (!bsig) return bsig.error();
     Signer brought_signer = identify(**bsig, &pol1, facts_);
     auto bdata = facts_.commit(b);
     if (!bdata) return bdata.error();
@@ -234,6 +303,7 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
                   own_signer->path);
   }
   if (!own_ok_under.empty()) own_ok_under_[data.id] = std::move(own_ok_under);
+  vouched_ = std::move(vouched);
   return accept(std::move(v));
 }
 

@@ -10,6 +10,7 @@
 
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "verify/approvals.hpp"
@@ -36,11 +37,18 @@ class PolicyRules {
   // An Error is a repository problem.
   Result<Verdict> check(const ObjectId& c);
   // The final verdict on `c` (after revocation): what later commits'
-  // parents and merges' brought-in commits are judged against.
-  void record(const ObjectId& c, bool ok);
+  // parents and merges' brought-in commits are judged against. Marks a
+  // refusal a signed merge may vouch for as such (Verdict::vouchable).
+  // `revoked_signer`: a key revoked for `c` signed it.
+  void record(const ObjectId& c, Verdict& v, bool revoked_signer = false);
+  // The commits the merge just accepted vouched for (merges.vouch), each
+  // once; cleared by the call.
+  std::vector<ObjectId> take_vouched() { return std::exchange(vouched_, {}); }
 
  private:
-  enum class ParentState { authenticated, failed, pre_anchor };
+  // vouchable: refused, but only for not authenticating on its own (see
+  // record), so a signed merge may vouch for it.
+  enum class ParentState { authenticated, failed, vouchable, pre_anchor };
   Result<ParentState> parent_state(const ObjectId& p);
   Result<Verdict> check_single(Verdict& v, const CommitData& data);
   Result<Verdict> check_merge(Verdict& v, const CommitData& data, const CommitSignature& sig,
@@ -55,6 +63,12 @@ class PolicyRules {
   const std::unordered_set<ObjectId, ObjectIdHash>& known_good_;
   bool audit_ = false;
   std::unordered_map<ObjectId, bool, ObjectIdHash> status_;  // verdicts of this run
+  // Refused commits of this run a signed merge may vouch for, and those
+  // the last accepted merge vouched for.
+  std::unordered_set<ObjectId, ObjectIdHash> vouchable_;
+  std::vector<ObjectId> vouched_;
+  // Refused commits whose refusal was only inherited, from which parent.
+  std::unordered_map<ObjectId, ObjectId, ObjectIdHash> inherited_from_;
   // Accepted commits of this run, and the policies under which their own
   // check authorized their own changes by their own signer (rule 2 of a
   // merge reuses it).

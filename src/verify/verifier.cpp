@@ -121,6 +121,7 @@ class Run {
     verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
                                /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind,
                                req_.reopen_every};
+    report_ = &report;
     auto ran = verify::check_commits(facts_, *commits, options, keys_for, record, report);
     if (ran && descent_deferred_ && !anchor_is_a_parent_ && !commits->empty())
       WARDEN_TRY_STATUS(check_descent());
@@ -161,6 +162,7 @@ class Run {
     verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
                                /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind,
                                req_.reopen_every};
+    report_ = &report;
     WARDEN_TRY_STATUS(verify::check_commits(facts_, *commits, options, keys_for, record, report));
     return finish(report);
   }
@@ -173,7 +175,8 @@ class Run {
     std::string why = fmt::format("signed by {}, which the audit policy revokes{}", v.key_fingerprint,
                                   r->reason.empty() ? "" : " (" + r->reason + ")");
     v = verify::refuse(std::move(v), Rule::revocation, std::move(why));
-    rules_.record(v.commit, false);
+    v.vouchable = false;
+    rules_.record(v.commit, v);
   }
 
   // Set by run(): a key the target's policy revokes signed a commit of the
@@ -197,7 +200,9 @@ class Run {
     if (!v) return v;
     if (v->mainline != 0) mainlines[c] = v->mainline;
     WARDEN_TRY_STATUS(revocations_.apply(c, *v, req_.target_revocations));
-    rules_.record(c, v->ok());
+    bool revoked_signer = !v->ok() && !v->key_fingerprint.empty() && revocations_.revoked_for(v->key_fingerprint, c);
+    rules_.record(c, *v, revoked_signer);
+    land_vouched(c, *v);
     WARDEN_TRY_STATUS(mainline_.note(c));
     if (descent_deferred_) {
       auto data = facts_.commit(c);
@@ -209,6 +214,27 @@ class Run {
       }
     }
     return v;
+  }
+
+  // The commits an accepted merge vouched for (merges.vouch) are accepted
+  // in the report, saying by which merge; they stay refused for anything
+  // else (a branch that builds on them is judged on its own).
+  void land_vouched(const ObjectId& merge, const Verdict& v) {
+    std::vector<ObjectId> vouched = rules_.take_vouched();
+    index_[merge] = report_->verdicts.size();  // where check_commits puts v
+    if (!v.ok()) return;
+    for (const ObjectId& b : vouched) {
+      auto it = index_.find(b);
+      if (it == index_.end() || it->second >= report_->verdicts.size()) continue;
+      Verdict& was = report_->verdicts[it->second];
+      was.refusal.reset();
+      was.vouched_by = merge;
+      was.vouchable = was.inherited = false;
+      // Accepted now, so judged by revocation as any accepted commit (and
+      // its key noted, for the target's own revocations).
+      if (auto s = revocations_.apply(b, was, req_.target_revocations); !s)
+        was.refusal = Refusal{Rule::revocation, s.error().message, ""};  // fail closed
+    }
   }
 
   // Walks down to the anchor from the target (once) and notes the refusal
@@ -260,6 +286,8 @@ class Run {
   bool anchor_is_a_parent_ = false;
   bool descent_checked_ = false;  // the target's walk down to the anchor was done
   MaybeRunRefusal not_descendant_;  // set when the deferred walk refuses the target
+  VerifyReport* report_ = nullptr;  // the report check_commits fills
+  std::unordered_map<ObjectId, size_t, ObjectIdHash> index_;  // each checked commit's verdict in it
 };
 
 }  // namespace

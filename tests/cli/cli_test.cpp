@@ -237,3 +237,40 @@ TEST_CASE("verify --keep-going names the root cause once and counts what descend
   CHECK(json[4]["root_causes"] == 1);
   CHECK(json[4]["refused"] == 4);
 }
+
+TEST_CASE("help: git warden --help opens the man page from a build that is not installed, -h the built-in help",
+          "[cli][help][e2e]") {
+  World w;
+  auto brief = cli(w, "git warden -h");
+  CHECK(brief.status == 0);
+  CHECK_THAT(brief.out, Catch::Contains("verify") && Catch::Contains("trust") && Catch::Contains("--help"));
+  // The built-in help of one command, which needs no man page.
+  auto verify = cli(w, "git warden help verify");
+  CHECK(verify.status == 0);
+  CHECK_THAT(verify.out, Catch::Contains("git-warden verify") && Catch::Contains("--keep-going"));
+  auto import = cli(w, "git warden help policy import");
+  CHECK(import.status == 0);
+  CHECK_THAT(import.out, Catch::Contains("allowed-signers"));
+  auto unknown = cli(w, "git warden help nosuch");
+  CHECK(unknown.status == 2);
+  CHECK(unknown.err == "git-warden: help: 'nosuch' is not a command; run 'git warden -h' for the list\n");
+  // A usage error points at what works without a man page.
+  auto usage = cli(w, "git warden verify --no-such-option");
+  CHECK(usage.status == 2);
+  CHECK_THAT(usage.err, Catch::EndsWith("Run 'git warden -h' for usage.\n"));
+  // git runs `man git-warden` for `git warden --help`, before warden runs:
+  // the build lays its pages out where man finds them beside a program on
+  // PATH.
+  if (w.sb.run("command -v man").status != 0) {
+    WARN("man is not installed: git warden --help cannot open a page here");
+    return;
+  }
+  for (const auto& [command, name] : {std::pair{"git warden --help", "git-warden - authenticate git history"},
+                                      std::pair{"git verify-range --help", "git-verify-range - "},
+                                      std::pair{"git help warden", "git-warden - authenticate git history"}}) {
+    auto page = cli(w, std::string("env -u MANPATH LC_ALL=C MANPAGER=cat MANWIDTH=100 ") + command);
+    INFO(command << "\n" << page.out << page.err);
+    CHECK(page.status == 0);
+    CHECK_THAT(page.out, Catch::Contains(name));
+  }
+}

@@ -18,12 +18,13 @@ test::Run cli(test::Sandbox& sb, const test::Repo& repo, const std::string& args
   return sb.run("PATH=" + quote(WARDEN_BIN_DIR) + ":$PATH " + args, repo.path());
 }
 
-// A commit signed with `key` by a committer with this e-mail address.
-std::string commit_as(const test::Repo& repo, const std::string& email, const test::Key& key, const std::string& file) {
+// A commit signed with `key` by a committer with this name and e-mail address.
+std::string commit_as(const test::Repo& repo, const std::string& name, const std::string& email, const test::Key& key,
+                      const std::string& file) {
   repo.write(file, email + "\n");
   repo.git("add -A");
-  repo.git("-c user.email=" + email + " -c user.signingkey=" + quote(key.private_path) + " commit -q -S -m " +
-           quote("change " + file));
+  repo.git("-c user.name=" + quote(name) + " -c user.email=" + email + " -c user.signingkey=" +
+           quote(key.private_path) + " commit -q -S -m " + quote("change " + file));
   return repo.git("rev-parse HEAD");
 }
 
@@ -36,11 +37,11 @@ TEST_CASE("init: an SSH-signed history gives a policy that checks, and its signe
   const auto& alice = sb.key("alice");
   const auto& bob = sb.key("bob", "ecdsa-256");
   const auto& mallory = sb.key("mallory");
-  commit_as(repo, "alice@example.org", alice, "src/main.c");
-  commit_as(repo, "bob@example.org", bob, "docs/guide.md");
+  commit_as(repo, "Alice Liddell", "alice@example.org", alice, "src/main.c");
+  commit_as(repo, "Bob", "bob@example.org", bob, "docs/guide.md");
   // mallory's commit carries a signature in another namespace: it does not
   // verify as a git signature, so her key is evidence of nothing.
-  std::string forged = repo.resign(commit_as(repo, "mallory@example.org", mallory, "src/evil.c"), mallory, "file");
+  std::string forged = repo.resign(commit_as(repo, "Mallory", "mallory@example.org", mallory, "src/evil.c"), mallory, "file");
   repo.git("update-ref HEAD " + forged);
   repo.git("reset -q --hard");
   repo.write("README", "unsigned\n");
@@ -62,8 +63,9 @@ TEST_CASE("init: an SSH-signed history gives a policy that checks, and its signe
   CHECK(policy.find(alice.public_line.substr(0, 60)) != std::string::npos);
   CHECK(policy.find(bob.public_line.substr(0, 60)) != std::string::npos);
   CHECK(policy.find(mallory.public_line.substr(0, 60)) == std::string::npos);
-  CHECK(policy.find("  alice:  # allowed_signers line 1; signed 1 commit") != std::string::npos);
-  CHECK(policy.find("# - paths: [\"src/\"]\n  #   who: [alice]") != std::string::npos);
+  // Named from the committer's name, not the e-mail address's local part.
+  CHECK(policy.find("  alice-liddell:  # allowed_signers line 1; signed 1 commit") != std::string::npos);
+  CHECK(policy.find("# - paths: [\"src/\"]\n  #   who: [alice-liddell]") != std::string::npos);
   CHECK(policy.find("# - paths: [\"docs/\"]\n  #   who: [bob]") != std::string::npos);
   CHECK(cli(sb, repo, "git warden policy check").status == 0);
 
@@ -76,10 +78,10 @@ TEST_CASE("init: an SSH-signed history gives a policy that checks, and its signe
   auto trust = cli(sb, repo, "git warden trust --anchor " + anchor + ":" + alice.fingerprint);
   INFO(trust.out << trust.err);
   REQUIRE(trust.status == 0);
-  commit_as(repo, "bob@example.org", bob, "docs/more.md");
+  commit_as(repo, "Bob", "bob@example.org", bob, "docs/more.md");
   CHECK(cli(sb, repo, "git warden verify").status == 0);
   // mallory is nobody: her next commit, however signed, is refused.
-  commit_as(repo, "mallory@example.org", mallory, "src/evil2.c");
+  commit_as(repo, "Mallory", "mallory@example.org", mallory, "src/evil2.c");
   auto refused = cli(sb, repo, "git warden verify");
   CHECK(refused.status == 1);
   CHECK(refused.err.find("\"change src/evil2.c\": change not signed by any key the policy lists to a protected path "
@@ -232,4 +234,72 @@ TEST_CASE("init: what it cannot use is listed kind by kind, with the commits of 
   CHECK(policy.find("openpgp:" + carol.fingerprint) != std::string::npos);
   CHECK(policy.find("openpgp:" + dave.fingerprint) == std::string::npos);
   CHECK(good != weak);
+}
+
+TEST_CASE("init: people are named after their commits' names, else the key's comment, and each key with its own "
+          "fingerprint and what it signed",
+          "[init][cli][e2e]") {
+  test::Sandbox sb;
+  test::Repo repo(sb);
+  const auto& hello = sb.key("hello");     // allowed signers: comment "hello", address me@example.org
+  const auto& laptop = sb.key("laptop");   // the same person's second key, which signs
+  const auto& jose = sb.key("jose");
+  sb.write_file(sb.dir() + "/allowed_signers", "me@example.org " + hello.public_line + "\n" +
+                                                   "me@example.org " + laptop.public_line + "\n");
+  repo.git("config gpg.ssh.allowedSignersFile " + quote(sb.dir() + "/allowed_signers"));
+  commit_as(repo, "Grace Hopper", "me@example.org", laptop, "src/a.c");
+  commit_as(repo, "Grace Hopper", "me@example.org", laptop, "src/b.c");
+  // A name a policy cannot spell: the e-mail address's local part instead.
+  commit_as(repo, "José García", "jgarcia@example.org", jose, "src/c.c");
+  auto init = cli(sb, repo, "git warden init");
+  INFO(init.out << init.err);
+  REQUIRE(init.status == 0);
+  std::string policy = sb.read_file(repo.path() + "/.warden/policy.yml");
+  CHECK(policy.find("  grace-hopper:  # allowed_signers line 1; allowed_signers line 2; signed 2 commits") !=
+        std::string::npos);
+  CHECK(policy.find("  jgarcia:  # signed 1 commit") != std::string::npos);
+  CHECK(policy.find("maintainers: [grace-hopper, jgarcia]") != std::string::npos);
+  // The key that signed is the one to anchor with, not the first listed.
+  CHECK(init.out.find("  grace-hopper     " + hello.fingerprint + "  (allowed_signers line 1)\n") != std::string::npos);
+  CHECK(init.out.find("                   " + laptop.fingerprint + "  (signed 2 commits)\n") != std::string::npos);
+  CHECK(init.out.find("  jgarcia          " + jose.fingerprint + "  (signed 1 commit)\n") != std::string::npos);
+
+  SECTION("without a history, the key's comment names them") {
+    test::Repo empty(sb, "empty");
+    empty.git("config gpg.ssh.allowedSignersFile " + quote(sb.dir() + "/allowed_signers"));
+    auto r = cli(sb, empty, "git warden policy import allowed-signers " + quote(sb.dir() + "/allowed_signers"));
+    INFO(r.out << r.err);
+    REQUIRE(r.status == 0);
+    CHECK(sb.read_file(empty.path() + "/.warden/policy.yml").find("maintainers: [hello]") != std::string::npos);
+  }
+}
+
+TEST_CASE("init: signed merges of unsigned work suggest merges.vouch", "[init][cli][e2e][vouch]") {
+  test::Sandbox sb;
+  test::Repo repo(sb);
+  const auto& alice = sb.key("alice");
+  commit_as(repo, "Alice Liddell", "alice@example.org", alice, "src/main.c");
+  repo.git("checkout -q -b topic");
+  repo.write("src/contrib.c", "x\n");
+  repo.commit("an unsigned contribution", nullptr);
+  repo.git("checkout -q main");
+  repo.git("-c user.email=alice@example.org -c user.signingkey=" + quote(alice.private_path) +
+           " merge -q --no-ff -S -m 'Merge the contribution' topic");
+  auto init = cli(sb, repo, "git warden init");
+  INFO(init.out << init.err);
+  REQUIRE(init.status == 0);
+  CHECK(init.err.find("note: 1 signed merge of the history merged commits that no key found signed; the policy "
+                      "suggests 'merges: vouch: signed'") != std::string::npos);
+  std::string policy = sb.read_file(repo.path() + "/.warden/policy.yml");
+  CHECK(policy.find("merges:\n  unsigned: deny\n  # 1 signed merge in the history merged commits") != std::string::npos);
+  CHECK(policy.find("  # vouch: signed\n") != std::string::npos);
+
+  SECTION("a history of signed commits alone suggests nothing") {
+    test::Repo plain(sb, "plain");
+    commit_as(plain, "Alice Liddell", "alice@example.org", alice, "src/main.c");
+    auto r = cli(sb, plain, "git warden init");
+    REQUIRE(r.status == 0);
+    CHECK(r.err.find("vouch") == std::string::npos);
+    CHECK(sb.read_file(plain.path() + "/.warden/policy.yml").find("vouch") == std::string::npos);
+  }
 }
