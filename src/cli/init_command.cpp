@@ -63,6 +63,32 @@ std::string person_name_from(std::string_view text) {
   return out;
 }
 
+// What an e-mail address (or a bare name) says of its holder: the local
+// part, or the domain's first label where the local part names no one and
+// the domain is the holder's own ("me@tionis.dev": tionis).
+std::string address_name(const std::string& address) {
+  size_t at = address.find('@');
+  std::string local = address.substr(0, at);
+  if (at == std::string::npos) return local;
+  static const std::set<std::string> nobody = {"me",    "i",     "hi",    "hey",     "hello",    "hallo",
+                                               "mail",  "email", "info",  "contact", "git",      "dev",
+                                               "code",  "admin", "root",  "user",    "noreply",  "no-reply",
+                                               "self",  "x",     "github", "gitlab", "commits", "private"};
+  static const std::set<std::string> providers = {"gmail",   "googlemail", "outlook", "hotmail", "live",
+                                                  "yahoo",   "icloud",     "me",      "mac",     "protonmail",
+                                                  "proton",  "pm",         "posteo",  "gmx",     "web",
+                                                  "mailbox", "fastmail",   "users",   "example", "localhost"};
+  std::string lower;
+  for (char c : local) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (!nobody.count(lower)) return local;
+  std::string domain = address.substr(at + 1);
+  if (domain.starts_with("www.") || domain.starts_with("mail.")) domain = domain.substr(domain.find('.') + 1);
+  std::string label = domain.substr(0, domain.find('.'));
+  std::string lower_label;
+  for (char c : label) lower_label.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return label.empty() || domain.find('.') == std::string::npos || providers.count(lower_label) ? local : label;
+}
+
 // The people found so far, one per key; the first source to name a key names its person.
 class Draft {
  public:
@@ -103,7 +129,7 @@ class Draft {
       std::vector<std::string> candidates;
       if (auto it = names.find(person); it != names.end()) candidates.push_back(it->second);
       candidates.insert(candidates.end(), s.name_hints.begin(), s.name_hints.end());
-      candidates.push_back(person.substr(0, person.find('@')));
+      candidates.push_back(address_name(person));
       std::string name;
       for (const auto& c : candidates)
         if (name = person_name_from(c.substr(0, c.find('@'))); !name.empty()) break;
@@ -152,6 +178,11 @@ Status add_allowed_signers(Draft& draft, const std::string& path) {
       std::cerr << fmt::format("warden: note: {} line {}: valid-before={} is not carried over; add the key to "
                                "'revoked:' when it must stop signing\n",
                                path, e.line, e.valid_before);
+    if (!e.valid_after.empty())
+      std::cerr << fmt::format("warden: note: {} line {}: valid-after={} is not carried over: the key may sign "
+                               "every commit warden judges (git compares it with the commit's date, which the "
+                               "signer chooses)\n",
+                               path, e.line, e.valid_after);
   }
   return Status::success();
 }

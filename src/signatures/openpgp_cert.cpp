@@ -16,6 +16,7 @@
 #include "signatures/ed25519.hpp"
 #include "signatures/openpgp_signature.hpp"
 #include "signatures/openssl_keys.hpp"
+#include "signatures/quiet_stderr.hpp"
 #include "signatures/rnp_handles.hpp"
 
 namespace warden {
@@ -221,6 +222,7 @@ bool looks_like_certificate(std::string_view data) {
 
 Result<std::vector<std::shared_ptr<const OpenPgpCert>>> OpenPgpCert::parse_all(std::string_view data) {
   if (!looks_like_certificate(data)) return make_error("not an OpenPGP certificate (armored or binary)");
+  QuietStderr quiet;  // first, so that it ends after every RNP handle below
   rnp::Ffi ffi = make_ffi();
   if (!ffi) return make_error("cannot set up OpenPGP (RNP)");
   rnp_input_t raw_in = nullptr;

@@ -28,6 +28,7 @@
 #include "verify/engine.hpp"
 #include "verify/signer.hpp"
 #include "verify/tree_approvals.hpp"
+#include "warden/path_pattern.hpp"
 
 namespace warden::verify {
 
@@ -121,6 +122,11 @@ Result<Verdict> PolicyRules::check(const ObjectId& c) {
   for (const auto& p : data.parents) {
     auto s = parent_state(p);
     if (!s) return s.error();
+    // An audit has no chain of policies for a refused parent to break:
+    // its one policy judges each commit on its own, so that the auditor
+    // sees every commit's own verdict (the history still passes only if
+    // every commit of it does).
+    if (*s == ParentState::failed && audit_) *s = ParentState::authenticated;
     if (*s == ParentState::failed) return inherit(p);
     states.push_back(*s);
   }
@@ -128,12 +134,24 @@ Result<Verdict> PolicyRules::check(const ObjectId& c) {
     auto mainline = mainline_.of(data);
     if (!mainline) return mainline.error();
     v.mainline = *mainline;
-    if (states[*mainline] == ParentState::pre_anchor)
+    // The branch's previous tip is authenticated, so it is never reached
+    // through pre-anchor history or a commit that does not authenticate
+    // on its own: where the first parent (the default) is one, a merge's
+    // mainline is its first parent that authenticates, as a server that
+    // knew the previous tip would have found. Its other parents are then
+    // brought in, and judged so.
+    if (!audit_ && data.parents.size() > 1 && states[*mainline] != ParentState::authenticated)
+      for (size_t i = 0; i < states.size(); ++i)
+        if (states[i] == ParentState::authenticated) {
+          v.mainline = i;
+          break;
+        }
+    if (states[v.mainline] == ParentState::pre_anchor)
       return refuse(v, Rule::ancestry, fmt::format("parent {} predates the anchor and carries no trusted policy",
-                                                   data.parents[*mainline].short_hex()));
+                                                   data.parents[v.mainline].short_hex()));
     // Only a merge may vouch for a parent that does not authenticate on
     // its own, and only for one it brings in.
-    if (states[*mainline] == ParentState::vouchable) return inherit(data.parents[*mainline]);
+    if (states[v.mainline] == ParentState::vouchable && !audit_) return inherit(data.parents[v.mainline]);
   }
 
   // Signature: bad is always refused.
@@ -185,14 +203,12 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
   // merge's vouching (merges.vouch: signed in policy(P1)): otherwise, and
   // for an unsigned merge, which vouches for nothing, its refusal is this
   // merge's.
-  bool vouching = false;
   for (size_t i = 0; i < data.parents.size(); ++i) {
-    if (states[i] != ParentState::vouchable) continue;
+    if (states[i] != ParentState::vouchable || audit_) continue;  // an audit judges the merge on its own
     if (signer == nullptr || !pol1.signed_merges_vouch) {
       inherited_from_[data.id] = data.parents[i];
       return refuse_inherited(v, data.parents[i].short_hex());
     }
-    vouching = true;
   }
   auto own = facts_.own_changes(data.id);
   if (!own) return own.error();
@@ -256,34 +272,22 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
   // re-reading or re-diffing what is behind its fork.
   auto brought = repo_.walk(tips, {p1});
   if (!brought) return brought.error();
-  std::vector<ObjectId> vouched;
+  std::vector<Vouched> vouched;
   for (const ObjectId& b : *brought) {
     if (auto it = own_ok_under_.find(b);
         it != own_ok_under_.end() && std::find(it->second.begin(), it->second.end(), &pol1) != it->second.end())
       continue;
     auto bpaths = facts_.own_changes(b);
     if (!bpaths) return bpaths.error();
-    if (auto st = status_.find(b); vouching && st != status_.end() && !st->second) {
-      // Refused on its own: only the merge's signer, vouching, lands it.
-      auto bdata = facts_.commit(b);
-      if (!bdata) return bdata.error();
-      auto bsig = facts_.signature(b);
-      if (!bsig) return bsig.error();
-      // Never for a signature that does not verify (under this policy, as
-      // OpenPGP signatures are checked against its certificates) or a path
-      // git refuses, whatever the commit was refused for first.
-      if (!vouchable_.count(b) || identify(**bsig, &pol1, facts_).bad || (*bpaths)->refused_path)
-        return refuse(v, Rule::merge, fmt::format("brings in {} \"{}\", which was refused and which a merge may not "
-                                                  "vouch for",
-                                                  b.short_hex(), (*bdata)->summary));
-      auto ctx = approvals_of(approvals_, data.id, pol1);
-      if (auto r = authorize(pol1, merge_signer, (*bpaths)->paths, &ctx))
-        return refuse(v, Rule::merge,
-                      fmt::format("brings in {} \"{}\", which does not authenticate on its own, and the merge's "
-                                  "signer may not vouch for it: {}",
-                                  b.short_hex(), (*bdata)->summary, r->reason),
-                      r->path);
-      vouched.push_back(b);
+    if (auto st = status_.find(b); st != status_.end() && !st->second) {
+      // Refused on its own in this run: it lands only by this merge's
+      // vouching, whichever parent brings it (directly or through a
+      // branch that landed it before).
+      std::string fingerprint;
+      auto no = vouch_refusal(b, data, pol1, merge_signer, fingerprint);
+      if (!no) return no.error();
+      if (*no) return refuse(v, **no);
+      vouched.push_back({b, std::move(fingerprint)});
       continue;
     }
     auto bsig = facts_.signature(b);
@@ -305,6 +309,52 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
   if (!own_ok_under.empty()) own_ok_under_[data.id] = std::move(own_ok_under);
   vouched_ = std::move(vouched);
   return accept(std::move(v));
+}
+
+Result<MaybeRefusal> PolicyRules::vouch_refusal(const ObjectId& b, const CommitData& data, const Policy& pol1,
+                                                const Signer& merge_signer, std::string& fingerprint) {
+  auto bdata = facts_.commit(b);
+  if (!bdata) return bdata.error();
+  auto bsig = facts_.signature(b);
+  if (!bsig) return bsig.error();
+  auto bpaths = facts_.own_changes(b);
+  if (!bpaths) return bpaths.error();
+  auto no = [&](const std::string& why, const std::string& path = "") -> MaybeRefusal {
+    return Refusal{Rule::merge, fmt::format("brings in {} \"{}\", {}", b.short_hex(), (*bdata)->summary, why), path};
+  };
+  if (merge_signer.person == nullptr || !pol1.signed_merges_vouch)
+    return no("which does not authenticate on its own: only a signed merge vouches for such a commit, where the "
+              "policy lets it (merges.vouch: signed)");
+  // Never for a signature that does not verify (under this policy, as
+  // OpenPGP signatures are checked against its certificates) or a path
+  // git refuses, whatever the commit was refused for first.
+  Signer signer = identify(**bsig, &pol1, facts_);
+  if (!vouchable_.count(b) || signer.bad || (*bpaths)->refused_path)
+    return no("which was refused and which a merge may not vouch for");
+  // Never a policy change: a vouched commit's .warden/ is its parent's,
+  // so no policy nobody authorized governs what builds on it later.
+  for (const auto& path : (*bpaths)->paths)
+    if (is_policy_path(path))
+      return no("which does not authenticate on its own and changes .warden/: a merge never vouches for a policy "
+                "change",
+                path);
+  // Never a revoked key's commit. An OpenPGP key is known by its primary
+  // key's fingerprint only through a certificate the policy holds:
+  // without one, a subkey of a revoked key cannot be told from any other.
+  if (signer.is_signed && (*bsig)->openpgp && signer.person == nullptr &&
+      pol1.openpgp_cert_for((*bsig)->openpgp->issuer()) == nullptr)
+    return no(fmt::format("signed by OpenPGP key {}, whose certificate the policy does not hold: a merge does not "
+                          "vouch for it (it could be a revoked key's subkey)",
+                          (*bsig)->openpgp->issuer()));
+  if (!signer.fingerprint.empty() && revoked_(signer.fingerprint, b))
+    return no(fmt::format("signed by a revoked key ({}): a merge never vouches for it", signer.fingerprint));
+  auto ctx = approvals_of(approvals_, data.id, pol1);
+  if (auto r = authorize(pol1, merge_signer, (*bpaths)->paths, &ctx))
+    return no(fmt::format("which does not authenticate on its own, and the merge's signer may not vouch for it: {}",
+                          r->reason),
+              r->path);
+  fingerprint = signer.fingerprint;
+  return MaybeRefusal{};
 }
 
 }  // namespace warden::verify

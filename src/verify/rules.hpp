@@ -8,6 +8,8 @@
 // (verifier.cpp, run_checks, revocations).
 #pragma once
 
+#include <functional>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -17,6 +19,8 @@
 #include "verify/commit_facts.hpp"
 #include "verify/mainline.hpp"
 #include "verify/policy_store.hpp"
+#include "verify/refusal.hpp"
+#include "verify/signer.hpp"
 #include "warden/verdict.hpp"
 
 namespace warden::verify {
@@ -41,9 +45,20 @@ class PolicyRules {
   // refusal a signed merge may vouch for as such (Verdict::vouchable).
   // `revoked_signer`: a key revoked for `c` signed it.
   void record(const ObjectId& c, Verdict& v, bool revoked_signer = false);
+  // Whether a revoked key signed `commit` (fingerprint as the judging
+  // policy resolves it): a merge never vouches for such a commit. Set by
+  // the run (the revocations it loaded, or an audit policy's); until set,
+  // every signed commit counts as revoked (fail closed).
+  using RevokedCheck = std::function<bool(const std::string& fingerprint, const ObjectId& commit)>;
+  void check_revocations_with(RevokedCheck revoked) { revoked_ = std::move(revoked); }
   // The commits the merge just accepted vouched for (merges.vouch), each
-  // once; cleared by the call.
-  std::vector<ObjectId> take_vouched() { return std::exchange(vouched_, {}); }
+  // once, with the fingerprint of the key that signed it as the judging
+  // policy resolves it ("" unsigned); cleared by the call.
+  struct Vouched {
+    ObjectId commit;
+    std::string fingerprint;
+  };
+  std::vector<Vouched> take_vouched() { return std::exchange(vouched_, {}); }
 
  private:
   // vouchable: refused, but only for not authenticating on its own (see
@@ -53,6 +68,11 @@ class PolicyRules {
   Result<Verdict> check_single(Verdict& v, const CommitData& data);
   Result<Verdict> check_merge(Verdict& v, const CommitData& data, const CommitSignature& sig,
                               const std::vector<ParentState>& states);
+  // Why the merge `data` (signer `merge_signer` under pol1, which it
+  // judges by) may not vouch for `b`, a brought-in commit refused in this
+  // run; nothing if it may, and then `fingerprint` is b's signing key.
+  Result<MaybeRefusal> vouch_refusal(const ObjectId& b, const CommitData& data, const Policy& pol1,
+                                     const Signer& merge_signer, std::string& fingerprint);
 
   const GitReads& repo_;
   CommitFacts& facts_;
@@ -66,7 +86,8 @@ class PolicyRules {
   // Refused commits of this run a signed merge may vouch for, and those
   // the last accepted merge vouched for.
   std::unordered_set<ObjectId, ObjectIdHash> vouchable_;
-  std::vector<ObjectId> vouched_;
+  std::vector<Vouched> vouched_;
+  RevokedCheck revoked_ = [](const std::string&, const ObjectId&) { return true; };
   // Refused commits whose refusal was only inherited, from which parent.
   std::unordered_map<ObjectId, ObjectId, ObjectIdHash> inherited_from_;
   // Accepted commits of this run, and the policies under which their own

@@ -41,13 +41,12 @@ class Run {
         policies_before_(policies.files_parsed()), known_good_(known_good_of(req)),
         revocations_(repo, policies, known_good_),
         approvals_(repo, facts, req.approval_notes,
-                   [this](const std::string& fpr, const ObjectId& subject) {
-                     return revocations_.revoked_for(fpr, subject);
-                   }),
+                   [this](const std::string& fpr, const ObjectId& subject) { return revoked(fpr, subject); }),
         mainline_(repo, facts, req.previous_tip),
         rules_(repo, facts, policies, approvals_, mainline_, req.anchor.commit, known_good_,
                req.audit_policy != nullptr) {
     policies_.fix(req.audit_policy);
+    rules_.check_revocations_with([this](const std::string& fpr, const ObjectId& c) { return revoked(fpr, c); });
   }
   ~Run() { policies_.fix(nullptr); }
   Run(const Run&) = delete;
@@ -153,9 +152,8 @@ class Run {
     const Policy* keys = req_.audit_policy.get();
     auto keys_for = [&](const CommitData&) -> Result<const Policy*> { return keys; };
     auto record = [&](const ObjectId& c) -> Result<Verdict> {
-      auto v = judge(c);
+      auto v = judge(c);  // revocation by the audit policy included
       if (!v) return v;
-      if (v->ok()) refuse_if_revoked(*v);
       v->policy_commit.reset();  // no commit's policy was consulted: the auditor's was
       return v;
     };
@@ -175,8 +173,14 @@ class Run {
     std::string why = fmt::format("signed by {}, which the audit policy revokes{}", v.key_fingerprint,
                                   r->reason.empty() ? "" : " (" + r->reason + ")");
     v = verify::refuse(std::move(v), Rule::revocation, std::move(why));
-    v.vouchable = false;
-    rules_.record(v.commit, v);
+  }
+
+  // Whether a revoked key signs nothing that counts in `c`: by the audit
+  // policy in an audit (no landing: always), else by the revocations the
+  // run loaded.
+  bool revoked(const std::string& fingerprint, const ObjectId& c) {
+    if (req_.audit_policy) return req_.audit_policy->revocation_of(fingerprint) != nullptr;
+    return revocations_.revoked_for(fingerprint, c);
   }
 
   // Set by run(): a key the target's policy revokes signed a commit of the
@@ -200,7 +204,10 @@ class Run {
     if (!v) return v;
     if (v->mainline != 0) mainlines[c] = v->mainline;
     WARDEN_TRY_STATUS(revocations_.apply(c, *v, req_.target_revocations));
-    bool revoked_signer = !v->ok() && !v->key_fingerprint.empty() && revocations_.revoked_for(v->key_fingerprint, c);
+    // Before the merge's vouching lands anything: a merge whose own
+    // signer the audit policy revokes vouches for nothing.
+    if (req_.audit_policy && v->ok()) refuse_if_revoked(*v);
+    bool revoked_signer = !v->ok() && !v->key_fingerprint.empty() && revoked(v->key_fingerprint, c);
     rules_.record(c, *v, revoked_signer);
     land_vouched(c, *v);
     WARDEN_TRY_STATUS(mainline_.note(c));
@@ -220,16 +227,17 @@ class Run {
   // in the report, saying by which merge; they stay refused for anything
   // else (a branch that builds on them is judged on its own).
   void land_vouched(const ObjectId& merge, const Verdict& v) {
-    std::vector<ObjectId> vouched = rules_.take_vouched();
+    auto vouched = rules_.take_vouched();
     index_[merge] = report_->verdicts.size();  // where check_commits puts v
     if (!v.ok()) return;
-    for (const ObjectId& b : vouched) {
+    for (const auto& [b, fingerprint] : vouched) {
       auto it = index_.find(b);
       if (it == index_.end() || it->second >= report_->verdicts.size()) continue;
       Verdict& was = report_->verdicts[it->second];
       was.refusal.reset();
       was.vouched_by = merge;
       was.vouchable = was.inherited = false;
+      was.key_fingerprint = fingerprint;  // as the merge's policy resolved it (a subkey's primary key)
       // Accepted now, so judged by revocation as any accepted commit (and
       // its key noted, for the target's own revocations).
       if (auto s = revocations_.apply(b, was, req_.target_revocations); !s)

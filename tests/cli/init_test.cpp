@@ -133,6 +133,8 @@ TEST_CASE("policy import allowed-signers: git signers only, and a bad line is re
   REQUIRE(r.status == 0);
   CHECK(r.err.find("line 4 skipped: a certificate authority") != std::string::npos);
   CHECK(r.err.find("line 5 skipped: not allowed to sign in the \"git\" namespace") != std::string::npos);
+  CHECK(r.err.find("line 3: valid-after=20240101 is not carried over: the key may sign every commit warden judges")
+        != std::string::npos);
   std::string policy = sb.read_file(repo.path() + "/.warden/policy.yml");
   CHECK(policy.find("maintainers: [alice, bob]") != std::string::npos);
   CHECK(policy.find(ca.public_line.substr(0, 60)) == std::string::npos);
@@ -271,6 +273,16 @@ TEST_CASE("init: people are named after their commits' names, else the key's com
     INFO(r.out << r.err);
     REQUIRE(r.status == 0);
     CHECK(sb.read_file(empty.path() + "/.warden/policy.yml").find("maintainers: [hello]") != std::string::npos);
+  }
+  SECTION("an address whose local part names no one is named after its own domain, not a mail provider") {
+    test::Repo empty(sb, "empty");
+    sb.write_file(sb.dir() + "/plain_signers", "me@tionis.dev " + hello.public_line.substr(0, hello.public_line.rfind(' ')) +
+                                                   "\nme@gmail.com " + jose.public_line.substr(0, jose.public_line.rfind(' ')) +
+                                                   "\n");
+    auto r = cli(sb, empty, "git warden policy import allowed-signers " + quote(sb.dir() + "/plain_signers"));
+    INFO(r.out << r.err);
+    REQUIRE(r.status == 0);
+    CHECK(sb.read_file(empty.path() + "/.warden/policy.yml").find("maintainers: [tionis, me]") != std::string::npos);
   }
 }
 

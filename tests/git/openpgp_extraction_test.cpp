@@ -110,6 +110,19 @@ TEST_CASE("OpenPGP signature extraction: armor variants get git and gpg's verdic
       {"an armor header", with(with_armor_header("Version: GnuPG v2")), true},
       {"trailing spaces on every line", with(trailing), true},
       {"a byte of the body changed", with(flipped), false},
+      // The two bytes of the digest a signature packet repeats in the
+      // clear are a quick check only: gpg verifies the signature over
+      // the whole digest whatever they say (GitHub's web-flow key made
+      // such signatures from 2017 to 2021; Guix accepts them too).
+      {"a wrong quick-check digest prefix", test::with_signature_packet(lab.raw, [](std::string& p, size_t body) {
+         size_t hashed = (static_cast<uint8_t>(p[body + 4]) << 8) | static_cast<uint8_t>(p[body + 5]);
+         size_t at = body + 6 + hashed;
+         size_t unhashed = (static_cast<uint8_t>(p[at]) << 8) | static_cast<uint8_t>(p[at + 1]);
+         at += 2 + unhashed;
+         p[at] = 't';
+         p[at + 1] = 'r';
+       }),
+       true},
       {"a CR in the author line", [&] {
          std::string o = lab.raw;
          o.replace(o.find("\ncommitter "), 1, "\r\n");

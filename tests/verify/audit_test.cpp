@@ -128,3 +128,50 @@ TEST_CASE("audit: a key the auditor's policy revokes signs nothing", "[verify][a
   CHECK(v->rule_name() == "revocation");
   CHECK(v->reason() == "signed by " + w.bob.fingerprint + ", which the audit policy revokes (stolen)");
 }
+
+TEST_CASE("audit: each commit is judged on its own, so a refused commit hides no other verdict", "[verify][audit]") {
+  AuditWorld w;
+  w.repo.write("src/main.c", "int main(void) { return 0; }\n");
+  w.repo.commit("root", &w.alice);
+  w.repo.write("src/unsigned.c", "x\n");
+  std::string bad = w.repo.commit("an unsigned change", nullptr);
+  w.repo.write("src/good.c", "x\n");
+  std::string good = w.repo.commit("bob's change on top", &w.bob);
+  w.repo.write("src/carol.c", "x\n");
+  std::string outside = w.repo.commit("carol outside her grant", &w.carol);
+
+  auto report = w.audit(w.policy());
+  CHECK_FALSE(report.authenticated);
+  REQUIRE(report.verdicts.size() == 4);
+  // Not "parent ... is not authenticated": the auditor's one policy judges
+  // bob's and carol's commits as they are.
+  CHECK(report.verdicts[1].commit.hex() == bad);
+  CHECK(report.verdicts[1].rule_name() == "unsigned");
+  CHECK(report.verdicts[2].commit.hex() == good);
+  CHECK(report.verdicts[2].ok());
+  CHECK(report.verdicts[3].commit.hex() == outside);
+  CHECK(report.verdicts[3].rule_name() == "grant");
+  CHECK_FALSE(report.verdicts[3].inherited);
+
+  SECTION("without --keep-going it stops at the first refusal, as before") {
+    auto first = w.audit(w.policy(), "HEAD", "", false);
+    CHECK_FALSE(first.authenticated);
+    CHECK(first.verdicts.size() == 2);
+  }
+  SECTION("a signed merge vouches under an auditor's policy that lets it") {
+    std::string root = w.repo.git("rev-list --max-parents=0 HEAD");
+    w.repo.git("checkout -q -b topic " + root);
+    w.repo.write("docs/x.md", "x\n");
+    std::string contrib = w.repo.commit("an unsigned contribution", nullptr);
+    w.repo.git("checkout -q main");
+    w.repo.git("reset -q --hard " + root);
+    std::string m = w.repo.merge("topic", &w.alice, "merge the contribution");
+    auto vouched = w.audit(w.policy("  vouch: signed\n"));
+    INFO(warden::refusal_reason(vouched));
+    CHECK(vouched.authenticated);
+    REQUIRE(vouched.verdicts.size() == 3);
+    CHECK(vouched.verdicts[1].commit.hex() == contrib);
+    CHECK(vouched.verdicts[1].vouched_by.value_or(warden::ObjectId{}).hex() == m);
+    CHECK_FALSE(w.audit(w.policy()).authenticated);
+  }
+}

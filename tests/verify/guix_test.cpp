@@ -243,6 +243,11 @@ TEST_CASE("guix: the command line, git config, and the cache of authenticated ti
     CHECK_THAT(r.err, Catch::Contains("guix.authentication.introduction-commit"));
   }
   SECTION("given on the command line, then remembered in git config as Guix does; the second run is cached") {
+    // --no-cache neither reads the cache nor fills it.
+    auto uncached = w.cli("git warden verify --guix --no-cache --introduction " + w.intro + " --signer " +
+                          w.alice.fingerprint);
+    REQUIRE(uncached.status == 0);
+    CHECK_THAT(uncached.out, Catch::Contains("3 commits checked, 4 signatures verified"));
     auto first = w.cli("git warden verify --guix --introduction " + w.intro + " --signer " + w.alice.fingerprint);
     INFO(first.err);
     REQUIRE(first.status == 0);

@@ -6,59 +6,9 @@
 // merge's signer is held to thresholds and revocation.
 #include <catch2/catch.hpp>
 
-#include "support/world.hpp"
+#include "support/adoption_world.hpp"
 
-namespace {
-
-// A project with unsigned history, a contributor's topic forked from it,
-// then the adoption commit (the anchor) on main, signed by alice.
-struct Adoption {
-  test::Sandbox sb;
-  const test::Key& alice = sb.key("alice");
-  const test::Key& bob = sb.key("bob");
-  const test::Key& carol = sb.key("carol");
-  const test::Key& mallory = sb.key("mallory");
-  test::Repo repo{sb};
-  std::string old, topic1, topic2, anchor;
-
-  explicit Adoption(const std::string& vouch, const std::string& extra = "", const std::string& unsigned_merges = "deny") {
-    repo.write("src/main.c", "int main(void) { return 0; }\n");
-    repo.write("docs/index.md", "# Docs\n");
-    old = repo.commit("before warden", nullptr);
-    repo.git("checkout -q -b topic");
-    repo.write("src/feature.c", "feature\n");
-    topic1 = repo.commit("a contributor's unsigned commit", nullptr);
-    repo.write("docs/feature.md", "feature\n");
-    topic2 = repo.commit("carol documents it", &carol);
-    repo.git("checkout -q main");
-    repo.write(".warden/policy.yml", test::standard_policy(alice, bob, carol, vouch + extra, unsigned_merges));
-    anchor = repo.commit("adopt warden", &alice);
-    repo.write("src/later.c", "later\n");
-    repo.commit("alice after the anchor", &alice);
-  }
-  std::string merge(const test::Key* signer) { return repo.merge("topic", signer, "Merge topic"); }
-  warden::VerifyReport verify(const std::string& target = "HEAD", bool keep_going = false) {
-    return repo.verify(anchor, alice, target, {}, keep_going);
-  }
-  const warden::Verdict& refused(const std::string& commit, const std::string& rule, const std::string& target = "HEAD") {
-    static thread_local warden::VerifyReport report;
-    report = verify(target, true);
-    INFO(warden::refusal_reason(report));
-    for (const auto& v : report.verdicts)
-      UNSCOPED_INFO(v.commit.short_hex() << " " << v.summary << ": " << (v.ok() ? "ok" : v.reason()));
-    CHECK_FALSE(report.authenticated);
-    for (const auto& v : report.verdicts)
-      if (v.commit.hex() == commit) {
-        CHECK_FALSE(v.ok());
-        CHECK(v.rule_name() == rule);
-        return v;
-      }
-    FAIL("no verdict on " << commit);
-    return report.verdicts.front();
-  }
-};
-
-}  // namespace
+using test::Adoption;
 
 TEST_CASE("vouch: a maintainer's signed merge lands a topic forked before the anchor", "[verify][merge][vouch]") {
   Adoption a("  vouch: signed\n");
