@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <functional>
 #include <future>
+#include <optional>
 #include <span>
 #include <thread>
 #include <string>
@@ -31,6 +32,11 @@ struct RunOptions {
   // far (CommitFacts::reopen_object_stores): libgit2 keeps 16 MB of delta
   // bases per pack for as long as a handle holds it.
   size_t reopen_every = 8192;
+  // Whether a merge of this run could vouch for a commit refused for not
+  // authenticating on its own (merges.vouch): asked once, at the first
+  // such refusal. Without keep-going the run goes past such refusals only
+  // if so (else anyone could make it judge every commit of a push).
+  std::function<Result<bool>()> may_vouch;
 };
 
 // Checks `commits` (parents first) with check(c) -> Result<Verdict>,
@@ -61,6 +67,7 @@ Status check_commits(CommitFacts& facts, const std::vector<ObjectId>& commits, c
 
   size_t prepared_to = 0;  // commits [0, prepared_to) are prepared and adopted
   size_t reopened_at = 0;
+  std::optional<bool> may_vouch;  // options.may_vouch's answer, once asked
   if (ahead) launch();
   for (size_t i = 0; i < commits.size(); ++i) {
     if (ahead && i == prepared_to) {
@@ -82,8 +89,16 @@ Status check_commits(CommitFacts& facts, const std::vector<ObjectId>& commits, c
     report.verdicts.push_back(std::move(*v));
     if (options.progress) options.progress(report.verdicts.size(), report.total);
     // A refusal a later merge may vouch for (merges.vouch) does not end
-    // the run: the merge that lands it comes after it.
-    if (!report.verdicts.back().ok() && !report.verdicts.back().vouchable && !options.keep_going) break;
+    // the run where a merge could: the merge that lands it comes after it.
+    if (!report.verdicts.back().ok() && !options.keep_going) {
+      if (!report.verdicts.back().vouchable || !options.may_vouch) break;
+      if (!may_vouch) {
+        auto could = options.may_vouch();
+        if (!could) return could.error();
+        may_vouch = *could;
+      }
+      if (!*may_vouch) break;
+    }
   }
   report.authenticated = report.verdicts.size() == report.total;
   for (const auto& v : report.verdicts) report.authenticated = report.authenticated && v.ok();

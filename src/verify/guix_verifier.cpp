@@ -113,7 +113,11 @@ class GuixRun {
       if (v) failed_[c] = !v->ok();
       return v;
     };
-    verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress, /*changes_ahead=*/false};
+    verify::RunOptions options;
+    options.keep_going = req_.keep_going;
+    options.parallel_from = req_.parallel_from;
+    options.progress = req_.progress;
+    options.changes_ahead = false;
     WARDEN_TRY_STATUS(verify::check_commits(facts_, *commits, options, keys_for, record, report));
     return finish(report);
   }

@@ -29,6 +29,11 @@ class Mainline {
   // Records whether commit `c` of the run, whose parents are recorded or
   // older, reaches the previous tip.
   Status note(const ObjectId& c);
+  // Whether `c` is or reaches the previous tip (false when none is known).
+  Result<bool> reaches_previous_tip(const ObjectId& c) {
+    if (!tip_) return false;
+    return reaches_tip(c);
+  }
 
  private:
   Result<bool> reaches_tip(const ObjectId& c);

@@ -134,18 +134,29 @@ Result<Verdict> PolicyRules::check(const ObjectId& c) {
     auto mainline = mainline_.of(data);
     if (!mainline) return mainline.error();
     v.mainline = *mainline;
-    // The branch's previous tip is authenticated, so it is never reached
-    // through pre-anchor history or a commit that does not authenticate
-    // on its own: where the first parent (the default) is one, a merge's
-    // mainline is its first parent that authenticates, as a server that
-    // knew the previous tip would have found. Its other parents are then
-    // brought in, and judged so.
-    if (!audit_ && data.parents.size() > 1 && states[*mainline] != ParentState::authenticated)
-      for (size_t i = 0; i < states.size(); ++i)
-        if (states[i] == ParentState::authenticated) {
-          v.mainline = i;
-          break;
-        }
+    // A topic forked before the anchor, merged with main as its first
+    // parent (main merged into the topic, then main fast-forwarded to that
+    // merge): a server that knew main's previous tip took main's side as
+    // the mainline; without one the first parent, the topic, would refuse
+    // the merge for good. Where the first parent holds nothing of the
+    // branch (it neither reaches the previous tip nor descends from the
+    // anchor) and does not authenticate, the mainline is the first parent
+    // that does, and the topic is brought in. Never otherwise: a parent
+    // that reaches the previous tip or the anchor is the branch, and its
+    // policy governs whatever the merge's signer would rather have.
+    if (!audit_ && data.parents.size() > 1 && states[*mainline] != ParentState::authenticated) {
+      const ObjectId& first = data.parents[*mainline];
+      auto reaches_tip = mainline_.reaches_previous_tip(first);
+      if (!reaches_tip) return reaches_tip.error();
+      auto after_anchor = first == anchor_ ? Result<bool>(true) : repo_.descendant_of(first, anchor_);
+      if (!after_anchor) return after_anchor.error();
+      if (!*reaches_tip && !*after_anchor)
+        for (size_t i = 0; i < states.size(); ++i)
+          if (states[i] == ParentState::authenticated) {
+            v.mainline = i;
+            break;
+          }
+    }
     if (states[v.mainline] == ParentState::pre_anchor)
       return refuse(v, Rule::ancestry, fmt::format("parent {} predates the anchor and carries no trusted policy",
                                                    data.parents[v.mainline].short_hex()));
@@ -217,8 +228,9 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
   std::vector<const Policy*> own_ok_under;
   if (signer != nullptr) {
     // Signed: authorized under the policy of every parent that carries one.
+    // (In an audit every parent's policy is the auditor's: never skipped.)
     for (size_t i = 0; i < data.parents.size(); ++i) {
-      if (states[i] == ParentState::pre_anchor || states[i] == ParentState::vouchable) continue;
+      if (!audit_ && (states[i] == ParentState::pre_anchor || states[i] == ParentState::vouchable)) continue;
       auto at = policies_.at(data.parents[i]);
       if (!at) return at.error();
       if (!(*at)->policy) {
@@ -247,6 +259,15 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
       for (const auto& p : ctx.counted)
         if (std::find(v.approved_by.begin(), v.approved_by.end(), p) == v.approved_by.end()) v.approved_by.push_back(p);
       own_ok_under.push_back(&pol);
+    }
+    // Never a signed merge whose own changes no policy judged.
+    if (own_ok_under.empty()) {
+      auto ctx = approvals_of(approvals_, data.id, pol1);
+      if (auto r = authorize(pol1, merge_signer, (*own)->paths, &ctx)) {
+        r->reason = fmt::format("own change of the merge: {}", r->reason);
+        return refuse(v, *r);
+      }
+      own_ok_under.push_back(&pol1);
     }
     v.policy_commit = p1;
   } else {

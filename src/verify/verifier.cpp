@@ -119,7 +119,8 @@ class Run {
     auto record = [&](const ObjectId& c) { return judge(c); };
     verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
                                /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind,
-                               req_.reopen_every};
+                               req_.reopen_every, {}};
+    options.may_vouch = [&] { return may_vouch(*commits); };
     report_ = &report;
     auto ran = verify::check_commits(facts_, *commits, options, keys_for, record, report);
     if (ran && descent_deferred_ && !anchor_is_a_parent_ && !commits->empty())
@@ -159,7 +160,8 @@ class Run {
     };
     verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
                                /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind,
-                               req_.reopen_every};
+                               req_.reopen_every, {}};
+    options.may_vouch = [&]() -> Result<bool> { return req_.audit_policy->signed_merges_vouch; };
     report_ = &report;
     WARDEN_TRY_STATUS(verify::check_commits(facts_, *commits, options, keys_for, record, report));
     return finish(report);
@@ -173,6 +175,41 @@ class Run {
     std::string why = fmt::format("signed by {}, which the audit policy revokes{}", v.key_fingerprint,
                                   r->reason.empty() ? "" : " (" + r->reason + ")");
     v = verify::refuse(std::move(v), Rule::revocation, std::move(why));
+  }
+
+  // Whether a merge among `commits` could vouch for anything: only under a
+  // policy that says merges.vouch: signed, which is the policy of an
+  // authenticated mainline parent: the anchor's, a known-good commit's,
+  // or one a commit of the run brings by changing .warden/ (read as tree
+  // ids, never parsed: unauthenticated policies are not read). Without a
+  // vouching policy a run stops at the first refusal, as before vouching
+  // existed, whoever pushed. Cheap where it matters: one look per commit.
+  Result<bool> may_vouch(const std::vector<ObjectId>& commits) {
+    std::vector<ObjectId> known = req_.known_good;
+    known.push_back(req_.anchor.commit);
+    known.insert(known.end(), req_.revocations_from.begin(), req_.revocations_from.end());
+    for (const ObjectId& c : known) {
+      auto at = policies_.at(c);
+      if (!at) return at.error();
+      if ((*at)->policy && (*at)->policy->signed_merges_vouch) return true;
+    }
+    auto policy_dir = [&](const ObjectId& c) -> Result<std::optional<ObjectId>> {
+      auto data = facts_.commit(c);
+      if (!data) return data.error();
+      return repo_.entry_id((*data)->tree, kPolicyDir);
+    };
+    for (const ObjectId& c : commits) {
+      auto mine = policy_dir(c);
+      if (!mine) return mine.error();
+      auto data = facts_.commit(c);
+      if (!data) return data.error();
+      for (const ObjectId& p : (*data)->parents) {
+        auto theirs = policy_dir(p);
+        if (!theirs) return theirs.error();
+        if (*theirs != *mine) return true;
+      }
+    }
+    return false;
   }
 
   // Whether a revoked key signs nothing that counts in `c`: by the audit
