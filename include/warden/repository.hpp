@@ -142,6 +142,12 @@ class Repository final : public GitReads {
   // the packs behind it are freed. Reading between the two is an error.
   void release_objects() const override;
   Status reopen_objects() const override;
+  // Keeps the parents and generation numbers this handle learnt by reading
+  // commits in warden's own commit-graph file (<git common dir>/warden/
+  // commit-graph, git's format: git/commit_graph_file.hpp), with what the
+  // file held, when there are enough of them to spare the next run a long
+  // read; else does nothing. For front ends, after a run.
+  Status save_generations() const;
 
   // The note on `annotated` in the notes commit `notes_commit` (the tip of
   // a notes ref), or nullopt if it has none. Over `max_size` is an error.

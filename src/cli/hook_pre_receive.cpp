@@ -45,6 +45,9 @@ int run_hook_pre_receive() {
   PushChecker checker(*repo, *anchor, *options);
   auto decisions = checker.check(*updates);
   if (!decisions) return refuse_all(decisions.error().message);
+  // What a deep walk numbered spares the next push (a merge of a branch
+  // forked long ago) the same read; a failure to keep it costs only time.
+  (void)repo->save_generations();
   size_t refused = 0;
   for (const auto& d : *decisions) {
     std::cerr << fmt::format("warden: {}: {}: {}\n", d.ref, d.ok ? "ok" : "REFUSED", d.message);

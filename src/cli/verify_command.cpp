@@ -69,6 +69,13 @@ std::string not_fresh(Repository& repo, Verifier& verifier, const ObjectId& targ
   return problem;
 }
 
+// Keeps the generation numbers a long walk computed, for the next run;
+// a failure costs only time.
+void keep_generations(const Repository& repo, const VerifyOptions& opts) {
+  if (auto s = repo.save_generations(); !s && !opts.quiet)
+    std::cerr << "warden: warning: cannot keep generation numbers: " << s.error().message << "\n";
+}
+
 }  // namespace
 
 int setup_error(const std::string& message) { return fail(message); }
@@ -122,6 +129,7 @@ int run_audit(const VerifyOptions& opts) {
   Verifier verifier(*repo);
   auto report = verifier.verify(request);
   if (!report) return setup_error(report.error().message);
+  keep_generations(*repo, opts);
   if (opts.json) print_json(std::cout, *report, request);
   else if (!opts.quiet) print_human(std::cout, std::cerr, *report, request);
   return report->authenticated ? kExitOk : kExitRefused;
@@ -173,6 +181,7 @@ int run_verify(const VerifyOptions& given) {
   Verifier verifier(*repo);
   auto result = verify_trusted(*repo, verifier, *anchor, *target, how);
   if (!result) return setup_error(result.error().message);
+  keep_generations(*repo, opts);
   const VerifyReport* report = &result->report;
   if (!result->warning.empty() && !opts.quiet) std::cerr << "warden: warning: " << result->warning << "\n";
   if (opts.json) print_json(std::cout, *report, result->request);

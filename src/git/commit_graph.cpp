@@ -40,8 +40,9 @@ Result<CommitGraph::Index> CommitGraph::node(const ObjectId& id) {
 }
 
 Result<bool> CommitGraph::from_file(Index n) {
-  if (!file_) return false;
-  auto c = file_->find(nodes_[n].id);
+  std::optional<CommitGraphFile::Commit> c;
+  if (file_) c = file_->find(nodes_[n].id);
+  if (!c && own_) c = own_->find(nodes_[n].id);
   if (!c) return false;
   if (!nodes_[n].parents_read) WARDEN_TRY_STATUS(set_parents(n, c->parents));
   if (nodes_[n].generation == 0 && c->generation != 0) {
@@ -88,16 +89,37 @@ Status CommitGraph::expand(Index n) {
   for (uint32_t i = 0; i < nodes_[n].parent_count; ++i) {
     Index p = parents_[nodes_[n].first_parent + i];
     if (nodes_[p].generation == 0) WARDEN_TRY_STATUS(compute_generation(p));
+    // A walk relies on every edge it takes going to a lower generation; a
+    // number from a file that breaks this ends the walk (fail closed).
+    if (nodes_[n].generation != 0 && nodes_[p].generation >= nodes_[n].generation)
+      return make_error(fmt::format("the generation numbers of {} and its parent {} disagree (a damaged "
+                                    "commit-graph file, git's or warden's: delete it)",
+                                    nodes_[n].id.hex(), nodes_[p].id.hex()));
   }
   return Status::success();
 }
 
+void CommitGraph::open_files() {
+  if (file_tried_) return;
+  file_tried_ = true;
+  if (open_file_) file_ = open_file_();
+  if (open_own_) own_ = open_own_();
+}
+
+std::vector<CommitGraphFile::Entry> CommitGraph::known() const {
+  std::vector<CommitGraphFile::Entry> out;
+  for (const Node& n : nodes_) {
+    if (n.generation == 0 || !n.parents_read) continue;
+    CommitGraphFile::Entry e{n.id, {}, n.generation};
+    for (uint32_t i = 0; i < n.parent_count; ++i) e.parents.push_back(nodes_[parents_[n.first_parent + i]].id);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 Status CommitGraph::compute_generation(Index n) {
   if (nodes_[n].generation != 0) return Status::success();
-  if (!file_tried_) {
-    file_tried_ = true;
-    if (open_file_) file_ = open_file_();
-  }
+  open_files();
   std::vector<Index> stack{n};
   // Each commit is pushed once per child at most: more steps than that
   // means the parents do not form a DAG (cannot happen with real hashes).
@@ -132,6 +154,7 @@ Status CommitGraph::compute_generation(Index n) {
     if (!ready) continue;
     if (highest == UINT32_MAX) return make_error("history too deep to index");
     nodes_[x].generation = highest + 1;
+    ++computed_;
     stack.pop_back();
   }
   return Status::success();

@@ -32,8 +32,16 @@ class CommitGraph {
   // git's commit-graph file, if there is one (opened the first time a
   // generation must be computed: a walk near the tips needs none).
   using OpenFile = std::function<std::optional<CommitGraphFile>()>;
-  explicit CommitGraph(ReadParents read, OpenFile open_file = {})
-      : read_(std::move(read)), open_file_(std::move(open_file)) {}
+  // `open_own`: warden's own file of the same format, if there is one
+  // (commit_graph_file.hpp), opened at the same time as git's.
+  explicit CommitGraph(ReadParents read, OpenFile open_file = {}, OpenFile open_own = {})
+      : read_(std::move(read)), open_file_(std::move(open_file)), open_own_(std::move(open_own)) {}
+
+  // How many generation numbers were computed by reading commits (neither
+  // file held them): what warden's file would spare the next run.
+  size_t computed() const { return computed_; }
+  // Every commit whose parents and generation number are known.
+  std::vector<CommitGraphFile::Entry> known() const;
 
   // True if `commit` is a strict descendant of `ancestor`.
   Result<bool> descendant_of(const ObjectId& commit, const ObjectId& ancestor);
@@ -97,13 +105,17 @@ class CommitGraph {
   std::vector<ObjectId> parents_first(const std::vector<Index>& tips, uint32_t in_set_mark);
 
   // Takes n's parents and generation (and its parents' generations) from
-  // the file, if it holds n; false if it does not.
+  // git's file or warden's, if one holds n; false if neither does.
   Result<bool> from_file(Index n);
 
+  // Opens both files, once.
+  void open_files();
+
   ReadParents read_;
-  OpenFile open_file_;
-  std::optional<CommitGraphFile> file_;
+  OpenFile open_file_, open_own_;
+  std::optional<CommitGraphFile> file_, own_;
   bool file_tried_ = false;
+  size_t computed_ = 0;
   std::vector<Node> nodes_;
   std::vector<Index> parents_;
   std::unordered_map<ObjectId, Index, ObjectIdHash> index_;

@@ -9,10 +9,14 @@
 #include <git2.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <unordered_map>
+
+#include <fmt/format.h>
 
 namespace warden::git {
 
@@ -49,10 +53,15 @@ uint32_t CommitGraphFile::u32(size_t offset) const {
 std::optional<CommitGraphFile> CommitGraphFile::open(const std::string& objects_dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::path path = fs::path(objects_dir) / "info" / "commit-graph";
   // A shallow repository's parents are not the commits' own (git ignores
   // the file there too).
   if (fs::exists(fs::path(objects_dir).parent_path() / "shallow", ec)) return std::nullopt;
+  return read((fs::path(objects_dir) / "info" / "commit-graph").string());
+}
+
+std::optional<CommitGraphFile> CommitGraphFile::read(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -161,6 +170,120 @@ std::optional<CommitGraphFile::Commit> CommitGraphFile::at(uint32_t pos) const {
     if (c.parents.size() > 100000) return std::nullopt;
   }
   return c;
+}
+
+std::vector<CommitGraphFile::Entry> CommitGraphFile::entries() const {
+  std::vector<Entry> out;
+  out.reserve(count_);
+  for (uint32_t pos = 0; pos < count_; ++pos) {
+    git_oid oid;
+    std::memcpy(oid.id, data_.data() + oids_ + static_cast<size_t>(pos) * kHash, kHash);
+    auto c = at(pos);
+    if (!c || c->generation == 0) continue;
+    out.push_back(Entry{ObjectId::from(&oid), std::move(c->parents), c->generation});
+  }
+  return out;
+}
+
+namespace {
+
+void put32(std::vector<unsigned char>& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<unsigned char>(v >> shift));
+}
+
+Status write_atomically(const std::string& path, const std::vector<unsigned char>& bytes) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      fs::remove(temp, ec);
+      return make_error(fmt::format("cannot write {}", temp));
+    }
+  }
+  fs::rename(temp, path, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    return make_error(fmt::format("cannot write {}: {}", path, ec.message()));
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+Status CommitGraphFile::write(const std::string& path, std::vector<Entry> entries) {
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return std::memcmp(a.id.raw.id, b.id.raw.id, kHash) < 0; });
+  if (entries.size() >= kNoParent) return make_error("too many commits for a commit-graph file");
+  const auto count = static_cast<uint32_t>(entries.size());
+  std::unordered_map<ObjectId, uint32_t, ObjectIdHash> position;
+  for (uint32_t i = 0; i < count; ++i)
+    if (!position.emplace(entries[i].id, i).second) return make_error(fmt::format("{} twice", entries[i].id.hex()));
+
+  std::vector<unsigned char> cdat, edge;
+  cdat.reserve(static_cast<size_t>(count) * kCommitData);
+  for (const Entry& e : entries) {
+    if (e.generation == 0 || e.generation >= kMaxGeneration)
+      return make_error(fmt::format("no generation number for {}", e.id.hex()));
+    std::vector<uint32_t> ps;
+    for (const ObjectId& p : e.parents) {
+      auto it = position.find(p);
+      if (it == position.end()) return make_error(fmt::format("the parent {} of {} is not recorded", p.hex(), e.id.hex()));
+      if (entries[it->second].generation >= e.generation)
+        return make_error(fmt::format("the generation of {} is not above its parent's", e.id.hex()));
+      ps.push_back(it->second);
+    }
+    cdat.insert(cdat.end(), kHash, 0);  // the tree: not recorded
+    put32(cdat, ps.empty() ? kNoParent : ps[0]);
+    if (ps.size() <= 2) {
+      put32(cdat, ps.size() == 2 ? ps[1] : kNoParent);
+    } else {
+      put32(cdat, kOctopus | static_cast<uint32_t>(edge.size() / 4));
+      for (size_t i = 1; i < ps.size(); ++i) put32(edge, ps[i] | (i + 1 == ps.size() ? kLastEdge : 0));
+    }
+    put32(cdat, e.generation << 2);  // the date's top bits: 0
+    put32(cdat, 0);                  // the date: not recorded
+  }
+
+  std::vector<std::pair<uint32_t, const std::vector<unsigned char>*>> chunks;
+  std::vector<unsigned char> fanout, oids;
+  {
+    uint32_t n = 0;
+    for (int b = 0; b < 256; ++b) {
+      while (n < count && entries[n].id.raw.id[0] <= b) ++n;
+      put32(fanout, n);
+    }
+    for (const Entry& e : entries) oids.insert(oids.end(), e.id.raw.id, e.id.raw.id + kHash);
+  }
+  chunks.push_back({chunk_id("OIDF"), &fanout});
+  chunks.push_back({chunk_id("OIDL"), &oids});
+  chunks.push_back({chunk_id("CDAT"), &cdat});
+  if (!edge.empty()) chunks.push_back({chunk_id("EDGE"), &edge});
+
+  std::vector<unsigned char> out{'C', 'G', 'P', 'H', 1, 1, static_cast<unsigned char>(chunks.size()), 0};
+  uint64_t offset = 8 + (chunks.size() + 1) * 12;
+  auto put64 = [&](uint64_t v) {
+    put32(out, static_cast<uint32_t>(v >> 32));
+    put32(out, static_cast<uint32_t>(v));
+  };
+  for (const auto& [id, body] : chunks) {
+    put32(out, id);
+    put64(offset);
+    offset += body->size();
+  }
+  put32(out, 0);  // the table's end
+  put64(offset);
+  for (const auto& [id, body] : chunks) out.insert(out.end(), body->begin(), body->end());
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(out.data(), out.size(), digest, &length, EVP_sha1(), nullptr) != 1 || length != kHash)
+    return make_error("cannot hash the commit-graph file");
+  out.insert(out.end(), digest, digest + kHash);
+  return write_atomically(path, out);
 }
 
 }  // namespace warden::git

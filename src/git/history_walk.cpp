@@ -3,12 +3,27 @@
 // check, ancestry, merge bases.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
 #include "git/commit_graph.hpp"
 #include "git/commit_parents.hpp"
 #include "git/handles.hpp"
 #include "warden/repository.hpp"
 
 namespace warden {
+
+namespace {
+
+// warden's own commit-graph file, <git common dir>/warden/commit-graph ("" if
+// libgit2 cannot say where that is).
+std::string own_graph_path(git_repository* repo) {
+  const char* common = git_repository_commondir(repo);
+  return common == nullptr ? "" : std::string(common) + "warden/commit-graph";
+}
+
+}  // namespace
 
 git::CommitGraph& Repository::graph() const {
   if (!graph_) {
@@ -33,9 +48,43 @@ git::CommitGraph& Repository::graph() const {
       const char* common = git_repository_commondir(repo);
       if (common == nullptr) return std::nullopt;
       return git::CommitGraphFile::open(std::string(common) + "objects");
+    }, [repo]() -> std::optional<git::CommitGraphFile> {
+      std::string path = own_graph_path(repo);
+      // Like git's file: a shallow repository's parents are not the commits' own.
+      if (path.empty() || git_repository_is_shallow(repo) != 0) return std::nullopt;
+      return git::CommitGraphFile::read(path);
     });
   }
   return *graph_;
+}
+
+Status Repository::save_generations() const {
+  // Below this, reading the commits again costs less than rewriting the file.
+  constexpr size_t kWorthKeeping = 512;
+  if (!graph_ || graph_->computed() < kWorthKeeping || git_repository_is_shallow(raw()) != 0)
+    return Status::success();
+  std::string path = own_graph_path(raw());
+  if (path.empty()) return Status::success();
+  // What the file held and what this handle learnt, each commit once; kept
+  // only where every parent is kept too (git's file may have given a
+  // commit's number without its parents').
+  std::unordered_map<ObjectId, git::CommitGraphFile::Entry, ObjectIdHash> all;
+  if (auto old = git::CommitGraphFile::read(path))
+    for (auto& e : old->entries()) all.emplace(e.id, std::move(e));
+  for (auto& e : graph_->known()) all.emplace(e.id, std::move(e));
+  std::vector<git::CommitGraphFile::Entry> ordered;
+  ordered.reserve(all.size());
+  for (auto& [id, e] : all) ordered.push_back(std::move(e));
+  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.generation < b.generation; });
+  std::unordered_set<ObjectId, ObjectIdHash> kept;
+  std::vector<git::CommitGraphFile::Entry> entries;
+  for (auto& e : ordered) {
+    bool whole = std::all_of(e.parents.begin(), e.parents.end(), [&](const ObjectId& p) { return kept.count(p) > 0; });
+    if (!whole) continue;
+    kept.insert(e.id);
+    entries.push_back(std::move(e));
+  }
+  return git::CommitGraphFile::write(path, std::move(entries));
 }
 
 Result<std::vector<ObjectId>> Repository::walk(const std::vector<ObjectId>& tips,

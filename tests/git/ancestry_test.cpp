@@ -319,3 +319,97 @@ TEST_CASE("ancestry: git's commit-graph file gives each commit's parents and gen
     CHECK(!warden::git::CommitGraphFile::open(sb.dir() + "/repo/.git/objects"));
   }
 }
+
+TEST_CASE("ancestry: warden's own commit-graph file spares the next run the read, and gives the same answers",
+          "[ancestry]") {
+  test::Sandbox sb;
+  const int n = 1500;
+  Dag dag = make_dag(sb, n, Dates::equal, 11);
+  const std::string repo_path = sb.dir() + "/repo";
+  const std::string file = repo_path + "/.git/warden/commit-graph";
+  std::vector<uint32_t> generation(static_cast<size_t>(n), 0);
+  for (int c = 0; c < n; ++c) {
+    uint32_t highest = 0;
+    for (int p : dag.parents[static_cast<size_t>(c)]) highest = std::max(highest, generation[static_cast<size_t>(p)]);
+    generation[static_cast<size_t>(c)] = highest + 1;
+  }
+  auto entry = [&](int c) {
+    warden::git::CommitGraphFile::Entry e{dag.ids[static_cast<size_t>(c)], {}, generation[static_cast<size_t>(c)]};
+    for (int p : dag.parents[static_cast<size_t>(c)]) e.parents.push_back(dag.ids[static_cast<size_t>(p)]);
+    return e;
+  };
+  // What an earlier run kept: the first tenth, written as warden writes it.
+  std::vector<warden::git::CommitGraphFile::Entry> earlier;
+  for (int c = 0; c < n / 10; ++c) earlier.push_back(entry(c));
+  REQUIRE(warden::git::CommitGraphFile::write(file, earlier));
+  {
+    // A question deep in the history numbers what the file does not hold;
+    // the run keeps those numbers with the file's.
+    auto repo = warden::Repository::open(repo_path);
+    REQUIRE(repo);
+    REQUIRE(repo->walk({dag.ids[n - 1]}, {dag.ids[1], dag.ids[2]}));  // two hidden: numbered
+    REQUIRE(repo->save_generations());
+  }
+  auto kept = warden::git::CommitGraphFile::read(file);
+  REQUIRE(kept);
+  CHECK(kept->size() >= earlier.size() + 512);
+  for (const auto& e : kept->entries()) {
+    auto at = std::find(dag.ids.begin(), dag.ids.end(), e.id);
+    REQUIRE(at != dag.ids.end());
+    auto want = entry(static_cast<int>(at - dag.ids.begin()));
+    CHECK(e.generation == want.generation);
+    CHECK(e.parents == want.parents);
+  }
+  for (const auto& e : earlier) CHECK(kept->find(e.id).has_value());
+  // The walks over the file and the commits together.
+  Disagreements libgit2_wrong;
+  compare(repo_path, dag, Dates::equal, 11, libgit2_wrong);
+
+  SECTION("a file whose checksum is wrong is not read") {
+    std::string bytes = sb.read_file(file);
+    bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+    sb.write_file(file, bytes);
+    CHECK(!warden::git::CommitGraphFile::read(file));
+    compare(repo_path, dag, Dates::equal, 11, libgit2_wrong);
+  }
+  SECTION("a writer refuses entries that are not a whole history") {
+    auto lone = entry(n - 1);
+    CHECK_FALSE(warden::git::CommitGraphFile::write(sb.dir() + "/lone", {lone}));  // its parents are missing
+    std::vector<warden::git::CommitGraphFile::Entry> low = earlier;
+    for (auto& e : low)
+      if (!e.parents.empty()) e.generation = 1;
+    CHECK_FALSE(warden::git::CommitGraphFile::write(sb.dir() + "/low", low));
+  }
+  SECTION("numbers from two files that disagree are an error, never a skipped commit") {
+    // git's file numbers the first tenth one way, warden's (consistent in
+    // itself) another: a walk across both finds a parent numbered above
+    // its child.
+    std::vector<warden::git::CommitGraphFile::Entry> high;
+    for (int c = 0; c < n; ++c) {
+      auto e = entry(c);
+      e.generation += c < n / 10 ? 0 : 2000;  // above anything in the first tenth
+      high.push_back(e);
+    }
+    REQUIRE(warden::git::CommitGraphFile::write(file, high));
+    std::vector<warden::git::CommitGraphFile::Entry> shifted;
+    for (int c = 0; c < n / 10; ++c) {
+      auto e = entry(c);
+      e.generation += 5000;
+      shifted.push_back(e);
+    }
+    REQUIRE(warden::git::CommitGraphFile::write(repo_path + "/.git/objects/info/commit-graph", shifted));
+    auto repo = warden::Repository::open(repo_path);
+    REQUIRE(repo);
+    auto walked = repo->walk({dag.ids[n - 1]}, {dag.ids[1], dag.ids[2]});
+    REQUIRE_FALSE(walked);
+    CHECK_THAT(walked.error().message, Catch::Contains("disagree"));
+  }
+  SECTION("a shallow repository's file is not read") {
+    std::vector<warden::git::CommitGraphFile::Entry> lies = earlier;
+    lies.back().parents.clear();  // a root, the file says
+    lies.back().generation = 1;
+    REQUIRE(warden::git::CommitGraphFile::write(file, lies));
+    sb.write_file(repo_path + "/.git/shallow", dag.ids[0].hex() + "\n");  // a root: its parents stay as written
+    compare(repo_path, dag, Dates::equal, 11, libgit2_wrong);
+  }
+}
