@@ -148,6 +148,10 @@ class Repository final : public GitReads {
   // file held, when there are enough of them to spare the next run a long
   // read; else does nothing. For front ends, after a run.
   Status save_generations() const;
+  // Numbers every commit reachable from `tips` and keeps the numbers as
+  // save_generations() does: a server's first deep push check then reads
+  // no history (install --server).
+  Status number_history(const std::vector<ObjectId>& tips) const;
 
   // The note on `annotated` in the notes commit `notes_commit` (the tip of
   // a notes ref), or nullopt if it has none. Over `max_size` is an error.

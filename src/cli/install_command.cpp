@@ -197,6 +197,15 @@ int run_install(const InstallOptions& opts) {
       }
     }
   }
+  {
+    // The history numbered once, now: a push check that must reach deep
+    // (a merge of a branch forked long ago) then reads none of it.
+    std::vector<ObjectId> tips;
+    for (const auto& r : *refs)
+      if (auto commit = repo->peel_to_commit(r.target)) tips.push_back(*commit);
+    if (auto s = repo->number_history(tips); !s)
+      std::cerr << "warden: warning: cannot keep generation numbers: " << s.error().message << "\n";
+  }
   auto done = hooks::install_shim(hooks::hooks_dir(*repo, opts.hooks_dir), "pre-receive", hooks::kPreReceiveShim,
                                   hooks::ShimInstall{opts.force, opts.chain});
   if (!done) return stop(done.error().message, kExitRefused);

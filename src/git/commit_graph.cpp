@@ -99,6 +99,12 @@ Status CommitGraph::expand(Index n) {
   return Status::success();
 }
 
+Status CommitGraph::number(const ObjectId& commit) {
+  auto n = node(commit);
+  if (!n) return n.error();
+  return compute_generation(*n);
+}
+
 void CommitGraph::open_files() {
   if (file_tried_) return;
   file_tried_ = true;

@@ -37,6 +37,8 @@ class CommitGraph {
   explicit CommitGraph(ReadParents read, OpenFile open_file = {}, OpenFile open_own = {})
       : read_(std::move(read)), open_file_(std::move(open_file)), open_own_(std::move(open_own)) {}
 
+  // Numbers `commit` and every ancestor of it (reading what no file holds).
+  Status number(const ObjectId& commit);
   // How many generation numbers were computed by reading commits (neither
   // file held them): what warden's file would spare the next run.
   size_t computed() const { return computed_; }

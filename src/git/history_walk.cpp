@@ -58,6 +58,11 @@ git::CommitGraph& Repository::graph() const {
   return *graph_;
 }
 
+Status Repository::number_history(const std::vector<ObjectId>& tips) const {
+  for (const ObjectId& t : tips) WARDEN_TRY_STATUS(graph().number(t));
+  return save_generations();
+}
+
 Status Repository::save_generations() const {
   // Below this, reading the commits again costs less than rewriting the file.
   constexpr size_t kWorthKeeping = 512;

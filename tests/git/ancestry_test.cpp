@@ -365,6 +365,16 @@ TEST_CASE("ancestry: warden's own commit-graph file spares the next run the read
   Disagreements libgit2_wrong;
   compare(repo_path, dag, Dates::equal, 11, libgit2_wrong);
 
+  SECTION("numbering a whole history keeps every commit of it (install --server)") {
+    sb.sh("rm " + test::quote(file));
+    auto repo = warden::Repository::open(repo_path);
+    REQUIRE(repo);
+    REQUIRE(repo->number_history({dag.ids[n - 1]}));
+    auto all = warden::git::CommitGraphFile::read(file);
+    REQUIRE(all);
+    for (int c = 0; c < n; ++c)
+      if (is_anc(dag, c, n - 1)) CHECK(all->find(dag.ids[static_cast<size_t>(c)]).has_value());
+  }
   SECTION("a file whose checksum is wrong is not read") {
     std::string bytes = sb.read_file(file);
     bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
