@@ -18,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include "common/atomic_file.hpp"
+
 namespace warden::git {
 
 namespace {
@@ -191,28 +193,6 @@ void put32(std::vector<unsigned char>& out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<unsigned char>(v >> shift));
 }
 
-Status write_atomically(const std::string& path, const std::vector<unsigned char>& bytes) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
-  std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) {
-      fs::remove(temp, ec);
-      return make_error(fmt::format("cannot write {}", temp));
-    }
-  }
-  fs::rename(temp, path, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    return make_error(fmt::format("cannot write {}: {}", path, ec.message()));
-  }
-  return Status::success();
-}
-
 }  // namespace
 
 Status CommitGraphFile::write(const std::string& path, std::vector<Entry> entries) {
@@ -283,7 +263,9 @@ Status CommitGraphFile::write(const std::string& path, std::vector<Entry> entrie
   if (EVP_Digest(out.data(), out.size(), digest, &length, EVP_sha1(), nullptr) != 1 || length != kHash)
     return make_error("cannot hash the commit-graph file");
   out.insert(out.end(), digest, digest + kHash);
-  return write_atomically(path, out);
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  return write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(out.data()), out.size()), 0644);
 }
 
 }  // namespace warden::git

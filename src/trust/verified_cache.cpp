@@ -1,10 +1,8 @@
 #include "warden/verified_cache.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/sha.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/atomic_file.hpp"
 #include "common/lines.hpp"
 
 namespace warden {
@@ -98,17 +97,7 @@ Status VerifiedCache::save() const {
   chmod(dir.c_str(), 0700);
   std::string body = std::string(kHeader) + "\n" + anchor_line_ + "\n";
   for (const auto& t : tips_) body += t.hex() + "\n";
-  std::string text = body + "sha256 " + sha256_hex(body) + "\n";
-  std::string tmp = fmt::format("{}.tmp-{}", path_, getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(tmp.c_str(), path_.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return make_error(fmt::format("cannot write {}", path_));
-  }
-  return Status::success();
+  return write_file_atomically(path_, body + "sha256 " + sha256_hex(body) + "\n", 0600);
 }
 
 }  // namespace warden
