@@ -53,7 +53,7 @@ Result<std::variant<const Policy*, Verdict>> policy_of_parent(PolicyStore& polic
 
 }  // namespace
 
-void PolicyRules::record(const ObjectId& c, Verdict& v, bool revoked_signer) {
+void PolicyRules::record(const ObjectId& c, Verdict& v) {
   status_[c] = v.ok();
   if (v.ok()) return;
   own_ok_under_.erase(c);
@@ -62,22 +62,20 @@ void PolicyRules::record(const ObjectId& c, Verdict& v, bool revoked_signer) {
   // key or a person the policy does not let change it. Never a signature
   // that does not verify, a path git refuses, a revoked key's commit, or
   // what descends from one of those: a merge does not launder them.
-  bool vouchable = false;
   // Its own signature first: a commit refused for its parent may carry a
   // bad one too (the parent is judged before the signature).
-  if (auto sig = facts_.signature(c); !sig || (*sig)->kind == SignatureKind::bad) {
-    vouchable = false;
-  } else if (v.inherited) {
+  if (auto sig = facts_.signature(c); !sig || (*sig)->kind == SignatureKind::bad) return;
+  bool vouchable = false;
+  if (v.inherited) {
     auto it = inherited_from_.find(c);
     vouchable = it != inherited_from_.end() && vouchable_.count(it->second) > 0;
   } else {
     Rule r = v.refusal->rule;
     vouchable = r != Rule::signature && r != Rule::path && r != Rule::revocation;
   }
-  if (vouchable && !revoked_signer) {
-    vouchable_.insert(c);
-    v.vouchable = true;
-  }
+  if (!vouchable || (!v.key_fingerprint.empty() && revoked_(v.key_fingerprint, c))) return;
+  vouchable_.insert(c);
+  v.vouchable = true;
 }
 
 Result<PolicyRules::ParentState> PolicyRules::parent_state(const ObjectId& p) {
@@ -260,15 +258,10 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
         if (std::find(v.approved_by.begin(), v.approved_by.end(), p) == v.approved_by.end()) v.approved_by.push_back(p);
       own_ok_under.push_back(&pol);
     }
-    // Never a signed merge whose own changes no policy judged.
-    if (own_ok_under.empty()) {
-      auto ctx = approvals_of(approvals_, data.id, pol1);
-      if (auto r = authorize(pol1, merge_signer, (*own)->paths, &ctx)) {
-        r->reason = fmt::format("own change of the merge: {}", r->reason);
-        return refuse(v, *r);
-      }
-      own_ok_under.push_back(&pol1);
-    }
+    // The mainline parent is always among them (it authenticates, and in
+    // an audit none is skipped); should none have judged the merge's own
+    // changes, it is refused, never let through.
+    if (own_ok_under.empty()) return refuse(v, Rule::merge, "no policy judged the merge's own changes");
     v.policy_commit = p1;
   } else {
     // Unsigned (or unknown key): allowed by policy(P1), and clean.

@@ -42,9 +42,9 @@ class PolicyRules {
   Result<Verdict> check(const ObjectId& c);
   // The final verdict on `c` (after revocation): what later commits'
   // parents and merges' brought-in commits are judged against. Marks a
-  // refusal a signed merge may vouch for as such (Verdict::vouchable).
-  // `revoked_signer`: a key revoked for `c` signed it.
-  void record(const ObjectId& c, Verdict& v, bool revoked_signer = false);
+  // refusal a signed merge may vouch for as such (Verdict::vouchable):
+  // never one a revoked key signed (check_revocations_with).
+  void record(const ObjectId& c, Verdict& v);
   // Whether a revoked key signed `commit` (fingerprint as the judging
   // policy resolves it): a merge never vouches for such a commit. Set by
   // the run (the revocations it loaded, or an audit policy's); until set,

@@ -193,16 +193,22 @@ class Run {
       if (!at) return at.error();
       if ((*at)->policy && (*at)->policy->signed_merges_vouch) return true;
     }
+    // Each commit's .warden/ tree, looked up once (a commit is a parent of
+    // the next, mostly).
+    std::unordered_map<ObjectId, std::optional<ObjectId>, ObjectIdHash> dirs;
     auto policy_dir = [&](const ObjectId& c) -> Result<std::optional<ObjectId>> {
+      if (auto it = dirs.find(c); it != dirs.end()) return it->second;
       auto data = facts_.commit(c);
       if (!data) return data.error();
-      return repo_.entry_id((*data)->tree, kPolicyDir);
+      auto dir = repo_.entry_id((*data)->tree, kPolicyDir);
+      if (!dir) return dir.error();
+      return dirs.emplace(c, *dir).first->second;
     };
     for (const ObjectId& c : commits) {
-      auto mine = policy_dir(c);
-      if (!mine) return mine.error();
       auto data = facts_.commit(c);
       if (!data) return data.error();
+      auto mine = policy_dir(c);
+      if (!mine) return mine.error();
       for (const ObjectId& p : (*data)->parents) {
         auto theirs = policy_dir(p);
         if (!theirs) return theirs.error();
@@ -244,8 +250,7 @@ class Run {
     // Before the merge's vouching lands anything: a merge whose own
     // signer the audit policy revokes vouches for nothing.
     if (req_.audit_policy && v->ok()) refuse_if_revoked(*v);
-    bool revoked_signer = !v->ok() && !v->key_fingerprint.empty() && revoked(v->key_fingerprint, c);
-    rules_.record(c, *v, revoked_signer);
+    rules_.record(c, *v);
     land_vouched(c, *v);
     WARDEN_TRY_STATUS(mainline_.note(c));
     if (descent_deferred_) {
