@@ -98,9 +98,10 @@ int run_guix_verify(const VerifyOptions& opts) {
 
   if (report->authenticated) {
     // --no-cache neither reads the cache nor writes it, as in policy mode.
-    if (!opts.no_cache) cache.add(*target);
-    if (auto s = opts.no_cache ? Status::success() : cache.save(); !s && !opts.quiet)
-      std::cerr << "warden: warning: " << s.error().message << "\n";
+    if (!opts.no_cache) {
+      cache.add(*target);
+      if (auto s = cache.save(); !s && !opts.quiet) std::cerr << "warden: warning: " << s.error().message << "\n";
+    }
     if (!from_config && !repo->config_string(kIntroCommitKey)) {
       // Remembered for the next run, as Guix does.
       (void)repo->set_config_string(kIntroCommitKey, intro->hex());

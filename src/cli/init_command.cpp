@@ -237,7 +237,7 @@ std::string policy_text(const Draft& draft, const std::string& sources, size_t v
   std::string people, names, suggestions;
   for (const auto& s : draft.signers()) {
     std::vector<std::string> origins = s.origins;
-    if (s.commits > 0) origins.push_back(fmt::format("signed {} commit{}", s.commits, s.commits == 1 ? "" : "s"));
+    if (size_t n = s.commits(); n > 0) origins.push_back(fmt::format("signed {} commit{}", n, n == 1 ? "" : "s"));
     people += fmt::format("  {}:  # {}\n    keys:\n", s.name, fmt::join(origins, "; "));
     for (size_t i = 0; i < s.keys.size(); ++i)
       people += fmt::format("      - \"{}\"  # {}\n", s.keys[i], s.key_origins[i]);

@@ -64,7 +64,6 @@ Signer& Draft::by_key(const std::string& key_id, const std::string& key_line, co
 
 void Draft::signed_with(const std::string& key_id) {
   auto [person, key] = by_key_.at(key_id);
-  ++signers_[person].commits;
   ++signers_[person].key_commits[key];
 }
 

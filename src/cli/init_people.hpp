@@ -21,7 +21,12 @@ struct Signer {
   std::vector<std::string> key_fingerprints;  // each key's, for trust --anchor
   std::vector<size_t> key_commits;   // how many commits each key signed
   std::vector<std::string> origins;  // where they were found, for the comment
-  size_t commits = 0;
+  // How many commits they signed, with any of their keys.
+  size_t commits() const {
+    size_t n = 0;
+    for (size_t k : key_commits) n += k;
+    return n;
+  }
   std::set<std::string> touched;     // top-level paths their signed commits changed
 };
 

@@ -206,15 +206,19 @@ Result<OpenPgpSignature> parse_signature(std::string_view armored, const std::st
   Reader r(body);
   OpenPgpSignature sig;
   uint8_t version = 0, type = 0;
-  uint32_t hashed_len = 0, unhashed_len = 0, left16 = 0;
-  std::string_view hashed, unhashed;
+  uint32_t hashed_len = 0, unhashed_len = 0;
+  // The digest's first two bytes in the clear are a quick check only: gpg
+  // (and so git and Guix) verifies the signature over the whole digest
+  // whatever they say, and real signatures carry wrong ones (GitHub's
+  // web-flow key, 2017 to 2021). Read past; the signature itself decides.
+  std::string_view hashed, unhashed, quick_check;
   if (!r.u8(version)) return make_error("empty signature packet");
   if (version != 4) return make_error(fmt::format("version {} signature (only version 4 is supported)", version));
   if (!r.u8(type) || !r.u8(sig.pk_algorithm) || !r.u8(sig.hash_algorithm) || !r.be(2, hashed_len) ||
       !r.bytes(hashed_len, hashed))
     return make_error("truncated signature packet");
   size_t hashed_end = r.offset();
-  if (!r.be(2, unhashed_len) || !r.bytes(unhashed_len, unhashed) || !r.be(2, left16))
+  if (!r.be(2, unhashed_len) || !r.bytes(unhashed_len, unhashed) || !r.bytes(2, quick_check))
     return make_error("truncated signature packet");
   if (type != 0x00) return make_error(fmt::format("signature of type 0x{:02x}, not over a binary document", type));
 
@@ -267,11 +271,6 @@ Result<OpenPgpSignature> parse_signature(std::string_view armored, const std::st
       EVP_DigestUpdate(ctx.get(), body.data(), hashed_end) != 1 ||
       EVP_DigestUpdate(ctx.get(), trailer, sizeof trailer) != 1 || EVP_DigestFinal_ex(ctx.get(), out, &out_len) != 1)
     return make_error("cannot hash the signed data");
-  // left16, the digest's first two bytes in the clear, is a quick check
-  // only: gpg (and so git and Guix) verifies the signature over the whole
-  // digest whatever it says, and real signatures carry wrong ones (GitHub's
-  // web-flow key, 2017 to 2021). The signature itself decides.
-  (void)left16;
   sig.digest.assign(reinterpret_cast<const char*>(out), out_len);
   return sig;
 }
