@@ -73,8 +73,9 @@ constexpr CurveName kCurves[] = {{"NIST P-256", "prime256v1"}, {"NIST P-384", "s
 
 // The key's algorithm and OpenSSL key, from RNP's JSON description of it.
 Result<openssl::PKey> key_material(rnp_key_handle_t handle, uint8_t& algorithm) {
+  const rnp::Library& lib = rnp::loaded();
   char* raw = nullptr;
-  if (rnp_key_to_json(handle, RNP_JSON_PUBLIC_MPIS, &raw) != RNP_SUCCESS)
+  if (lib.key_to_json(handle, RNP_JSON_PUBLIC_MPIS, &raw) != RNP_SUCCESS)
     return make_error("cannot read the key material");
   auto json = nlohmann::json::parse(take(raw), nullptr, false);
   if (json.is_discarded() || !json.is_object()) return make_error("cannot read the key material");
@@ -118,38 +119,39 @@ Result<openssl::PKey> key_material(rnp_key_handle_t handle, uint8_t& algorithm) 
 }
 
 Result<std::unique_ptr<OpenPgpCert::Key>> load_key(rnp_key_handle_t handle, bool primary) {
+  const rnp::Library& lib = rnp::loaded();
   auto k = std::make_unique<OpenPgpCert::Key>();
   k->primary = primary;
   char* fpr = nullptr;
-  if (rnp_key_get_fprint(handle, &fpr) != RNP_SUCCESS) return make_error("cannot read a key fingerprint");
+  if (lib.key_get_fprint(handle, &fpr) != RNP_SUCCESS) return make_error("cannot read a key fingerprint");
   k->fingerprint = take(fpr);
   if (k->fingerprint.size() != 40) return make_error("only version 4 keys are supported");
   k->key_id = k->fingerprint.substr(24);
   uint32_t expiration = 0;
   bool b = false;
-  if (rnp_key_get_creation(handle, &k->created) != RNP_SUCCESS ||
-      rnp_key_get_expiration(handle, &expiration) != RNP_SUCCESS ||
-      rnp_key_valid_till64(handle, &k->valid_till) != RNP_SUCCESS ||
-      rnp_key_allows_usage(handle, "sign", &k->can_sign) != RNP_SUCCESS ||
-      rnp_key_is_revoked(handle, &k->revoked) != RNP_SUCCESS)
+  if (lib.key_get_creation(handle, &k->created) != RNP_SUCCESS ||
+      lib.key_get_expiration(handle, &expiration) != RNP_SUCCESS ||
+      lib.key_valid_till64(handle, &k->valid_till) != RNP_SUCCESS ||
+      lib.key_allows_usage(handle, "sign", &k->can_sign) != RNP_SUCCESS ||
+      lib.key_is_revoked(handle, &k->revoked) != RNP_SUCCESS)
     return make_error(fmt::format("cannot read key {}", k->fingerprint));
   if (expiration != 0) k->expires = static_cast<uint64_t>(k->created) + expiration;
   if (k->revoked) {
     // Superseded or retired: what it signed before is still good. Any
     // other reason (compromised, none given) voids all its signatures.
     bool soft = false;
-    if (rnp_key_is_superseded(handle, &b) == RNP_SUCCESS && b) soft = true;
-    if (rnp_key_is_retired(handle, &b) == RNP_SUCCESS && b) soft = true;
+    if (lib.key_is_superseded(handle, &b) == RNP_SUCCESS && b) soft = true;
+    if (lib.key_is_retired(handle, &b) == RNP_SUCCESS && b) soft = true;
     k->hard_revoked = !soft;
     rnp_signature_handle_t raw_sig = nullptr;
-    if (rnp_key_get_revocation_signature(handle, &raw_sig) == RNP_SUCCESS && raw_sig != nullptr) {
+    if (lib.key_get_revocation_signature(handle, &raw_sig) == RNP_SUCCESS && raw_sig != nullptr) {
       rnp::Signature sig(raw_sig);
-      if (rnp_signature_get_creation(raw_sig, &k->revoked_at) != RNP_SUCCESS) k->hard_revoked = true;
+      if (lib.signature_get_creation(raw_sig, &k->revoked_at) != RNP_SUCCESS) k->hard_revoked = true;
     } else {
       k->hard_revoked = true;
     }
     char* reason = nullptr;
-    if (rnp_key_get_revocation_reason(handle, &reason) == RNP_SUCCESS) k->revocation_reason = take(reason);
+    if (lib.key_get_revocation_reason(handle, &reason) == RNP_SUCCESS) k->revocation_reason = take(reason);
   }
   auto material = key_material(handle, k->algorithm);
   if (material) {
@@ -168,14 +170,14 @@ Result<std::unique_ptr<OpenPgpCert::Key>> load_key(rnp_key_handle_t handle, bool
   return k;
 }
 
-rnp::Ffi make_ffi() {
+rnp::Ffi make_ffi(const rnp::Library& lib) {
   rnp_ffi_t raw = nullptr;
-  if (rnp_ffi_create(&raw, "GPG", "GPG") != RNP_SUCCESS) return nullptr;
+  if (lib.ffi_create(&raw, "GPG", "GPG") != RNP_SUCCESS) return nullptr;
   rnp::Ffi ffi(raw);
   // RNP reports every failed check on stderr; a pusher would see it as
   // "remote:" noise. Its log goes nowhere (RNP closes the descriptor).
   int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-  if (devnull >= 0 && rnp_ffi_set_log_fd(raw, devnull) != RNP_SUCCESS) close(devnull);
+  if (devnull >= 0 && lib.ffi_set_log_fd(raw, devnull) != RNP_SUCCESS) close(devnull);
   return ffi;
 }
 
@@ -222,54 +224,57 @@ bool looks_like_certificate(std::string_view data) {
 
 Result<std::vector<std::shared_ptr<const OpenPgpCert>>> OpenPgpCert::parse_all(std::string_view data) {
   if (!looks_like_certificate(data)) return make_error("not an OpenPGP certificate (armored or binary)");
+  auto loaded = rnp::library();
+  if (!loaded) return loaded.error();
+  const rnp::Library& lib = **loaded;
   QuietStderr quiet;  // first, so that it ends after every RNP handle below
-  rnp::Ffi ffi = make_ffi();
+  rnp::Ffi ffi = make_ffi(lib);
   if (!ffi) return make_error("cannot set up OpenPGP (RNP)");
   rnp_input_t raw_in = nullptr;
-  if (rnp_input_from_memory(&raw_in, reinterpret_cast<const uint8_t*>(data.data()), data.size(), false) != RNP_SUCCESS)
+  if (lib.input_from_memory(&raw_in, reinterpret_cast<const uint8_t*>(data.data()), data.size(), false) != RNP_SUCCESS)
     return make_error("cannot read the certificate");
   rnp::Input in(raw_in);
   char* results = nullptr;
-  if (rnp_import_keys(ffi.get(), raw_in, RNP_LOAD_SAVE_PUBLIC_KEYS, &results) != RNP_SUCCESS)
+  if (lib.import_keys(ffi.get(), raw_in, RNP_LOAD_SAVE_PUBLIC_KEYS, &results) != RNP_SUCCESS)
     return make_error("not an OpenPGP certificate (armored or binary)");
   rnp::Buffer owned_results(results);
 
   rnp_identifier_iterator_t raw_it = nullptr;
-  if (rnp_identifier_iterator_create(ffi.get(), &raw_it, "fingerprint") != RNP_SUCCESS)
+  if (lib.identifier_iterator_create(ffi.get(), &raw_it, "fingerprint") != RNP_SUCCESS)
     return make_error("cannot list the certificate's keys");
   rnp::IdIterator it(raw_it);
   std::vector<std::shared_ptr<const OpenPgpCert>> certs;
   const char* id = nullptr;
-  while (rnp_identifier_iterator_next(raw_it, &id) == RNP_SUCCESS && id != nullptr) {
+  while (lib.identifier_iterator_next(raw_it, &id) == RNP_SUCCESS && id != nullptr) {
     rnp_key_handle_t raw_key = nullptr;
-    if (rnp_locate_key(ffi.get(), "fingerprint", id, &raw_key) != RNP_SUCCESS || raw_key == nullptr) continue;
+    if (lib.locate_key(ffi.get(), "fingerprint", id, &raw_key) != RNP_SUCCESS || raw_key == nullptr) continue;
     rnp::Key key(raw_key);
     bool primary = false;
-    if (rnp_key_is_primary(raw_key, &primary) != RNP_SUCCESS || !primary) continue;
+    if (lib.key_is_primary(raw_key, &primary) != RNP_SUCCESS || !primary) continue;
     std::shared_ptr<OpenPgpCert> cert(new OpenPgpCert());
     auto pk = load_key(raw_key, true);
     if (!pk) return pk.error();
     cert->keys_.push_back(std::move(*pk));
     size_t subkeys = 0;
-    if (rnp_key_get_subkey_count(raw_key, &subkeys) != RNP_SUCCESS) return make_error("cannot list subkeys");
+    if (lib.key_get_subkey_count(raw_key, &subkeys) != RNP_SUCCESS) return make_error("cannot list subkeys");
     for (size_t i = 0; i < subkeys; ++i) {
       rnp_key_handle_t raw_sub = nullptr;
-      if (rnp_key_get_subkey_at(raw_key, i, &raw_sub) != RNP_SUCCESS || raw_sub == nullptr) continue;
+      if (lib.key_get_subkey_at(raw_key, i, &raw_sub) != RNP_SUCCESS || raw_sub == nullptr) continue;
       rnp::Key sub(raw_sub);
       auto sk = load_key(raw_sub, false);
       if (!sk) return sk.error();
       cert->keys_.push_back(std::move(*sk));
     }
     char* uid = nullptr;
-    if (rnp_key_get_primary_uid(raw_key, &uid) == RNP_SUCCESS) cert->user_id_ = take(uid);
+    if (lib.key_get_primary_uid(raw_key, &uid) == RNP_SUCCESS) cert->user_id_ = take(uid);
     rnp_output_t raw_out = nullptr;
-    if (rnp_output_to_memory(&raw_out, 0) != RNP_SUCCESS) return make_error("out of memory");
+    if (lib.output_to_memory(&raw_out, 0) != RNP_SUCCESS) return make_error("out of memory");
     rnp::Output out(raw_out);
     uint8_t* buf = nullptr;
     size_t len = 0;
-    if (rnp_key_export(raw_key, raw_out,
+    if (lib.key_export(raw_key, raw_out,
                        RNP_KEY_EXPORT_ARMORED | RNP_KEY_EXPORT_PUBLIC | RNP_KEY_EXPORT_SUBKEYS) != RNP_SUCCESS ||
-        rnp_output_memory_get_buf(raw_out, &buf, &len, false) != RNP_SUCCESS)
+        lib.output_memory_get_buf(raw_out, &buf, &len, false) != RNP_SUCCESS)
       return make_error("cannot export the certificate");
     cert->armored_.assign(reinterpret_cast<const char*>(buf), len);
     certs.push_back(std::move(cert));

@@ -67,6 +67,7 @@ void Gpg::revoke_superseded(const PgpKey& key, uint64_t at) const {
   std::string secret = sb_.dir() + "/.secret", rev = sb_.dir() + "/.rev";
   sb_.sh(env() + "gpg --batch --yes --pinentry-mode loopback --passphrase '' --output " + quote(secret) +
          " --export-secret-keys " + key.fingerprint);
+  REQUIRE(warden::rnp::library());  // the handles below free themselves through it
   rnp_ffi_t raw_ffi = nullptr;
   REQUIRE(rnp_ffi_create(&raw_ffi, "GPG", "GPG") == RNP_SUCCESS);
   warden::rnp::Ffi ffi(raw_ffi);
@@ -175,6 +176,8 @@ void Gpg::oracle(const Repo& repo, const std::string& commit, const PgpKey& key)
   std::string cert_bytes = cert(key, false);
 
   // RNP: import the certificate, verify the detached signature.
+  REQUIRE(warden::rnp::library());  // the handles below free themselves through it
+  REQUIRE(warden::rnp::library());  // the handles below free themselves through it
   rnp_ffi_t raw_ffi = nullptr;
   REQUIRE(rnp_ffi_create(&raw_ffi, "GPG", "GPG") == RNP_SUCCESS);
   warden::rnp::Ffi ffi(raw_ffi);
@@ -192,7 +195,8 @@ void Gpg::oracle(const Repo& repo, const std::string& commit, const PgpKey& key)
   warden::rnp::Input data_in(raw_data);
   rnp_op_verify_t raw_op = nullptr;
   REQUIRE(rnp_op_verify_detached_create(&raw_op, raw_ffi, raw_data, raw_sig) == RNP_SUCCESS);
-  warden::rnp::OpVerify op(raw_op);
+  auto op_destroy = [](rnp_op_verify_st* p) { rnp_op_verify_destroy(p); };
+  std::unique_ptr<rnp_op_verify_st, decltype(op_destroy)> op(raw_op, op_destroy);
   bool rnp_good = rnp_op_verify_execute(raw_op) == RNP_SUCCESS;
   std::string rnp_signer;
   if (rnp_good) {
