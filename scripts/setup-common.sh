@@ -7,10 +7,12 @@ WARDEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WARDEN_BUILD_PACKAGES=(
   cmake ninja-build g++ pkgconf git openssh-client gnupg
   libgit2-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 librnp-dev libsodium-dev
+  libprotobuf-dev protobuf-compiler
 )
 
-# What the tests need besides: a web server for the smart-HTTP push tests.
-WARDEN_TEST_PACKAGES=(lighttpd)
+# What the tests need besides: a web server for the smart-HTTP push tests,
+# gpgsm and openssl for x509-signed commits and their CAs.
+WARDEN_TEST_PACKAGES=(lighttpd gpgsm openssl)
 
 # What scripts/package needs besides (dpkg-shlibdeps finds the dependencies),
 # and what scripts/check-package runs the installed package with.

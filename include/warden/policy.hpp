@@ -16,6 +16,7 @@
 #include "warden/path_pattern.hpp"
 #include "warden/result.hpp"
 #include "warden/ssh_key.hpp"
+#include "warden/x509_signature.hpp"
 
 namespace warden {
 
@@ -25,10 +26,54 @@ inline constexpr const char* kPolicyDir = ".warden";
 std::string certificate_path(const std::string& fingerprint);
 inline constexpr size_t kMaxPolicyBytes = 1 << 20;
 
+// Where the CA certificate of "x509:ca=FILE,..." lives, and the Sigstore
+// trust root of "sigstore:..." identities, in the policy's tree.
+std::string x509_ca_path(const std::string& file);
+inline constexpr const char* kSigstoreRootPath = ".warden/sigstore/trusted_root.json";
+inline constexpr size_t kMaxTrustFileBytes = 1 << 20;
+
+// "x509:ca=FILE,email=ADDRESS" or "x509:ca=FILE,subject=DN" (DESIGN
+// section 2): a certificate that chains to the CA certificate FILE (in
+// .warden/keys/) at its signing time and carries that e-mail address
+// (compared without case) or exactly that subject (RFC 2253, as `openssl
+// x509 -noout -subject -nameopt RFC2253` prints it).
+struct X509Identity {
+  std::string text;  // canonical: how the policy and verdicts name it
+  std::string ca_file;
+  std::string email;
+  std::string subject;
+};
+
+// "sigstore:issuer=URL,identity=ID": a Fulcio certificate for identity ID
+// (a SAN e-mail address or URI) from OIDC issuer URL, whose transparency
+// log entry is embedded and verifies against .warden/sigstore/trusted_root.json.
+struct SigstoreIdentity {
+  std::string text;
+  std::string issuer;
+  std::string identity;
+};
+
+// Parses the text of an x509: or sigstore: key (after its prefix); an
+// Error says what is wrong.
+Result<X509Identity> parse_x509_identity(std::string_view text);
+Result<SigstoreIdentity> parse_sigstore_identity(std::string_view text);
+
 struct Person {
   std::string name;
   std::vector<std::shared_ptr<const SshPublicKey>> ssh_keys;
   std::vector<std::string> openpgp_fingerprints;  // upper-case hex, v4
+  std::vector<X509Identity> x509;
+  std::vector<SigstoreIdentity> sigstore;
+};
+
+// Who made an x509 signature, under a policy: the person and the identity
+// (X509Identity::text or SigstoreIdentity::text) it matched, or why not.
+struct X509Signer {
+  const std::string* person = nullptr;
+  std::string identity;
+  std::string issuer;      // sigstore: the OIDC issuer
+  bool bad = false;        // an identity of the policy matches by name, but the chain or log does not verify
+  std::string problem;     // why not (bad), or what the certificate names (no match)
 };
 
 // People and groups as a rule names them ("who: [...]"). Groups are not
@@ -85,7 +130,8 @@ struct RefRule {
 // A compromised key (DESIGN section 6a): whatever it signed after the
 // revocation landed is refused, even where an older policy still lists it.
 struct Revocation {
-  std::string fingerprint;  // "SHA256:..." for an SSH key, the v4 hex fingerprint for OpenPGP
+  std::string fingerprint;  // "SHA256:..." for an SSH key, the v4 hex fingerprint for OpenPGP, the
+                            // canonical text of an x509: or sigstore: identity
   std::string reason;
   int line = 0;
 };
@@ -139,6 +185,11 @@ class Policy {
   // as found beside the policy (.warden/keys/<FPR>.asc). A listed key
   // without one cannot sign.
   std::map<std::string, std::shared_ptr<const OpenPgpCert>> openpgp_certs;
+  // The CA certificates of x509: identities, by file name (.warden/keys/),
+  // and the Sigstore trust root of sigstore: identities, as found beside
+  // the policy. An identity without them cannot sign.
+  std::map<std::string, std::shared_ptr<const X509Authority>> x509_cas;
+  std::shared_ptr<const SigstoreTrustRoot> sigstore_root;
 
   // The person who owns `key`, or nullptr if no one in this policy does.
   const std::string* owner_of(const SshPublicKey& key) const;
@@ -147,6 +198,10 @@ class Policy {
   // The certificate that holds the key `issuer` (a fingerprint or key id of
   // a primary key or subkey), or nullptr.
   const OpenPgpCert* openpgp_cert_for(const std::string& issuer) const;
+  // The person whose x509: or sigstore: identity made `sig`.
+  X509Signer owner_of_x509(const X509Signature& sig) const;
+  bool has_x509_identities() const;
+  bool has_sigstore_identities() const;
   bool is_unprotected(std::string_view path) const;
   // True if a grant lets `person` change `path`. Never for .warden/.
   bool granted(const std::string& person, std::string_view path) const;

@@ -40,6 +40,19 @@ Status attach_certificates(Policy& policy, const CertificateSource& source,
                            const std::function<std::string(const std::string& fingerprint)>& where,
                            std::vector<std::string>* problems = nullptr);
 
+// A file of the policy directory by its path in the tree (".warden/keys/
+// corp-root.pem"): nullopt if absent; an Error if unreadable or too large.
+using TrustFileSource = std::function<Result<std::optional<std::string>>(const std::string& path)>;
+
+// Attaches to `policy` the CA certificates of its x509: identities and the
+// Sigstore trust root of its sigstore: identities, with the rules of
+// attach_certificates: one that is missing leaves its identities unable to
+// sign; one that is unreadable or malformed makes the policy invalid.
+// `where` turns a path into how messages name it.
+Status attach_x509_trust(Policy& policy, const TrustFileSource& source,
+                         const std::function<std::string(const std::string& path)>& where,
+                         std::vector<std::string>* problems = nullptr);
+
 // The certificate in `bytes` (a file's content), if it is the certificate
 // of the primary key `fingerprint`; an Error says why not.
 Result<std::shared_ptr<const OpenPgpCert>> certificate_for_key(std::string_view bytes, const std::string& fingerprint);

@@ -10,7 +10,8 @@ enum class SignatureKind {
   none,         // no gpgsig header
   ssh,          // valid SSHSIG in namespace "git"; `key` says by whom
   openpgp,      // well-formed OpenPGP signature; `openpgp` holds it, unverified
-  unsupported,  // a kind warden does not verify (X.509)
+  x509,         // CMS (git's x509 format) that verifies with the certificate it carries; `x509` holds it
+  unsupported,  // a kind or algorithm warden does not verify
   bad,          // malformed, wrong namespace, weak hash, does not verify
 };
 

@@ -9,6 +9,7 @@
 #include "signatures/base64.hpp"
 #include "signatures/openpgp_signature.hpp"
 #include "signatures/sshsig.hpp"
+#include "signatures/x509_armor.hpp"
 
 namespace warden::attest {
 
@@ -82,11 +83,15 @@ Result<std::string> armor_signature(std::string_view bytes) {
   // An OpenPGP packet: the tag byte has its top bit set.
   if (!bytes.empty() && (static_cast<unsigned char>(bytes[0]) & 0x80) != 0)
     return "-----BEGIN PGP SIGNATURE-----\n\n" + wrapped(bytes, 64) + "-----END PGP SIGNATURE-----\n";
-  return make_error("the signature is neither an SSH signature nor an OpenPGP one");
+  // A CMS structure (git's x509 format): a DER SEQUENCE.
+  if (!bytes.empty() && static_cast<unsigned char>(bytes[0]) == 0x30)
+    return "-----BEGIN SIGNED MESSAGE-----\n" + wrapped(bytes, 64) + "-----END SIGNED MESSAGE-----\n";
+  return make_error("the signature is neither an SSH, an OpenPGP nor an x509 signature");
 }
 
 Result<std::string> dearmor_signature(std::string_view armored) {
   if (armored.find("-----BEGIN PGP SIGNATURE-----") != std::string_view::npos) return dearmor(armored, "PGP SIGNATURE");
+  if (armored.find("-----BEGIN SIGNED MESSAGE-----") != std::string_view::npos) return dearmor_x509(armored);
   return dearmor_sshsig(armored);
 }
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -101,6 +102,34 @@ bool is_github_web_flow(const std::string& issuer) {
   return issuer.ends_with("4AEE18F83AFDEB23") || issuer.ends_with("B5690EEEBB952194");
 }
 
+// A CA certificate's file name for an x509: identity, from its issuer's
+// common name ("CN=Corp Root,O=Corp": corp-root.pem).
+std::string ca_file_for(const X509Signature& x) {
+  std::string cn;
+  for (size_t at = x.issuer().find("CN="); at != std::string::npos && cn.empty();) {
+    size_t end = x.issuer().find(',', at);
+    cn = x.issuer().substr(at + 3, end == std::string::npos ? std::string::npos : end - at - 3);
+  }
+  std::string file;
+  for (char ch : cn) {
+    if (std::isalnum(static_cast<unsigned char>(ch))) file.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+    else if (!file.empty() && file.back() != '-') file.push_back('-');
+  }
+  while (!file.empty() && file.back() == '-') file.pop_back();
+  return (file.empty() ? "ca" : file) + ".pem";
+}
+
+// The identity a policy would list for the signer of `x`: sigstore: for a
+// Fulcio certificate (it names an OIDC issuer), else x509: by e-mail (or
+// subject).
+std::string x509_identity(const X509Signature& x) {
+  std::string address = !x.emails().empty() ? x.emails().front() : !x.uris().empty() ? x.uris().front() : "";
+  if (!x.oidc_issuer().empty() && !address.empty())
+    return fmt::format("sigstore:issuer={},identity={}", x.oidc_issuer(), address);
+  if (!x.emails().empty()) return fmt::format("x509:ca={},email={}", ca_file_for(x), x.emails().front());
+  return fmt::format("x509:ca={},subject={}", ca_file_for(x), x.subject());
+}
+
 // What the history's signatures were, beyond those that name a person.
 struct HistoryScan {
   size_t commits = 0, signed_commits = 0;
@@ -110,6 +139,8 @@ struct HistoryScan {
   std::map<std::string, Commits> bad;           // why it does not verify -> commits
   std::map<std::string, Commits> not_held;      // OpenPGP issuer with no certificate here -> commits
   std::map<std::string, Commits> web_flow;      // GitHub's web-flow key id -> commits
+  std::map<std::string, std::string> x509_cas;  // CA file an x509: identity names -> the issuer it is for
+  bool sigstore = false;                        // a sigstore: identity was written
   std::set<ObjectId> person_signed;             // commits signed by a key found
   std::vector<std::vector<ObjectId>> signed_merges;  // the parents of each merge signed by a key found
   // Signed merges that merged a commit no key found signed: the history
@@ -180,6 +211,16 @@ Result<HistoryScan> add_history(const Repository& repo, Draft& draft, const std:
       key_id = key;
       who = &draft.by_key(key, key, cert->fingerprint(), hint, {holder, c->committer_name},
                           fmt::format("signed commit {} as {}", id, hint));
+    } else if (sig.kind == SignatureKind::x509 && sig.x509) {
+      // Who the certificate names. Its chain (or log entry) is checked
+      // once the CA certificate (or Sigstore's trust root) is committed.
+      const X509Signature& x = *sig.x509;
+      std::string key = x509_identity(x);
+      if (key.starts_with("sigstore:")) scan.sigstore = true;
+      else scan.x509_cas.emplace(ca_file_for(x), x.issuer());
+      key_id = key;
+      std::string holder = !x.emails().empty() ? x.emails().front() : hint;
+      who = &draft.by_key(key, key, key, holder, {c->committer_name}, fmt::format("signed commit {} as {}", id, hint));
     } else if (sig.kind == SignatureKind::unsupported) {
       scan.unsupported[sig.problem].push_back(id);
       continue;
@@ -223,6 +264,14 @@ void report_scan(const HistoryScan& scan) {
                              commit_list(commits), issuer);
   for (const auto& [why, commits] : scan.unsupported)
     std::cerr << fmt::format("warden: note: {} with an {}: warden cannot verify them\n", commit_list(commits), why);
+  for (const auto& [file, issuer] : scan.x509_cas)
+    std::cerr << fmt::format("warden: note: x509 signers are trusted through their CA: commit the CA certificate of "
+                             "{} (PEM) as {} (docs/x509.md)\n",
+                             issuer, x509_ca_path(file));
+  if (scan.sigstore)
+    std::cerr << fmt::format("warden: note: gitsign signers are trusted through Sigstore: commit Sigstore's "
+                             "trusted_root.json as {}, and sign in gitsign's offline mode (docs/x509.md)\n",
+                             kSigstoreRootPath);
   for (const auto& [why, commits] : scan.bad)
     std::cerr << fmt::format("warden: note: {} with a signature that does not verify: {}\n", commit_list(commits), why);
 }

@@ -94,10 +94,9 @@ int run_policy_check(const std::optional<std::string>& file) {
     std::cerr << fmt::format("warden: error: {}\n", loaded.error().message);
     return kExitUsage;
   }
-  for (const auto& [name, fpr] : loaded->missing)
-    std::cerr << fmt::format("warden: warning: no certificate {} for {}'s key openpgp:{}; it cannot sign until "
-                             "one is committed\n",
-                             loaded->certificate_path(fpr), name, fpr);
+  for (const auto& m : loaded->missing)
+    std::cerr << fmt::format("warden: warning: no {} for {}'s key {}; it cannot sign until one is committed\n", m.file,
+                             m.person, m.key);
   if (!loaded->problems.empty()) {
     for (const auto& p : loaded->problems) std::cerr << p << "\n";
     std::cerr << fmt::format("warden: {}: invalid policy ({})\n", path,

@@ -78,9 +78,30 @@ Result<PolicyFile> load_policy_file(const std::string& path) {
   auto where = [&](const std::string& fpr) { return out.certificate_path(fpr); };
   auto policy = std::make_shared<Policy>(*parsed.policy);
   (void)attach_certificates(*policy, on_disk, where, &out.problems);
-  for (const auto& [name, person] : policy->people)
+  // x509 CA certificates and the Sigstore trust root, laid out as in
+  // .warden/ (DIR/keys/FILE, DIR/sigstore/trusted_root.json).
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  auto beside = [&](const std::string& tree_path) {
+    return (dir / std::string_view(tree_path).substr(std::string_view(kPolicyDir).size() + 1)).string();
+  };
+  auto trust_file = [&](const std::string& tree_path) -> Result<std::optional<std::string>> {
+    if (!std::filesystem::exists(beside(tree_path))) return std::optional<std::string>();
+    auto bytes = read_file(beside(tree_path), kMaxTrustFileBytes);
+    if (!bytes) return bytes.error();
+    return std::optional<std::string>(std::move(*bytes));
+  };
+  (void)attach_x509_trust(*policy, trust_file, beside, &out.problems);
+  for (const auto& [name, person] : policy->people) {
     for (const auto& fpr : person.openpgp_fingerprints)
-      if (!policy->openpgp_certs.count(fpr) && !std::filesystem::exists(where(fpr))) out.missing.emplace_back(name, fpr);
+      if (!policy->openpgp_certs.count(fpr) && !std::filesystem::exists(where(fpr)))
+        out.missing.push_back({name, "openpgp:" + fpr, where(fpr)});
+    for (const auto& id : person.x509)
+      if (!policy->x509_cas.count(id.ca_file) && !std::filesystem::exists(beside(x509_ca_path(id.ca_file))))
+        out.missing.push_back({name, id.text, beside(x509_ca_path(id.ca_file))});
+    for (const auto& id : person.sigstore)
+      if (!policy->sigstore_root && !std::filesystem::exists(beside(kSigstoreRootPath)))
+        out.missing.push_back({name, id.text, beside(kSigstoreRootPath)});
+  }
   if (out.problems.empty()) out.policy = std::move(policy);
   return out;
 }

@@ -30,14 +30,19 @@ Status write_file(const std::filesystem::path& path, const std::string& content)
 Result<std::string> read_file(const std::string& path, size_t max_bytes);
 
 // A policy file on disk with the certificates of its OpenPGP keys beside
-// it, as in a tree (DIR/keys/<FPR>.asc for DIR/policy.yml), attached by the
-// verifier's own rules: `problems` lists what makes it invalid (empty if it
-// is valid), `missing` the OpenPGP keys that have no certificate there.
+// it, as in a tree (DIR/keys/<FPR>.asc for DIR/policy.yml; x509 CA
+// certificates in DIR/keys/, the Sigstore trust root in DIR/sigstore/),
+// attached by the verifier's own rules: `problems` lists what makes it
+// invalid (empty if it is valid), `missing` the keys whose certificate or
+// trust root is not there.
 struct PolicyFile {
   std::shared_ptr<const Policy> policy;  // null if invalid
   std::vector<std::string> problems;
   bool unparsable = false;  // the problems are the parser's (else the certificates')
-  std::vector<std::pair<std::string, std::string>> missing;  // person, fingerprint
+  struct Missing {
+    std::string person, key, file;  // the key as the policy names it, the file it lacks
+  };
+  std::vector<Missing> missing;
   std::string certificate_path(const std::string& fingerprint) const;
   std::filesystem::path keys_dir;
 };

@@ -161,7 +161,17 @@ Result<std::string> sign_as_git(const Repository& repo, const std::string& data,
     }
     return run_program(argv, data);
   }
-  return make_error(fmt::format("gpg.format '{}' cannot sign approvals (use ssh or openpgp)", format));
+  if (format == "x509") {
+    // As git signs in its x509 format: gpgsm (or smimesign, gitsign).
+    std::string program = repo.config_string("gpg.x509.program").value_or("gpgsm");
+    std::vector<std::string> argv{program, "--status-fd=2", "-bsa"};
+    if (signing_key && !signing_key->empty()) {
+      argv.push_back("-u");
+      argv.push_back(*signing_key);
+    }
+    return run_program(argv, data);
+  }
+  return make_error(fmt::format("gpg.format '{}' cannot sign approvals (use ssh, openpgp or x509)", format));
 }
 
 }  // namespace warden::cli

@@ -54,14 +54,15 @@ Status publish_statement(Repository& repo, const ObjectId& annotated, const std:
   // What was signed must read back as a signature warden accepts.
   SignatureChecker checker;
   CommitSignature check = checker.check_signed(*armored, signed_bytes);
-  if (check.kind != SignatureKind::ssh && check.kind != SignatureKind::openpgp)
+  if (check.kind != SignatureKind::ssh && check.kind != SignatureKind::openpgp && check.kind != SignatureKind::x509)
     return make_error(fmt::format("the signing program's signature is not usable: {}",
-                                  check.problem.empty() ? "not an SSH or OpenPGP signature" : check.problem));
+                                  check.problem.empty() ? "not an SSH, OpenPGP or x509 signature" : check.problem));
   auto bytes = attest::dearmor_signature(*armored);
   if (!bytes) return bytes.error();
-  attest::Envelope envelope{type, statement, {{check.kind == SignatureKind::ssh ? check.key->fingerprint()
-                                                                                 : check.openpgp->issuer(),
-                                               *bytes}}};
+  std::string keyid = check.kind == SignatureKind::ssh      ? check.key->fingerprint()
+                      : check.kind == SignatureKind::openpgp ? check.openpgp->issuer()
+                                                             : check.x509->fingerprint();
+  attest::Envelope envelope{type, statement, {{keyid, *bytes}}};
   WARDEN_TRY_STATUS(catch_up_notes(repo));
   auto written = repo.add_note_lines(kApprovalNotesRef, annotated, {attest::envelope_line(envelope)});
   if (!written) return written.error();

@@ -107,9 +107,8 @@ int run_audit(const VerifyOptions& opts) {
   if (!loaded->policy)
     return setup_error(fmt::format("{}: invalid policy: {}", *opts.policy, loaded->problems.front()));
   if (!opts.quiet)
-    for (const auto& [name, fpr] : loaded->missing)
-      std::cerr << fmt::format("warden: warning: no certificate {} for {}'s key openpgp:{}; it signs nothing here\n",
-                               loaded->certificate_path(fpr), name, fpr);
+    for (const auto& m : loaded->missing)
+      std::cerr << fmt::format("warden: warning: no {} for {}'s key {}; it signs nothing here\n", m.file, m.person, m.key);
   auto repo = Repository::open(".");
   if (!repo) return setup_error(repo.error().message);
   VerifyRequest request;

@@ -53,6 +53,46 @@ Status attach_certificates(Policy& policy, const CertificateSource& source,
   return first;
 }
 
+Status attach_x509_trust(Policy& policy, const TrustFileSource& source,
+                         const std::function<std::string(const std::string& path)>& where,
+                         std::vector<std::string>* problems) {
+  Status first = Status::success();
+  auto problem = [&](const std::string& path, const std::string& why) {
+    Error e = make_error(fmt::format("{}: {}", where(path), why));
+    if (problems) problems->push_back(e.message);
+    if (first) first = std::move(e);
+    return problems != nullptr;  // go on?
+  };
+  for (const auto& [name, person] : policy.people)
+    for (const auto& id : person.x509) {
+      if (policy.x509_cas.count(id.ca_file)) continue;
+      std::string path = x509_ca_path(id.ca_file);
+      auto bytes = source(path);
+      if (!bytes) {
+        if (!problem(path, bytes.error().message)) return first;
+        continue;
+      }
+      if (!*bytes) continue;
+      auto ca = X509Authority::parse(**bytes);
+      if (!ca) {
+        if (!problem(path, ca.error().message)) return first;
+        continue;
+      }
+      policy.x509_cas.emplace(id.ca_file, *ca);
+    }
+  if (policy.has_sigstore_identities()) {
+    auto bytes = source(kSigstoreRootPath);
+    if (!bytes) {
+      problem(kSigstoreRootPath, bytes.error().message);
+    } else if (*bytes) {
+      auto root = SigstoreTrustRoot::parse(**bytes);
+      if (!root) problem(kSigstoreRootPath, root.error().message);
+      else policy.sigstore_root = *root;
+    }
+  }
+  return first;
+}
+
 Result<std::shared_ptr<const OpenPgpCert>> PolicyLoader::certificate_blob(const ObjectId& blob,
                                                                           const std::string& fingerprint,
                                                                           const std::string& where) {
@@ -104,15 +144,25 @@ Result<const LoadedPolicy*> PolicyLoader::load(const ObjectId& tree, const std::
     bool any_openpgp = false;
     if (parsed.policy)
       for (const auto& [name, person] : parsed.policy->people) any_openpgp |= !person.openpgp_fingerprints.empty();
+    bool any_x509 = parsed.policy && (parsed.policy->has_x509_identities() || parsed.policy->has_sigstore_identities());
     if (!parsed.problems.empty()) {
       loaded.problem = parsed.problems.front();
-    } else if (!any_openpgp) {
+    } else if (!any_openpgp && !any_x509) {
       loaded.policy = parsed.policy;
     } else {
       auto with_certs = std::make_shared<Policy>(*parsed.policy);
       auto in_tree = [&](const std::string& fpr) { return certificate(tree, fpr, label); };
       auto where = [&](const std::string& fpr) { return fmt::format("{}:{}", label, certificate_path(fpr)); };
-      if (auto s = attach_certificates(*with_certs, in_tree, where); !s) loaded.problem = s.error().message;
+      auto file = [&](const std::string& path) -> Result<std::optional<std::string>> {
+        auto f = repo_.read_file(tree, path, kMaxTrustFileBytes);
+        if (!f) return f.error();
+        if (!f->has_value()) return std::optional<std::string>();
+        return std::optional<std::string>((*f)->content);
+      };
+      auto named = [&](const std::string& path) { return fmt::format("{}:{}", label, path); };
+      Status s = attach_certificates(*with_certs, in_tree, where);
+      if (s) s = attach_x509_trust(*with_certs, file, named);
+      if (!s) loaded.problem = s.error().message;
       else loaded.policy = std::move(with_certs);
     }
   }

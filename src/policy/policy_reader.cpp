@@ -124,6 +124,22 @@ void Reader::read_key(const YAML::Node& n, const std::string& person_name, Perso
     }
     person.openpgp_fingerprints.push_back(*fpr);
     canonical = "openpgp:" + *fpr;
+  } else if (text->starts_with("x509:")) {
+    auto id = parse_x509_identity(std::string_view(*text).substr(5));
+    if (!id) {
+      add(n, fmt::format("key of '{}': {}", person_name, id.error().message));
+      return;
+    }
+    canonical = id->text;
+    person.x509.push_back(std::move(*id));
+  } else if (text->starts_with("sigstore:")) {
+    auto id = parse_sigstore_identity(std::string_view(*text).substr(9));
+    if (!id) {
+      add(n, fmt::format("key of '{}': {}", person_name, id.error().message));
+      return;
+    }
+    canonical = id->text;
+    person.sigstore.push_back(std::move(*id));
   } else {
     auto key = ssh_key(*text);
     if (!key) {

@@ -13,6 +13,7 @@ std::string_view to_string(SignatureKind kind) {
     case SignatureKind::none: return "none";
     case SignatureKind::ssh: return "ssh";
     case SignatureKind::openpgp: return "openpgp";
+    case SignatureKind::x509: return "x509";
     case SignatureKind::unsupported: return "unsupported";
     case SignatureKind::bad: return "bad";
   }
@@ -44,11 +45,12 @@ CommitSignature SignatureChecker::check(const CommitData& commit) {
     return bad("a header other than gpgsig starts with 'gpgsig' (git leaves it out of what it verifies)");
   if (commit.signature_headers == 0) return CommitSignature{};
   if (commit.signature_headers > 1) return bad("more than one signature header");
-  // gpg reads armor lines ending in CRLF, as git hands them over (some
+  // gpg and gpgsm read armor lines ending in CRLF, as git hands them over (some
   // signing tools write them); ssh-keygen does not, so git refuses an SSH
   // signature with a carriage return.
   if (commit.signature.find('\r') != std::string::npos &&
-      commit.signature.find("-----BEGIN PGP SIGNATURE-----") == std::string::npos)
+      commit.signature.find("-----BEGIN PGP SIGNATURE-----") == std::string::npos &&
+      commit.signature.find("-----BEGIN SIGNED MESSAGE-----") == std::string::npos)
     return bad("the signature contains a carriage return (git cannot verify it)");
   return check_signed(commit.signature, commit.signed_payload);
 }
@@ -81,8 +83,11 @@ CommitSignature SignatureChecker::check_signed(std::string_view text, std::strin
     return out;
   }
   if (text.find("-----BEGIN SIGNED MESSAGE-----") != std::string::npos) {
-    out.kind = SignatureKind::unsupported;
-    out.problem = "unsupported signature (X.509)";
+    ++verifications_;
+    auto sig = X509Signature::verify(text, payload);
+    if (!sig) return bad(sig.error().message);
+    out.kind = SignatureKind::x509;
+    out.x509 = *sig;
     return out;
   }
   auto sig = parse_sshsig(text);
@@ -101,6 +106,10 @@ SignatureChecker::Claimed SignatureChecker::claimed_signer(std::string_view text
   if (text.find("-----BEGIN PGP SIGNATURE-----") != std::string::npos) {
     auto sig = parse_openpgp_signature_unhashed(text);
     if (sig) out.openpgp_issuer = sig->issuer();
+    return out;
+  }
+  if (text.find("-----BEGIN SIGNED MESSAGE-----") != std::string::npos) {
+    out.x509 = true;
     return out;
   }
   if (text.find("-----BEGIN SSH SIGNATURE-----") == std::string::npos) return out;

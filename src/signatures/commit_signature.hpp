@@ -15,6 +15,7 @@
 #include "warden/signature_kind.hpp"
 #include "warden/git_reads.hpp"
 #include "warden/ssh_key.hpp"
+#include "warden/x509_signature.hpp"
 
 namespace warden {
 
@@ -24,6 +25,7 @@ struct CommitSignature {
   // Set for openpgp, for bad ones made with a broken hash, and for
   // unsupported ones made with an algorithm warden does not verify.
   std::shared_ptr<const OpenPgpSignature> openpgp;
+  std::shared_ptr<const X509Signature> x509;  // set for x509
   std::string problem;                      // why, for unsupported and bad
 };
 
@@ -45,6 +47,7 @@ class SignatureChecker {
   struct Claimed {
     std::shared_ptr<const SshPublicKey> ssh;
     std::string openpgp_issuer;
+    bool x509 = false;  // git's x509 format: its signer is known only once it verifies
   };
   Claimed claimed_signer(std::string_view signature);
   // How many signatures were verified cryptographically so far.

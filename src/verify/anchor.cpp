@@ -4,17 +4,30 @@
 
 #include "signatures/base64.hpp"
 #include "warden/openpgp_cert.hpp"
+#include "warden/policy.hpp"
 
 namespace warden {
 namespace {
 
 // The fingerprint in canonical form: SSH "SHA256:..." as is, OpenPGP as
-// 40 upper-case hex digits (spaces dropped).
+// 40 upper-case hex digits (spaces dropped), an x509: or sigstore:
+// identity as the policy writes it.
 Result<std::string> check_fingerprint(const std::string& fpr) {
+  if (fpr.starts_with("x509:")) {
+    auto id = parse_x509_identity(std::string_view(fpr).substr(5));
+    if (!id) return make_error(fmt::format("anchor identity '{}': {}", fpr, id.error().message));
+    return id->text;
+  }
+  if (fpr.starts_with("sigstore:")) {
+    auto id = parse_sigstore_identity(std::string_view(fpr).substr(9));
+    if (!id) return make_error(fmt::format("anchor identity '{}': {}", fpr, id.error().message));
+    return id->text;
+  }
   if (!fpr.starts_with("SHA256:")) {
     if (auto pgp = normalize_openpgp_fingerprint(fpr)) return *pgp;
     return make_error(fmt::format(
-        "anchor key fingerprint '{}' is neither SHA256:... (as ssh-keygen -l prints it) nor a 40-digit OpenPGP fingerprint",
+        "anchor key fingerprint '{}' is neither SHA256:... (as ssh-keygen -l prints it), a 40-digit OpenPGP "
+        "fingerprint, nor an x509: or sigstore: identity of the anchor's policy",
         fpr));
   }
   std::string b64 = fpr.substr(7);

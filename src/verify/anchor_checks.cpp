@@ -22,6 +22,16 @@ Result<Why> signature_problem(CommitFacts& facts, PolicyStore& policies, const A
     case SignatureKind::ssh:
       if (sig.key->fingerprint() == anchor.fingerprint) return Why();
       return Why(fmt::format("signed by {}", sig.key->fingerprint()));
+    case SignatureKind::x509: {
+      // The anchor names an x509: or sigstore: identity of the anchor's own policy.
+      auto at = policies.at(anchor.commit);
+      if (!at) return at.error();
+      if (!(*at)->policy) return Why("an x509 signature, and the anchor commit has no valid policy to name its signer");
+      X509Signer who = (*at)->policy->owner_of_x509(*sig.x509);
+      if (who.bad) return Why(fmt::format("bad signature: {}", who.problem));
+      if (who.person != nullptr && who.identity == anchor.fingerprint) return Why();
+      return Why(fmt::format("signed by {}", who.person ? who.identity : who.problem));
+    }
     case SignatureKind::openpgp: {
       auto cert = policies.certificate(anchor.commit, anchor.fingerprint);
       if (!cert) return Why(cert.error().message);

@@ -167,6 +167,7 @@ class GuixRun {
                                                      format_openpgp_fingerprint(sig.openpgp->issuer())));
         [[fallthrough]];
       case SignatureKind::ssh:
+      case SignatureKind::x509:
         return refuse(Rule::signature, fmt::format("commit {} is not signed with OpenPGP, as Guix requires", c.hex()));
       case SignatureKind::openpgp: break;
     }

@@ -36,6 +36,27 @@ Signer identify_with(const CommitSignature& sig, const Policy* policy, CheckOpen
       if (policy != nullptr) s.person = policy->owner_of(*sig.key);
       s.description = s.person ? *s.person : fmt::format("key not in policy ({})", s.fingerprint);
       return s;
+    case SignatureKind::x509: {
+      s.is_signed = true;
+      s.fingerprint = sig.x509->fingerprint();
+      if (policy == nullptr) {
+        s.description = fmt::format("key not in policy (x509 certificate {})", s.fingerprint);
+        return s;
+      }
+      X509Signer who = policy->owner_of_x509(*sig.x509);
+      if (who.person != nullptr) {
+        s.person = who.person;
+        s.fingerprint = who.identity;  // what revocations and verdicts name
+        s.description = *who.person;
+      } else if (who.bad) {
+        s.bad = true;
+        s.problem = who.problem;
+        s.description = "bad signature";
+      } else {
+        s.description = fmt::format("key not in policy ({})", who.problem);
+      }
+      return s;
+    }
     case SignatureKind::openpgp: {
       s.is_signed = true;
       const OpenPgpSignature& pgp = *sig.openpgp;
@@ -95,9 +116,11 @@ Result<std::string> signer_of(const std::string& what, const CommitSignature& si
     case SignatureKind::bad: break;
     case SignatureKind::ssh:
     case SignatureKind::openpgp:
+    case SignatureKind::x509:
       if (s.bad || s.person != nullptr) break;
       return make_error(fmt::format("{} is signed by a key not in the policy ({}{})", what,
-                                    sig.kind == SignatureKind::openpgp ? "OpenPGP " : "", s.fingerprint));
+                                    sig.kind == SignatureKind::openpgp ? "OpenPGP " : "",
+                                    sig.kind == SignatureKind::x509 ? s.description : s.fingerprint));
   }
   if (s.bad) return make_error(fmt::format("{} has a bad signature: {}", what, s.problem));
   // A tag or a snapshot is a statement made now, judged by the policy in

@@ -32,6 +32,13 @@ bool listed(const SignatureChecker::Claimed& claimed, const Policy& policy, std:
     name = claimed.openpgp_issuer;
     return false;
   }
+  if (claimed.x509) {
+    // Which certificate it claims is known only once its CMS verifies;
+    // a policy with no x509 or sigstore identity lists none of them.
+    if (policy.has_x509_identities() || policy.has_sigstore_identities()) return true;
+    name = "an x509 certificate";
+    return false;
+  }
   return true;  // not readable: checked, and found bad, at no public-key cost
 }
 

@@ -9,6 +9,7 @@
 
 #include "support/gpg.hpp"
 #include "support/history.hpp"
+#include "support/x509_pki.hpp"
 
 using test::quote;
 
@@ -314,4 +315,39 @@ TEST_CASE("init: signed merges of unsigned work suggest merges.vouch", "[init][c
     CHECK(r.err.find("vouch") == std::string::npos);
     CHECK(sb.read_file(plain.path() + "/.warden/policy.yml").find("vouch") == std::string::npos);
   }
+}
+
+TEST_CASE("init: x509 signers come in as x509: identities naming their CA's file, and verify once it is committed",
+          "[init][cli][e2e][x509]") {
+  test::Sandbox sb;
+  test::Repo repo(sb);
+  test::Pki pki(sb);
+  std::string corp = pki.ca("corp");
+  auto dana = pki.gpgsm_person(corp, "dana@example.org");
+  repo.write("src/main.c", "dana\n");
+  std::string first = pki.commit(repo, "dana's first", dana);
+
+  auto init = cli(sb, repo, "git warden init");
+  INFO(init.out << init.err);
+  REQUIRE(init.status == 0);
+  std::string policy = sb.read_file(repo.path() + "/.warden/policy.yml");
+  CHECK(policy.find("- \"x509:ca=corp-root.pem,email=dana@example.org\"") != std::string::npos);
+  CHECK(init.err.find("commit the CA certificate of CN=corp Root,O=corp (PEM) as .warden/keys/corp-root.pem") !=
+        std::string::npos);
+  // Without the certificate the identity cannot sign: policy check says so.
+  auto check = cli(sb, repo, "git warden policy check");
+  CHECK(check.err.find("/.warden/keys/corp-root.pem for tester's key x509:ca=corp-root.pem,email=dana@example.org; it cannot sign") != std::string::npos);
+  repo.write(".warden/keys/corp-root.pem", sb.read_file(corp));
+  CHECK(cli(sb, repo, "git warden policy check").status == 0);
+  std::string anchor = pki.commit(repo, "Add the warden policy", dana);
+  auto trust = cli(sb, repo, "git warden trust --anchor " + anchor + ":x509:ca=corp-root.pem,email=dana@example.org");
+  INFO(trust.out << trust.err);
+  REQUIRE(trust.status == 0);
+  repo.write("src/main.c", "more\n");
+  pki.commit(repo, "dana's second", dana);
+  auto verify = cli(sb, repo, "git warden verify --json");
+  INFO(verify.out << verify.err);
+  CHECK(verify.status == 0);
+  CHECK(verify.out.find("\"key\":\"x509:ca=corp-root.pem,email=dana@example.org\"") != std::string::npos);
+  (void)first;
 }

@@ -115,7 +115,7 @@ TEST_CASE("an annotated tag's signature is judged exactly as a commit's", "[veri
   w.repo.git(sign + "tag -s -m 'release 1' v1");
   w.repo.git("tag -a -m 'not signed' v2");
   // The same tag with its message changed after signing, and one whose
-  // signature is an X.509 (gpgsm) block.
+  // signature is a truncated X.509 (gpgsm) block.
   std::string raw = w.repo.git("cat-file tag v1") + "\n";
   std::string tampered = raw;
   tampered.replace(tampered.find("release 1"), 9, "release 9");
@@ -149,9 +149,9 @@ TEST_CASE("an annotated tag's signature is judged exactly as a commit's", "[veri
   auto bad = signer("tampered");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message == "the tag has a bad signature: signature does not verify");
-  auto unsupported = signer("x509");
-  REQUIRE_FALSE(unsupported);
-  CHECK(unsupported.error().message == "the tag has an unsupported signature (X.509)");
+  auto truncated = signer("x509");
+  REQUIRE_FALSE(truncated);
+  CHECK(truncated.error().message == "the tag has a bad signature: malformed x509 signature (not a CMS structure)");
   auto none = signer("v2");
   REQUIRE_FALSE(none);
   CHECK(none.error().message == "the tag is not signed");

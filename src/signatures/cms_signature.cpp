@@ -1,0 +1,276 @@
+// git's x509 signatures: the armor, the CMS SignedData in it, and what its
+// signer's certificate says. OpenSSL's CMS API checks the signature; warden
+// decides only what it requires of the structure (one signer, detached,
+// over data, with signed attributes).
+#include <openssl/asn1.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "signatures/base64.hpp"
+#include "signatures/x509_armor.hpp"
+#include "signatures/x509_impl.hpp"
+
+namespace warden {
+
+namespace {
+
+constexpr std::string_view kBegin = "-----BEGIN SIGNED MESSAGE-----";
+constexpr std::string_view kEnd = "-----END SIGNED MESSAGE-----";
+constexpr const char* kLogEntryOid = "1.3.6.1.4.1.57264.3.1";
+constexpr const char* kIssuerOid = "1.3.6.1.4.1.57264.1.8";
+constexpr const char* kIssuerLegacyOid = "1.3.6.1.4.1.57264.1.1";
+
+// OpenSSL's first queued error, for a message; the queue is emptied.
+std::string openssl_reason() {
+  unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (e == 0) return "unknown error";
+  const char* r = ERR_reason_error_string(e);
+  return r ? r : fmt::format("error {:#x}", e);
+}
+
+std::string name_text(const X509_NAME* name) {
+  openssl::Bio bio(BIO_new(BIO_s_mem()));
+  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return "";
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return n > 0 ? std::string(data, static_cast<size_t>(n)) : std::string();
+}
+
+std::optional<int64_t> to_seconds(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+// The value of the extension `oid`, "" if absent.
+std::string extension_bytes(X509* cert, const char* oid) {
+  Handle<ASN1_OBJECT, ASN1_OBJECT_free> obj(OBJ_txt2obj(oid, 1));
+  if (!obj) return "";
+  int at = X509_get_ext_by_OBJ(cert, obj.get(), -1);
+  if (at < 0) return "";
+  const ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(X509_get_ext(cert, at));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)), ASN1_STRING_length(data));
+}
+
+std::string oidc_issuer_of(X509* cert) {
+  std::string der = extension_bytes(cert, kIssuerOid);  // a DER UTF8String
+  if (!der.empty()) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+    Handle<ASN1_UTF8STRING, ASN1_UTF8STRING_free> s(d2i_ASN1_UTF8STRING(nullptr, &p, static_cast<long>(der.size())));
+    if (s) return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s.get())), ASN1_STRING_length(s.get()));
+    return "";
+  }
+  return extension_bytes(cert, kIssuerLegacyOid);  // the raw string
+}
+
+void names_of(X509* cert, std::vector<std::string>& emails, std::vector<std::string>& uris) {
+  STACK_OF(OPENSSL_STRING)* raw = X509_get1_email(cert);  // subject emailAddress and SAN rfc822Name
+  for (int i = 0; raw != nullptr && i < sk_OPENSSL_STRING_num(raw); ++i) emails.emplace_back(sk_OPENSSL_STRING_value(raw, i));
+  X509_email_free(raw);
+  auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* n = sk_GENERAL_NAME_value(names, i);
+    if (n->type != GEN_URI) continue;
+    const ASN1_IA5STRING* s = n->d.uniformResourceIdentifier;
+    uris.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), ASN1_STRING_length(s));
+  }
+  GENERAL_NAMES_free(names);
+}
+
+// The signed attributes as the signature covers them: a DER SET OF, its
+// elements in DER order.
+Result<std::string> signed_attributes_der(CMS_SignerInfo* si) {
+  std::vector<std::string> encoded;
+  for (int i = 0; i < CMS_signed_get_attr_count(si); ++i) {
+    unsigned char* out = nullptr;
+    int n = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &out);
+    if (n <= 0) return make_error("malformed x509 signature (cannot encode a signed attribute)");
+    encoded.emplace_back(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
+    OPENSSL_free(out);
+  }
+  std::sort(encoded.begin(), encoded.end());
+  size_t length = 0;
+  for (const auto& e : encoded) length += e.size();
+  std::string der(ASN1_object_size(1, static_cast<int>(length), V_ASN1_SET), '\0');
+  unsigned char* p = reinterpret_cast<unsigned char*>(der.data());
+  ASN1_put_object(&p, 1, static_cast<int>(length), V_ASN1_SET, V_ASN1_UNIVERSAL);
+  der.resize(static_cast<size_t>(p - reinterpret_cast<unsigned char*>(der.data())));
+  for (const auto& e : encoded) der += e;
+  return der;
+}
+
+Result<std::optional<int64_t>> signing_time_of(CMS_SignerInfo* si) {
+  int at = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+  if (at < 0) return std::optional<int64_t>();
+  if (CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, at) >= 0)
+    return make_error("malformed x509 signature (two signing times)");
+  X509_ATTRIBUTE* attr = CMS_signed_get_attr(si, at);
+  ASN1_TYPE* v = X509_ATTRIBUTE_count(attr) == 1 ? X509_ATTRIBUTE_get0_type(attr, 0) : nullptr;
+  if (v == nullptr || (v->type != V_ASN1_UTCTIME && v->type != V_ASN1_GENERALIZEDTIME))
+    return make_error("malformed x509 signature (bad signing time)");
+  auto t = to_seconds(reinterpret_cast<const ASN1_TIME*>(v->value.asn1_string));
+  if (!t) return make_error("malformed x509 signature (bad signing time)");
+  return std::optional<int64_t>(*t);
+}
+
+Result<std::optional<std::string>> log_entry_of(CMS_SignerInfo* si) {
+  Handle<ASN1_OBJECT, ASN1_OBJECT_free> obj(OBJ_txt2obj(kLogEntryOid, 1));
+  int at = CMS_unsigned_get_attr_by_OBJ(si, obj.get(), -1);
+  if (at < 0) return std::optional<std::string>();
+  if (CMS_unsigned_get_attr_by_OBJ(si, obj.get(), at) >= 0)
+    return make_error("malformed x509 signature (two transparency-log entries)");
+  X509_ATTRIBUTE* attr = CMS_unsigned_get_attr(si, at);
+  ASN1_TYPE* v = X509_ATTRIBUTE_count(attr) == 1 ? X509_ATTRIBUTE_get0_type(attr, 0) : nullptr;
+  if (v == nullptr || v->type != V_ASN1_OCTET_STRING)
+    return make_error("malformed x509 signature (bad transparency-log entry attribute)");
+  const ASN1_STRING* s = v->value.octet_string;
+  return std::optional<std::string>(
+      std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), ASN1_STRING_length(s)));
+}
+
+// The signature algorithm names the signer's key type (and, where it
+// names a digest, the one the signer hashed with), and the digest is not a
+// broken one. OpenSSL takes the algorithm from the key: without this, the
+// identifier could be rewritten at will.
+Status algorithms_match(CMS_SignerInfo* si) {
+  EVP_PKEY* key = nullptr;
+  X509_ALGOR* digest = nullptr;
+  X509_ALGOR* algorithm = nullptr;
+  CMS_SignerInfo_get0_algs(si, &key, nullptr, &digest, &algorithm);
+  if (key == nullptr || digest == nullptr || algorithm == nullptr)
+    return make_error("malformed x509 signature (no algorithms)");
+  const ASN1_OBJECT* obj = nullptr;
+  X509_ALGOR_get0(&obj, nullptr, nullptr, digest);
+  int digest_nid = OBJ_obj2nid(obj);
+  if (digest_nid == NID_md5 || digest_nid == NID_sha1)
+    return make_error(fmt::format("{} signature (refused: the hash is broken)", OBJ_nid2sn(digest_nid)));
+  X509_ALGOR_get0(&obj, nullptr, nullptr, algorithm);
+  int nid = OBJ_obj2nid(obj);
+  int key_nid = EVP_PKEY_get_base_id(key);
+  if (key_nid == EVP_PKEY_EC) key_nid = NID_X9_62_id_ecPublicKey;
+  int named_digest = NID_undef, named_key = NID_undef;
+  if (OBJ_find_sigid_algs(nid, &named_digest, &named_key) == 1) {
+    if (named_key == key_nid && (named_digest == NID_undef || named_digest == digest_nid)) return Status::success();
+  } else if (nid == key_nid || (nid == NID_rsassaPss && key_nid == NID_rsaEncryption)) {
+    return Status::success();
+  }
+  return make_error(fmt::format("malformed x509 signature (signature algorithm {} for a {} key with {})",
+                                nid == NID_undef ? "unknown" : OBJ_nid2sn(nid), OBJ_nid2sn(key_nid), OBJ_nid2sn(digest_nid)));
+}
+
+}  // namespace
+
+Result<std::string> dearmor_x509(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  if (!text.starts_with(kBegin) || !text.ends_with(kEnd))
+    return make_error("malformed x509 signature (not one SIGNED MESSAGE block)");
+  std::string_view body = text.substr(kBegin.size(), text.size() - kBegin.size() - kEnd.size());
+  std::string b64;
+  for (char c : body) {
+    if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
+    b64.push_back(c);
+  }
+  auto der = base64_decode(b64);
+  if (!der || der->empty()) return make_error("malformed x509 signature (bad base64)");
+  return *der;
+}
+
+std::string utc(int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  if (gmtime_r(&tt, &tm) == nullptr) return std::to_string(t);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+X509Signature::X509Signature() : impl_(std::make_unique<Impl>()) {}
+X509Signature::~X509Signature() = default;
+
+Result<std::shared_ptr<const X509Signature>> X509Signature::verify(std::string_view armored, std::string_view payload) {
+  auto der = dearmor_x509(armored);
+  if (!der) return der.error();
+  ERR_clear_error();
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der->data());
+  openssl::Cms cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der->size())));
+  if (!cms || p != reinterpret_cast<const unsigned char*>(der->data()) + der->size())
+    return make_error("malformed x509 signature (not a CMS structure)");
+  if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed)
+    return make_error("malformed x509 signature (not CMS SignedData)");
+  if (OBJ_obj2nid(CMS_get0_eContentType(cms.get())) != NID_pkcs7_data)
+    return make_error("malformed x509 signature (it signs something other than data)");
+  ASN1_OCTET_STRING** content = CMS_get0_content(cms.get());
+  if (content == nullptr || *content != nullptr)
+    return make_error("malformed x509 signature (not a detached signature)");
+  STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
+  if (sk_CMS_SignerInfo_num(infos) != 1) return make_error("malformed x509 signature (not exactly one signer)");
+  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
+  if (CMS_signed_get_attr_count(si) <= 0) return make_error("malformed x509 signature (no signed attributes)");
+
+  openssl::Bio data(BIO_new_mem_buf(payload.data(), static_cast<int>(payload.size())));
+  if (!data) return make_error("out of memory");
+  // The chain is a policy's question (chains_to, logged_in), not this one's.
+  if (CMS_verify(cms.get(), nullptr, nullptr, data.get(), nullptr, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1)
+    return make_error(fmt::format("x509 signature does not verify ({})", openssl_reason()));
+
+  if (auto s = algorithms_match(si); !s) return s.error();
+
+  std::shared_ptr<X509Signature> out(new X509Signature());
+  {
+    STACK_OF(X509)* signers = CMS_get0_signers(cms.get());
+    X509* leaf = signers != nullptr && sk_X509_num(signers) == 1 ? sk_X509_value(signers, 0) : nullptr;
+    if (leaf != nullptr) X509_up_ref(leaf);
+    sk_X509_free(signers);
+    if (leaf == nullptr) return make_error("malformed x509 signature (the signer's certificate is not in it)");
+    out->impl_->leaf.reset(leaf);
+  }
+  out->impl_->carried.reset(CMS_get1_certs(cms.get()));
+  if (!out->impl_->carried) out->impl_->carried.reset(sk_X509_new_null());
+  auto attrs = signed_attributes_der(si);
+  if (!attrs) return attrs.error();
+  out->impl_->signed_attributes = std::move(*attrs);
+  const ASN1_OCTET_STRING* value = CMS_SignerInfo_get0_signature(si);
+  out->impl_->signature.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)), ASN1_STRING_length(value));
+  auto when = signing_time_of(si);
+  if (!when) return when.error();
+  out->signing_time_ = *when;
+  auto entry = log_entry_of(si);
+  if (!entry) return entry.error();
+  out->log_entry_ = std::move(*entry);
+
+  X509* leaf = out->impl_->leaf.get();
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  if (X509_digest(leaf, EVP_sha256(), md, &md_len) != 1) return make_error("cannot hash the signer's certificate");
+  out->fingerprint_ = "SHA256:";
+  for (unsigned i = 0; i < md_len; ++i) out->fingerprint_ += fmt::format("{:02x}", md[i]);
+  out->subject_ = name_text(X509_get_subject_name(leaf));
+  out->issuer_ = name_text(X509_get_issuer_name(leaf));
+  names_of(leaf, out->emails_, out->uris_);
+  out->oidc_issuer_ = oidc_issuer_of(leaf);
+  return std::shared_ptr<const X509Signature>(std::move(out));
+}
+
+X509Authority::X509Authority() : impl_(std::make_unique<Impl>()) {}
+X509Authority::~X509Authority() = default;
+
+Result<std::shared_ptr<const X509Authority>> X509Authority::parse(std::string_view pem) {
+  openssl::Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!bio) return make_error("out of memory");
+  std::shared_ptr<X509Authority> out(new X509Authority());
+  out->impl_->cert.reset(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  ERR_clear_error();
+  if (!out->impl_->cert) return make_error("not a PEM certificate");
+  out->subject_ = name_text(X509_get_subject_name(out->impl_->cert.get()));
+  return std::shared_ptr<const X509Authority>(std::move(out));
+}
+
+}  // namespace warden
