@@ -41,6 +41,18 @@ struct World : People {
     return *v;
   }
 
+  // Verifies HEAD, requires it authenticated with `commit` last, and
+  // returns that commit's verdict.
+  warden::Verdict accepted_last(const std::string& commit) {
+    auto report = verify();
+    const warden::Verdict* v = first_refusal(report);
+    INFO((v ? std::string(v->rule_name()) + ": " + v->reason() : warden::refusal_reason(report)));
+    REQUIRE(report.authenticated);
+    REQUIRE_FALSE(report.verdicts.empty());
+    CHECK(report.verdicts.back().commit.hex() == commit);
+    return report.verdicts.back();
+  }
+
   void accepted(const std::string& target = "HEAD") {
     auto report = verify(target);
     const warden::Verdict* v = first_refusal(report);
