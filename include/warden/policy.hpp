@@ -53,6 +53,18 @@ struct SigstoreIdentity {
   std::string identity;
 };
 
+// What revokes an identity, whatever CA file or case a policy wrote it
+// with: "x509:email=ADDRESS" (lower case), "x509:subject=DN", or the
+// sigstore: identity's text. Revocations name x509 and sigstore signers
+// by these, and a signature is revoked when any name of its certificate is
+// (x509_revocation_names).
+std::string revocation_key(const X509Identity& id);
+std::string revocation_key(const SigstoreIdentity& id);
+// Every name by which a revocation could mean the signer of `sig`: each
+// of its e-mail addresses and its subject, and (with an OIDC issuer) its
+// Sigstore identity under that issuer.
+std::vector<std::string> x509_revocation_names(const X509Signature& sig);
+
 // Parses the text of an x509: or sigstore: key (after its prefix); an
 // Error says what is wrong.
 Result<X509Identity> parse_x509_identity(std::string_view text);
@@ -70,7 +82,8 @@ struct Person {
 // (X509Identity::text or SigstoreIdentity::text) it matched, or why not.
 struct X509Signer {
   const std::string* person = nullptr;
-  std::string identity;
+  std::string identity;    // the identity's text, as the policy writes it
+  std::string key;         // its revocation_key
   std::string issuer;      // sigstore: the OIDC issuer
   bool bad = false;        // an identity of the policy matches by name, but the chain or log does not verify
   std::string problem;     // why not (bad), or what the certificate names (no match)

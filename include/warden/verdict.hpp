@@ -23,6 +23,7 @@ struct Verdict {
   std::optional<Refusal> refusal;
   std::string signer;           // person, "unsigned", or what the signature was
   std::string key_fingerprint;  // of the signing key, when there is one
+  std::vector<std::string> key_aliases;  // x509: the certificate's other names a revocation could give
   SignatureKind signature = SignatureKind::none;
   std::optional<ObjectId> policy_commit;  // whose policy was consulted
   size_t mainline = 0;          // a merge's mainline parent (index into its parents)

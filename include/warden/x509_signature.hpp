@@ -43,6 +43,10 @@ class X509Signature {
   // and URIs.
   const std::vector<std::string>& emails() const { return emails_; }
   const std::vector<std::string>& uris() const { return uris_; }
+  // The one identity Sigstore reads from a certificate: its first SAN URI,
+  // else its first SAN e-mail address (never the subject), as sigstore-go
+  // summarizes it; "" if none.
+  const std::string& san_identity() const { return san_identity_; }
   // The OIDC issuer Fulcio wrote into the certificate (extension
   // 1.3.6.1.4.1.57264.1.8, else the older .1.1), "" if none.
   const std::string& oidc_issuer() const { return oidc_issuer_; }
@@ -66,7 +70,7 @@ class X509Signature {
   X509Signature();
   std::unique_ptr<Impl> impl_;
   std::optional<int64_t> signing_time_;
-  std::string fingerprint_, subject_, issuer_, oidc_issuer_;
+  std::string fingerprint_, subject_, issuer_, oidc_issuer_, san_identity_;
   std::vector<std::string> emails_, uris_;
   std::optional<std::string> log_entry_;  // serialized TransparencyLogEntry
 };
@@ -98,6 +102,7 @@ class SigstoreTrustRoot {
 
  private:
   SigstoreTrustRoot();
+  static Result<std::shared_ptr<const SigstoreTrustRoot>> parse_json(std::string_view json);
   std::unique_ptr<Impl> impl_;
 };
 

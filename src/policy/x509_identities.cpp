@@ -42,9 +42,29 @@ bool iequal(std::string_view a, std::string_view b) {
          });
 }
 
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 }  // namespace
 
 std::string x509_ca_path(const std::string& file) { return ".warden/keys/" + file; }
+
+std::string revocation_key(const X509Identity& id) {
+  return id.email.empty() ? "x509:subject=" + id.subject : "x509:email=" + lower(id.email);
+}
+
+std::string revocation_key(const SigstoreIdentity& id) { return id.text; }
+
+std::vector<std::string> x509_revocation_names(const X509Signature& sig) {
+  std::vector<std::string> out;
+  for (const auto& e : sig.emails()) out.push_back("x509:email=" + lower(e));
+  if (!sig.subject().empty()) out.push_back("x509:subject=" + sig.subject());
+  if (!sig.oidc_issuer().empty() && !sig.san_identity().empty())
+    out.push_back("sigstore:issuer=" + sig.oidc_issuer() + ",identity=" + sig.san_identity());
+  return out;
+}
 
 Result<X509Identity> parse_x509_identity(std::string_view text) {
   auto f = fields(text, {"ca", "email", "subject"});
@@ -59,6 +79,7 @@ Result<X509Identity> parse_x509_identity(std::string_view text) {
     return make_error("an x509 key names its CA certificate, a file in .warden/keys/: 'x509:ca=FILE,...'");
   if (id.email.empty() == id.subject.empty())
     return make_error("an x509 key names exactly one of 'email=ADDRESS' and 'subject=DN'");
+  id.email = lower(id.email);  // addresses are compared without case
   id.text = "x509:ca=" + id.ca_file + (id.email.empty() ? ",subject=" + id.subject : ",email=" + id.email);
   return id;
 }
@@ -100,7 +121,7 @@ X509Signer Policy::owner_of_x509(const X509Signature& sig) const {
         else s = sig.chains_to(*ca->second, *sig.signing_time());
       }
       if (s) {
-        out = X509Signer{&name, id.text, "", false, ""};
+        out = X509Signer{&name, id.text, revocation_key(id), "", false, ""};
         return out;
       }
       out.bad = true;
@@ -108,14 +129,13 @@ X509Signer Policy::owner_of_x509(const X509Signature& sig) const {
       out.problem = fmt::format("{}: {}", id.text, s.error().message);
     }
     for (const auto& id : person.sigstore) {
-      // Exactly, as gitsign and cosign compare identities.
-      bool named = std::find(sig.emails().begin(), sig.emails().end(), id.identity) != sig.emails().end() ||
-                   std::find(sig.uris().begin(), sig.uris().end(), id.identity) != sig.uris().end();
-      if (!named || sig.oidc_issuer() != id.issuer) continue;
+      // Exactly, and only the one identity Sigstore reads from the
+      // certificate (sigstore-go's: the first SAN URI, else e-mail).
+      if (sig.san_identity().empty() || sig.san_identity() != id.identity || sig.oidc_issuer() != id.issuer) continue;
       Result<int64_t> when = make_error(fmt::format("the policy has no Sigstore trust root ({})", kSigstoreRootPath));
       if (sigstore_root) when = sig.logged_in(*sigstore_root);
       if (when) {
-        out = X509Signer{&name, id.text, id.issuer, false, ""};
+        out = X509Signer{&name, id.text, revocation_key(id), id.issuer, false, ""};
         return out;
       }
       out.bad = true;

@@ -71,18 +71,24 @@ std::string oidc_issuer_of(X509* cert) {
   return extension_bytes(cert, kIssuerLegacyOid);  // the raw string
 }
 
-void names_of(X509* cert, std::vector<std::string>& emails, std::vector<std::string>& uris) {
+void names_of(X509* cert, std::vector<std::string>& emails, std::vector<std::string>& uris, std::string& san_identity) {
   STACK_OF(OPENSSL_STRING)* raw = X509_get1_email(cert);  // subject emailAddress and SAN rfc822Name
   for (int i = 0; raw != nullptr && i < sk_OPENSSL_STRING_num(raw); ++i) emails.emplace_back(sk_OPENSSL_STRING_value(raw, i));
   X509_email_free(raw);
   auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  std::string first_email;
   for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names); ++i) {
     const GENERAL_NAME* n = sk_GENERAL_NAME_value(names, i);
+    if (n->type == GEN_EMAIL && first_email.empty()) {
+      const ASN1_IA5STRING* s = n->d.rfc822Name;
+      first_email.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), ASN1_STRING_length(s));
+    }
     if (n->type != GEN_URI) continue;
     const ASN1_IA5STRING* s = n->d.uniformResourceIdentifier;
     uris.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), ASN1_STRING_length(s));
   }
   GENERAL_NAMES_free(names);
+  san_identity = uris.empty() ? first_email : uris.front();
 }
 
 // The signed attributes as the signature covers them: a DER SET OF, its
@@ -134,6 +140,66 @@ Result<std::optional<std::string>> log_entry_of(CMS_SignerInfo* si) {
   const ASN1_STRING* s = v->value.octet_string;
   return std::optional<std::string>(
       std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), ASN1_STRING_length(s)));
+}
+
+// Whether the SignedData's own list of digest algorithms (ContentInfo,
+// [0], SignedData: its version, then that SET) names `digest`, as
+// CMS_verify requires. OpenSSL offers no getter for the list: it is read
+// with OpenSSL's TLV reader, DER or BER (gpgsm writes indefinite lengths).
+bool digest_listed(std::string_view der, const ASN1_OBJECT* digest) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  const unsigned char* end = p + der.size();
+  long len = 0;
+  int tag = 0, cls = 0;
+  auto header = [&](bool constructed) {
+    int r = ASN1_get_object(&p, &len, &tag, &cls, end - p);
+    return (r & 0x80) == 0 && ((r & V_ASN1_CONSTRUCTED) != 0) == constructed;
+  };
+  if (!header(true) || tag != V_ASN1_SEQUENCE) return false;        // ContentInfo
+  if (!header(false) || tag != V_ASN1_OBJECT || len > end - p) return false;
+  p += len;                                                          // contentType
+  if (!header(true) || cls != V_ASN1_CONTEXT_SPECIFIC) return false;  // [0]
+  if (!header(true) || tag != V_ASN1_SEQUENCE) return false;        // SignedData
+  if (!header(false) || tag != V_ASN1_INTEGER || len > end - p) return false;
+  p += len;                                                          // version
+  if (!header(true) || tag != V_ASN1_SET) return false;             // digestAlgorithms
+  const unsigned char* set_end = len > 0 && len <= end - p ? p + len : end;
+  while (p < set_end && !(p + 1 < set_end && p[0] == 0 && p[1] == 0)) {
+    Handle<X509_ALGOR, X509_ALGOR_free> a(d2i_X509_ALGOR(nullptr, &p, set_end - p));
+    if (!a) return false;
+    const ASN1_OBJECT* obj = nullptr;
+    X509_ALGOR_get0(&obj, nullptr, nullptr, a.get());
+    if (obj != nullptr && OBJ_cmp(obj, digest) == 0) return true;
+  }
+  return false;
+}
+
+// The content-type attribute names the content, and the message-digest
+// attribute is the digest of `payload`.
+Status attributes_match(std::string_view der, CMS_ContentInfo* cms, CMS_SignerInfo* si, std::string_view payload) {
+  // lastpos -3: exactly one such attribute, else null.
+  auto* type = static_cast<ASN1_OBJECT*>(
+      CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT));
+  if (type == nullptr || OBJ_cmp(type, CMS_get0_eContentType(cms)) != 0)
+    return make_error("malformed x509 signature (its content-type attribute)");
+  auto* digest = static_cast<ASN1_OCTET_STRING*>(
+      CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING));
+  X509_ALGOR* algorithm = nullptr;
+  CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &algorithm, nullptr);
+  const ASN1_OBJECT* obj = nullptr;
+  if (algorithm != nullptr) X509_ALGOR_get0(&obj, nullptr, nullptr, algorithm);
+  const EVP_MD* md = obj != nullptr ? EVP_get_digestbyobj(obj) : nullptr;
+  if (digest == nullptr || md == nullptr) return make_error("malformed x509 signature (its message-digest attribute)");
+  if (!digest_listed(der, obj))
+    return make_error("malformed x509 signature (the signer's digest algorithm is not among the SignedData's)");
+  unsigned char computed[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(payload.data(), payload.size(), computed, &length, md, nullptr) != 1)
+    return make_error(fmt::format("x509 signature does not verify ({})", openssl_reason()));
+  if (static_cast<int>(length) != ASN1_STRING_length(digest) ||
+      CRYPTO_memcmp(computed, ASN1_STRING_get0_data(digest), length) != 0)
+    return make_error("x509 signature does not verify (the message digest does not match what was signed)");
+  return Status::success();
 }
 
 // The signature algorithm names the signer's key type (and, where it
@@ -215,13 +281,19 @@ Result<std::shared_ptr<const X509Signature>> X509Signature::verify(std::string_v
   CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
   if (CMS_signed_get_attr_count(si) <= 0) return make_error("malformed x509 signature (no signed attributes)");
 
-  openssl::Bio data(BIO_new_mem_buf(payload.data(), static_cast<int>(payload.size())));
-  if (!data) return make_error("out of memory");
-  // The chain is a policy's question (chains_to, logged_in), not this one's.
-  if (CMS_verify(cms.get(), nullptr, nullptr, data.get(), nullptr, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1)
-    return make_error(fmt::format("x509 signature does not verify ({})", openssl_reason()));
-
+  // CMS_verify's checks, one by one (it leaks its digest BIOs when the
+  // digest does not match): the signer's certificate among those carried,
+  // the content-type and message-digest attributes, the signature over the
+  // signed attributes. The chain is a policy's question (chains_to,
+  // logged_in), not this one's.
+  if (CMS_set1_signers_certs(cms.get(), nullptr, 0) != 1) {
+    ERR_clear_error();
+    return make_error("malformed x509 signature (the signer's certificate is not in it)");
+  }
   if (auto s = algorithms_match(si); !s) return s.error();
+  if (auto s = attributes_match(*der, cms.get(), si, payload); !s) return s.error();
+  if (CMS_SignerInfo_verify(si) != 1)
+    return make_error(fmt::format("x509 signature does not verify ({})", openssl_reason()));
 
   std::shared_ptr<X509Signature> out(new X509Signature());
   {
@@ -254,7 +326,7 @@ Result<std::shared_ptr<const X509Signature>> X509Signature::verify(std::string_v
   for (unsigned i = 0; i < md_len; ++i) out->fingerprint_ += fmt::format("{:02x}", md[i]);
   out->subject_ = name_text(X509_get_subject_name(leaf));
   out->issuer_ = name_text(X509_get_issuer_name(leaf));
-  names_of(leaf, out->emails_, out->uris_);
+  names_of(leaf, out->emails_, out->uris_, out->san_identity_);
   out->oidc_issuer_ = oidc_issuer_of(leaf);
   return std::shared_ptr<const X509Signature>(std::move(out));
 }
@@ -269,6 +341,9 @@ Result<std::shared_ptr<const X509Authority>> X509Authority::parse(std::string_vi
   out->impl_->cert.reset(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   ERR_clear_error();
   if (!out->impl_->cert) return make_error("not a PEM certificate");
+  if (openssl::X509Cert more(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)); more)
+    return make_error("more than one certificate: a CA file holds exactly one");
+  ERR_clear_error();
   out->subject_ = name_text(X509_get_subject_name(out->impl_->cert.get()));
   return std::shared_ptr<const X509Authority>(std::move(out));
 }

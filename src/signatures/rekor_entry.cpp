@@ -167,9 +167,11 @@ Result<int64_t> X509Signature::logged_in(const SigstoreTrustRoot& trust) const {
                                 static_cast<uint64_t>(proof.tree_size()), proof);
       !s)
     return s.error();
-  if (proof.has_checkpoint())
-    if (auto s = verify_checkpoint(proof.checkpoint().envelope(), proof, log->key.get(), log->key_id); !s)
-      return s.error();
+  // The checkpoint is what signs the proof's root hash (sigstore-go
+  // requires it too).
+  if (!proof.has_checkpoint() || proof.checkpoint().envelope().empty())
+    return make_error("the inclusion proof has no checkpoint (the log's signature over its root hash)");
+  if (auto s = verify_checkpoint(proof.checkpoint().envelope(), proof, log->key.get(), log->key_id); !s) return s.error();
 
   // The certificate at the time the log saw it (Fulcio's live ten minutes).
   std::string why = "no Fulcio certificate authority of the Sigstore trusted root was valid then";

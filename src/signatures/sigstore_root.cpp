@@ -57,6 +57,15 @@ SigstoreTrustRoot::SigstoreTrustRoot() : impl_(std::make_unique<Impl>()) {}
 SigstoreTrustRoot::~SigstoreTrustRoot() = default;
 
 Result<std::shared_ptr<const SigstoreTrustRoot>> SigstoreTrustRoot::parse(std::string_view text) {
+  // A field of another JSON type than expected throws: a malformed root.
+  try {
+    return parse_json(text);
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(fmt::format("malformed Sigstore trusted root ({})", e.what()));
+  }
+}
+
+Result<std::shared_ptr<const SigstoreTrustRoot>> SigstoreTrustRoot::parse_json(std::string_view text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return make_error("not JSON");
   std::string media = j.value("mediaType", "");

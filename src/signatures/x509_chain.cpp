@@ -32,9 +32,23 @@ Status verify_chain(X509* leaf, STACK_OF(X509) * untrusted, const std::vector<X5
   X509_STORE_CTX_set_time(ctx.get(), 0, static_cast<time_t>(at));
   int ok = X509_verify_cert(ctx.get());
   ERR_clear_error();
-  if (ok == 1) return Status::success();
-  int err = X509_STORE_CTX_get_error(ctx.get());
-  return make_error(fmt::format("{} at {}", X509_verify_cert_error_string(err), utc(at)));
+  if (ok != 1) {
+    int err = X509_STORE_CTX_get_error(ctx.get());
+    return make_error(fmt::format("{} at {}", X509_verify_cert_error_string(err), utc(at)));
+  }
+  // Every CA of the chain that restricts its extended key usage allows the
+  // one the leaf signs with (as Go's verifier, which gitsign uses, and
+  // OpenSSL's S/MIME purpose require): a CA for TLS servers issues no
+  // certificate that signs commits.
+  uint32_t usable = XKU_SMIME | XKU_CODE_SIGN;
+  STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get());
+  for (int i = 0; built != nullptr && i < sk_X509_num(built); ++i) {
+    uint32_t eku = X509_get_extended_key_usage(sk_X509_value(built, i));
+    if (eku != UINT32_MAX && (eku & XKU_ANYEKU) == 0) usable &= eku;
+  }
+  if (usable == 0)
+    return make_error("a certificate of the chain allows neither e-mail protection nor code signing (extended key usage)");
+  return Status::success();
 }
 
 Status may_sign(X509* leaf) {

@@ -23,10 +23,16 @@ Status Revocations::load(const std::vector<ObjectId>& from) {
 
 Status Revocations::apply(const ObjectId& c, Verdict& v, bool note_signer) {
   if (!v.ok() || v.key_fingerprint.empty()) return Status::success();
-  if (note_signer) signer_keys_.insert(v.key_fingerprint);
+  if (note_signer) {
+    signer_keys_.insert(v.key_fingerprint);
+    signer_keys_.insert(v.key_aliases.begin(), v.key_aliases.end());
+  }
+  // The key under its own name, else under another name of the same
+  // certificate (x509: a revocation may name its e-mail or its subject).
   auto it = revoked_.find(v.key_fingerprint);
+  for (size_t i = 0; it == revoked_.end() && i < v.key_aliases.size(); ++i) it = revoked_.find(v.key_aliases[i]);
   if (it == revoked_.end()) return Status::success();
-  auto landed = landing_of(v.key_fingerprint);
+  auto landed = landing_of(it->first);
   if (!landed) return landed.error();
   if ((*landed)->before.count(c)) return Status::success();
   v = refuse(std::move(v), Rule::revocation,

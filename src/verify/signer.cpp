@@ -46,7 +46,11 @@ Signer identify_with(const CommitSignature& sig, const Policy* policy, CheckOpen
       X509Signer who = policy->owner_of_x509(*sig.x509);
       if (who.person != nullptr) {
         s.person = who.person;
-        s.fingerprint = who.identity;  // what revocations and verdicts name
+        s.fingerprint = who.identity;  // what verdicts name
+        // What revocations name: the identity whatever its CA file or
+        // case, and every other name of the certificate.
+        s.aliases = x509_revocation_names(*sig.x509);
+        s.aliases.insert(s.aliases.begin(), who.key);
         s.description = *who.person;
       } else if (who.bad) {
         s.bad = true;
@@ -125,7 +129,9 @@ Result<std::string> signer_of(const std::string& what, const CommitSignature& si
   if (s.bad) return make_error(fmt::format("{} has a bad signature: {}", what, s.problem));
   // A tag or a snapshot is a statement made now, judged by the policy in
   // force: a key that policy revokes makes none (DESIGN section 6a).
-  if (const Revocation* r = policy.revocation_of(s.fingerprint))
+  const Revocation* r = policy.revocation_of(s.fingerprint);
+  for (size_t i = 0; r == nullptr && i < s.aliases.size(); ++i) r = policy.revocation_of(s.aliases[i]);
+  if (r != nullptr)
     return make_error(fmt::format("{} is signed by {}'s revoked key {} ({})", what, *s.person, s.fingerprint, r->reason));
   return *s.person;
 }

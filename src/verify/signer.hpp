@@ -20,7 +20,19 @@ struct Signer {
   std::string problem;                  // why it is bad or unsupported
   std::string description;              // person, "unsigned", "key not in policy (...)", "bad signature"
   std::string fingerprint;              // of the key (the primary key's for OpenPGP), if known
+  // x509: every other name a revocation could give the signer
+  // (x509_revocation_names), beside `fingerprint` (the identity's own).
+  std::vector<std::string> aliases;
 };
+
+// Whether `revoked` says so of the signer's key under any of its names.
+template <class Revoked>
+bool any_name_revoked(const std::string& fingerprint, const std::vector<std::string>& aliases, Revoked revoked) {
+  if (!fingerprint.empty() && revoked(fingerprint)) return true;
+  for (const auto& a : aliases)
+    if (revoked(a)) return true;
+  return false;
+}
 
 // `policy` null: nobody is known yet. OpenPGP signatures are checked
 // against the certificate `policy` holds for their issuer; a signature by

@@ -171,6 +171,7 @@ class Run {
   void refuse_if_revoked(Verdict& v) {
     if (v.key_fingerprint.empty()) return;
     const Revocation* r = req_.audit_policy->revocation_of(v.key_fingerprint);
+    for (size_t i = 0; r == nullptr && i < v.key_aliases.size(); ++i) r = req_.audit_policy->revocation_of(v.key_aliases[i]);
     if (r == nullptr) return;
     std::string why = fmt::format("signed by {}, which the audit policy revokes{}", v.key_fingerprint,
                                   r->reason.empty() ? "" : " (" + r->reason + ")");
