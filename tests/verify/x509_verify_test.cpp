@@ -168,3 +168,33 @@ TEST_CASE("an approval signed in git's x509 format counts toward a policy thresh
   REQUIRE_FALSE(report.verdicts.empty());
   CHECK(report.verdicts.back().approved_by == std::vector<std::string>{"dana"});
 }
+
+TEST_CASE("a tag signed in git's x509 format names its signer, as snapshots and ref rules ask", "[x509][tag]") {
+  // Tags and snapshots are judged by one function (verify::signer_of).
+  X509World w;
+  auto dana = w.pki.gpgsm_person(w.corp, "dana@example.org");
+  auto erin = w.pki.gpgsm_person(w.corp, "erin@example.org");
+  w.repo.git(dana.git_flags() + "tag -s -m 'release 1' v1");
+  w.repo.git(erin.git_flags() + "tag -s -m 'release 2' v2");
+  auto repo = warden::Repository::open(w.repo.path());
+  REQUIRE(repo);
+  warden::Verifier verifier(*repo);
+  auto policy = verifier.policy_at(*repo->resolve_commit("HEAD"));
+  REQUIRE(policy);
+  auto signer = [&](const std::string& name) {
+    auto id = repo->ref_target("refs/tags/" + name);
+    REQUIRE(id);
+    REQUIRE(id->has_value());
+    auto tag = repo->read_tag(**id);
+    REQUIRE(tag);
+    return verifier.tag_signer(*tag, "refs/tags/" + tag->name, **policy);
+  };
+  auto v1 = signer("v1");
+  INFO((v1 ? "" : v1.error().message));
+  REQUIRE(v1);
+  CHECK(*v1 == "dana");
+  auto v2 = signer("v2");
+  REQUIRE_FALSE(v2);
+  CHECK_THAT(v2.error().message, Catch::StartsWith("the tag is signed by a key not in the policy (key not in policy "
+                                                   "(x509 certificate erin@example.org"));
+}
