@@ -10,6 +10,22 @@
 
 namespace test {
 
+// The person of HEAD's policy who signed tag `name` of `repo` (the
+// function ref rules and snapshots use), or why there is none.
+inline warden::Result<std::string> tag_signer(const Repo& repo, const std::string& name) {
+  auto r = warden::Repository::open(repo.path());
+  REQUIRE(r);
+  warden::Verifier verifier(*r);
+  auto policy = verifier.policy_at(*r->resolve_commit("HEAD"));
+  REQUIRE(policy);
+  auto id = r->ref_target("refs/tags/" + name);
+  REQUIRE(id);
+  REQUIRE(id->has_value());
+  auto tag = r->read_tag(**id);
+  REQUIRE(tag);
+  return verifier.tag_signer(*tag, "refs/tags/" + tag->name, **policy);
+}
+
 struct World : People {
   Repo repo;
   std::string anchor;

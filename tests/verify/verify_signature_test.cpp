@@ -129,19 +129,7 @@ TEST_CASE("an annotated tag's signature is judged exactly as a commit's", "[veri
   write_tag("tampered", tampered);
   write_tag("x509", x509);
 
-  auto repo = warden::Repository::open(w.repo.path());
-  REQUIRE(repo);
-  warden::Verifier verifier(*repo);
-  auto policy = verifier.policy_at(*repo->resolve_commit("HEAD"));
-  REQUIRE(policy);
-  auto signer = [&](const std::string& name) {
-    auto id = repo->ref_target("refs/tags/" + name);
-    REQUIRE(id);
-    REQUIRE(id->has_value());
-    auto tag = repo->read_tag(**id);
-    REQUIRE(tag);
-    return verifier.tag_signer(*tag, "refs/tags/" + tag->name, **policy);
-  };
+  auto signer = [&](const std::string& name) { return test::tag_signer(w.repo, name); };
   auto good = signer("v1");
   INFO((good ? "" : good.error().message));
   REQUIRE(good);

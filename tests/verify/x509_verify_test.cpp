@@ -176,19 +176,7 @@ TEST_CASE("a tag signed in git's x509 format names its signer, as snapshots and 
   auto erin = w.pki.gpgsm_person(w.corp, "erin@example.org");
   w.repo.git(dana.git_flags() + "tag -s -m 'release 1' v1");
   w.repo.git(erin.git_flags() + "tag -s -m 'release 2' v2");
-  auto repo = warden::Repository::open(w.repo.path());
-  REQUIRE(repo);
-  warden::Verifier verifier(*repo);
-  auto policy = verifier.policy_at(*repo->resolve_commit("HEAD"));
-  REQUIRE(policy);
-  auto signer = [&](const std::string& name) {
-    auto id = repo->ref_target("refs/tags/" + name);
-    REQUIRE(id);
-    REQUIRE(id->has_value());
-    auto tag = repo->read_tag(**id);
-    REQUIRE(tag);
-    return verifier.tag_signer(*tag, "refs/tags/" + tag->name, **policy);
-  };
+  auto signer = [&](const std::string& name) { return test::tag_signer(w.repo, name); };
   auto v1 = signer("v1");
   INFO((v1 ? "" : v1.error().message));
   REQUIRE(v1);
