@@ -172,3 +172,25 @@ TEST_CASE("x509 armor that is not one block of base64 CMS is refused", "[x509]")
     CHECK_THAT(sig.error().message, Catch::StartsWith("malformed x509 signature"));
   }
 }
+
+TEST_CASE("a real gitsign tag and another real commit: their CMS verifies, and without an embedded entry they are refused offline",
+          "[x509][sigstore]") {
+  auto root = public_good();
+  // pkg/git/testdata/tag.txt (2022, online mode) and internal/rekor/oid/testdata/commit.txt.
+  for (auto [name, type] : {std::pair<const char*, const char*>{"tag.txt", "tag"}, {"oid-commit.txt", "commit"}}) {
+    INFO(name);
+    Vector v(name, type);
+    auto sig = warden::X509Signature::verify(v.signature, v.payload);
+    INFO((sig ? "" : sig.error().message));
+    REQUIRE(sig);
+    CHECK_FALSE((*sig)->oidc_issuer().empty());
+    auto when = (*sig)->logged_in(*root);
+    if ((*sig)->has_log_entry()) {
+      INFO((when ? "" : when.error().message));
+      CHECK(when);
+    } else {
+      REQUIRE_FALSE(when);
+      CHECK_THAT(when.error().message, Catch::Contains("no transparency-log entry is embedded"));
+    }
+  }
+}
