@@ -186,3 +186,22 @@ TEST_CASE("a tag signed in git's x509 format names its signer, as snapshots and 
   CHECK_THAT(v2.error().message, Catch::StartsWith("the tag is signed by a key not in the policy (key not in policy "
                                                    "(x509 certificate erin@example.org"));
 }
+
+TEST_CASE("a subject= identity, written as openssl prints it (RFC 2253), matches the gpgsm certificate it names",
+          "[x509]") {
+  X509World w;
+  auto dana = w.pki.gpgsm_person(w.corp, "dana@example.org");
+  // What docs/x509.md tells a policy writer to run.
+  std::string subject = w.sb.sh("openssl x509 -noout -subject -nameopt RFC2253 -in " + test::quote(dana.cert));
+  REQUIRE(subject.starts_with("subject="));
+  subject = subject.substr(8);
+  std::string id = "x509:ca=corp-root.pem,subject=" + subject;
+  std::string policy = w.repo.git("show HEAD:.warden/policy.yml");
+  policy.replace(policy.find(kDana), kDana.size(), id);
+  w.repo.write(".warden/policy.yml", policy);
+  w.repo.commit("dana by her subject", &w.alice);
+  w.repo.write("docs/x509.md", "by subject\n");
+  auto v = w.accepted_last(w.pki.commit(w.repo, "dana's docs, by subject", dana));
+  CHECK(v.signer == "dana");
+  CHECK(v.key_fingerprint == id);
+}
