@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "common/text_forms.hpp"
 #include "signatures/base64.hpp"
 #include "signatures/x509_armor.hpp"
 #include "signatures/x509_impl.hpp"
@@ -113,31 +114,27 @@ Result<std::string> signed_attributes_der(CMS_SignerInfo* si) {
   return der;
 }
 
+// The signing time, if the signature states one: then exactly one
+// attribute with one UTCTime or GeneralizedTime (lastpos -3 asks OpenSSL
+// for exactly one attribute with one value, of the type given).
 Result<std::optional<int64_t>> signing_time_of(CMS_SignerInfo* si) {
-  int at = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
-  if (at < 0) return std::optional<int64_t>();
-  if (CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, at) >= 0)
-    return make_error("malformed x509 signature (two signing times)");
-  X509_ATTRIBUTE* attr = CMS_signed_get_attr(si, at);
-  ASN1_TYPE* v = X509_ATTRIBUTE_count(attr) == 1 ? X509_ATTRIBUTE_get0_type(attr, 0) : nullptr;
-  if (v == nullptr || (v->type != V_ASN1_UTCTIME && v->type != V_ASN1_GENERALIZEDTIME))
-    return make_error("malformed x509 signature (bad signing time)");
-  auto t = to_seconds(reinterpret_cast<const ASN1_TIME*>(v->value.asn1_string));
-  if (!t) return make_error("malformed x509 signature (bad signing time)");
-  return std::optional<int64_t>(*t);
+  const ASN1_OBJECT* oid = OBJ_nid2obj(NID_pkcs9_signingTime);
+  if (CMS_signed_get_attr_by_OBJ(si, oid, -1) < 0) return std::optional<int64_t>();
+  auto* t = static_cast<const ASN1_TIME*>(CMS_signed_get0_data_by_OBJ(si, oid, -3, V_ASN1_UTCTIME));
+  if (t == nullptr) t = static_cast<const ASN1_TIME*>(CMS_signed_get0_data_by_OBJ(si, oid, -3, V_ASN1_GENERALIZEDTIME));
+  auto seconds = to_seconds(t);
+  if (!seconds) return make_error("malformed x509 signature (its signing time)");
+  return std::optional<int64_t>(*seconds);
 }
 
+// The transparency-log entry gitsign embeds, if any: then exactly one
+// attribute with one OCTET STRING.
 Result<std::optional<std::string>> log_entry_of(CMS_SignerInfo* si) {
-  Handle<ASN1_OBJECT, ASN1_OBJECT_free> obj(OBJ_txt2obj(kLogEntryOid, 1));
-  int at = CMS_unsigned_get_attr_by_OBJ(si, obj.get(), -1);
-  if (at < 0) return std::optional<std::string>();
-  if (CMS_unsigned_get_attr_by_OBJ(si, obj.get(), at) >= 0)
-    return make_error("malformed x509 signature (two transparency-log entries)");
-  X509_ATTRIBUTE* attr = CMS_unsigned_get_attr(si, at);
-  ASN1_TYPE* v = X509_ATTRIBUTE_count(attr) == 1 ? X509_ATTRIBUTE_get0_type(attr, 0) : nullptr;
-  if (v == nullptr || v->type != V_ASN1_OCTET_STRING)
-    return make_error("malformed x509 signature (bad transparency-log entry attribute)");
-  const ASN1_STRING* s = v->value.octet_string;
+  Handle<ASN1_OBJECT, ASN1_OBJECT_free> oid(OBJ_txt2obj(kLogEntryOid, 1));
+  if (!oid) return make_error("out of memory");
+  if (CMS_unsigned_get_attr_by_OBJ(si, oid.get(), -1) < 0) return std::optional<std::string>();
+  auto* s = static_cast<const ASN1_OCTET_STRING*>(CMS_unsigned_get0_data_by_OBJ(si, oid.get(), -3, V_ASN1_OCTET_STRING));
+  if (s == nullptr) return make_error("malformed x509 signature (its transparency-log entry attribute)");
   return std::optional<std::string>(
       std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), ASN1_STRING_length(s)));
 }
@@ -249,15 +246,6 @@ Result<std::string> dearmor_x509(std::string_view text) {
   return *der;
 }
 
-std::string utc(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  if (gmtime_r(&tt, &tm) == nullptr) return std::to_string(t);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
 X509Signature::X509Signature() : impl_(std::make_unique<Impl>()) {}
 X509Signature::~X509Signature() = default;
 
@@ -322,8 +310,7 @@ Result<std::shared_ptr<const X509Signature>> X509Signature::verify(std::string_v
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int md_len = 0;
   if (X509_digest(leaf, EVP_sha256(), md, &md_len) != 1) return make_error("cannot hash the signer's certificate");
-  out->fingerprint_ = "SHA256:";
-  for (unsigned i = 0; i < md_len; ++i) out->fingerprint_ += fmt::format("{:02x}", md[i]);
+  out->fingerprint_ = "SHA256:" + hex_of(std::string_view(reinterpret_cast<const char*>(md), md_len));
   out->subject_ = name_text(X509_get_subject_name(leaf));
   out->issuer_ = name_text(X509_get_issuer_name(leaf));
   names_of(leaf, out->emails_, out->uris_, out->san_identity_);

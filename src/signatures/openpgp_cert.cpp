@@ -4,7 +4,6 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
@@ -13,6 +12,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "common/text_forms.hpp"
 #include "signatures/ed25519.hpp"
 #include "signatures/openpgp_signature.hpp"
 #include "signatures/openssl_keys.hpp"
@@ -43,10 +43,7 @@ namespace {
 
 std::string date(uint64_t t) {
   if (t >= static_cast<uint64_t>(std::numeric_limits<std::time_t>::max() / 2)) return "never";
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  return fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", tm);
+  return utc_text(static_cast<int64_t>(t));
 }
 
 std::string take(char* p) {

@@ -30,12 +30,6 @@ std::string sha256(std::string_view data) {
   return std::string(reinterpret_cast<const char*>(md), sizeof md);
 }
 
-std::string hex(std::string_view bytes) {
-  std::string out;
-  for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
-  return out;
-}
-
 // A signature by a log's key: ECDSA over SHA-256 of `message`, or Ed25519
 // over `message` itself.
 bool log_signed(EVP_PKEY* key, std::string_view message, std::string_view signature) {
@@ -61,7 +55,7 @@ Result<std::string> hashedrekord_body(const X509Signature::Impl& sig) {
       {"apiVersion", "0.0.1"},
       {"kind", "hashedrekord"},
       {"spec",
-       {{"data", {{"hash", {{"algorithm", "sha256"}, {"value", hex(sha256(sig.signed_attributes))}}}}},
+       {{"data", {{"hash", {{"algorithm", "sha256"}, {"value", hex_of(sha256(sig.signed_attributes))}}}}},
         {"signature", {{"content", base64_encode(sig.signature)}, {"publicKey", {{"content", base64_encode(pem)}}}}}}}};
   return body.dump();  // keys sorted, no white space: canonical for this ASCII-only object
 }
@@ -144,9 +138,9 @@ Result<int64_t> X509Signature::logged_in(const SigstoreTrustRoot& trust) const {
     if (l.key_id == entry.log_id().key_id()) log = &l;
   if (log == nullptr)
     return make_error(fmt::format("the transparency-log entry is from a log the Sigstore trusted root does not list ({})",
-                                  hex(entry.log_id().key_id())));
+                                  hex_of(entry.log_id().key_id())));
   if (!log->valid.covers(when))
-    return make_error(fmt::format("the transparency log {} was not trusted at {}", log->base_url, utc(when)));
+    return make_error(fmt::format("the transparency log {} was not trusted at {}", log->base_url, utc_text(when)));
 
   auto body = hashedrekord_body(*impl_);
   if (!body) return body.error();
@@ -155,7 +149,7 @@ Result<int64_t> X509Signature::logged_in(const SigstoreTrustRoot& trust) const {
     return make_error("the transparency-log entry has no signed entry timestamp");
   nlohmann::json promise = {{"body", base64_encode(*body)},
                             {"integratedTime", when},
-                            {"logID", hex(entry.log_id().key_id())},
+                            {"logID", hex_of(entry.log_id().key_id())},
                             {"logIndex", entry.log_index()}};
   if (!log_signed(log->key.get(), promise.dump(), entry.inclusion_promise().signed_entry_timestamp()))
     return make_error(fmt::format(

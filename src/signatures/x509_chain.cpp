@@ -34,7 +34,7 @@ Status verify_chain(X509* leaf, STACK_OF(X509) * untrusted, const std::vector<X5
   ERR_clear_error();
   if (ok != 1) {
     int err = X509_STORE_CTX_get_error(ctx.get());
-    return make_error(fmt::format("{} at {}", X509_verify_cert_error_string(err), utc(at)));
+    return make_error(fmt::format("{} at {}", X509_verify_cert_error_string(err), utc_text(at)));
   }
   // Every CA of the chain that restricts its extended key usage allows the
   // one the leaf signs with (as Go's verifier, which gitsign uses, and

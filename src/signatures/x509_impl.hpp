@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/handle.hpp"
+#include "common/text_forms.hpp"
 #include "signatures/openssl_handles.hpp"
 #include "warden/x509_signature.hpp"
 
@@ -70,8 +71,5 @@ Status verify_chain(X509* leaf, STACK_OF(X509) * untrusted, const std::vector<X5
 // Key usage and extended key usage allow signing commits (S/MIME or code
 // signing), where the certificate restricts them.
 Status may_sign(X509* leaf);
-
-// "YYYY-MM-DD HH:MM:SS UTC".
-std::string utc(int64_t t);
 
 }  // namespace warden

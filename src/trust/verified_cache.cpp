@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/atomic_file.hpp"
+#include "common/text_forms.hpp"
 #include "common/lines.hpp"
 
 namespace warden {
@@ -21,9 +22,7 @@ constexpr const char* kHeader = "warden verified-commits v1";
 std::string sha256_hex(std::string_view data) {
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  std::string out;
-  for (unsigned char c : md) out += fmt::format("{:02x}", c);
-  return out;
+  return hex_of(std::string_view(reinterpret_cast<const char*>(md), sizeof md));
 }
 
 // "" if `path` is safe to trust: ours, and not writable by group or others.
