@@ -40,7 +40,7 @@ inline constexpr size_t kMaxTrustFileBytes = 1 << 20;
 struct X509Identity {
   std::string text;  // canonical: how the policy and verdicts name it
   std::string ca_file;
-  std::string email;
+  std::string email;  // in lower case
   std::string subject;
 };
 
@@ -69,6 +69,12 @@ std::vector<std::string> x509_revocation_names(const X509Signature& sig);
 // Error says what is wrong.
 Result<X509Identity> parse_x509_identity(std::string_view text);
 Result<SigstoreIdentity> parse_sigstore_identity(std::string_view text);
+
+// An x509: or sigstore: key as an anchor or a revocation writes it (its
+// prefix included): its canonical text, or the revocation_key it names.
+// nullopt when `text` has neither prefix; an Error says what is wrong.
+std::optional<Result<std::string>> identity_text(std::string_view text);
+std::optional<Result<std::string>> identity_revocation_key(std::string_view text);
 
 struct Person {
   std::string name;

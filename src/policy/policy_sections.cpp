@@ -131,23 +131,14 @@ void Reader::read_revoked(const YAML::Node& n, Policy& policy) {
         continue;
       }
       rev.fingerprint = *fpr;
-    } else if (text->starts_with("x509:") || text->starts_with("sigstore:")) {
+    } else if (auto id = identity_revocation_key(*text)) {
       // An identity: every certificate that carries its name, from any CA
       // (the short-lived ones of Sigstore cannot be named one by one).
-      bool x509 = text->starts_with("x509:");
-      Result<std::string> id = make_error("");
-      if (x509) {
-        auto parsed = parse_x509_identity(std::string_view(*text).substr(5));
-        id = parsed ? Result<std::string>(revocation_key(*parsed)) : Result<std::string>(parsed.error());
-      } else {
-        auto parsed = parse_sigstore_identity(std::string_view(*text).substr(9));
-        id = parsed ? Result<std::string>(revocation_key(*parsed)) : Result<std::string>(parsed.error());
-      }
-      if (!id) {
-        add(r["key"], fmt::format("revoked key: {}", id.error().message));
+      if (!*id) {
+        add(r["key"], fmt::format("revoked key: {}", id->error().message));
         continue;
       }
-      rev.fingerprint = *id;
+      rev.fingerprint = **id;
     } else {
       auto key = ssh_key(*text);
       if (!key) {

@@ -52,7 +52,7 @@ std::string lower(std::string s) {
 std::string x509_ca_path(const std::string& file) { return ".warden/keys/" + file; }
 
 std::string revocation_key(const X509Identity& id) {
-  return id.email.empty() ? "x509:subject=" + id.subject : "x509:email=" + lower(id.email);
+  return id.email.empty() ? "x509:subject=" + id.subject : "x509:email=" + id.email;  // in lower case already
 }
 
 std::string revocation_key(const SigstoreIdentity& id) { return id.text; }
@@ -94,6 +94,34 @@ Result<SigstoreIdentity> parse_sigstore_identity(std::string_view text) {
   id.identity = f->at("identity");
   id.text = "sigstore:issuer=" + id.issuer + ",identity=" + id.identity;
   return id;
+}
+
+namespace {
+
+// `made(identity)` of the x509: or sigstore: key `text`.
+template <class Made>
+std::optional<Result<std::string>> of_identity(std::string_view text, Made made) {
+  if (text.starts_with("x509:")) {
+    auto id = parse_x509_identity(text.substr(5));
+    if (!id) return Result<std::string>(id.error());
+    return Result<std::string>(made(*id));
+  }
+  if (text.starts_with("sigstore:")) {
+    auto id = parse_sigstore_identity(text.substr(9));
+    if (!id) return Result<std::string>(id.error());
+    return Result<std::string>(made(*id));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Result<std::string>> identity_text(std::string_view text) {
+  return of_identity(text, [](const auto& id) { return id.text; });
+}
+
+std::optional<Result<std::string>> identity_revocation_key(std::string_view text) {
+  return of_identity(text, [](const auto& id) { return revocation_key(id); });
 }
 
 bool Policy::has_x509_identities() const {

@@ -13,15 +13,9 @@ namespace {
 // 40 upper-case hex digits (spaces dropped), an x509: or sigstore:
 // identity as the policy writes it.
 Result<std::string> check_fingerprint(const std::string& fpr) {
-  if (fpr.starts_with("x509:")) {
-    auto id = parse_x509_identity(std::string_view(fpr).substr(5));
-    if (!id) return make_error(fmt::format("anchor identity '{}': {}", fpr, id.error().message));
-    return id->text;
-  }
-  if (fpr.starts_with("sigstore:")) {
-    auto id = parse_sigstore_identity(std::string_view(fpr).substr(9));
-    if (!id) return make_error(fmt::format("anchor identity '{}': {}", fpr, id.error().message));
-    return id->text;
+  if (auto id = identity_text(fpr)) {
+    if (!*id) return make_error(fmt::format("anchor identity '{}': {}", fpr, id->error().message));
+    return **id;
   }
   if (!fpr.starts_with("SHA256:")) {
     if (auto pgp = normalize_openpgp_fingerprint(fpr)) return *pgp;

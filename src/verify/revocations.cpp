@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "verify/engine.hpp"
+#include "verify/signer.hpp"
 
 namespace warden::verify {
 
@@ -29,9 +30,11 @@ Status Revocations::apply(const ObjectId& c, Verdict& v, bool note_signer) {
   }
   // The key under its own name, else under another name of the same
   // certificate (x509: a revocation may name its e-mail or its subject).
-  auto it = revoked_.find(v.key_fingerprint);
-  for (size_t i = 0; it == revoked_.end() && i < v.key_aliases.size(); ++i) it = revoked_.find(v.key_aliases[i]);
-  if (it == revoked_.end()) return Status::success();
+  auto it = by_any_name(v.key_fingerprint, v.key_aliases, [&](const std::string& name) {
+    auto found = revoked_.find(name);
+    return found == revoked_.end() ? nullptr : &*found;
+  });
+  if (it == nullptr) return Status::success();
   auto landed = landing_of(it->first);
   if (!landed) return landed.error();
   if ((*landed)->before.count(c)) return Status::success();

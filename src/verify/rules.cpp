@@ -74,7 +74,7 @@ void PolicyRules::record(const ObjectId& c, Verdict& v) {
     Rule r = v.refusal->rule;
     vouchable = r != Rule::signature && r != Rule::path && r != Rule::revocation;
   }
-  if (!vouchable || any_name_revoked(v.key_fingerprint, v.key_aliases, [&](const std::string& k) { return revoked_(k, c); }))
+  if (!vouchable || by_any_name(v.key_fingerprint, v.key_aliases, [&](const std::string& k) { return revoked_(k, c); }))
     return;
   vouchable_.insert(c);
   v.vouchable = true;
@@ -362,7 +362,7 @@ Result<MaybeRefusal> PolicyRules::vouch_refusal(const ObjectId& b, const CommitD
     return no(fmt::format("signed by OpenPGP key {}, whose certificate the policy does not hold: a merge does not "
                           "vouch for it (it could be a revoked key's subkey)",
                           (*bsig)->openpgp->issuer()));
-  if (any_name_revoked(signer.fingerprint, signer.aliases, [&](const std::string& k) { return revoked_(k, b); }))
+  if (by_any_name(signer.fingerprint, signer.aliases, [&](const std::string& k) { return revoked_(k, b); }))
     return no(fmt::format("signed by a revoked key ({}): a merge never vouches for it", signer.fingerprint));
   auto ctx = approvals_of(approvals_, data.id, pol1);
   if (auto r = authorize(pol1, merge_signer, (*bpaths)->paths, &ctx))

@@ -129,9 +129,8 @@ Result<std::string> signer_of(const std::string& what, const CommitSignature& si
   if (s.bad) return make_error(fmt::format("{} has a bad signature: {}", what, s.problem));
   // A tag or a snapshot is a statement made now, judged by the policy in
   // force: a key that policy revokes makes none (DESIGN section 6a).
-  const Revocation* r = policy.revocation_of(s.fingerprint);
-  for (size_t i = 0; r == nullptr && i < s.aliases.size(); ++i) r = policy.revocation_of(s.aliases[i]);
-  if (r != nullptr)
+  auto revocation = [&](const std::string& name) { return policy.revocation_of(name); };
+  if (const Revocation* r = by_any_name(s.fingerprint, s.aliases, revocation))
     return make_error(fmt::format("{} is signed by {}'s revoked key {} ({})", what, *s.person, s.fingerprint, r->reason));
   return *s.person;
 }

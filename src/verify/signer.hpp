@@ -25,13 +25,17 @@ struct Signer {
   std::vector<std::string> aliases;
 };
 
-// Whether `revoked` says so of the signer's key under any of its names.
-template <class Revoked>
-bool any_name_revoked(const std::string& fingerprint, const std::vector<std::string>& aliases, Revoked revoked) {
-  if (!fingerprint.empty() && revoked(fingerprint)) return true;
+// What `find` gives for the first of a signer's names (its key's own,
+// then its aliases) it gives anything for: whether, or by what, the key
+// is revoked under any of its names. A default (false, null) if none.
+template <class Find>
+auto by_any_name(const std::string& fingerprint, const std::vector<std::string>& aliases, Find find) {
+  using Found = decltype(find(fingerprint));
+  if (!fingerprint.empty())
+    if (Found f = find(fingerprint)) return f;
   for (const auto& a : aliases)
-    if (revoked(a)) return true;
-  return false;
+    if (Found f = find(a)) return f;
+  return Found{};
 }
 
 // `policy` null: nobody is known yet. OpenPGP signatures are checked

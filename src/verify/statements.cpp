@@ -110,7 +110,7 @@ CountedSigner counted_signer(const SignedStatement& statement, const Policy& pol
                               signer.bad ? signer.problem : signature.problem);
   else if (signer.person == nullptr)
     out.problem = fmt::format("{} signed by a key not in the policy ({})", noun.with_article, signer.fingerprint);
-  else if (any_name_revoked(signer.fingerprint, signer.aliases, [&](const std::string& k) {
+  else if (by_any_name(signer.fingerprint, signer.aliases, [&](const std::string& k) {
              return (revoked && revoked(k)) || policy.revocation_of(k);
            }))
     out.problem = fmt::format("{}'s {} is signed by a revoked key ({})", out.who, noun.bare, signer.fingerprint);

@@ -23,6 +23,7 @@
 #include "verify/mainline.hpp"
 #include "verify/revocations.hpp"
 #include "verify/rules.hpp"
+#include "verify/signer.hpp"
 #include "verify/verifier_state.hpp"
 
 namespace warden {
@@ -170,8 +171,9 @@ class Run {
   // A key the auditor's policy revokes signs nothing.
   void refuse_if_revoked(Verdict& v) {
     if (v.key_fingerprint.empty()) return;
-    const Revocation* r = req_.audit_policy->revocation_of(v.key_fingerprint);
-    for (size_t i = 0; r == nullptr && i < v.key_aliases.size(); ++i) r = req_.audit_policy->revocation_of(v.key_aliases[i]);
+    const Revocation* r = verify::by_any_name(v.key_fingerprint, v.key_aliases, [&](const std::string& name) {
+      return req_.audit_policy->revocation_of(name);
+    });
     if (r == nullptr) return;
     std::string why = fmt::format("signed by {}, which the audit policy revokes{}", v.key_fingerprint,
                                   r->reason.empty() ? "" : " (" + r->reason + ")");
