@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "common/text_forms.hpp"
 #include "signatures/base64.hpp"
 #include "signatures/rekor_entry.pb.h"
 
@@ -22,13 +23,6 @@ std::string sha256(const std::string& data) {
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
   return std::string(reinterpret_cast<const char*>(md), sizeof md);
-}
-
-std::string hex(const std::string& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) out += {digits[c >> 4], digits[c & 15]};
-  return out;
 }
 
 std::string der_of(X509* cert) {
@@ -152,12 +146,25 @@ std::string FakeSigstore::sign(const std::string& payload, const Signing& s) con
   X509_set_version(leaf, 2);
   ASN1_INTEGER_set(X509_get_serialNumber(leaf), static_cast<long>(s.not_before & 0x7fffffff));
   X509_set_issuer_name(leaf, X509_get_subject_name(keys_->ca));
+  if (!s.subject.empty()) {
+    X509_NAME* subject = X509_NAME_new();
+    for (size_t at = 1; at < s.subject.size();) {  // "/K=V/K=V"
+      size_t end = std::min(s.subject.find('/', at), s.subject.size()), eq = s.subject.find('=', at);
+      REQUIRE(eq < end);
+      REQUIRE(X509_NAME_add_entry_by_txt(subject, s.subject.substr(at, eq - at).c_str(), MBSTRING_ASC,
+                                         reinterpret_cast<const unsigned char*>(s.subject.c_str() + eq + 1),
+                                         static_cast<int>(end - eq - 1), -1, 0) == 1);
+      at = end + 1;
+    }
+    X509_set_subject_name(leaf, subject);
+    X509_NAME_free(subject);
+  }
   ASN1_TIME_set(X509_getm_notBefore(leaf), s.not_before);
   ASN1_TIME_set(X509_getm_notAfter(leaf), s.not_after);
   X509_set_pubkey(leaf, key);
   add_extension(leaf, keys_->ca, NID_key_usage, "critical,digitalSignature");
   add_extension(leaf, keys_->ca, NID_ext_key_usage, "codeSigning");
-  add_extension(leaf, keys_->ca, NID_subject_alt_name, ("critical,email:" + s.email).c_str());
+  add_extension(leaf, keys_->ca, NID_subject_alt_name, ("critical," + (s.san.empty() ? "email:" + s.email : s.san)).c_str());
   {
     ASN1_UTF8STRING* issuer = ASN1_UTF8STRING_new();
     ASN1_STRING_set(issuer, s.issuer.data(), static_cast<int>(s.issuer.size()));
@@ -206,14 +213,14 @@ std::string FakeSigstore::sign(const std::string& payload, const Signing& s) con
         {"apiVersion", "0.0.1"},
         {"kind", "hashedrekord"},
         {"spec",
-         {{"data", {{"hash", {{"algorithm", "sha256"}, {"value", hex(sha256(set))}}}}},
+         {{"data", {{"hash", {{"algorithm", "sha256"}, {"value", warden::hex_of(sha256(set))}}}}},
           {"signature",
            {{"content", warden::base64_encode(signature)}, {"publicKey", {{"content", warden::base64_encode(pem_of(leaf))}}}}}}}};
     std::string body_text = body.dump();
     std::string log_id = sha256(spki_of(keys_->log_key));
     nlohmann::json promise = {{"body", warden::base64_encode(body_text)},
                               {"integratedTime", s.integrated},
-                              {"logID", hex(log_id)},
+                              {"logID", warden::hex_of(log_id)},
                               {"logIndex", 7}};
     // A tree of one entry: its root is the leaf's hash.
     std::string root = sha256(std::string(1, '\0') + body_text);
@@ -231,7 +238,7 @@ std::string FakeSigstore::sign(const std::string& payload, const Signing& s) con
     proof->set_log_index(0);
     proof->set_tree_size(1);
     proof->set_root_hash(root);
-    proof->mutable_checkpoint()->set_envelope(checkpoint);
+    if (s.checkpoint) proof->mutable_checkpoint()->set_envelope(checkpoint);
     std::string bytes = entry.SerializeAsString();
     ASN1_OBJECT* oid = OBJ_txt2obj("1.3.6.1.4.1.57264.3.1", 1);
     REQUIRE(CMS_unsigned_add1_attr_by_OBJ(si, oid, V_ASN1_OCTET_STRING, bytes.data(), static_cast<int>(bytes.size())) == 1);

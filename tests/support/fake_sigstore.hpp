@@ -29,6 +29,12 @@ class FakeSigstore {
     int64_t not_after = 0;
     int64_t integrated = 0;  // when the log integrated the entry
     bool embed_entry = true;
+    bool checkpoint = true;  // the inclusion proof's signed checkpoint
+    // Other names than Fulcio writes: the subject (empty, as Fulcio's, if
+    // "") as `openssl req -subj` takes it, and the SAN as openssl's
+    // configuration writes it (default "email:" and `email`).
+    std::string subject;
+    std::string san;
   };
   // The armored x509 signature of `payload`, as gitsign's offline mode makes it.
   std::string sign(const std::string& payload, const Signing& s) const;

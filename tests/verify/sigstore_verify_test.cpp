@@ -39,7 +39,13 @@ struct SigstoreWorld : World {
     return id;
   }
   static test::FakeSigstore::Signing signing(int64_t integrated = kSigned + 30) {
-    return {"ci@example.org", kIssuer, kSigned, kSigned + 600, integrated, true};
+    test::FakeSigstore::Signing s;
+    s.email = "ci@example.org";
+    s.issuer = kIssuer;
+    s.not_before = kSigned;
+    s.not_after = kSigned + 600;
+    s.integrated = integrated;
+    return s;
   }
 };
 

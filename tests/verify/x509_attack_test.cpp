@@ -4,18 +4,16 @@
 // decide. Each case was a hole or a difference when it was written.
 #include <catch2/catch.hpp>
 
-#include <openssl/cms.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/sha.h>
-#include <openssl/x509.h>
-
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "signatures/base64.hpp"
+#include "support/fake_sigstore.hpp"
+#include "support/gitsign_vectors.hpp"
 #include "support/sandbox.hpp"
+#include "support/world.hpp"
+#include "support/x509_pki.hpp"
 #include "warden/policy.hpp"
 #include "warden/policy_loader.hpp"
 #include "warden/x509_signature.hpp"
@@ -193,8 +191,6 @@ TEST_CASE("x509 attack: a trusted_root.json field of the wrong type is refused, 
   }
 }
 
-#include "support/gitsign_vectors.hpp"
-#include "support/world.hpp"
 
 // Whether the throw above is reachable by someone who may not change the
 // policy: carol (docs/ only) pushes a malformed trust root and a child.
@@ -218,155 +214,44 @@ TEST_CASE("x509 attack: a non-maintainer's malformed trusted_root.json on an una
   REQUIRE_NOTHROW(report = w.verify("HEAD", true));
 }
 
-// ---------------------------------------------------------------------------
-// A Sigstore of the test's own: a "Fulcio" root (openssl), a "Rekor" key, a
-// trusted_root.json naming both, and gitsign-style offline signatures whose
-// embedded TransparencyLogEntry this harness writes and signs as the log.
+// gitsign's offline mode, by the tests' own Sigstore (support/fake_sigstore.hpp),
+// with the names an attacker chooses, and a policy naming one identity.
 
 namespace {
 
-std::string pb_varint(uint64_t v) {
-  std::string out;
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-  return out;
-}
-std::string pb_bytes(int field, const std::string& b) { return pb_varint((field << 3) | 2) + pb_varint(b.size()) + b; }
-std::string pb_int(int field, uint64_t v) { return pb_varint(field << 3) + pb_varint(v); }
+int64_t now() { return static_cast<int64_t>(time(nullptr)); }
 
-std::string sha256_of(const std::string& s) {
-  unsigned char md[32];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
-  return std::string(reinterpret_cast<const char*>(md), 32);
-}
-std::string hex_of(const std::string& s) {
-  static const char* d = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    out.push_back(d[c >> 4]);
-    out.push_back(d[c & 15]);
-  }
-  return out;
-}
+struct Sigstore {
+  test::FakeSigstore fake;
 
-struct FakeSigstore {
-  MiniPki pki;
-  std::string fulcio = pki.ca("fulcio");
-  std::string log_key_pem, log_key_der;
-
-  FakeSigstore() {
-    pki.sb.sh("openssl ecparam -name prime256v1 -genkey -noout -out log.key && openssl ec -in log.key -pubout -outform DER -out log.der 2>/dev/null");
-    log_key_pem = pki.sb.read_file(pki.sb.dir() + "/log.key");
-    log_key_der = pki.sb.read_file(pki.sb.dir() + "/log.der");
-  }
-  std::string trusted_root() {
-    auto der = [&](const std::string& d) {
-      return pki.sb.sh("openssl x509 -in " + quote(d + "/cert.pem") + " -outform DER | base64 -w0");
-    };
-    return R"({"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","tlogs":[{"baseUrl":"https://rekor.test","hashAlgorithm":"SHA2_256","publicKey":{"rawBytes":")" +
-           warden::base64_encode(log_key_der) + R"(","keyDetails":"PKIX_ECDSA_P256_SHA_256","validFor":{"start":"2000-01-01T00:00:00Z"}},"logId":{"keyId":")" +
-           warden::base64_encode(sha256_of(log_key_der)) + R"("}}],"certificateAuthorities":[{"uri":"https://fulcio.test","certChain":{"certificates":[{"rawBytes":")" +
-           der(fulcio) + R"("}]},"validFor":{"start":"2000-01-01T00:00:00Z"}}]})";
-  }
-  // A Fulcio-like leaf: `san` (e.g. "email:x" or "URI:x"), the issuer extension, subject `subj`.
-  std::string leaf(const std::string& name, const std::string& subj, const std::string& san,
-                   const std::string& issuer = "https://issuer.test") {
-    return pki.leaf(name, fulcio, subj,
-                    "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n"
-                    "subjectAltName=critical," + san + "\n1.3.6.1.4.1.57264.1.8=ASN1:UTF8String:" + issuer + "\n");
-  }
-  std::string log_sign(const std::string& msg) {
-    BIO* b = BIO_new_mem_buf(log_key_pem.data(), static_cast<int>(log_key_pem.size()));
-    EVP_PKEY* k = PEM_read_bio_PrivateKey(b, nullptr, nullptr, nullptr);
-    BIO_free(b);
-    REQUIRE(k != nullptr);
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    size_t n = 0;
-    REQUIRE(EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, k) == 1);
-    REQUIRE(EVP_DigestSign(ctx, nullptr, &n, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()) == 1);
-    std::string sig(n, '\0');
-    REQUIRE(EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &n,
-                           reinterpret_cast<const unsigned char*>(msg.data()), msg.size()) == 1);
-    sig.resize(n);
-    EVP_MD_CTX_free(ctx);
-    EVP_PKEY_free(k);
-    return sig;
-  }
-  // gitsign's offline mode: signs `payload` as `leaf_dir`, logs it (SET
-  // always; the inclusion proof of a one-leaf tree, with a checkpoint only
-  // if `checkpoint`), and embeds the entry.
-  std::string sign(const std::string& leaf_dir, const std::string& payload, bool checkpoint, int64_t when) {
-    std::string armored = pki.sign(leaf_dir, payload);
-    std::string b64;
-    std::istringstream in(armored);
-    for (std::string l; std::getline(in, l);)
-      if (!l.starts_with("-----")) b64 += l;
-    std::string der = *warden::base64_decode(b64);
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-    CMS_ContentInfo* cms = d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size()));
-    REQUIRE(cms != nullptr);
-    CMS_SignerInfo* si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
-    std::vector<std::string> enc;
-    for (int i = 0; i < CMS_signed_get_attr_count(si); ++i) {
-      unsigned char* out = nullptr;
-      int n = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &out);
-      enc.emplace_back(reinterpret_cast<char*>(out), n);
-      OPENSSL_free(out);
-    }
-    std::sort(enc.begin(), enc.end());
-    std::string content;
-    for (auto& e : enc) content += e;
-    std::string attrs = "\x31";
-    if (content.size() < 128) attrs += static_cast<char>(content.size());
-    else if (content.size() < 256) attrs += std::string("\x81") + static_cast<char>(content.size());
-    else attrs += std::string("\x82") + static_cast<char>(content.size() >> 8) + static_cast<char>(content.size() & 0xff);
-    attrs += content;
-    const ASN1_OCTET_STRING* sv = CMS_SignerInfo_get0_signature(si);
-    std::string sigval(reinterpret_cast<const char*>(ASN1_STRING_get0_data(sv)), ASN1_STRING_length(sv));
-    std::string body = R"({"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256","value":")" +
-                       hex_of(sha256_of(attrs)) + R"("}},"signature":{"content":")" + warden::base64_encode(sigval) +
-                       R"(","publicKey":{"content":")" + warden::base64_encode(pki.pem(leaf_dir)) + R"("}}}})";
-    std::string log_id = sha256_of(log_key_der);
-    std::string set_payload = R"({"body":")" + warden::base64_encode(body) + R"(","integratedTime":)" + std::to_string(when) +
-                              R"(,"logID":")" + hex_of(log_id) + R"(","logIndex":7})";
-    std::string leaf_hash = sha256_of(std::string(1, '\0') + body);
-    std::string proof = pb_int(1, 0) + pb_bytes(2, leaf_hash) + pb_int(3, 1);
-    if (checkpoint) {
-      std::string note = "rekor.test - 1\n1\n" + warden::base64_encode(leaf_hash) + "\n";
-      std::string cp = note + "\n\xe2\x80\x94 rekor.test " + warden::base64_encode(log_id.substr(0, 4) + log_sign(note)) + "\n";
-      proof += pb_bytes(5, pb_bytes(1, cp));
-    }
-    std::string entry = pb_int(1, 7) + pb_bytes(2, pb_bytes(1, log_id)) +
-                        pb_bytes(3, pb_bytes(1, "hashedrekord") + pb_bytes(2, "0.0.1")) + pb_int(4, when) +
-                        pb_bytes(5, pb_bytes(1, log_sign(set_payload))) + pb_bytes(6, proof);
-    ASN1_OBJECT* oid = OBJ_txt2obj("1.3.6.1.4.1.57264.3.1", 1);
-    REQUIRE(CMS_unsigned_add1_attr_by_OBJ(si, oid, V_ASN1_OCTET_STRING, entry.data(), static_cast<int>(entry.size())) == 1);
-    ASN1_OBJECT_free(oid);
-    unsigned char* out = nullptr;
-    int n = i2d_CMS_ContentInfo(cms, &out);
-    std::string signed_der(reinterpret_cast<char*>(out), n);
-    OPENSSL_free(out);
-    CMS_ContentInfo_free(cms);
-    return "-----BEGIN SIGNED MESSAGE-----\n" + warden::base64_encode(signed_der) + "\n-----END SIGNED MESSAGE-----\n";
+  // A certificate valid for a year from now, `san` and `subject` as
+  // openssl writes them, logged at `integrated` (now).
+  static test::FakeSigstore::Signing signing(const std::string& san, const std::string& subject = "",
+                                             int64_t integrated = 0) {
+    test::FakeSigstore::Signing s;
+    s.issuer = "https://issuer.test";
+    s.not_before = now() - 60;
+    s.not_after = now() + 365 * 86400;
+    s.integrated = integrated ? integrated : now();
+    s.subject = subject;
+    s.san = san;
+    return s;
   }
   std::shared_ptr<warden::Policy> policy(const std::string& identity) {
     return policy_from("version: 1\npeople:\n  ci:\n    keys: [\"" + identity + "\"]\npolicy:\n  who: [ci]\n",
-                       {{warden::kSigstoreRootPath, trusted_root()}});
+                       {{warden::kSigstoreRootPath, fake.trusted_root()}});
   }
 };
-
-int64_t now() { return static_cast<int64_t>(time(nullptr)); }
 
 }  // namespace
 
 TEST_CASE("x509 attack harness: the fake Sigstore's offline signature is accepted for its SAN and issuer", "[x509][attack][harness]") {
-  FakeSigstore s;
-  std::string leaf = s.leaf("ci", "/O=sigstore.dev", "URI:https://github.com/o/r/.github/workflows/release.yml@refs/heads/main");
+  Sigstore s;
   std::string payload = "tree 0000\n\nrelease\n";
-  auto sig = warden::X509Signature::verify(s.sign(leaf, payload, true, now()), payload);
+  auto sig = warden::X509Signature::verify(
+      s.fake.sign(payload, Sigstore::signing("URI:https://github.com/o/r/.github/workflows/release.yml@refs/heads/main",
+                                             "/O=sigstore.dev")),
+      payload);
   REQUIRE(sig);
   auto who = s.policy("sigstore:issuer=https://issuer.test,identity=https://github.com/o/r/.github/workflows/release.yml@refs/heads/main")
                  ->owner_of_x509(**sig);
@@ -379,18 +264,18 @@ TEST_CASE("x509 attack harness: the fake Sigstore's offline signature is accepte
 // emailAddress) and compares the policy identity to it; warden once
 // compared every SAN e-mail and URI and the subject's emailAddress.
 TEST_CASE("x509 attack: a sigstore identity is not matched by the subject's emailAddress or a second SAN", "[x509][attack]") {
-  FakeSigstore s;
+  Sigstore s;
   std::string payload = "tree 0000\n\nrelease\n";
   SECTION("subject emailAddress") {
-    std::string leaf = s.leaf("ci", "/emailAddress=admin@example.org", "email:mallory@example.org");
-    auto sig = warden::X509Signature::verify(s.sign(leaf, payload, true, now()), payload);
+    auto sig = warden::X509Signature::verify(
+        s.fake.sign(payload, Sigstore::signing("email:mallory@example.org", "/emailAddress=admin@example.org")), payload);
     REQUIRE(sig);
     auto who = s.policy("sigstore:issuer=https://issuer.test,identity=admin@example.org")->owner_of_x509(**sig);
     CHECK(who.person == nullptr);  // sigstore-go never reads the subject
   }
   SECTION("an e-mail SAN beside a URI SAN") {
-    std::string leaf = s.leaf("ci", "/O=x", "URI:https://github.com/mallory/r,email:admin@example.org");
-    auto sig = warden::X509Signature::verify(s.sign(leaf, payload, true, now()), payload);
+    auto sig = warden::X509Signature::verify(
+        s.fake.sign(payload, Sigstore::signing("URI:https://github.com/mallory/r,email:admin@example.org", "/O=x")), payload);
     REQUIRE(sig);
     auto who = s.policy("sigstore:issuer=https://issuer.test,identity=admin@example.org")->owner_of_x509(**sig);
     CHECK(who.person == nullptr);  // sigstore-go's identity is the URI
@@ -401,14 +286,17 @@ TEST_CASE("x509 attack: a sigstore identity is not matched by the subject's emai
 // nothing signs its root hash, so any root hash would be "proved". warden
 // once accepted it, leaning on the SET alone.
 TEST_CASE("x509 attack: an inclusion proof without a checkpoint is refused", "[x509][attack]") {
-  FakeSigstore s;
-  std::string leaf = s.leaf("ci", "/O=x", "email:ci@example.org");
+  Sigstore s;
   std::string payload = "tree 0000\n\nrelease\n";
-  auto sig = warden::X509Signature::verify(s.sign(leaf, payload, false, now()), payload);
+  auto no_checkpoint = Sigstore::signing("email:ci@example.org", "/O=x");
+  no_checkpoint.checkpoint = false;
+  auto sig = warden::X509Signature::verify(s.fake.sign(payload, no_checkpoint), payload);
   REQUIRE(sig);
-  auto root = warden::SigstoreTrustRoot::parse(s.trusted_root());
+  auto root = warden::SigstoreTrustRoot::parse(s.fake.trusted_root());
   REQUIRE(root);
-  CHECK_FALSE((*sig)->logged_in(**root));
+  auto logged = (*sig)->logged_in(**root);
+  REQUIRE_FALSE(logged);
+  CHECK_THAT(logged.error().message, Catch::Contains("the inclusion proof has no checkpoint"));
 }
 
 // What held: chain building and CMS structure an attacker writes.
@@ -458,21 +346,23 @@ TEST_CASE("x509 attack, held: attacker-built chains and CMS structures are refus
 }
 
 TEST_CASE("x509 attack, held: a fake-Sigstore entry outside the certificate's life, or for another log, is refused", "[x509][attack][held]") {
-  FakeSigstore s;
-  std::string leaf = s.leaf("ci", "/O=x", "email:ci@example.org");
+  Sigstore s;
   std::string payload = "tree 0000\n\nrelease\n";
-  auto root = *warden::SigstoreTrustRoot::parse(s.trusted_root());
-  auto late = warden::X509Signature::verify(s.sign(leaf, payload, true, now() + 400 * 86400), payload);
+  auto root = *warden::SigstoreTrustRoot::parse(s.fake.trusted_root());
+  auto late = warden::X509Signature::verify(
+      s.fake.sign(payload, Sigstore::signing("email:ci@example.org", "/O=x", now() + 400 * 86400)), payload);
   REQUIRE(late);
-  CHECK_FALSE((*late)->logged_in(*root));
-  auto ok = warden::X509Signature::verify(s.sign(leaf, payload, true, now()), payload);
+  auto late_logged = (*late)->logged_in(*root);
+  REQUIRE_FALSE(late_logged);
+  CHECK_THAT(late_logged.error().message, Catch::Contains("certificate has expired"));
+  auto ok = warden::X509Signature::verify(s.fake.sign(payload, Sigstore::signing("email:ci@example.org", "/O=x")), payload);
   REQUIRE(ok);
   CHECK((*ok)->logged_in(*root));
   // The same entry under a payload it does not sign: the CMS fails first.
-  CHECK_FALSE(warden::X509Signature::verify(s.sign(leaf, payload, true, now()), payload + "x"));
+  CHECK_FALSE(warden::X509Signature::verify(s.fake.sign(payload, Sigstore::signing("email:ci@example.org", "/O=x")),
+                                            payload + "x"));
 }
 
-#include "support/x509_pki.hpp"
 
 // The revocation finding through the whole engine: dana is listed as her
 // certificate spells her address; her stolen key is revoked as a maintainer
