@@ -219,8 +219,10 @@ class Policy {
   const OpenPgpCert* openpgp_cert_for(const std::string& issuer) const;
   // The person whose x509: or sigstore: identity made `sig`.
   X509Signer owner_of_x509(const X509Signature& sig) const;
-  bool has_x509_identities() const;
-  bool has_sigstore_identities() const;
+  // Whether someone holds an x509: (sigstore:) identity: asked for every
+  // x509-signed statement a note holds, so known from index_keys().
+  bool has_x509_identities() const { return has_x509_; }
+  bool has_sigstore_identities() const { return has_sigstore_; }
   bool is_unprotected(std::string_view path) const;
   // True if a grant lets `person` change `path`. Never for .warden/.
   bool granted(const std::string& person, std::string_view path) const;
@@ -240,6 +242,7 @@ class Policy {
 
  private:
   std::unordered_map<std::string, std::string> key_owner_;  // key blob or "openpgp:FPR" -> person
+  bool has_x509_ = false, has_sigstore_ = false;
 };
 
 // Keys parsed so far, by their "type base64" text, so that a key listed in

@@ -11,6 +11,11 @@ void Policy::index_keys() {
     for (const auto& key : person.ssh_keys) key_owner_.emplace(key->blob(), name);
   for (const auto& [name, person] : people)
     for (const auto& fpr : person.openpgp_fingerprints) key_owner_.emplace("openpgp:" + fpr, name);
+  has_x509_ = has_sigstore_ = false;
+  for (const auto& [name, person] : people) {
+    has_x509_ = has_x509_ || !person.x509.empty();
+    has_sigstore_ = has_sigstore_ || !person.sigstore.empty();
+  }
 }
 
 std::string certificate_path(const std::string& fingerprint) { return ".warden/keys/" + fingerprint + ".asc"; }

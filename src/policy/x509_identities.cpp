@@ -124,14 +124,6 @@ std::optional<Result<std::string>> identity_revocation_key(std::string_view text
   return of_identity(text, [](const auto& id) { return revocation_key(id); });
 }
 
-bool Policy::has_x509_identities() const {
-  return std::any_of(people.begin(), people.end(), [](const auto& p) { return !p.second.x509.empty(); });
-}
-
-bool Policy::has_sigstore_identities() const {
-  return std::any_of(people.begin(), people.end(), [](const auto& p) { return !p.second.sigstore.empty(); });
-}
-
 X509Signer Policy::owner_of_x509(const X509Signature& sig) const {
   X509Signer out;
   auto has_email = [&](const std::string& e) {
