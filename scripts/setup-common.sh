@@ -7,7 +7,7 @@ WARDEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WARDEN_BUILD_PACKAGES=(
   cmake ninja-build g++ pkgconf git openssh-client gnupg
   libgit2-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev catch2 librnp-dev libsodium-dev
-  libprotobuf-dev protobuf-compiler
+  libprotobuf-dev protobuf-compiler libtomlplusplus-dev
 )
 
 # What the tests need besides: a web server for the smart-HTTP push tests,

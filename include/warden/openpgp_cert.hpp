@@ -62,6 +62,20 @@ class OpenPgpCert {
   // made a signature naming that issuer.
   std::string key_fingerprint(const std::string& fingerprint_or_key_id) const;
 
+  // This certificate brought up to date by `update` (a copy of the same
+  // certificate, with the same primary key): its newer self-signatures
+  // (a new expiry), user ids and subkeys count, but not its revocations:
+  // every key this certificate holds keeps the revocation state it has
+  // here, and keys new in `update` are taken as unrevoked (sequoia-git
+  // strips the revocations of a child policy's copy before merging it).
+  Result<std::shared_ptr<const OpenPgpCert>> updated_with(const OpenPgpCert& update) const;
+  // The keys (primary or subkeys) revoked for a reason that voids every
+  // signature they made, earlier or later: compromised, or none given.
+  std::vector<std::string> hard_revoked_keys() const;
+  // The keys revoked for any reason; whether `fingerprint` is one.
+  std::vector<std::string> revoked_keys() const;
+  bool has_revoked_key(const std::string& fingerprint) const;
+
   // Checks `sig` against the key it names. REQUIRES: has_key(sig.issuer()).
   OpenPgpCheck check(const OpenPgpSignature& sig) const;
 

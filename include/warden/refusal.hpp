@@ -30,6 +30,8 @@ enum class Rule {
   guix_authorization,   // Guix: signer not in every parent's .guix-authorizations
   guix_unreadable,      // Guix: a parent's .guix-authorizations cannot be read
   guix_removal,         // Guix: a parent removed .guix-authorizations
+  sequoia_capability,   // sequoia-git: the signer holds no certificate, or lacks a capability, in the parent's policy
+  sequoia_policy_file,  // sequoia-git: an openpgp-policy.toml cannot be read
 };
 
 // The checks on a whole run, before and around the per-commit rules.
@@ -43,7 +45,7 @@ enum class RunCheck {
 struct RuleName {
   Rule rule;
   std::string_view name;     // as printed: "rule grant", JSON "rule": "grant"
-  std::string_view mode;     // "policy", "guix" or "both"
+  std::string_view mode;     // "policy", "guix", "sequoia" or "all"
   std::string_view meaning;  // one line, for the documented schema
 };
 struct RunCheckName {

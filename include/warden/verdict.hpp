@@ -40,6 +40,15 @@ struct Verdict {
   // its signer ("" if none).
   std::vector<std::string> approved_by;
   std::string tree_approved_by;
+  // sequoia-git mode: the commit judged against each parent's policy
+  // (sq-git needs one authenticated parent that authorizes it); "" reason
+  // when that parent authorizes it.
+  struct ParentResult {
+    ObjectId parent;
+    bool ok = false;
+    std::string reason;
+  };
+  std::vector<ParentResult> parent_results;
   // Accepted, but with something the user should know (Guix mode: what
   // Guix ignores and warden's stricter view would refuse).
   std::vector<std::string> warnings;

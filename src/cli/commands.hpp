@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "warden/push_check.hpp"
 #include "warden/repository.hpp"
 #include "warden/verifier.hpp"
 
@@ -29,7 +30,7 @@ struct Command {
   std::function<int()> run;
 };
 Command add_verify_command(CLI::App& app);
-Command add_policy_command(CLI::App& app);  // check, import guix, import allowed-signers
+Command add_policy_command(CLI::App& app);  // check, import guix|sequoia|allowed-signers
 Command add_init_command(CLI::App& app);
 Command add_trust_command(CLI::App& app);
 Command add_install_command(CLI::App& app);
@@ -65,6 +66,9 @@ struct VerifyOptions {
   std::optional<std::string> introduction;
   std::optional<std::string> signer;
   std::optional<std::string> keyring;
+  // sequoia-git mode (sq-git log): openpgp-policy.toml from a trust root.
+  bool sequoia = false;
+  std::optional<std::string> trust_root;
 };
 
 // fail(message): "warden: error: MESSAGE", kExitUsage.
@@ -119,6 +123,18 @@ struct GuixImportOptions {
   bool force = false;
 };
 int run_policy_import_guix(const GuixImportOptions& opts);
+int run_sequoia_verify(const VerifyOptions& opts);
+
+struct SequoiaImportOptions {
+  std::string at = "HEAD";
+  bool force = false;
+};
+int run_policy_import_sequoia(const SequoiaImportOptions& opts);
+// The server in sequoia-git mode (git config warden.mode = sequoia):
+// every pushed ref's new commit authenticates from the pinned trust root;
+// deletions are refused. Prints one line per ref; returns how many were
+// refused, or an Error (which refuses the push).
+Result<size_t> sequoia_pre_receive(Repository& repo, const std::vector<RefUpdate>& updates);
 
 struct InitOptions {
   std::optional<std::string> allowed_signers;  // default: gpg.ssh.allowedSignersFile
@@ -142,8 +158,12 @@ struct InstallOptions {
   bool snapshots = false;  // --server: also the post-receive hook that signs a snapshot after every push
   std::string hooks_dir;  // "" = core.hooksPath or GIT_DIR/hooks; relative to GIT_DIR
   bool cloned = false;    // --client on a fresh clone of origin: its tags came from origin too
+  bool sequoia = false;   // --server: judge pushes by sequoia-git's rules (openpgp-policy.toml)
+  std::optional<std::string> trust_root;  // --sequoia: pinned in the server's config
 };
 int run_install(const InstallOptions& opts);
+// install --server --sequoia: pins the trust root and checks the branches.
+int install_sequoia_server(Repository& repo, const InstallOptions& opts);
 // The client half of install, on an open repository.
 int install_client(Repository& repo, const InstallOptions& opts);
 int run_hook_pre_receive();

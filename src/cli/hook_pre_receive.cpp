@@ -22,6 +22,14 @@ int refuse_all(const std::string& why) {
   return kExitRefused;
 }
 
+// The hook warden was chained in front of runs last, with the same input.
+int run_chained(Repository& repo, const std::string& input) {
+  auto status = hooks::run_chained(repo, "pre-receive", {}, input);
+  if (!status) return refuse_all(status.error().message);
+  if (*status != 0) return refuse_all(fmt::format("the chained pre-receive hook refused (exit {})", *status));
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_hook_pre_receive() {
@@ -37,6 +45,14 @@ int run_hook_pre_receive() {
   if (!input) return refuse_all(input.error().message);
   auto updates = parse_ref_updates(*input);
   if (!updates) return refuse_all(updates.error().message);
+  if (repo->config_string("warden.mode") == std::optional<std::string>("sequoia")) {
+    auto refused = sequoia_pre_receive(*repo, *updates);
+    if (!refused) return refuse_all(refused.error().message);
+    if (*refused > 0)
+      return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", *refused, updates->size(),
+                                    updates->size() == 1 ? "" : "s"));
+    return run_chained(*repo, *input);
+  }
   auto anchor = load_anchor(*repo, std::nullopt);
   if (!anchor) return refuse_all(fmt::format("cannot read warden's configuration: {}", anchor.error().message));
   auto options = server::server_options(*repo);
@@ -57,11 +73,7 @@ int run_hook_pre_receive() {
     return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", refused, decisions->size(),
                                   decisions->size() == 1 ? "" : "s"));
 
-  // The hook warden was chained in front of runs last, with the same input.
-  auto status = hooks::run_chained(*repo, "pre-receive", {}, *input);
-  if (!status) return refuse_all(status.error().message);
-  if (*status != 0) return refuse_all(fmt::format("the chained pre-receive hook refused (exit {})", *status));
-  return kExitOk;
+  return run_chained(*repo, *input);
 }
 
 }  // namespace warden::cli

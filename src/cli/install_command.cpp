@@ -170,6 +170,8 @@ int run_install(const InstallOptions& opts) {
   auto repo = Repository::open(".");
   if (!repo) return stop(repo.error().message, kExitUsage);
   if (opts.client) return install_client(*repo, opts);
+  if (opts.sequoia) return install_sequoia_server(*repo, opts);
+  if (opts.trust_root) return stop("--trust-root goes with --sequoia", kExitUsage);
   auto anchor = load_anchor(*repo, std::nullopt);
   if (!anchor) return stop(anchor.error().message, kExitUsage);
   auto options = server::server_options(*repo);
@@ -237,6 +239,11 @@ Command add_install_command(CLI::App& app) {
   cmd->add_flag("--chain", opts->chain, "Keep an existing hook and run it after warden's checks");
   cmd->add_flag("--accept-existing", opts->accept_existing,
                 "Trust the current tips as they are if they do not authenticate");
+  cmd->add_flag("--sequoia", opts->sequoia,
+                "With --server: judge pushes by sequoia-git's openpgp-policy.toml from a pinned trust root, as sq-git's "
+                "update hook does");
+  cmd->add_option("--trust-root", opts->trust_root,
+                  "With --sequoia: the trust root to pin (default: git config sequoia.trustRoot)");
   cmd->add_option("--hooks-dir", opts->hooks_dir,
                   "Where to put the hook (relative to the git directory), e.g. hooks/pre-receive.d");
   return {cmd, [opts] { return run_install(*opts); }};

@@ -137,6 +137,12 @@ Command add_policy_command(CLI::App& app) {
   from_guix->add_option("--at", guix->at, "Read .guix-authorizations from this commit (default HEAD)");
   from_guix->add_flag("--force", guix->force, "Replace an existing .warden/policy.yml");
 
+  auto sequoia = std::make_shared<SequoiaImportOptions>();
+  auto* from_sequoia = import->add_subcommand(
+      "sequoia", "From sequoia-git's openpgp-policy.toml: .warden/policy.yml and .warden/keys/");
+  from_sequoia->add_option("--at", sequoia->at, "Read openpgp-policy.toml from this commit (default HEAD)");
+  from_sequoia->add_flag("--force", sequoia->force, "Replace an existing .warden/policy.yml");
+
   struct Signers {
     std::string file;
     bool force = false;
@@ -150,6 +156,7 @@ Command add_policy_command(CLI::App& app) {
   return {cmd, [=] {
             if (check->parsed()) return run_policy_check(*file);
             if (from_guix->parsed()) return run_policy_import_guix(*guix);
+            if (from_sequoia->parsed()) return run_policy_import_sequoia(*sequoia);
             return run_policy_import_allowed_signers(signers->file, signers->force);
           }};
 }

@@ -141,6 +141,9 @@ int run_verify(const VerifyOptions& given) {
     opts.quiet = true;
     opts.json = false;
   }
+  if (opts.guix && opts.sequoia) return setup_error("--guix and --sequoia are two different rule sets: pass one");
+  if (opts.sequoia) return run_sequoia_verify(opts);
+  if (opts.trust_root) return setup_error("--trust-root goes with --sequoia");
   if (opts.guix) return run_guix_verify(opts);
   if (opts.policy) return run_audit(opts);
   if (opts.introduction || opts.signer || opts.keyring || opts.strict)
@@ -222,6 +225,11 @@ void add_verify_options(CLI::App& cmd, VerifyOptions& opts, bool range_required)
   cmd.add_option("--keyring", opts.keyring,
                  "Guix: the keyring branch (default: git config guix.authentication.keyring, the channel's "
                  "keyring-reference, keyring, origin/keyring)");
+  cmd.add_flag("--sequoia", opts.sequoia,
+               "Authenticate as sequoia-git's 'sq-git log' does, by the openpgp-policy.toml each parent carries, "
+               "from a trust root");
+  cmd.add_option("--trust-root", opts.trust_root,
+                 "sequoia-git: the commit trusted as is (default: git config sequoia.trustRoot, as sq-git); with A..B the path must go through A");
   auto* rev = cmd.add_option("revision", opts.revision, range_required ? "Range A..B" : "Commit REV or range A..B (default HEAD)");
   if (range_required) rev->required();
 }

@@ -100,6 +100,15 @@ void print_json(std::ostream& out, const VerifyReport& report, const VerifyReque
         // The signed merge that vouched for it (merges.vouch), or null.
         {"vouched_by", v.vouched_by ? nlohmann::ordered_json(v.vouched_by->hex()) : nlohmann::ordered_json(nullptr)},
     };
+    // sequoia-git mode: the result against each parent's policy.
+    if (!v.parent_results.empty()) {
+      auto parents = nlohmann::ordered_json::array();
+      for (const auto& p : v.parent_results)
+        parents.push_back({{"parent", p.parent.hex()},
+                           {"ok", p.ok},
+                           {"reason", p.ok ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.reason)}});
+      j["parents"] = std::move(parents);
+    }
     out << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   }
   size_t refused = 0, root_causes = 0;

@@ -280,6 +280,49 @@ Result<std::vector<std::shared_ptr<const OpenPgpCert>>> OpenPgpCert::parse_all(s
   return certs;
 }
 
+Result<std::shared_ptr<const OpenPgpCert>> OpenPgpCert::updated_with(const OpenPgpCert& update) const {
+  if (update.fingerprint() != fingerprint())
+    return make_error(fmt::format("certificate {} is not an update of {}", update.fingerprint(), fingerprint()));
+  // RNP merges the packets of two copies of one certificate on import.
+  auto all = parse_all(armored_ + "\n" + update.armored_);
+  if (!all) return all.error();
+  if (all->size() != 1) return make_error("the two copies of the certificate did not merge");
+  auto merged = std::const_pointer_cast<OpenPgpCert>(all->front());
+  for (auto& k : merged->keys_) {
+    const Key* mine = nullptr;
+    for (const auto& m : keys_)
+      if (m->fingerprint == k->fingerprint) mine = m.get();
+    bool revoked = mine != nullptr && mine->revoked;
+    if (k->revoked && !revoked && k->valid_till != 0)
+      k->valid_till = std::min(merged->keys_.front()->expires, k->expires);  // as if never revoked
+    k->revoked = revoked;
+    k->hard_revoked = revoked && mine->hard_revoked;
+    k->revoked_at = revoked ? mine->revoked_at : 0;
+    k->revocation_reason = revoked ? mine->revocation_reason : "";
+  }
+  return std::shared_ptr<const OpenPgpCert>(std::move(merged));
+}
+
+std::vector<std::string> OpenPgpCert::hard_revoked_keys() const {
+  std::vector<std::string> out;
+  for (const auto& k : keys_)
+    if (k->revoked && k->hard_revoked) out.push_back(k->fingerprint);
+  return out;
+}
+
+std::vector<std::string> OpenPgpCert::revoked_keys() const {
+  std::vector<std::string> out;
+  for (const auto& k : keys_)
+    if (k->revoked) out.push_back(k->fingerprint);
+  return out;
+}
+
+bool OpenPgpCert::has_revoked_key(const std::string& fingerprint) const {
+  for (const auto& k : keys_)
+    if (k->revoked && k->fingerprint == fingerprint) return true;
+  return false;
+}
+
 Result<std::shared_ptr<const OpenPgpCert>> OpenPgpCert::parse(std::string_view data) {
   auto all = parse_all(data);
   if (!all) return all.error();

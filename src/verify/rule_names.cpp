@@ -9,18 +9,18 @@ namespace warden {
 namespace {
 
 constexpr std::array kRules{
-    RuleName{Rule::ancestry, "ancestry", "both",
+    RuleName{Rule::ancestry, "ancestry", "all",
              "a parent is not authenticated (it descends from a refused commit), predates the anchor, or the commit is "
              "an unrelated root"},
-    RuleName{Rule::signature, "signature", "both",
-             "a bad or unsupported signature; in Guix mode also a missing key, a weak hash or a signature that is not "
-             "OpenPGP"},
+    RuleName{Rule::signature, "signature", "all",
+             "a bad or unsupported signature; in Guix and sequoia-git modes also a missing key, a weak hash, a key that "
+             "could not sign then, or a signature that is not OpenPGP"},
     RuleName{Rule::path, "path", "policy", "a path git refuses to check out (`.git`, `..`, `.gitmodules` tricks)"},
     RuleName{Rule::policy, "policy", "policy",
              "the parent's policy is missing or invalid, or `.warden/` is changed by someone not in `policy.who`"},
-    RuleName{Rule::unsigned_change, "unsigned", "both",
-             "an unsigned change (or one by a key the policy does not list) to a protected path; in Guix mode an "
-             "unsigned commit"},
+    RuleName{Rule::unsigned_change, "unsigned", "all",
+             "an unsigned change (or one by a key the policy does not list) to a protected path; in Guix and "
+             "sequoia-git modes an unsigned commit"},
     RuleName{Rule::grant, "grant", "policy", "the signer has no grant covering a changed path"},
     RuleName{Rule::threshold, "threshold", "policy", "fewer distinct people (signer and approvers) than a threshold needs"},
     RuleName{Rule::review, "review", "policy", "fewer approving reviews than a `reviews` rule needs"},
@@ -32,6 +32,10 @@ constexpr std::array kRules{
              "the signer is not in the `.guix-authorizations` of every parent"},
     RuleName{Rule::guix_unreadable, "authorizations-file", "guix", "a parent's `.guix-authorizations` cannot be read"},
     RuleName{Rule::guix_removal, "removal", "guix", "a parent removed `.guix-authorizations`"},
+    RuleName{Rule::sequoia_capability, "capability", "sequoia",
+             "no authenticated parent's `openpgp-policy.toml` gives the signer's certificate the capabilities the "
+             "commit needs (`sign_commit`, and `add_user`, `retire_user` or `audit` for the policy changes it makes)"},
+    RuleName{Rule::sequoia_policy_file, "policy-file", "sequoia", "an `openpgp-policy.toml` cannot be read"},
 };
 
 constexpr std::array kRunChecks{

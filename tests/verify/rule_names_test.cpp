@@ -59,9 +59,9 @@ TEST_CASE("rule names: every rule and run check has one distinct name", "[rules]
     CHECK(names.insert(r.name).second);
     CHECK(warden::name_of(r.rule) == r.name);
     CHECK(warden::rule_named(r.name) == r.rule);
-    CHECK((r.mode == "policy" || r.mode == "guix" || r.mode == "both"));
+    CHECK((r.mode == "policy" || r.mode == "guix" || r.mode == "sequoia" || r.mode == "all"));
   }
-  CHECK(warden::rule_table().size() == static_cast<size_t>(warden::Rule::guix_removal) + 1);
+  CHECK(warden::rule_table().size() == static_cast<size_t>(warden::Rule::sequoia_policy_file) + 1);
   std::set<std::string_view> kinds;
   for (const auto& c : warden::run_check_table()) {
     CHECK(kinds.insert(c.name).second);
