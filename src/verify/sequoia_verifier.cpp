@@ -37,13 +37,13 @@ using Ids = std::unordered_set<ObjectId, ObjectIdHash>;
 
 // A commit's policy: none in the tree is the empty policy (nobody may do
 // anything), as sq-git reads a commit without the file.
-struct Carried {
+struct SequoiaCarried {
   const SequoiaPolicy* policy = nullptr;  // null when `problem`
   std::string problem;
 };
 
 // One commit judged against one parent's policy.
-struct Judgement {
+struct SequoiaJudgement {
   std::optional<Refusal> refusal;
   // Authorized, but by a key hard-revoked in some policy of the range: a
   // goodlist on an authenticated path to the target can still count it.
@@ -53,7 +53,7 @@ struct Judgement {
   std::vector<std::string> warnings;
 };
 
-std::string join_names(const std::vector<const SequoiaUser*>& users) {
+std::string sequoia_user_names(const std::vector<const SequoiaUser*>& users) {
   std::string out;
   for (const auto* u : users) out += (out.empty() ? "" : ", ") + u->name;
   return out;
@@ -171,7 +171,7 @@ class SequoiaRun {
 
   // Whether the edge parent -> c authenticates c, given the goodlists of
   // the commits on authenticated paths from c to the target.
-  bool edge_ok(const ObjectId& c, const Judgement& j) const {
+  bool edge_ok(const ObjectId& c, const SequoiaJudgement& j) const {
     if (!j.refusal) return true;
     if (!j.only_revoked) return false;
     auto it = descendant_goodlist_.find(c);
@@ -212,11 +212,11 @@ class SequoiaRun {
         }
   }
 
-  Result<Carried> policy_of(const ObjectId& commit) {
+  Result<SequoiaCarried> policy_of(const ObjectId& commit) {
     if (auto it = carried_.find(commit); it != carried_.end()) return it->second;
     auto data = facts_.commit(commit);
     if (!data) return data.error();
-    Carried out;
+    SequoiaCarried out;
     auto entry = repo_.entry_id((*data)->tree, kSequoiaPolicyPath);
     if (!entry) return entry.error();
     if (!*entry) {
@@ -259,8 +259,8 @@ class SequoiaRun {
     return it->second.get();
   }
 
-  Result<Judgement> judge(const ObjectId& c, const ObjectId& parent) {
-    Judgement j;
+  Result<SequoiaJudgement> judge(const ObjectId& c, const ObjectId& parent) {
+    SequoiaJudgement j;
     auto refuse = [&](Rule rule, std::string reason) {
       j.refusal = Refusal{rule, std::move(reason), ""};
       return j;
@@ -313,7 +313,7 @@ class SequoiaRun {
                     fmt::format("commit {} is signed by key {}, which no user of the policy of parent {} holds", c.hex(),
                                 format_openpgp_fingerprint(pgp.issuer()), parent.short_hex()));
     auto users = before.users_of(cert->fingerprint());
-    j.signer = join_names(users);
+    j.signer = sequoia_user_names(users);
     auto up = updated(cert, after);
     if (!up) return refuse(Rule::signature, fmt::format("certificate {}: {}", cert->fingerprint(), up.error().message));
     const OpenPgpCert& signing_cert = **up;
@@ -370,7 +370,7 @@ class SequoiaRun {
     if (!sig) return sig.error();
     Verdict v = verify::new_verdict(c, **data, **sig, "unsigned");
     const auto& edges = judged_[c];
-    const std::pair<ObjectId, Judgement>* shown = nullptr;  // the edge that decides
+    const std::pair<ObjectId, SequoiaJudgement>* shown = nullptr;  // the edge that decides
     for (const auto& edge : edges) {
       const auto& [p, j] = edge;
       bool parent_ok = authenticated_.count(p) > 0, ok = parent_ok && edge_ok(c, j);
@@ -394,7 +394,7 @@ class SequoiaRun {
       if (own) return verify::refuse(v, *first.second.refusal);
       return verify::refuse_inherited(v, first.first.hex());
     }
-    const Judgement& j = shown->second;
+    const SequoiaJudgement& j = shown->second;
     v.signer = j.signer;
     v.key_fingerprint = j.key;
     v.policy_commit = shown->first;
@@ -407,7 +407,7 @@ class SequoiaRun {
   }
 
   // Whether `edge` (an authenticated parent's) authenticates c.
-  bool authenticated_via(const ObjectId& c, const std::pair<ObjectId, Judgement>& edge) const {
+  bool authenticated_via(const ObjectId& c, const std::pair<ObjectId, SequoiaJudgement>& edge) const {
     return authenticated_.count(edge.first) > 0 && edge_ok(c, edge.second);
   }
 
@@ -419,11 +419,11 @@ class SequoiaRun {
   std::vector<ObjectId> order_;  // the range less the trust root, parents first
   Ids in_range_;
   Ids authenticated_;
-  std::unordered_map<ObjectId, Carried, ObjectIdHash> carried_;
+  std::unordered_map<ObjectId, SequoiaCarried, ObjectIdHash> carried_;
   std::unordered_map<ObjectId, Result<SequoiaPolicy>, ObjectIdHash> parsed_;
   std::map<std::pair<const OpenPgpCert*, const OpenPgpCert*>, std::shared_ptr<const OpenPgpCert>> merged_;
   std::map<std::string, ObjectId> hard_revoked_;  // key fingerprint -> the commit whose policy revokes it
-  std::unordered_map<ObjectId, std::vector<std::pair<ObjectId, Judgement>>, ObjectIdHash> judged_;
+  std::unordered_map<ObjectId, std::vector<std::pair<ObjectId, SequoiaJudgement>>, ObjectIdHash> judged_;
   // The goodlists of the commits on authenticated paths from a commit to
   // the target (not its own).
   std::unordered_map<ObjectId, std::set<std::string>, ObjectIdHash> descendant_goodlist_;
