@@ -72,9 +72,11 @@ class OpenPgpCert {
   // The keys (primary or subkeys) revoked for a reason that voids every
   // signature they made, earlier or later: compromised, or none given.
   std::vector<std::string> hard_revoked_keys() const;
-  // The keys revoked for any reason; whether `fingerprint` is one.
-  std::vector<std::string> revoked_keys() const;
-  bool has_revoked_key(const std::string& fingerprint) const;
+  // Every signature the certificate made over its own parts (self-
+  // signatures of its user ids, direct-key signatures, subkey bindings,
+  // revocations), each as "part|type|hash|creation time", sorted: what
+  // sequoia-git compares to see whether a copy of the certificate lost one.
+  const std::vector<std::string>& self_signatures() const { return self_signatures_; }
 
   // Checks `sig` against the key it names. REQUIRES: has_key(sig.issuer()).
   OpenPgpCheck check(const OpenPgpSignature& sig) const;
@@ -86,6 +88,7 @@ class OpenPgpCert {
   std::vector<std::unique_ptr<Key>> keys_;  // the primary first
   std::string user_id_;
   std::string armored_;
+  std::vector<std::string> self_signatures_;
 };
 
 // "3CE4 6455 8A84 FDC6 9DB4  0CFB 090B 1199 3D9A EBB5", as gpg and Guix print it.

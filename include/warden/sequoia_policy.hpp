@@ -79,7 +79,7 @@ struct SequoiaChange {
     remove_right,
     add_certificate,      // a certificate added to a user's keyring
     remove_certificate,
-    remove_revocation,    // a certificate's copy loses the revocation of one of its keys
+    remove_self_signature,  // a certificate's copy loses a signature it made itself (a revocation, a binding)
   };
   Kind kind;
   std::string user;       // for the user kinds

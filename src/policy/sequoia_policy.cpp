@@ -143,7 +143,8 @@ std::string SequoiaChange::describe() const {
     case Kind::remove_right: return fmt::format("takes {} from \"{}\"", detail, user);
     case Kind::add_certificate: return fmt::format("adds certificate {} to \"{}\"", detail, user);
     case Kind::remove_certificate: return fmt::format("removes certificate {} from \"{}\"", detail, user);
-    case Kind::remove_revocation: return fmt::format("removes the revocation of key {} from \"{}\"'s keyring", detail, user);
+    case Kind::remove_self_signature:
+      return fmt::format("removes self-signatures from certificate {} in \"{}\"'s keyring", detail, user);
   }
   return "?";
 }
@@ -182,15 +183,26 @@ std::vector<SequoiaChange> sequoia_changes(const SequoiaPolicy& parent, const Se
       if (!old_certs.count(f)) out.push_back({K::add_certificate, name, f, {C::add_user}});
     for (const auto& f : old_certs)
       if (!new_certs.count(f)) out.push_back({K::remove_certificate, name, f, {C::retire_user}});
-    // A revocation the parent's copy of a certificate has and the child's
-    // lacks: a self-signature removed, which sq-git lets only retire_user do.
+    // sq-git diffs the packets of a certificate both copies hold: a
+    // removed signature the certificate made itself (a self-signature, a
+    // binding, a revocation) needs retire_user; anything added needs nothing.
     if (before != nullptr && after != nullptr)
       for (const auto& old_cert : before->certs)
-        for (const auto& new_cert : after->certs)
-          if (old_cert->fingerprint() == new_cert->fingerprint())
-            for (const auto& key : old_cert->revoked_keys())
-              if (!new_cert->has_revoked_key(key))
-                out.push_back({K::remove_revocation, name, key, {C::retire_user}});
+        for (const auto& new_cert : after->certs) {
+          if (old_cert->fingerprint() != new_cert->fingerprint()) continue;
+          const auto& kept = new_cert->self_signatures();
+          std::vector<std::string> lost;
+          for (const auto& sig : old_cert->self_signatures())
+            if (!std::binary_search(kept.begin(), kept.end(), sig)) {
+              // "subkey FPR|subkey revocation|SHA256|1780272000": its part and type.
+              auto first = sig.find('|'), second = sig.find('|', first + 1);
+              lost.push_back(sig.substr(first + 1, second - first - 1) + " of " + sig.substr(0, first));
+            }
+          if (!lost.empty())
+            out.push_back({K::remove_self_signature, name,
+                           fmt::format("{} ({})", old_cert->fingerprint(), fmt::join(lost, ", ")),
+                           {C::retire_user}});
+        }
     if (after == nullptr) out.push_back({K::retire_user, name, "", {C::retire_user}});
   }
   return out;

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
@@ -167,6 +169,62 @@ Result<std::unique_ptr<OpenPgpCert::Key>> load_key(rnp_key_handle_t handle, bool
   return k;
 }
 
+// "type|hash|created" of a signature, if the certificate whose keys have
+// the ids `own` made it; "" otherwise.
+std::string self_signature(rnp_signature_handle_t sig, const std::vector<std::string>& own) {
+  const rnp::Library& lib = rnp::loaded();
+  char* keyid = nullptr;
+  if (lib.signature_get_keyid(sig, &keyid) != RNP_SUCCESS || keyid == nullptr) return "";
+  std::string id = take(keyid);
+  if (std::find(own.begin(), own.end(), id) == own.end()) return "";
+  char *type = nullptr, *hash = nullptr;
+  uint32_t created = 0;
+  std::string t = lib.signature_get_type(sig, &type) == RNP_SUCCESS ? take(type) : "?";
+  std::string h = lib.signature_get_hash_alg(sig, &hash) == RNP_SUCCESS ? take(hash) : "?";
+  (void)lib.signature_get_creation(sig, &created);
+  return fmt::format("{}|{}|{}", t, h, created);
+}
+
+// The certificate's signatures over its own parts (see self_signatures()).
+std::vector<std::string> collect_self_signatures(rnp_key_handle_t primary, const std::vector<rnp_key_handle_t>& subkeys,
+                                         const std::vector<std::string>& own, const std::string& primary_fpr,
+                                         const std::vector<std::string>& subkey_fprs) {
+  const rnp::Library& lib = rnp::loaded();
+  std::vector<std::string> out;
+  auto key_signatures = [&](rnp_key_handle_t key, const std::string& part) {
+    size_t n = 0;
+    if (lib.key_get_signature_count(key, &n) != RNP_SUCCESS) return;
+    for (size_t i = 0; i < n; ++i) {
+      rnp_signature_handle_t raw = nullptr;
+      if (lib.key_get_signature_at(key, i, &raw) != RNP_SUCCESS || raw == nullptr) continue;
+      rnp::Signature sig(raw);
+      if (auto s = self_signature(raw, own); !s.empty()) out.push_back(part + "|" + s);
+    }
+  };
+  key_signatures(primary, "key " + primary_fpr);
+  size_t uids = 0;
+  if (lib.key_get_uid_count(primary, &uids) == RNP_SUCCESS)
+    for (size_t u = 0; u < uids; ++u) {
+      char* text = nullptr;
+      std::string name = lib.key_get_uid_at(primary, u, &text) == RNP_SUCCESS ? take(text) : "?";
+      rnp_uid_handle_t raw_uid = nullptr;
+      if (lib.key_get_uid_handle_at(primary, u, &raw_uid) != RNP_SUCCESS || raw_uid == nullptr) continue;
+      rnp::Uid uid(raw_uid);
+      size_t n = 0;
+      if (lib.uid_get_signature_count(raw_uid, &n) != RNP_SUCCESS) continue;
+      for (size_t i = 0; i < n; ++i) {
+        rnp_signature_handle_t raw = nullptr;
+        if (lib.uid_get_signature_at(raw_uid, i, &raw) != RNP_SUCCESS || raw == nullptr) continue;
+        rnp::Signature sig(raw);
+        if (auto s = self_signature(raw, own); !s.empty()) out.push_back("user id " + name + "|" + s);
+      }
+    }
+  for (size_t k = 0; k < subkeys.size(); ++k) key_signatures(subkeys[k], "subkey " + subkey_fprs[k]);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 rnp::Ffi make_ffi(const rnp::Library& lib) {
   rnp_ffi_t raw = nullptr;
   if (lib.ffi_create(&raw, "GPG", "GPG") != RNP_SUCCESS) return nullptr;
@@ -254,14 +312,22 @@ Result<std::vector<std::shared_ptr<const OpenPgpCert>>> OpenPgpCert::parse_all(s
     cert->keys_.push_back(std::move(*pk));
     size_t subkeys = 0;
     if (lib.key_get_subkey_count(raw_key, &subkeys) != RNP_SUCCESS) return make_error("cannot list subkeys");
+    std::vector<rnp::Key> subs;
+    std::vector<rnp_key_handle_t> sub_handles;
+    std::vector<std::string> sub_fprs;
     for (size_t i = 0; i < subkeys; ++i) {
       rnp_key_handle_t raw_sub = nullptr;
       if (lib.key_get_subkey_at(raw_key, i, &raw_sub) != RNP_SUCCESS || raw_sub == nullptr) continue;
-      rnp::Key sub(raw_sub);
+      subs.emplace_back(raw_sub);
       auto sk = load_key(raw_sub, false);
       if (!sk) return sk.error();
+      sub_handles.push_back(raw_sub);
+      sub_fprs.push_back((*sk)->fingerprint);
       cert->keys_.push_back(std::move(*sk));
     }
+    std::vector<std::string> own;
+    for (const auto& k : cert->keys_) own.push_back(k->key_id);
+    cert->self_signatures_ = collect_self_signatures(raw_key, sub_handles, own, cert->keys_.front()->fingerprint, sub_fprs);
     char* uid = nullptr;
     if (lib.key_get_primary_uid(raw_key, &uid) == RNP_SUCCESS) cert->user_id_ = take(uid);
     rnp_output_t raw_out = nullptr;
@@ -308,19 +374,6 @@ std::vector<std::string> OpenPgpCert::hard_revoked_keys() const {
   for (const auto& k : keys_)
     if (k->revoked && k->hard_revoked) out.push_back(k->fingerprint);
   return out;
-}
-
-std::vector<std::string> OpenPgpCert::revoked_keys() const {
-  std::vector<std::string> out;
-  for (const auto& k : keys_)
-    if (k->revoked) out.push_back(k->fingerprint);
-  return out;
-}
-
-bool OpenPgpCert::has_revoked_key(const std::string& fingerprint) const {
-  for (const auto& k : keys_)
-    if (k->revoked && k->fingerprint == fingerprint) return true;
-  return false;
 }
 
 Result<std::shared_ptr<const OpenPgpCert>> OpenPgpCert::parse(std::string_view data) {

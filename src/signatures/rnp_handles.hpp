@@ -21,6 +21,7 @@ using Signature =
     std::unique_ptr<rnp_signature_handle_st, Freer<rnp_signature_handle_st, &Library::signature_handle_destroy>>;
 using IdIterator =
     std::unique_ptr<rnp_identifier_iterator_st, Freer<rnp_identifier_iterator_st, &Library::identifier_iterator_destroy>>;
+using Uid = std::unique_ptr<rnp_uid_handle_st, Freer<rnp_uid_handle_st, &Library::uid_handle_destroy>>;
 using Buffer = std::unique_ptr<char, Freer<char, &Library::buffer_destroy>>;
 
 }  // namespace warden::rnp

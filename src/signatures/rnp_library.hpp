@@ -20,7 +20,9 @@ namespace warden::rnp {
   X(key_get_revocation_reason) X(key_get_revocation_signature) X(key_get_subkey_at) X(key_get_subkey_count)      \
   X(key_handle_destroy) X(key_is_primary) X(key_is_retired) X(key_is_revoked) X(key_is_superseded)               \
   X(key_to_json) X(key_valid_till64) X(locate_key) X(output_destroy) X(output_memory_get_buf)                    \
-  X(output_to_memory) X(signature_get_creation) X(signature_handle_destroy)
+  X(output_to_memory) X(signature_get_creation) X(signature_handle_destroy) X(key_get_signature_count)            \
+  X(key_get_signature_at) X(key_get_uid_count) X(key_get_uid_at) X(key_get_uid_handle_at) X(uid_get_signature_count) \
+  X(uid_get_signature_at) X(uid_handle_destroy) X(signature_get_type) X(signature_get_keyid) X(signature_get_hash_alg)
 
 struct Library {
 #define WARDEN_RNP_POINTER(name) decltype(&::rnp_##name) name = nullptr;

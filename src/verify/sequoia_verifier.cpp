@@ -152,11 +152,23 @@ class SequoiaRun {
             "{} commit{} of the range {} not authenticated; the target is, through another path (sq-git needs one)",
             aside, aside == 1 ? "" : "s", aside == 1 ? "is" : "are"));
     } else {
-      if (authenticated_.count(req_.target) > 0 || req_.target == root)  // else the verdicts say why
+      if (authenticated_.count(req_.target) > 0 || req_.target == root) {  // else the verdicts say why
+        // The target is reached, but not through the start of the range:
+        // say why the start is not authenticated, if it is not, and show
+        // its verdict rather than those of other commits.
+        std::string why;
+        auto start = std::find_if(report.verdicts.begin(), report.verdicts.end(),
+                                  [&](const Verdict& v) { return v.commit == *req_.via; });
+        if (start != report.verdicts.end() && !start->ok()) why = ": it is not authenticated itself";
         verify::refuse_run(report, RunCheck::not_descendant,
-                           fmt::format("no authenticated path from the trust root {} to {} goes through {}",
-                                       root.short_hex(), req_.target.short_hex(), req_.via->short_hex()));
-      if (!req_.keep_going) {
+                           fmt::format("no authenticated path from the trust root {} to {} goes through {}{}",
+                                       root.short_hex(), req_.target.short_hex(), req_.via->short_hex(), why));
+        if (!req_.keep_going) {
+          std::vector<Verdict> kept;
+          if (start != report.verdicts.end() && !start->ok()) kept.push_back(std::move(*start));
+          report.verdicts = std::move(kept);
+        }
+      } else if (!req_.keep_going) {
         auto first = std::find_if(report.verdicts.begin(), report.verdicts.end(),
                                   [](const Verdict& v) { return !v.ok() && !v.inherited; });
         if (first != report.verdicts.end()) report.verdicts.erase(first + 1, report.verdicts.end());

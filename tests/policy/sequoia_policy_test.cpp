@@ -63,7 +63,7 @@ TEST_CASE("sequoia policy: defaults, types and what sq-git ignores", "[sequoia-p
     CHECK(p->version == 0);
     CHECK(p->users.empty());
   }
-  SECTION("capabilities default to false; an empty keyring holds nothing") {
+  SECTION("capabilities default to false, and an empty keyring holds nothing") {
     auto p = parse_sequoia_policy("[authorization.\"x\"]\nsign_commit = true\nkeyring = \"\"\n");
     REQUIRE(p);
     REQUIRE(p->users.size() == 1);

@@ -7,7 +7,7 @@
 
 using namespace test;
 
-TEST_CASE("sequoia: a user with sign_commit is authorized; a key no user of the parent's policy holds is not",
+TEST_CASE("sequoia: a user with sign_commit is authorized, a key no user of the parent's policy holds is not",
           "[sequoia]") {
   SequoiaWorld w;
   w.change("src/a.c", w.alice);
@@ -35,7 +35,7 @@ TEST_CASE("sequoia: unsigned commits and signatures that are not OpenPGP are ref
   CHECK(v.reason() == "commit " + c + " is not signed");
 }
 
-TEST_CASE("sequoia: a user added by an add_user holder counts; one added by someone without add_user does not",
+TEST_CASE("sequoia: a user added by an add_user holder counts, one added by someone without add_user does not",
           "[sequoia]") {
   SequoiaWorld w;
   const auto& carol = w.gpg.key("carol");
@@ -78,7 +78,7 @@ TEST_CASE("sequoia: a capability may be given only by someone who holds it", "[s
   }
 }
 
-TEST_CASE("sequoia: a retired user signs no more; retiring needs retire_user", "[sequoia]") {
+TEST_CASE("sequoia: a retired user signs no more, and retiring needs retire_user", "[sequoia]") {
   SequoiaWorld w;
   SECTION("alice retires bob") {
     w.users.erase("Bob <bob@example.org>");
@@ -209,7 +209,7 @@ TEST_CASE("sequoia: a merge must be signed, and one authenticated parent vouches
   }
 }
 
-TEST_CASE("sequoia: a certificate update in the child (a new expiry) counts; its copy in the parent alone does not",
+TEST_CASE("sequoia: a certificate update in the child (a new expiry) counts, its copy in the parent alone does not",
           "[sequoia]") {
   SequoiaWorld w;
   const auto& eve = w.gpg.key("eve", "ed25519", false, "20250101T000000");
@@ -217,8 +217,9 @@ TEST_CASE("sequoia: a certificate update in the child (a new expiry) counts; its
   w.users["Eve"] = {"Eve", {"sign_commit"}, {w.gpg.cert(eve)}};
   w.policy_commit("Add Eve", w.alice);
   w.gpg.set_expiry(eve, "20261101T000000", "2027-12-01");
-  SECTION("the commit carries the extended certificate") {
-    w.users["Eve"].keyring = {w.gpg.cert(eve)};
+  SECTION("the commit carries the extended certificate (beside the old copy: gpg drops the old self-signature, "
+          "which only retire_user may remove)") {
+    w.users["Eve"].keyring.push_back(w.gpg.cert(eve));
     w.policy_commit("Eve extends her key", eve);
     w.accepted();
   }
@@ -239,7 +240,8 @@ TEST_CASE("sequoia: a child that drops a revocation from a certificate needs ret
   w.users["Sue"].keyring = {unrevoked};
   std::string c = w.policy_commit("Drop the revocation", w.bob);
   auto v = w.refused(c, "capability");
-  CHECK_THAT(v.reason(), Catch::Contains("removes the revocation of key " + sue.fingerprint));
+  CHECK_THAT(v.reason(), Catch::Contains("removes self-signatures from certificate " + sue.fingerprint +
+                                         " (key revocation of key " + sue.fingerprint + ")"));
   CHECK_THAT(v.reason(), Catch::Contains("which needs retire_user"));
 }
 
@@ -265,6 +267,21 @@ TEST_CASE("sequoia: the trust root, ranges and the policy file", "[sequoia]") {
     REQUIRE(report.refusal);
     CHECK_THAT(report.refusal->reason, Catch::Contains("is not an ancestor of"));
   }
+  SECTION("A..B where A is not authenticated but B is, through a signed merge") {
+    w.repo.git("checkout -q -b side " + w.root);
+    std::string x = w.change("src/x.c", w.gpg.key("mallory"));
+    w.repo.git("checkout -q -");
+    std::string m = w.gpg.merge(w.repo, "side", w.alice);
+    CHECK(w.verify(m).authenticated);
+    auto report = w.verify(m, "", x);
+    CHECK_FALSE(report.authenticated);
+    REQUIRE(report.refusal);
+    CHECK(report.refusal->reason == "no authenticated path from the trust root " + w.root.substr(0, 10) + " to " +
+                                        m.substr(0, 10) + " goes through " + x.substr(0, 10) +
+                                        ": it is not authenticated itself");
+    REQUIRE(report.verdicts.size() == 1);
+    CHECK(report.verdicts[0].commit.hex() == x);
+  }
   SECTION("an unreadable policy refuses what it judges") {
     w.repo.write("openpgp-policy.toml", "version = 0\n[authorization.\"x\"\nsign_commit = true\n");
     std::string c = w.gpg.commit(w.repo, "break the policy", w.alice);
@@ -285,5 +302,34 @@ TEST_CASE("sequoia: the trust root, ranges and the policy file", "[sequoia]") {
       auto v = w.refused(after, "capability");
       CHECK_THAT(v.reason(), Catch::Contains("which no user of the policy of parent " + c.substr(0, 10) + " holds"));
     }
+  }
+}
+
+TEST_CASE("sequoia: a copy of a certificate that drops one of its self-signatures needs retire_user", "[sequoia]") {
+  // gpg replaces a key's self-signature when it sets a new expiry: the
+  // new export lacks the old one, which sq-git counts as a removed packet.
+  SequoiaWorld w;
+  const auto& ray = w.gpg.key("ray", "ed25519", false, "20250101T000000");
+  std::string before = w.gpg.cert(ray);
+  w.users["Ray"] = {"Ray", {"sign_commit"}, {before}};
+  w.policy_commit("Add Ray", w.alice);
+  w.gpg.set_expiry(ray, "20260101T000000", "2030-01-01");
+  std::string after = w.gpg.cert(ray);
+  SECTION("ray replaces his copy") {
+    w.users["Ray"].keyring = {after};
+    std::string c = w.policy_commit("Ray's new expiry", ray);
+    auto v = w.refused(c, "capability");
+    CHECK_THAT(v.reason(), Catch::Contains("removes self-signatures from certificate " + ray.fingerprint));
+    CHECK_THAT(v.reason(), Catch::Contains("which needs retire_user"));
+  }
+  SECTION("ray adds the new copy beside the old one") {
+    w.users["Ray"].keyring = {before, after};
+    w.policy_commit("Ray's new expiry", ray);
+    w.accepted();
+  }
+  SECTION("alice replaces it") {
+    w.users["Ray"].keyring = {after};
+    w.policy_commit("Ray's new expiry", w.alice);
+    w.accepted();
   }
 }
