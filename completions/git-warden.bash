@@ -4,7 +4,7 @@
 
 _git_warden ()
 {
-	local subcommands="verify init policy trust install clone status pin approve attest verify-build snapshot hook help"
+	local subcommands="verify init policy trust install clone status pin approve attest verify-build verify-lock snapshot hook help"
 	local subcommand
 	subcommand="$(__git_find_on_cmdline "$subcommands")"
 	if [ -z "$subcommand" ]; then
@@ -18,7 +18,7 @@ _git_warden ()
 	verify)
 		case "$cur" in
 		--*) __gitcomp "--anchor= --json --fresh --keep-going --quiet --no-cache --at= --policy= --guix --strict
-			--introduction= --signer= --keyring= --help" ;;
+			--introduction= --signer= --keyring= --sequoia --trust-root= --help" ;;
 		*) __git_complete_revlist ;;
 		esac
 		;;
@@ -33,17 +33,19 @@ _git_warden ()
 		check) ;;
 		import)
 			local from
-			from="$(__git_find_on_cmdline "guix allowed-signers")"
+			from="$(__git_find_on_cmdline "guix sequoia allowed-signers")"
 			case "$from" in
-			"") __gitcomp "guix allowed-signers" ;;
+			"") __gitcomp "guix sequoia allowed-signers" ;;
 			guix) __gitcomp "--keyring= --at= --force" ;;
+			sequoia) __gitcomp "--at= --force" ;;
 			*) __gitcomp "--force" ;;
 			esac
 			;;
 		esac
 		;;
 	trust) __gitcomp "--anchor=" ;;
-	install) __gitcomp "--server --client --snapshots --force --chain --accept-existing --hooks-dir=" ;;
+	install) __gitcomp "--server --client --snapshots --sequoia --trust-root= --force --chain --accept-existing --hooks-dir=" ;;
+	verify-lock) __gitcomp "--against= --quiet" ;;
 	clone) __gitcomp "--anchor=" ;;
 	pin)
 		case "$(__git_find_on_cmdline "reset")" in

@@ -11,8 +11,8 @@ WARDEN_BUILD_PACKAGES=(
 )
 
 # What the tests need besides: a web server for the smart-HTTP push tests,
-# gpgsm and openssl for x509-signed commits and their CAs.
-WARDEN_TEST_PACKAGES=(lighttpd gpgsm openssl)
+# gpgsm and openssl for x509-signed commits and their CAs, nix for flake locks.
+WARDEN_TEST_PACKAGES=(lighttpd gpgsm openssl nix-bin)
 
 # What scripts/package needs besides (dpkg-shlibdeps finds the dependencies),
 # and what scripts/check-package runs the installed package with.

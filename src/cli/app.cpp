@@ -87,7 +87,7 @@ int warden_main(int argc, char** argv) {
       add_trust_command(app),   add_install_command(app),  add_hook_command(app),
       add_pin_command(app),     add_status_command(app),   add_approve_command(app),
       add_attest_command(app),  add_verify_build_command(app), add_snapshot_command(app),
-      add_clone_command(app),
+      add_clone_command(app),   add_verify_lock_command(app),
       add_help_command(app, std::make_shared<std::vector<std::string>>()),
   };
   if (auto code = parse(app, argc, argv)) return *code;

@@ -42,6 +42,7 @@ Command add_attest_command(CLI::App& app);
 Command add_verify_build_command(CLI::App& app);
 Command add_snapshot_command(CLI::App& app);
 Command add_clone_command(CLI::App& app);
+Command add_verify_lock_command(CLI::App& app);  // Nix flake.lock
 
 // Prints "warden: error: MESSAGE" and returns `code`: a command that
 // cannot go on (usage, setup, a repository it cannot read).
@@ -132,9 +133,9 @@ struct SequoiaImportOptions {
 int run_policy_import_sequoia(const SequoiaImportOptions& opts);
 // The server in sequoia-git mode (git config warden.mode = sequoia):
 // every pushed ref's new commit authenticates from the pinned trust root;
-// deletions are refused. Prints one line per ref; returns how many were
-// refused, or an Error (which refuses the push).
-Result<size_t> sequoia_pre_receive(Repository& repo, const std::vector<RefUpdate>& updates);
+// deletions are refused. One decision per update, or an Error (which
+// refuses the push).
+Result<std::vector<RefDecision>> sequoia_pre_receive(Repository& repo, const std::vector<RefUpdate>& updates);
 
 struct InitOptions {
   std::optional<std::string> allowed_signers;  // default: gpg.ssh.allowedSignersFile
@@ -148,6 +149,13 @@ int run_trust(const std::string& anchor);
 // Checks the anchor's signature and policy and stores it (or, if the commit
 // is not there yet, stores it to be checked when it arrives).
 int trust_anchor(Repository& repo, const Anchor& anchor);
+
+struct VerifyLockOptions {
+  std::string lock_file = "flake.lock";
+  std::optional<std::string> against;  // the previous lock; default: the lock file at HEAD
+  bool quiet = false;
+};
+int run_verify_lock(const VerifyLockOptions& opts);
 
 struct InstallOptions {
   bool server = false;

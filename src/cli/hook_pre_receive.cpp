@@ -9,6 +9,8 @@
 
 #include "cli/commands.hpp"
 #include "hooks/hook_runner.hpp"
+#include "common/clock.hpp"
+#include "server/push_audit.hpp"
 #include "server/server_config.hpp"
 #include "warden/anchor.hpp"
 
@@ -45,11 +47,26 @@ int run_hook_pre_receive() {
   if (!input) return refuse_all(input.error().message);
   auto updates = parse_ref_updates(*input);
   if (!updates) return refuse_all(updates.error().message);
+  const auto pusher = server::pusher_from_environment();
+  const auto audit_log = repo->config_string("warden.auditLog");
+  // Every decision is logged before the push is refused or goes on; a log
+  // that cannot be written refuses the push (what is not recorded does not land).
+  auto record = [&](const std::vector<RefDecision>& decisions) -> Status {
+    if (!audit_log) return Status::success();
+    return server::append_audit_log(*audit_log, pusher, *updates, decisions, now_seconds());
+  };
   if (repo->config_string("warden.mode") == std::optional<std::string>("sequoia")) {
-    auto refused = sequoia_pre_receive(*repo, *updates);
-    if (!refused) return refuse_all(refused.error().message);
-    if (*refused > 0)
-      return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", *refused, updates->size(),
+    auto decisions = sequoia_pre_receive(*repo, *updates);
+    if (!decisions) return refuse_all(decisions.error().message);
+    size_t refused = 0;
+    for (const auto& d : *decisions) {
+      std::cerr << fmt::format("warden: {}: {}{}\n", d.ref, d.ok ? "ok" : "REFUSED: " + d.message,
+                               d.ok ? "" : server::pushed_by(pusher));
+      refused += d.ok ? 0 : 1;
+    }
+    if (auto s = record(*decisions); !s) return refuse_all(s.error().message);
+    if (refused > 0)
+      return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", refused, updates->size(),
                                     updates->size() == 1 ? "" : "s"));
     return run_chained(*repo, *input);
   }
@@ -66,9 +83,11 @@ int run_hook_pre_receive() {
   (void)repo->save_generations();
   size_t refused = 0;
   for (const auto& d : *decisions) {
-    std::cerr << fmt::format("warden: {}: {}: {}\n", d.ref, d.ok ? "ok" : "REFUSED", d.message);
+    std::cerr << fmt::format("warden: {}: {}: {}{}\n", d.ref, d.ok ? "ok" : "REFUSED", d.message,
+                             d.ok ? "" : server::pushed_by(pusher));
     refused += d.ok ? 0 : 1;
   }
+  if (auto s = record(*decisions); !s) return refuse_all(s.error().message);
   if (refused > 0)
     return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", refused, decisions->size(),
                                   decisions->size() == 1 ? "" : "s"));

@@ -179,25 +179,30 @@ int run_install(const InstallOptions& opts) {
   auto refs = judged_refs(*repo);
   if (!refs) return stop(refs.error().message, kExitUsage);
 
-  if (!refs->empty()) {
+  if (!refs->empty() && opts.accept_existing) {
+    // The current tips are trusted as they are, unread: an existing large
+    // history costs nothing here (docs/server.md). `git warden verify REF`
+    // audits one later, on request.
+    for (const auto& r : *refs) {
+      auto commit = repo->peel_to_commit(r.target);
+      if (!commit) continue;  // a tag of a tree or a blob: not a commit to accept
+      if (auto s = repo->set_ref(server::kAcceptedPrefix + commit->hex(), *commit, "warden: install --accept-existing"); !s)
+        return stop(s.error().message, kExitUsage);
+      std::cout << fmt::format("warden: accepted without verification (--accept-existing): {} at {}\n", r.name,
+                               commit->hex());
+    }
+    std::cout << fmt::format("warden: {} ref{} accepted as {} (audit one with 'git warden verify REF'); every later "
+                             "push is checked\n",
+                             refs->size(), refs->size() == 1 ? "" : "s", refs->size() == 1 ? "it is" : "they are");
+  } else if (!refs->empty()) {
     auto problems = check_existing(*repo, *anchor, *options, *refs);
     if (!problems) return stop(problems.error().message, kExitUsage);
     for (const auto& p : *problems) std::cerr << "warden: does not authenticate: " << p << "\n";
-    if (!problems->empty()) {
-      if (!opts.accept_existing)
-        return stop(fmt::format("install refused: {} ref{} do{} not authenticate; fix them, or pass --accept-existing "
-                                "to trust the current tips as they are",
-                                problems->size(), problems->size() == 1 ? "" : "s", problems->size() == 1 ? "es" : ""),
-                    kExitRefused);
-      for (const auto& r : *refs) {
-        auto commit = repo->peel_to_commit(r.target);
-        if (!commit) continue;
-        if (auto s = repo->set_ref(server::kAcceptedPrefix + commit->hex(), *commit, "warden: install --accept-existing"); !s)
-          return stop(s.error().message, kExitUsage);
-        std::cout << fmt::format("warden: accepted without verification (--accept-existing): {} at {}\n", r.name,
-                                 commit->hex());
-      }
-    }
+    if (!problems->empty())
+      return stop(fmt::format("install refused: {} ref{} do{} not authenticate; fix them, or pass --accept-existing "
+                              "to trust the current tips as they are",
+                              problems->size(), problems->size() == 1 ? "" : "s", problems->size() == 1 ? "es" : ""),
+                  kExitRefused);
   }
   {
     // The history numbered once, now: a push check that must reach deep
@@ -238,7 +243,7 @@ Command add_install_command(CLI::App& app) {
   cmd->add_flag("--force", opts->force, "Replace an existing hook that is not warden's");
   cmd->add_flag("--chain", opts->chain, "Keep an existing hook and run it after warden's checks");
   cmd->add_flag("--accept-existing", opts->accept_existing,
-                "Trust the current tips as they are if they do not authenticate");
+                "Trust the current tips as they are, without auditing them (a large existing history)");
   cmd->add_flag("--sequoia", opts->sequoia,
                 "With --server: judge pushes by sequoia-git's openpgp-policy.toml from a pinned trust root, as sq-git's "
                 "update hook does");

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <cstdlib>
 #include <iostream>
 #include <set>
 
@@ -114,32 +113,25 @@ Result<ObjectId> pinned_trust_root(const Repository& repo) {
 
 }  // namespace
 
-Result<size_t> sequoia_pre_receive(Repository& repo, const std::vector<RefUpdate>& updates) {
+Result<std::vector<RefDecision>> sequoia_pre_receive(Repository& repo, const std::vector<RefUpdate>& updates) {
   auto root = pinned_trust_root(repo);
   if (!root) return make_error(fmt::format("cannot read warden's configuration: {}", root.error().message));
-  std::string pusher;
-  for (const char* var : {"GL_USER", "GL_USERNAME", "GITEA_PUSHER_NAME", "SOFT_SERVE_USERNAME", "REMOTE_USER"})
-    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') {
-      pusher = v;
-      break;
-    }
-  size_t refused = 0;
+  std::vector<RefDecision> out;
   for (const auto& u : updates) {
-    std::string why;
+    RefDecision d{u.ref, false, ""};
     if (u.new_id.is_zero()) {
-      why = "deletions are refused (sequoia-git mode)";
+      d.message = "deletions are refused (sequoia-git mode)";
     } else {
       auto commit = repo.peel_to_commit(u.new_id);
       if (!commit) return commit.error();
       auto problem = sequoia_problem(repo, *root, *commit);
       if (!problem) return problem.error();
-      why = *problem;
+      d.ok = problem->empty();
+      d.message = d.ok ? fmt::format("authenticated from trust root {} (sequoia-git)", root->short_hex()) : *problem;
     }
-    std::cerr << fmt::format("warden: {}: {}{}\n", u.ref, why.empty() ? "ok" : "REFUSED: " + why,
-                             why.empty() || pusher.empty() ? "" : fmt::format(" (pushed by {})", pusher));
-    refused += why.empty() ? 0 : 1;
+    out.push_back(std::move(d));
   }
-  return refused;
+  return out;
 }
 
 int install_sequoia_server(Repository& repo, const InstallOptions& opts) {

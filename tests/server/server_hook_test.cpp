@@ -148,6 +148,9 @@ TEST_CASE("install: a repository with an unauthenticated ref is refused unless -
   CHECK(accepted.out.find("accepted without verification (--accept-existing): refs/heads/rogue at " + rogue) !=
         std::string::npos);
   CHECK(w.sb.sh("git -C " + test::quote(w.srv) + " rev-parse refs/warden/accepted/" + rogue) == rogue);
+  // Recorded, not audited: nothing is read of the history.
+  CHECK(accepted.err.find("does not authenticate") == std::string::npos);
+  CHECK(accepted.out.find("every later push is checked") != std::string::npos);
   // From then on, pushes are checked.
   w.work.write("src/main.c", "more unsigned\n");
   w.work.commit("more unsigned", nullptr);

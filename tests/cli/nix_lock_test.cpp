@@ -1,0 +1,126 @@
+// verify-lock with the real nix (Debian's nix-bin, flakes enabled by flag,
+// a store of the test's own, nothing fetched from the network): a flake
+// whose input is a local warden-guarded repository, locked and updated by
+// `nix flake lock` / `nix flake update`.
+#include <catch2/catch.hpp>
+
+#include "support/world.hpp"
+
+using namespace test;
+
+namespace {
+
+struct FlakeWorld {
+  World w;
+  std::string flake, nix;
+
+  FlakeWorld() : flake(w.sb.dir() + "/flake") {
+    // The input's clone knows its anchor, as `git warden trust` records it.
+    REQUIRE(cli("git warden trust --anchor " + w.anchor + ":" + w.alice.fingerprint, w.repo.path()).status == 0);
+    nix = "HOME=" + quote(w.sb.dir() + "/home") + " nix --extra-experimental-features nix-command "
+          "--extra-experimental-features flakes --store " + quote(w.sb.dir() + "/nix-store") + " ";
+    w.sb.sh("mkdir -p " + quote(flake));
+    w.sb.write_file(flake + "/flake.nix", "{\n  inputs.dep.url = \"git+file://" + w.repo.path() +
+                                              "\";\n  inputs.dep.flake = false;\n  outputs = { self, dep }: { };\n}\n");
+    w.sb.sh("git init -q " + quote(flake) + " && git -C " + quote(flake) + " add flake.nix");
+  }
+  Run cli(const std::string& cmd, const std::string& cwd) const {
+    return w.sb.run("PATH=" + quote(WARDEN_BIN_DIR) + ":$PATH " + cmd, cwd);
+  }
+  void run_nix(const std::string& args) const {
+    Run r = w.sb.run(nix + args + " 2>&1", flake);
+    INFO(r.out);
+    REQUIRE(r.status == 0);
+  }
+  void commit_lock() const {
+    w.sb.sh("git -C " + quote(flake) + " add -A && git -C " + quote(flake) +
+            " -c user.name=Nix -c user.email=nix@example.org commit -q -m lock");
+  }
+  Run verify_lock() const { return cli("git warden verify-lock", flake); }
+};
+
+bool have_nix() { return std::system("command -v nix >/dev/null 2>&1") == 0; }
+
+}  // namespace
+
+TEST_CASE("verify-lock: nix flake lock/update to authenticated commits pass; an unauthenticated or older rev is refused",
+          "[nix][cli][e2e]") {
+  if (!have_nix()) {
+    WARN("nix is not installed (Debian: nix-bin; scripts/test installs it): skipped");
+    return;
+  }
+  FlakeWorld f;
+  f.w.repo.write("src/main.c", "int main(void) { return 1; }\n");
+  std::string first = f.w.repo.commit("first", &f.w.alice);
+  f.run_nix("flake lock");
+  CHECK(f.w.sb.read_file(f.flake + "/flake.lock").find(first) != std::string::npos);
+  auto locked = f.verify_lock();
+  INFO(locked.out + locked.err);
+  CHECK(locked.status == 0);
+  CHECK_THAT(locked.out, Catch::Contains("warden: input dep (git+file://" + f.w.repo.path() + "): rev " +
+                                         first.substr(0, 10) + " authenticated in " + f.w.repo.path()));
+  CHECK_THAT(locked.out, Catch::Contains("(no previous lock)"));
+  f.commit_lock();
+
+  f.w.repo.write("src/main.c", "int main(void) { return 2; }\n");
+  std::string second = f.w.repo.commit("second", &f.w.alice);
+  f.run_nix("flake update");
+  auto updated = f.verify_lock();
+  INFO(updated.out + updated.err);
+  CHECK(updated.status == 0);
+  CHECK_THAT(updated.out, Catch::Contains("rev " + second.substr(0, 10) + " authenticated"));
+  CHECK_THAT(updated.out, Catch::Contains("after " + first.substr(0, 10)));
+  f.commit_lock();
+
+  SECTION("an unauthenticated commit") {
+    f.w.repo.write("src/main.c", "unsigned\n");
+    std::string bad = f.w.repo.commit("unsigned", nullptr);
+    f.run_nix("flake update");
+    auto r = f.verify_lock();
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("warden: refused: locked rev " + bad.substr(0, 10) +
+                                      " of input dep is NOT authenticated in " + f.w.repo.path()));
+  }
+  SECTION("a merge that brings an unauthenticated lock: the post-merge hook warns") {
+    f.w.sb.sh("git -C " + quote(f.flake) + " checkout -q -b update");
+    f.w.repo.write("src/main.c", "unsigned\n");
+    std::string bad = f.w.repo.commit("unsigned", nullptr);
+    f.run_nix("flake update");
+    f.commit_lock();
+    f.w.sb.sh("git -C " + quote(f.flake) + " checkout -q - && git -C " + quote(f.flake) + " merge -q update");
+    auto r = f.cli("git warden hook post-merge 0", f.flake);
+    CHECK_THAT(r.err, Catch::Contains("flake.lock changed: checking its locked git inputs"));
+    CHECK_THAT(r.err, Catch::Contains("locked rev " + bad.substr(0, 10) + " of input dep is NOT authenticated"));
+    CHECK_THAT(r.err, Catch::Contains("warden: WARNING: to undo it: git reset --hard ORIG_HEAD"));
+  }
+  SECTION("back to an older commit") {
+    f.run_nix("flake lock --override-input dep 'git+file://" + f.w.repo.path() + "?rev=" + first + "'");
+    auto r = f.verify_lock();
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("input dep goes back: locked rev " + first.substr(0, 10) +
+                                      " does not descend from " + second.substr(0, 10)));
+    // --against a lock that had the older one: the same file passes.
+    f.w.sb.sh("git -C " + quote(f.flake) + " show HEAD~1:flake.lock > " + quote(f.w.sb.dir() + "/old.lock"));
+    CHECK(f.cli("git warden verify-lock --against " + quote(f.w.sb.dir() + "/old.lock"), f.flake).status == 0);
+  }
+  SECTION("an input with no known clone") {
+    f.w.sb.write_file(f.flake + "/flake.lock",
+                      R"({"nodes": {"root": {"inputs": {"x": "x"}}, "x": {"locked": {"type": "github", "owner": "o",
+                      "repo": "r", "rev": ")" + first + R"("}}}, "root": "root", "version": 7})");
+    auto r = f.verify_lock();
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("no known clone for input x (github:o/r): set git config warden.flake.x"));
+  }
+}
+
+TEST_CASE("verify-lock: malformed lock files are a usage error with one line", "[nix][cli]") {
+  World w;
+  for (const std::string& text : {std::string("not json"), std::string("{}"), std::string(R"({"nodes": {}, "version": 99})"),
+                                  std::string(R"({"nodes": {"a": {"locked": {"type": "git", "url": "file:///x", "rev": "short"}}}, "version": 7})")}) {
+    w.sb.write_file(w.repo.path() + "/flake.lock", text);
+    auto r = w.sb.run("PATH=" + quote(WARDEN_BIN_DIR) + ":$PATH git warden verify-lock", w.repo.path());
+    INFO(text << "\n" << r.err);
+    CHECK(r.status == 2);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+}
