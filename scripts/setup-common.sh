@@ -11,8 +11,11 @@ WARDEN_BUILD_PACKAGES=(
 )
 
 # What the tests need besides: a web server for the smart-HTTP push tests,
-# gpgsm and openssl for x509-signed commits and their CAs, nix for flake locks.
-WARDEN_TEST_PACKAGES=(lighttpd gpgsm openssl nix-bin)
+# gpgsm and openssl for x509-signed commits and their CAs, nix for flake
+# locks, gitolite3 and openssh-server for the gitolite-over-SSH test (which
+# starts its own sshd on 127.0.0.1; Debian's package also enables the
+# system's sshd where systemd runs).
+WARDEN_TEST_PACKAGES=(lighttpd gpgsm openssl nix-bin gitolite3 openssh-server)
 
 # What scripts/package needs besides (dpkg-shlibdeps finds the dependencies),
 # and what scripts/check-package runs the installed package with.
