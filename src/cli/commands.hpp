@@ -179,6 +179,13 @@ int run_hook_reference_transaction(const std::string& state, const std::string& 
 int run_hook_post_merge(const std::string& chained, const std::vector<std::string>& args);
 int run_hook_pre_rebase(const std::string& chained, const std::vector<std::string>& args);
 int run_hook_post_rewrite(const std::string& chained, const std::vector<std::string>& args);
+// post-checkout: a branch checkout that changes flake.lock runs verify-lock
+// on it (every locked input must authenticate) and warns if it does not.
+int run_hook_post_checkout(const std::string& chained, const std::vector<std::string>& args);
+// The flake lock check the client hooks run: when flake.lock differs
+// between `before` and HEAD, verify-lock; `against_before`: the lock at
+// `before` is the baseline (a merge), else none (a checkout). Warns only.
+void check_flake_lock(Repository& repo, const ObjectId& before, bool against_before);
 
 // Client checks shared by post-merge, pre-rebase and post-rewrite
 // (post_merge.cpp): why `commit` is not authenticated (nullopt if it is

@@ -18,7 +18,7 @@ Command add_hook_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("hook", "Run a hook (called by the installed shims)");
   cmd->add_option("name", opts->name,
-                  "pre-receive, post-receive, reference-transaction, post-merge, pre-rebase or post-rewrite")
+                  "pre-receive, post-receive, reference-transaction, post-merge, post-checkout, pre-rebase or post-rewrite")
       ->required();
   cmd->add_option("--chained", opts->chained, "The hook to run after warden's (installed with --chain)");
   cmd->add_option("args", opts->args, "The hook's own arguments");
@@ -29,6 +29,7 @@ Command add_hook_command(CLI::App& app) {
             if (name == "reference-transaction")
               return run_hook_reference_transaction(opts->args.empty() ? "" : opts->args[0], opts->chained);
             if (name == "post-merge") return run_hook_post_merge(opts->chained, opts->args);
+            if (name == "post-checkout") return run_hook_post_checkout(opts->chained, opts->args);
             if (name == "pre-rebase") return run_hook_pre_rebase(opts->chained, opts->args);
             if (name == "post-rewrite") return run_hook_post_rewrite(opts->chained, opts->args);
             std::cerr << fmt::format("git-warden: unknown hook '{}'\n", name);

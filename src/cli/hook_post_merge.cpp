@@ -70,14 +70,13 @@ namespace {
 
 void check_merge(Repository& repo) { warn_about_fetched_history(repo, "the merge brought in"); }
 
-// A flake whose flake.lock the merge changed: the new lock's git inputs
-// must authenticate in their clones and not go back from the lock before
-// the merge (verify-lock against ORIG_HEAD's flake.lock).
-void check_flake_lock(Repository& repo) {
+}  // namespace
+
+void check_flake_lock(Repository& repo, const ObjectId& before_commit, bool against_before) {
   auto wd = repo.workdir();
   if (!wd || !std::filesystem::exists(std::filesystem::path(*wd) / "flake.lock")) return;
-  auto head = repo.resolve_commit("HEAD"), orig = repo.resolve_commit("ORIG_HEAD");
-  if (!head || !orig) return;
+  auto head = repo.resolve_commit("HEAD");
+  if (!head) return;
   auto lock_at = [&](const ObjectId& c) -> std::optional<std::string> {
     auto data = repo.read_commit(c);
     if (!data) return std::nullopt;
@@ -85,31 +84,36 @@ void check_flake_lock(Repository& repo) {
     if (!blob || !blob->has_value()) return std::nullopt;
     return (*blob)->content;
   };
-  auto before = lock_at(*orig), after = lock_at(*head);
+  auto before = lock_at(before_commit), after = lock_at(*head);
   if (before == after) return;
   VerifyLockOptions opts;
   opts.lock_file = (std::filesystem::path(*wd) / "flake.lock").string();
   std::string against = repo.git_dir() + "/warden-orig-flake.lock";
-  if (before) {
+  bool baseline = before && against_before;
+  if (baseline) {
     if (auto s = write_file(against, *before); !s) return warn(s.error().message);
     opts.against = against;
   }
   std::cerr << "warden: flake.lock changed: checking its locked git inputs\n";
   int status = run_verify_lock(opts);
-  if (before) std::filesystem::remove(against);
+  if (baseline) std::filesystem::remove(against);
   if (status != kExitOk) {
-    warn("flake.lock now locks a git input that is not authenticated, or goes back from the lock before the merge");
-    warn("to undo it: git reset --hard ORIG_HEAD");
+    if (against_before) {
+      warn("flake.lock now locks a git input that is not authenticated, or goes back from the lock before the merge");
+      warn("to undo it: git reset --hard ORIG_HEAD");
+    } else {
+      warn("the flake.lock you checked out locks a git input that is not authenticated: do not build it");
+    }
   }
 }
-
-}  // namespace
 
 int run_hook_post_merge(const std::string& chained, const std::vector<std::string>& args) {
   auto repo = hooks::open_hook_repository();
   if (repo) {
     check_merge(*repo);
-    check_flake_lock(*repo);
+    // The new lock's git inputs must authenticate in their clones and not
+    // go back from the lock before the merge.
+    if (auto orig = repo->resolve_commit("ORIG_HEAD")) check_flake_lock(*repo, *orig, true);
   }
   else std::cerr << "warden: WARNING: " << repo.error().message << "\n";
   if (!chained.empty() && ::access(chained.c_str(), X_OK) == 0) {

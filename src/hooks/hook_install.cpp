@@ -92,7 +92,8 @@ Result<std::string> install_shim(const std::string& dir, const std::string& name
 Result<std::vector<std::string>> install_client_shims(const std::string& dir, const ShimInstall& how) {
   std::vector<std::string> done;
   for (auto [name, shim] : {std::pair{"reference-transaction", kReferenceTransactionShim},
-                            std::pair{"post-merge", kPostMergeShim}, std::pair{"pre-rebase", kPreRebaseShim},
+                            std::pair{"post-merge", kPostMergeShim}, std::pair{"post-checkout", kPostCheckoutShim},
+                            std::pair{"pre-rebase", kPreRebaseShim},
                             std::pair{"post-rewrite", kPostRewriteShim}}) {
     auto r = install_shim(dir, name, shim, how);
     if (!r) return r.error();

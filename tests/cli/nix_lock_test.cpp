@@ -43,7 +43,7 @@ bool have_nix() { return std::system("command -v nix >/dev/null 2>&1") == 0; }
 
 }  // namespace
 
-TEST_CASE("verify-lock: nix flake lock/update to authenticated commits pass; an unauthenticated or older rev is refused",
+TEST_CASE("verify-lock: nix flake lock/update to authenticated commits pass, an unauthenticated or older rev is refused",
           "[nix][cli][e2e]") {
   if (!have_nix()) {
     WARN("nix is not installed (Debian: nix-bin; scripts/test installs it): skipped");
@@ -92,6 +92,22 @@ TEST_CASE("verify-lock: nix flake lock/update to authenticated commits pass; an 
     CHECK_THAT(r.err, Catch::Contains("flake.lock changed: checking its locked git inputs"));
     CHECK_THAT(r.err, Catch::Contains("locked rev " + bad.substr(0, 10) + " of input dep is NOT authenticated"));
     CHECK_THAT(r.err, Catch::Contains("warden: WARNING: to undo it: git reset --hard ORIG_HEAD"));
+  }
+  SECTION("a checkout of a branch whose lock has an unauthenticated input: the post-checkout hook warns") {
+    f.w.sb.sh("git -C " + quote(f.flake) + " checkout -q -b update");
+    f.w.repo.write("src/main.c", "unsigned\n");
+    f.w.repo.commit("unsigned", nullptr);
+    f.run_nix("flake update");
+    f.commit_lock();
+    std::string update = f.w.sb.sh("git -C " + quote(f.flake) + " rev-parse HEAD");
+    f.w.sb.sh("git -C " + quote(f.flake) + " checkout -q -");
+    std::string main_tip = f.w.sb.sh("git -C " + quote(f.flake) + " rev-parse HEAD");
+    f.w.sb.sh("git -C " + quote(f.flake) + " checkout -q update");
+    auto r = f.cli("git warden hook post-checkout " + main_tip + " " + update + " 1", f.flake);
+    CHECK_THAT(r.err, Catch::Contains("of input dep is NOT authenticated"));
+    CHECK_THAT(r.err, Catch::Contains("the flake.lock you checked out locks a git input that is not authenticated"));
+    // A checkout of files (flag 0) checks nothing.
+    CHECK(f.cli("git warden hook post-checkout " + main_tip + " " + update + " 0", f.flake).err.empty());
   }
   SECTION("back to an older commit") {
     f.run_nix("flake lock --override-input dep 'git+file://" + f.w.repo.path() + "?rev=" + first + "'");

@@ -78,12 +78,12 @@ TEST_CASE("hooks: a shim is installed, kept, updated, and never replaces another
   CHECK(sb.read_file(path).find("installed by 'git warden install'") != std::string::npos);
 }
 
-TEST_CASE("hooks: the client shims are the four hooks a clone needs", "[hooks][install]") {
+TEST_CASE("hooks: the client shims are the five hooks a clone needs", "[hooks][install]") {
   test::Sandbox sb;
   auto done = warden::hooks::install_client_shims(sb.dir() + "/hooks", {});
   REQUIRE(done.ok());
-  REQUIRE(done->size() == 4);
-  for (const char* name : {"reference-transaction", "post-merge", "pre-rebase", "post-rewrite"}) {
+  REQUIRE(done->size() == 5);
+  for (const char* name : {"reference-transaction", "post-merge", "post-checkout", "pre-rebase", "post-rewrite"}) {
     INFO(name);
     CHECK(executable(sb.dir() + "/hooks/" + name));
     CHECK(sb.read_file(sb.dir() + "/hooks/" + name).find("installed by 'git warden install") != std::string::npos);
