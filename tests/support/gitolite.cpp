@@ -33,7 +33,7 @@ std::string Gitolite::unavailable() {
 }
 
 Gitolite::Gitolite(const Sandbox& sb, const std::vector<std::string>& users, const std::string& repo)
-    : sb_(sb), dir_(sb.dir() + "/gitolite"), home_(dir_ + "/home") {
+    : dir_(sb.dir() + "/gitolite"), home_(dir_ + "/home") {
   sb.sh("mkdir -p " + quote(home_) + " && cd " + quote(dir_) + " && ssh-keygen -q -t ed25519 -N '' -f host_key" +
         " && ssh-keygen -q -t ed25519 -N '' -C admin -f admin");
   sb.sh("HOME=" + quote(home_) + " gitolite setup -pk " + quote(dir_ + "/admin.pub") + " >/dev/null 2>&1");

@@ -33,7 +33,6 @@ class Gitolite {
   std::string ssh_as(const std::string& user) const;
 
  private:
-  const Sandbox& sb_;
   std::string dir_, home_;
   int port_ = 0;
   std::unique_ptr<BackgroundProcess> sshd_;
