@@ -35,8 +35,12 @@ Result<Why> signature_problem(CommitFacts& facts, PolicyStore& policies, const A
     case SignatureKind::openpgp: {
       auto cert = policies.certificate(anchor.commit, anchor.fingerprint);
       if (!cert) return Why(cert.error().message);
-      if (!*cert || !(*cert)->has_key(sig.openpgp->issuer()))
-        return Why(fmt::format("signed by OpenPGP key {}", sig.openpgp->issuer()));
+      if (!*cert)
+        return Why(fmt::format("signed by OpenPGP key {}, but the anchor commit carries no certificate with the "
+                               "anchor key in its policy's keys",
+                               sig.openpgp->issuer()));
+      if (!(*cert)->has_key(sig.openpgp->issuer()))
+        return Why(fmt::format("signed by OpenPGP key {}, not a key of the anchor's certificate", sig.openpgp->issuer()));
       const OpenPgpCheck& check = facts.openpgp_check(*sig.openpgp, **cert);
       if (!check.good()) return Why(fmt::format("bad signature: {}", check.problem));
       return Why();

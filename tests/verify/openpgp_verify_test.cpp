@@ -226,6 +226,9 @@ TEST_CASE("an OpenPGP anchor is named by its fingerprint, spaces allowed", "[ope
     auto report = w.repo.verify_fpr(w.anchor, bob.fingerprint);
     CHECK_FALSE(report.authenticated);
     CHECK_THAT(test::run_refusal(report), Catch::Contains("is not signed by the anchor key " + bob.fingerprint));
+    CHECK_THAT(test::run_refusal(report),
+               Catch::Contains("(signed by OpenPGP key " + w.alice.fingerprint +
+                               ", but the anchor commit carries no certificate with the anchor key in its policy's keys)"));
   }
 }
 
