@@ -177,7 +177,9 @@ int run_policy_import_sequoia(const SequoiaImportOptions& opts) {
   auto wd = repo->workdir();
   if (!wd) return setup_error("bare repository: policy import writes into a work tree");
   auto at = repo->resolve_commit(opts.at);
-  if (!at) return setup_error(at.error().message);
+  if (!at)
+    return setup_error(fmt::format("{} (policy import reads {} from a commit: commit it first, or name one with --at)",
+                                   at.error().message, kSequoiaPolicyPath));
   auto data = repo->read_commit(*at);
   if (!data) return setup_error(data.error().message);
   auto file = repo->read_file(data->tree, kSequoiaPolicyPath, kMaxSequoiaPolicyBytes);

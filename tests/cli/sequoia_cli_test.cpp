@@ -73,6 +73,11 @@ TEST_CASE("policy import sequoia: a warden policy from openpgp-policy.toml that 
   INFO(check.out + check.err);
   CHECK(check.status == 0);
   CHECK(w.cli("git warden policy import sequoia").status == 2);  // exists: --force
+  // A repository whose policy is not committed yet: told what to do.
+  w.sb.sh("git init -q fresh", w.sb.dir());
+  auto fresh = w.sb.run("PATH=" + quote(WARDEN_BIN_DIR) + ":$PATH git warden policy import sequoia", w.sb.dir() + "/fresh");
+  CHECK(fresh.status == 2);
+  CHECK_THAT(fresh.err, Catch::Contains("policy import reads openpgp-policy.toml from a commit: commit it first"));
 }
 
 TEST_CASE("install --server --sequoia: pushes are judged from the pinned trust root", "[sequoia][cli][e2e][server]") {
