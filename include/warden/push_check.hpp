@@ -25,6 +25,7 @@ struct RefDecision {
   std::string ref;
   bool ok = false;
   std::string message;  // what was decided and why, one line
+  std::string rule;     // refused: the rule or check that refused ("ref" for the ref rules), for the audit log
 };
 
 struct PushCheckOptions {

@@ -81,5 +81,9 @@ std::string refusal_line(const Verdict& v);
 // Why a report is not authenticated, in one line: the run's refusal, or
 // the first refused commit's refusal_line. "" if it is authenticated.
 std::string refusal_reason(const VerifyReport& report);
+// The name of the rule or run check behind refusal_reason ("" if none):
+// for logs that must not parse it back out of a line that quotes commit
+// subjects and paths.
+std::string refusal_rule(const VerifyReport& report);
 
 }  // namespace warden

@@ -99,7 +99,7 @@ void check_flake_lock(Repository& repo, const ObjectId& before_commit, bool agai
   if (baseline) std::filesystem::remove(against);
   if (status != kExitOk) {
     if (against_before) {
-      warn("flake.lock now locks a git input that is not authenticated, or goes back from the lock before the merge");
+      warn("flake.lock now locks a git input that is not authenticated, or goes back from the lock before the merge or rebase");
       warn("to undo it: git reset --hard ORIG_HEAD");
     } else {
       warn("the flake.lock you checked out locks a git input that is not authenticated: do not build it");

@@ -24,12 +24,13 @@ int refuse_all(const std::string& why) {
   return kExitRefused;
 }
 
-// The hook warden was chained in front of runs last, with the same input.
-int run_chained(Repository& repo, const std::string& input) {
+// The hook warden was chained in front of runs last, with the same input:
+// "" if it accepts, else why not.
+std::string chained_refusal(Repository& repo, const std::string& input) {
   auto status = hooks::run_chained(repo, "pre-receive", {}, input);
-  if (!status) return refuse_all(status.error().message);
-  if (*status != 0) return refuse_all(fmt::format("the chained pre-receive hook refused (exit {})", *status));
-  return kExitOk;
+  if (!status) return status.error().message;
+  if (*status != 0) return fmt::format("the chained pre-receive hook refused (exit {})", *status);
+  return "";
 }
 
 }  // namespace
@@ -55,6 +56,19 @@ int run_hook_pre_receive() {
     if (!audit_log) return Status::success();
     return server::append_audit_log(*audit_log, pusher, *updates, decisions, now_seconds());
   };
+  // Once warden accepts every ref, the chained hook has the last word, and
+  // the log records what it said: a push it refused did not land.
+  auto finish = [&](std::vector<RefDecision>& decisions) -> int {
+    std::string chained = chained_refusal(*repo, *input);
+    if (!chained.empty())
+      for (auto& d : decisions) {
+        d.ok = false;
+        d.message = chained;
+        d.rule = "chained-hook";
+      }
+    if (auto s = record(decisions); !s) return refuse_all(s.error().message);
+    return chained.empty() ? kExitOk : refuse_all(chained);
+  };
   if (repo->config_string("warden.mode") == std::optional<std::string>("sequoia")) {
     auto decisions = sequoia_pre_receive(*repo, *updates);
     if (!decisions) return refuse_all(decisions.error().message);
@@ -64,11 +78,10 @@ int run_hook_pre_receive() {
                                d.ok ? "" : server::pushed_by(pusher));
       refused += d.ok ? 0 : 1;
     }
+    if (refused == 0) return finish(*decisions);
     if (auto s = record(*decisions); !s) return refuse_all(s.error().message);
-    if (refused > 0)
-      return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", refused, updates->size(),
-                                    updates->size() == 1 ? "" : "s"));
-    return run_chained(*repo, *input);
+    return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", refused, updates->size(),
+                                  updates->size() == 1 ? "" : "s"));
   }
   auto anchor = load_anchor(*repo, std::nullopt);
   if (!anchor) return refuse_all(fmt::format("cannot read warden's configuration: {}", anchor.error().message));
@@ -87,12 +100,10 @@ int run_hook_pre_receive() {
                              d.ok ? "" : server::pushed_by(pusher));
     refused += d.ok ? 0 : 1;
   }
+  if (refused == 0) return finish(*decisions);
   if (auto s = record(*decisions); !s) return refuse_all(s.error().message);
-  if (refused > 0)
-    return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", refused, decisions->size(),
-                                  decisions->size() == 1 ? "" : "s"));
-
-  return run_chained(*repo, *input);
+  return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", refused, decisions->size(),
+                                decisions->size() == 1 ? "" : "s"));
 }
 
 }  // namespace warden::cli

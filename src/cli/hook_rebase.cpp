@@ -4,7 +4,8 @@
 // --rebase URL BRANCH`, `git rebase FETCH_HEAD`) and that does not
 // authenticate. post-rewrite, after a rebase, warns loudly when the branch
 // now holds fetched history that does not authenticate (git ignores its
-// exit status), as post-merge does for merges.
+// exit status), as post-merge does for merges, and checks a flake.lock the
+// rebase changed as post-merge does.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -61,7 +62,12 @@ int run_hook_pre_rebase(const std::string& chained, const std::vector<std::strin
 int run_hook_post_rewrite(const std::string& chained, const std::vector<std::string>& args) {
   auto input = hooks::read_stdin(kMaxInput);
   auto repo = hooks::open_hook_repository();
-  if (repo && !args.empty() && args[0] == "rebase") warn_about_fetched_history(*repo, "the rebase put your branch on");
+  if (repo && !args.empty() && args[0] == "rebase") {
+    warn_about_fetched_history(*repo, "the rebase put your branch on");
+    // `git pull --rebase` runs no post-merge: the lock the rebase brings
+    // must not go back from the branch's before it (ORIG_HEAD).
+    if (auto orig = repo->resolve_commit("ORIG_HEAD")) check_flake_lock(*repo, *orig, true);
+  }
   return chained_or(kExitOk, chained, args, input ? *input : "");
 }
 

@@ -94,14 +94,17 @@ int run_sequoia_verify(const VerifyOptions& opts) {
 
 namespace {
 
-// Whether `commit` authenticates from `root`: "" if it does, else why.
-Result<std::string> sequoia_problem(const Repository& repo, const ObjectId& root, const ObjectId& commit) {
+// Whether `commit` authenticates from `root`: "" if it does, else why
+// (and, if `rule`, the rule that refused).
+Result<std::string> sequoia_problem(const Repository& repo, const ObjectId& root, const ObjectId& commit,
+                                    std::string* rule = nullptr) {
   SequoiaRequest req;
   req.trust_root = root;
   req.target = commit;
   auto report = authenticate_sequoia(repo, req);
   if (!report) return report.error();
   if (report->authenticated) return std::string();
+  if (rule) *rule = refusal_rule(*report);
   return refusal_reason(*report);
 }
 
@@ -118,13 +121,13 @@ Result<std::vector<RefDecision>> sequoia_pre_receive(Repository& repo, const std
   if (!root) return make_error(fmt::format("cannot read warden's configuration: {}", root.error().message));
   std::vector<RefDecision> out;
   for (const auto& u : updates) {
-    RefDecision d{u.ref, false, ""};
+    RefDecision d{u.ref, false, "", ""};
     if (u.new_id.is_zero()) {
       d.message = "deletions are refused (sequoia-git mode)";
     } else {
       auto commit = repo.peel_to_commit(u.new_id);
       if (!commit) return commit.error();
-      auto problem = sequoia_problem(repo, *root, *commit);
+      auto problem = sequoia_problem(repo, *root, *commit, &d.rule);
       if (!problem) return problem.error();
       d.ok = problem->empty();
       d.message = d.ok ? fmt::format("authenticated from trust root {} (sequoia-git)", root->short_hex()) : *problem;

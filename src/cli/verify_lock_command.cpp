@@ -1,9 +1,12 @@
 // git warden verify-lock [flake.lock] [--against FILE]: every locked git
 // input of a Nix flake authenticates in the clone warden knows for it and
 // does not go back from the previous lock (DESIGN section 7). The clone of
-// input NAME is git config warden.flake.NAME (a path; it must have a warden
-// anchor), else the input's own git+file:// URL. The previous lock is
-// --against FILE, else git's version of the lock file at HEAD.
+// input NAME is git config warden.flake.NAME (NAME: the lock's node name; a
+// path, and it must have a warden anchor), else the input's own git+file://
+// URL, unless that lies inside the flake's own work tree or differs from the
+// URL the previous lock had. The previous lock is --against FILE, else git's
+// version of the lock file at HEAD; inputs are matched to it by their path
+// from the root (what the flake calls them), not by node name.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -21,37 +24,68 @@
 namespace warden::cli {
 namespace {
 
-// The clone warden checks `in` in, or why there is none.
-Result<std::string> clone_of(const std::optional<Repository>& flake_repo, const LockedGitInput& in) {
+// Whether `path` lies inside directory `dir` (both made canonical).
+bool inside(const std::string& path, const std::string& dir) {
+  auto p = std::filesystem::weakly_canonical(path).generic_string();
+  auto d = std::filesystem::weakly_canonical(dir).generic_string();
+  if (!d.empty() && d.back() != '/') d += '/';
+  return (p + "/").starts_with(d);
+}
+
+// The clone warden checks `in` in, or why there is none. `previous` is the
+// input as the previous lock had it, if it did.
+Result<std::string> clone_of(const std::optional<Repository>& flake_repo, const LockedInput& in,
+                             const LockedInput* previous) {
+  // By what the flake calls the input, else by the lock's node name.
   if (flake_repo)
-    if (auto configured = flake_repo->config_string("warden.flake." + in.name)) return *configured;
-  if (in.type == "git" && in.url.starts_with("file://")) return in.url.substr(7);
+    for (const std::string& key : {in.input, in.name})
+      if (key.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == std::string::npos)
+        if (auto configured = flake_repo->config_string("warden.flake." + key)) return *configured;
+  if (in.type == "git" && in.url.starts_with("file://")) {
+    std::string path = in.url.substr(7);
+    // The lock must not choose the clone, and with it the anchor, that
+    // vouches for it: not one committed beside the lock, and not another
+    // than the one the previous lock named.
+    if (flake_repo && flake_repo->workdir() && inside(path, *flake_repo->workdir()))
+      return make_error(fmt::format("input {} ({}) is locked to a repository inside the flake's own work tree, whose "
+                                    "anchor the lock's writer chose: set git config warden.flake.{} to the clone "
+                                    "that is the input's",
+                                    in.input, in.source(), in.name));
+    if (previous && previous->type == "git" && previous->url != in.url)
+      return make_error(fmt::format("input {} moved from {} to {}: set git config warden.flake.{} to the clone that "
+                                    "is the input's",
+                                    in.input, previous->source(), in.source(), in.name));
+    return path;
+  }
   return make_error(fmt::format("no known clone for input {} ({}): set git config warden.flake.{} to a local clone "
                                 "with a warden anchor",
-                                in.name, in.source(), in.name));
+                                in.input, in.source(), in.name));
 }
 
 // "" if `in` is authenticated in its clone and does not go back from
 // `previous` (its rev in the previous lock, or ""), else why not.
-Result<std::string> input_problem(const std::optional<Repository>& flake_repo, const LockedGitInput& in,
-                                  const std::string& previous, std::string& said) {
-  auto path = clone_of(flake_repo, in);
+Result<std::string> input_problem(const std::optional<Repository>& flake_repo, const LockedInput& in,
+                                  const LockedInput* previous_input, std::string& said) {
+  if (!in.unsupported.empty())
+    return fmt::format("input {} ({}) cannot be checked: {}", in.input, in.source(), in.unsupported);
+  const std::string previous = previous_input && previous_input->git() ? previous_input->rev : "";
+  auto path = clone_of(flake_repo, in, previous_input);
   if (!path) return path.error().message;
   auto clone = Repository::open(*path);
-  if (!clone) return fmt::format("clone {} of input {}: {}", *path, in.name, clone.error().message);
+  if (!clone) return fmt::format("clone {} of input {}: {}", *path, in.input, clone.error().message);
   auto anchor = load_anchor(*clone, std::nullopt);
   if (!anchor)
     return fmt::format("clone {} of input {} has no warden anchor ({}): run 'git warden trust --anchor ...' there",
-                       *path, in.name, anchor.error().message);
+                       *path, in.input, anchor.error().message);
   auto rev = clone->resolve_commit(in.rev);
   if (!rev)
     return fmt::format("locked rev {} of input {} is not in its clone {} (fetch it there first)", in.rev.substr(0, 10),
-                       in.name, *path);
+                       in.input, *path);
   Verifier verifier(*clone);
   auto result = verify_trusted(*clone, verifier, *anchor, *rev, TrustedVerify{});
-  if (!result) return fmt::format("input {}: {}", in.name, result.error().message);
+  if (!result) return fmt::format("input {}: {}", in.input, result.error().message);
   if (!result->report.authenticated)
-    return fmt::format("locked rev {} of input {} is NOT authenticated in {}: {}", in.rev.substr(0, 10), in.name,
+    return fmt::format("locked rev {} of input {} is NOT authenticated in {}: {}", in.rev.substr(0, 10), in.input,
                        *path, refusal_reason(result->report));
   said = fmt::format("rev {} authenticated in {} from anchor {}", in.rev.substr(0, 10), *path,
                      anchor->commit.short_hex());
@@ -62,13 +96,13 @@ Result<std::string> input_problem(const std::optional<Repository>& flake_repo, c
   auto old = clone->resolve_commit(previous);
   if (!old)
     return fmt::format("input {}: the previously locked rev {} is not in {}; cannot tell whether {} goes back from it",
-                       in.name, previous.substr(0, 10), *path, in.rev.substr(0, 10));
+                       in.input, previous.substr(0, 10), *path, in.rev.substr(0, 10));
   auto forward = clone->descendant_of(*rev, *old);
   if (!forward) return forward.error().message;
   if (!*forward)
     return fmt::format("input {} goes back: locked rev {} does not descend from {}, which the previous lock had (a "
                        "downgrade or a rewritten history)",
-                       in.name, in.rev.substr(0, 10), previous.substr(0, 10));
+                       in.input, in.rev.substr(0, 10), previous.substr(0, 10));
   said += fmt::format(", after {}", previous.substr(0, 10));
   return std::string();
 }
@@ -88,7 +122,7 @@ int run_verify_lock(const VerifyLockOptions& opts) {
     auto dir = std::filesystem::absolute(opts.lock_file).parent_path();
     if (auto r = Repository::open(dir.string())) flake_repo.emplace(std::move(*r));
   }
-  std::map<std::string, std::string> previous;
+  std::map<std::string, LockedInput> previous;  // by input path
   std::string previous_from;
   std::optional<std::string> previous_text;
   if (opts.against) {
@@ -115,28 +149,44 @@ int run_verify_lock(const VerifyLockOptions& opts) {
   if (previous_text) {
     auto old = parse_flake_lock(*previous_text);
     if (!old) return setup_error(fmt::format("{}: {}", previous_from, old.error().message));
-    for (const auto& in : *old) previous[in.name] = in.rev;
+    for (auto& in : *old) previous.emplace(in.input, std::move(in));
   }
 
-  size_t refused = 0;
+  size_t refused = 0, checked = 0;
   for (const auto& in : *inputs) {
+    auto was = previous.find(in.input);
+    const LockedInput* before = was == previous.end() ? nullptr : &was->second;
+    std::string problem;
     std::string said;
-    auto problem = input_problem(flake_repo, in, previous.count(in.name) ? previous[in.name] : "", said);
-    if (!problem) return setup_error(problem.error().message);
-    if (problem->empty()) {
-      if (!opts.quiet) std::cout << fmt::format("warden: input {} ({}): {}\n", in.name, in.source(), said);
+    if (!in.git()) {
+      // Not checkable; refused where the previous lock had it checked, so
+      // that an input cannot leave the check by changing its type.
+      if (before && before->git())
+        problem = fmt::format("input {} was locked as {} and is now {}, which warden cannot check", in.input,
+                              before->source(), in.source());
+      else if (!opts.quiet)
+        std::cout << fmt::format("warden: input {} ({}): not a git input, not checked\n", in.input, in.source());
+      if (problem.empty()) continue;
+    } else {
+      ++checked;
+      auto p = input_problem(flake_repo, in, before, said);
+      if (!p) return setup_error(p.error().message);
+      problem = std::move(*p);
+    }
+    if (problem.empty()) {
+      if (!opts.quiet) std::cout << fmt::format("warden: input {} ({}): {}\n", in.input, in.source(), said);
     } else {
       ++refused;
-      if (!opts.quiet) std::cerr << fmt::format("warden: refused: {}\n", *problem);
+      if (!opts.quiet) std::cerr << fmt::format("warden: refused: {}\n", problem);
     }
   }
   if (!opts.quiet) {
     if (refused > 0)
-      std::cerr << fmt::format("warden: {} is NOT authenticated: {} of {} locked git input{} refused\n",
-                               opts.lock_file, refused, inputs->size(), inputs->size() == 1 ? "" : "s");
+      std::cerr << fmt::format("warden: {} is NOT authenticated: {} locked input{} refused\n", opts.lock_file, refused,
+                               refused == 1 ? "" : "s");
     else
-      std::cout << fmt::format("warden: {}: {} locked git input{} authenticated{}\n", opts.lock_file, inputs->size(),
-                               inputs->size() == 1 ? "" : "s",
+      std::cout << fmt::format("warden: {}: {} locked git input{} authenticated{}\n", opts.lock_file, checked,
+                               checked == 1 ? "" : "s",
                                previous_text ? ", none goes back from " + previous_from : " (no previous lock)");
   }
   return refused > 0 ? kExitRefused : kExitOk;

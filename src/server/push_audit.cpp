@@ -50,14 +50,9 @@ struct Fd {
   }
 };
 
-// The rule a refusal names ("... [rule grant; signer ...]"), else "ref".
-std::string rule_of(const RefDecision& d) {
-  auto at = d.message.find("[rule ");
-  if (at == std::string::npos) return "ref";
-  at += 6;
-  auto end = d.message.find_first_of(";]", at);
-  return d.message.substr(at, end == std::string::npos ? std::string::npos : end - at);
-}
+// The rule that refused, as the checker set it (never parsed back out of
+// the message, which quotes commit subjects and paths): else "ref".
+std::string rule_of(const RefDecision& d) { return d.rule.empty() ? "ref" : d.rule; }
 
 }  // namespace
 

@@ -146,6 +146,7 @@ class RefChecker {
     if (!report->authenticated) {
       d.ok = false;
       d.message = refusal_reason(*report);
+      d.rule = refusal_rule(*report);
       return d;
     }
     d.ok = true;
@@ -222,7 +223,7 @@ Result<std::vector<RefDecision>> PushChecker::check(const std::vector<RefUpdate>
   for (const auto& u : updates) {
     auto d = checker.decide(u);
     if (!d) {
-      out.push_back(RefDecision{u.ref, false, d.error().message});
+      out.push_back(RefDecision{u.ref, false, d.error().message, "error"});
       continue;
     }
     out.push_back(std::move(*d));

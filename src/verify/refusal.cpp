@@ -22,4 +22,11 @@ std::string refusal_reason(const VerifyReport& report) {
   return report.authenticated ? "" : "not every commit was checked";
 }
 
+std::string refusal_rule(const VerifyReport& report) {
+  if (report.refusal) return std::string(name_of(report.refusal->check));
+  for (const auto& v : report.verdicts)
+    if (!v.ok()) return std::string(v.rule_name());
+  return "";
+}
+
 }  // namespace warden

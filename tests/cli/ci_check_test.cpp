@@ -51,6 +51,23 @@ TEST_CASE("ci-check: a GitHub pull request with an unsigned commit is annotated 
     CHECK_THAT(junit, Catch::Contains("failures=\"1\""));
     CHECK_THAT(junit, Catch::Contains("<failure message=\"unsigned change to a protected path"));
   }
+  SECTION("a push on top of a push an earlier check refused: the head is checked from the anchor, not from before") {
+    w.repo.write("src/main.c", "unsigned\n");
+    // The subject tries a workflow command of its own after a carriage return.
+    std::string bad = w.repo.commit("unsigned\r::error title=spoof::all good", nullptr);
+    w.repo.write("src/main.c", "signed again\n");
+    std::string top = w.repo.commit("signed on top", &w.alice);
+    w.sb.write_file(event, "{\"before\": \"" + bad + "\", \"after\": \"" + top + "\"}");
+    auto r = ci_check(w.sb, w.repo.path(),
+                      anchor + " GITHUB_ACTIONS=true GITHUB_EVENT_NAME=push GITHUB_SHA=" + top +
+                          " GITHUB_EVENT_PATH=" + event);
+    INFO(r.out + r.err);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("git warden verify --json --keep-going --anchor " + w.anchor + ":" +
+                                      w.alice.fingerprint + " " + top + "\n"));
+    CHECK_THAT(r.out, Catch::Contains("warden: refused: " + bad.substr(0, 10) + " \"unsigned\\x0d::error title=spoof"));
+    CHECK(r.out.find('\r') == std::string::npos);
+  }
 }
 
 TEST_CASE("ci-check: a GitLab merge request in sequoia-git mode writes the JUnit report", "[ci][cli][e2e][sequoia]") {

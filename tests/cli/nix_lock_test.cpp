@@ -132,11 +132,119 @@ TEST_CASE("verify-lock: nix flake lock/update to authenticated commits pass, an 
 TEST_CASE("verify-lock: malformed lock files are a usage error with one line", "[nix][cli]") {
   World w;
   for (const std::string& text : {std::string("not json"), std::string("{}"), std::string(R"({"nodes": {}, "version": 99})"),
-                                  std::string(R"({"nodes": {"a": {"locked": {"type": "git", "url": "file:///x", "rev": "short"}}}, "version": 7})")}) {
+                                  std::string(R"({"nodes": {"root": {"inputs": {"a": "a"}}, "a": {"locked": {"type": "git", "url": "file:///x", "rev": "short"}}}, "version": 7})"),
+                                  std::string(R"({"nodes": {"root": {"inputs": {"a": "gone"}}}, "version": 7})")}) {
     w.sb.write_file(w.repo.path() + "/flake.lock", text);
     auto r = w.sb.run("PATH=" + quote(WARDEN_BIN_DIR) + ":$PATH git warden verify-lock", w.repo.path());
     INFO(text << "\n" << r.err);
     CHECK(r.status == 2);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+}
+
+namespace {
+
+// A lock whose root has `inputs` (JSON) and `nodes` (JSON members).
+std::string lock_of(const std::string& inputs, const std::string& nodes) {
+  return R"({"nodes": {"root": {"inputs": )" + inputs + "}, " + nodes + R"(}, "root": "root", "version": 7})";
+}
+std::string git_node(const std::string& name, const std::string& url, const std::string& rev) {
+  return "\"" + name + R"(": {"locked": {"type": "git", "url": ")" + url + R"(", "rev": ")" + rev + "\"}}";
+}
+
+}  // namespace
+
+// The lock's writer is the attacker here: the previous lock (--against)
+// had the input at `second`; each new lock tries to leave the check.
+TEST_CASE("verify-lock: a lock cannot rename, retype, relocate or rehost an input out of the check", "[nix][cli]") {
+  World w;
+  auto cli = [&](const std::string& cmd, const std::string& cwd) {
+    return w.sb.run("PATH=" + quote(WARDEN_BIN_DIR) + ":$PATH " + cmd, cwd);
+  };
+  REQUIRE(cli("git warden trust --anchor " + w.anchor + ":" + w.alice.fingerprint, w.repo.path()).status == 0);
+  w.repo.write("src/main.c", "one\n");
+  std::string first = w.repo.commit("first", &w.alice);
+  w.repo.write("src/main.c", "two\n");
+  std::string second = w.repo.commit("second", &w.alice);
+  std::string flake = w.sb.dir() + "/flake", url = "file://" + w.repo.path();
+  w.sb.sh("git init -q " + quote(flake));
+  w.sb.write_file(w.sb.dir() + "/old.lock", lock_of(R"({"dep": "dep"})", git_node("dep", url, second)));
+  auto verify = [&](const std::string& lock) {
+    w.sb.write_file(flake + "/flake.lock", lock);
+    return cli("git warden verify-lock --against " + quote(w.sb.dir() + "/old.lock"), flake);
+  };
+  CHECK(verify(lock_of(R"({"dep": "dep"})", git_node("dep", url, second))).status == 0);
+
+  SECTION("the node renamed, the older rev under the new name: still input dep, which goes back") {
+    auto r = verify(lock_of(R"({"dep": "dep_2"})", git_node("dep_2", url, first)));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("input dep goes back: locked rev " + first.substr(0, 10)));
+  }
+  SECTION("an input that was git, now a path") {
+    auto r = verify(lock_of(R"({"dep": "dep"})", R"("dep": {"locked": {"type": "path", "path": "/tmp/x"}})"));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("input dep was locked as git+" + url + " and is now path, which warden cannot check"));
+  }
+  SECTION("a new path input is reported, not checked") {
+    auto r = verify(lock_of(R"({"dep": "dep", "p": "p"})",
+                            git_node("dep", url, second) + R"(, "p": {"locked": {"type": "path", "path": "/x"}})"));
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains("warden: input p (path): not a git input, not checked"));
+  }
+  SECTION("a github input fetched from another host") {
+    w.sb.sh("git -C " + quote(flake) + " config warden.flake.dep " + quote(w.repo.path()));
+    auto r = verify(lock_of(R"({"dep": "dep"})", R"("dep": {"locked": {"type": "github", "owner": "o", "repo": "r", "host": "evil.invalid", "rev": ")" + second + "\"}}"));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("input dep (github:o/r) cannot be checked: it is fetched from host evil.invalid, not github.com"));
+    // On github.com itself, the configured clone answers.
+    CHECK(verify(lock_of(R"({"dep": "dep"})", R"("dep": {"locked": {"type": "github", "owner": "o", "repo": "r", "rev": ")" + second + "\"}}")).status == 0);
+  }
+  SECTION("a repository committed beside the lock, with an anchor of the writer's choosing") {
+    w.sb.sh("git clone -q --bare " + quote(w.repo.path()) + " " + quote(flake + "/vendor/evil.git"));
+    REQUIRE(cli("git warden trust --anchor " + w.anchor + ":" + w.alice.fingerprint, flake + "/vendor/evil.git").status == 0);
+    auto r = verify(lock_of(R"({"dep": "dep"})", git_node("dep", "file://" + flake + "/vendor/evil.git", second)));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("inside the flake's own work tree, whose anchor the lock's writer chose"));
+  }
+  SECTION("the input moved to another clone") {
+    w.sb.sh("git clone -q --bare " + quote(w.repo.path()) + " " + quote(w.sb.dir() + "/other.git"));
+    auto r = verify(lock_of(R"({"dep": "dep"})", git_node("dep", "file://" + w.sb.dir() + "/other.git", second)));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("input dep moved from git+" + url + " to git+file://" + w.sb.dir() + "/other.git"));
+  }
+  SECTION("git pull --rebase that brings an older lock: post-rewrite compares with the branch before the rebase") {
+    std::string up = w.sb.dir() + "/up", me = w.sb.dir() + "/me";
+    const std::string who = "-c user.name=U -c user.email=u@example.org ";
+    w.sb.sh("git init -q " + quote(up));
+    w.sb.write_file(up + "/flake.lock", lock_of(R"({"dep": "dep"})", git_node("dep", url, second)));
+    w.sb.sh("git " + who + "-C " + quote(up) + " add -A && git " + who + "-C " + quote(up) + " commit -q -m lock");
+    w.sb.sh("git clone -q " + quote(up) + " " + quote(me));
+    w.sb.write_file(up + "/flake.lock", lock_of(R"({"dep": "dep"})", git_node("dep", url, first)));
+    w.sb.sh("git " + who + "-C " + quote(up) + " commit -q -a -m older");
+    w.sb.write_file(me + "/notes.txt", "local\n");
+    w.sb.sh("git " + who + "-C " + quote(me) + " add -A && git " + who + "-C " + quote(me) + " commit -q -m local");
+    // A checkout mid-rebase (the rebase's own, of upstream) leaves the lock
+    // to post-rewrite; the same checkout outside a rebase checks it.
+    w.sb.sh("git -C " + quote(me) + " fetch -q");
+    std::string older = w.sb.sh("git -C " + quote(me) + " rev-parse origin/HEAD");
+    std::string checkout = "git warden hook post-checkout " + older + " " + w.sb.sh("git -C " + quote(me) + " rev-parse HEAD") + " 1";
+    CHECK_THAT(cli(checkout, me).err, Catch::Contains("flake.lock changed: checking its locked git inputs"));
+    w.sb.sh("mkdir " + quote(me + "/.git/rebase-merge"));
+    CHECK(cli(checkout, me).err.empty());
+    w.sb.sh("rmdir " + quote(me + "/.git/rebase-merge"));
+    w.sb.sh("git " + who + "-C " + quote(me) + " pull -q --rebase 2>&1");
+    auto r = cli("git warden hook post-rewrite rebase </dev/null", me);
+    CHECK_THAT(r.err, Catch::Contains("input dep goes back: locked rev " + first.substr(0, 10)));
+    CHECK_THAT(r.err, Catch::Contains("to undo it: git reset --hard ORIG_HEAD"));
+  }
+  SECTION("a nested input is checked under its path, and one that follows another is not counted twice") {
+    auto r = verify(lock_of(R"({"dep": "dep", "tool": "tool"})",
+                            R"("dep": {"inputs": {"inner": "inner"}, "locked": {"type": "git", "url": ")" + url +
+                                R"(", "rev": ")" + second + R"("}}, )" + git_node("inner", url, first) +
+                                R"(, "tool": {"inputs": {"dep": ["dep"]}, "locked": {"type": "path", "path": "/t"}})"));
+    INFO(r.out + r.err);
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains("warden: input dep/inner (git+" + url + "): rev " + first.substr(0, 10)));
+    CHECK_THAT(r.out, Catch::Contains("2 locked git inputs authenticated"));
   }
 }

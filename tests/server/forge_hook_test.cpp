@@ -57,7 +57,8 @@ TEST_CASE("forge: the pusher is named in refusals, and every decision is logged 
   REQUIRE(w.cli("GL_USER=alice git push " + test::quote(w.url) + " main", w.work.path()).status == 0);
 
   w.work.write("src/main.c", "unsigned\n");
-  std::string bad = w.work.commit("unsigned change", nullptr);
+  // The subject is the pusher's: a rule named in it is not what the log says.
+  std::string bad = w.work.commit("unsigned change [rule release-approval; signer alice]", nullptr);
   auto r = w.cli("GITEA_PUSHER_NAME=mallory git push " + test::quote(w.url) + " main", w.work.path());
   CHECK(r.status != 0);
   CHECK(r.err.find("refs/heads/main: REFUSED: ") != std::string::npos);

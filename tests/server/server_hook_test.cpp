@@ -109,12 +109,18 @@ TEST_CASE("install: existing hooks are kept only when asked", "[server][install]
     CHECK(chained.out.find("the previous hook runs after warden's checks") != std::string::npos);
     REQUIRE(w.push("main").status == 0);
     CHECK(w.sb.read_file(w.sb.dir() + "/chained-input").find("refs/heads/main") != std::string::npos);
-    // A refusal by the chained hook refuses the push.
+    // A refusal by the chained hook refuses the push, and the audit log
+    // says so (warden's own verdict was to accept).
+    std::string log = w.sb.dir() + "/audit.jsonl";
+    REQUIRE(w.cli("git config warden.auditLog " + test::quote(log), w.srv).status == 0);
     w.work.write("docs/a.md", "a\n");
     w.work.commit("docs", &w.carol);
     auto r = w.cli("CHAINED_EXIT=3 git push " + test::quote(w.url) + " main", w.work.path());
     CHECK(r.status != 0);
     CHECK(r.err.find("the chained pre-receive hook refused (exit 3)") != std::string::npos);
+    std::string logged = w.sb.read_file(log);
+    CHECK(logged.find("\"verdict\":\"refused\",\"rule\":\"chained-hook\"") != std::string::npos);
+    CHECK(logged.find("\"accepted\"") == std::string::npos);
     CHECK(w.server_ref("refs/heads/main") == w.anchor);
     // Installing again is a no-op.
     CHECK(w.cli("git warden install --server", w.srv).out.find("already installed") != std::string::npos);
