@@ -56,10 +56,19 @@ int run_hook_pre_receive() {
     if (!audit_log) return Status::success();
     return server::append_audit_log(*audit_log, pusher, *updates, decisions, now_seconds());
   };
-  // Once warden accepts every ref, the chained hook has the last word, and
-  // the log records what it said: a push it refused did not land.
-  auto finish = [&](std::vector<RefDecision>& decisions) -> int {
-    std::string chained = chained_refusal(*repo, *input);
+  // Each decision shown (an accepted ref's message too, where `say_why`),
+  // then logged. Once warden accepts every ref, the chained hook has the
+  // last word, and the log records what it said: a push it refused did not
+  // land.
+  auto conclude = [&](std::vector<RefDecision>& decisions, bool say_why) -> int {
+    size_t refused = 0;
+    for (const auto& d : decisions) {
+      std::cerr << fmt::format("warden: {}: {}{}\n", d.ref,
+                               d.ok ? (say_why ? "ok: " + d.message : "ok") : "REFUSED: " + d.message,
+                               d.ok ? "" : server::pushed_by(pusher));
+      refused += d.ok ? 0 : 1;
+    }
+    std::string chained = refused == 0 ? chained_refusal(*repo, *input) : "";
     if (!chained.empty())
       for (auto& d : decisions) {
         d.ok = false;
@@ -67,21 +76,15 @@ int run_hook_pre_receive() {
         d.rule = "chained-hook";
       }
     if (auto s = record(decisions); !s) return refuse_all(s.error().message);
+    if (refused > 0)
+      return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", refused, decisions.size(),
+                                    decisions.size() == 1 ? "" : "s"));
     return chained.empty() ? kExitOk : refuse_all(chained);
   };
   if (repo->config_string("warden.mode") == std::optional<std::string>("sequoia")) {
     auto decisions = sequoia_pre_receive(*repo, *updates);
     if (!decisions) return refuse_all(decisions.error().message);
-    size_t refused = 0;
-    for (const auto& d : *decisions) {
-      std::cerr << fmt::format("warden: {}: {}{}\n", d.ref, d.ok ? "ok" : "REFUSED: " + d.message,
-                               d.ok ? "" : server::pushed_by(pusher));
-      refused += d.ok ? 0 : 1;
-    }
-    if (refused == 0) return finish(*decisions);
-    if (auto s = record(*decisions); !s) return refuse_all(s.error().message);
-    return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", refused, updates->size(),
-                                  updates->size() == 1 ? "" : "s"));
+    return conclude(*decisions, false);
   }
   auto anchor = load_anchor(*repo, std::nullopt);
   if (!anchor) return refuse_all(fmt::format("cannot read warden's configuration: {}", anchor.error().message));
@@ -94,16 +97,7 @@ int run_hook_pre_receive() {
   // What a deep walk numbered spares the next push (a merge of a branch
   // forked long ago) the same read; a failure to keep it costs only time.
   (void)repo->save_generations();
-  size_t refused = 0;
-  for (const auto& d : *decisions) {
-    std::cerr << fmt::format("warden: {}: {}: {}{}\n", d.ref, d.ok ? "ok" : "REFUSED", d.message,
-                             d.ok ? "" : server::pushed_by(pusher));
-    refused += d.ok ? 0 : 1;
-  }
-  if (refused == 0) return finish(*decisions);
-  if (auto s = record(*decisions); !s) return refuse_all(s.error().message);
-  return refuse_all(fmt::format("{} of {} ref update{} refused; nothing was updated", refused, decisions->size(),
-                                decisions->size() == 1 ? "" : "s"));
+  return conclude(*decisions, true);
 }
 
 }  // namespace warden::cli
