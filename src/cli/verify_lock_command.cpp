@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -32,15 +33,34 @@ bool inside(const std::string& path, const std::string& dir) {
   return (p + "/").starts_with(d);
 }
 
+// The git config keys that may name the clone of `in`, in the order they
+// are read: by what the flake calls the input, then by the lock's node
+// name; only names git config accepts ("dep/nixpkgs", "nixpkgs_2" are not).
+std::vector<std::string> clone_keys(const LockedInput& in) {
+  std::vector<std::string> keys;
+  for (const std::string& name : {in.input, in.name})
+    if (!name.empty() && std::isalpha(static_cast<unsigned char>(name[0])) &&
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == std::string::npos)
+      keys.push_back("warden.flake." + name);
+  return keys;
+}
+
+// What to do so that warden knows the clone of `in`.
+std::string clone_advice(const LockedInput& in) {
+  auto keys = clone_keys(in);
+  if (!keys.empty()) return fmt::format("set git config {} to a local clone with a warden anchor", keys.front());
+  return fmt::format("no git config key can name its clone: neither {} nor {} is a name git config accepts (in flake.nix, "
+                     "make it follow an input of the flake's own: inputs.<input>.inputs.<name>.follows)",
+                     in.input, in.name);
+}
+
 // The clone warden checks `in` in, or why there is none. `previous` is the
 // input as the previous lock had it, if it did.
 Result<std::string> clone_of(const std::optional<Repository>& flake_repo, const LockedInput& in,
                              const LockedInput* previous) {
-  // By what the flake calls the input, else by the lock's node name.
   if (flake_repo)
-    for (const std::string& key : {in.input, in.name})
-      if (key.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == std::string::npos)
-        if (auto configured = flake_repo->config_string("warden.flake." + key)) return *configured;
+    for (const std::string& key : clone_keys(in))
+      if (auto configured = flake_repo->config_string(key)) return *configured;
   if (in.type == "git" && in.url.starts_with("file://")) {
     std::string path = in.url.substr(7);
     // The lock must not choose the clone, and with it the anchor, that
@@ -48,18 +68,14 @@ Result<std::string> clone_of(const std::optional<Repository>& flake_repo, const 
     // than the one the previous lock named.
     if (flake_repo && flake_repo->workdir() && inside(path, *flake_repo->workdir()))
       return make_error(fmt::format("input {} ({}) is locked to a repository inside the flake's own work tree, whose "
-                                    "anchor the lock's writer chose: set git config warden.flake.{} to the clone "
-                                    "that is the input's",
-                                    in.input, in.source(), in.name));
+                                    "anchor the lock's writer chose: {}",
+                                    in.input, in.source(), clone_advice(in)));
     if (previous && previous->type == "git" && previous->url != in.url)
-      return make_error(fmt::format("input {} moved from {} to {}: set git config warden.flake.{} to the clone that "
-                                    "is the input's",
-                                    in.input, previous->source(), in.source(), in.name));
+      return make_error(
+          fmt::format("input {} moved from {} to {}: {}", in.input, previous->source(), in.source(), clone_advice(in)));
     return path;
   }
-  return make_error(fmt::format("no known clone for input {} ({}): set git config warden.flake.{} to a local clone "
-                                "with a warden anchor",
-                                in.input, in.source(), in.name));
+  return make_error(fmt::format("no known clone for input {} ({}): {}", in.input, in.source(), clone_advice(in)));
 }
 
 // "" if `in` is authenticated in its clone and does not go back from

@@ -185,6 +185,15 @@ TEST_CASE("verify-lock: a lock cannot rename, retype, relocate or rehost an inpu
     CHECK(r.status == 1);
     CHECK_THAT(r.err, Catch::Contains("input dep was locked as git+" + url + " and is now path, which warden cannot check"));
   }
+  SECTION("a clone is named by what the flake calls the input; where git config cannot name it, warden says so") {
+    auto r = verify(lock_of(R"({"dep": "dep", "x": "x_2"})",
+                            git_node("dep", url, second) + R"(, "x_2": {"inputs": {"inner": "inner_3"}, "locked": {"type": "github", "owner": "o", "repo": "r", "rev": ")" + second +
+                                R"("}}, "inner_3": {"locked": {"type": "github", "owner": "o", "repo": "i", "rev": ")" + second + "\"}}"));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("no known clone for input x (github:o/r): set git config warden.flake.x to a local clone"));
+    CHECK_THAT(r.err, Catch::Contains("no known clone for input x/inner (github:o/i): no git config key can name its clone: "
+                                      "neither x/inner nor inner_3 is a name git config accepts"));
+  }
   SECTION("a new path input is reported, not checked") {
     auto r = verify(lock_of(R"({"dep": "dep", "p": "p"})",
                             git_node("dep", url, second) + R"(, "p": {"locked": {"type": "path", "path": "/x"}})"));
