@@ -83,6 +83,11 @@ struct VerifyRequest {
   size_t ahead_batch = 2048;
   size_t keep_behind = 4096;
   size_t reopen_every = 8192;
+  // A merge's rules are tried first on every path where it differs from a
+  // parent (two tree diffs), which holds its own changes; these are
+  // computed (merge bases, content merges) only where that does not pass.
+  // Off: computed for every merge. The verdicts are the same either way.
+  bool merge_bounds = true;
   std::function<void(size_t done, size_t total)> progress;
 };
 

@@ -62,6 +62,10 @@ class LibraryGuard {
   // time went to unmapping and mapping windows again).
   static void bound_memory() {
     git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(8) << 20);
+    // libgit2 caches no tree over 4 KB by default: git/git's root tree
+    // (20 KB), its t/ and Documentation/ were read again, inflated and
+    // hashed by every commit that compared them.
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<size_t>(1) << 20);
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<size_t>(32) << 20);
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<size_t>(256) << 20);
     // Strict object creation looks up every entry of a tree warden builds

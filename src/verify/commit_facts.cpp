@@ -31,10 +31,32 @@ TreeChanges each_path_once(TreeChanges changes) {
   return changes;
 }
 
-// The paths `c` changes itself (see CommitFacts::own_changes), reading
-// from `repo`; parent_tree(p) gives a parent's tree.
+// A merge's bound (see CommitFacts::changes_at_most): the union of its
+// diffs against each parent.
 template <class ParentTree>
-Result<TreeChanges> own_changes_in(const GitReads& repo, const CommitData& c, ParentTree parent_tree) {
+Result<TreeChanges> change_bound_in(const GitReads& repo, const CommitData& c, ParentTree parent_tree) {
+  std::set<std::string> paths;
+  TreeChanges out;
+  for (const auto& p : c.parents) {
+    auto t = parent_tree(p);
+    if (!t) return t.error();
+    auto diff = repo.changed_paths(*t, c.tree);
+    if (!diff) return diff.error();
+    paths.insert(diff->paths.begin(), diff->paths.end());
+    if (!out.refused_path && diff->refused_path) {
+      out.refused_path = std::move(diff->refused_path);
+      out.refused_why = std::move(diff->refused_why);
+    }
+  }
+  out.paths.assign(paths.begin(), paths.end());
+  return out;
+}
+
+// The paths `c` changes against its parent, or for a merge against the
+// clean merge of its parents, plus every conflicted path, reading from
+// `repo`; parent_tree(p) gives a parent's tree.
+template <class ParentTree>
+Result<TreeChanges> merge_changes_in(const GitReads& repo, const CommitData& c, ParentTree parent_tree) {
   std::vector<ObjectId> parent_trees;
   for (const auto& p : c.parents) {
     auto t = parent_tree(p);
@@ -110,13 +132,43 @@ Result<TreeChanges> own_changes_in(const GitReads& repo, const CommitData& c, Pa
   return out;
 }
 
+// A merge's own changes are only where it differs from a parent (its
+// bound): where it holds what every parent holds it changed nothing, even
+// where libgit2's rename detection leaves a path conflicted (a rename to
+// two names, or one both sides made alike while one deleted something).
+// So the bound holds the own changes, and rules that pass on it pass on
+// them (CommitFacts::changes_at_most). `bound`: the merge's, if known.
+// (See CommitFacts::own_changes.)
+template <class ParentTree>
+Result<TreeChanges> own_changes_in(const GitReads& repo, const CommitData& c, ParentTree parent_tree,
+                                   const TreeChanges* bound = nullptr) {
+  if (c.parents.size() < 2) return merge_changes_in(repo, c, parent_tree);
+  std::optional<TreeChanges> computed;
+  if (bound == nullptr) {
+    auto b = change_bound_in(repo, c, parent_tree);
+    if (!b) return b.error();
+    computed = std::move(*b);
+    bound = &*computed;
+  }
+  auto own = merge_changes_in(repo, c, parent_tree);
+  if (!own) return own.error();
+  std::erase_if(own->paths, [&](const std::string& p) {
+    return !std::binary_search(bound->paths.begin(), bound->paths.end(), p);
+  });
+  if (!bound->refused_path) {
+    own->refused_path.reset();
+    own->refused_why.clear();
+  }
+  return own;
+}
+
 }  // namespace
 
 Result<CommitFacts::Entry*> CommitFacts::entry(const ObjectId& id) {
   if (auto it = entries_.find(id); it != entries_.end()) return &it->second;
   auto data = repo_.read_commit(id);
   if (!data) return data.error();
-  auto [it, _] = entries_.emplace(id, Entry{std::move(*data), std::nullopt, std::nullopt});
+  auto [it, _] = entries_.emplace(id, Entry{std::move(*data), std::nullopt, std::nullopt, std::nullopt});
   return &it->second;
 }
 
@@ -176,19 +228,44 @@ Result<const TreeChanges*> CommitFacts::own_changes(const ObjectId& id) {
   auto e = entry(id);
   if (!e) return e.error();
   if (!(*e)->own_changes) {
-    auto paths = compute_own_changes((*e)->data);
+    auto paths = compute_own_changes((*e)->data, (*e)->change_bound ? &*(*e)->change_bound : nullptr);
     if (!paths) return paths.error();
     (*e)->own_changes = std::move(*paths);
+    (*e)->change_bound.reset();
   }
   return &*(*e)->own_changes;
 }
 
-Result<TreeChanges> CommitFacts::compute_own_changes(const CommitData& c) {
-  return own_changes_in(repo_, c, [&](const ObjectId& p) -> Result<ObjectId> {
-    auto data = commit(p);
-    if (!data) return data.error();
-    return (*data)->tree;
-  });
+Result<CommitFacts::ChangesAtMost> CommitFacts::changes_at_most(const ObjectId& id) {
+  auto e = entry(id);
+  if (!e) return e.error();
+  Entry& en = **e;
+  if (en.own_changes || en.data.parents.size() < 2) {
+    auto own = own_changes(id);
+    if (!own) return own.error();
+    return ChangesAtMost{*own, true};
+  }
+  if (!en.change_bound) {
+    auto bound = change_bound_in(repo_, en.data, [&](const ObjectId& p) -> Result<ObjectId> {
+      auto data = commit(p);
+      if (!data) return data.error();
+      return (*data)->tree;
+    });
+    if (!bound) return bound.error();
+    en.change_bound = std::move(*bound);
+  }
+  return ChangesAtMost{&*en.change_bound, false};
+}
+
+Result<TreeChanges> CommitFacts::compute_own_changes(const CommitData& c, const TreeChanges* bound) {
+  return own_changes_in(
+      repo_, c,
+      [&](const ObjectId& p) -> Result<ObjectId> {
+        auto data = commit(p);
+        if (!data) return data.error();
+        return (*data)->tree;
+      },
+      bound);
 }
 
 void CommitFacts::open_readers(unsigned threads) {
@@ -207,7 +284,7 @@ Status CommitFacts::reopen_object_stores() {
   return Status::success();
 }
 
-void CommitFacts::prepare(bool with_changes, unsigned threads) {
+void CommitFacts::prepare(bool with_changes, unsigned threads, const BoundEnough& bound_enough) {
   unsigned n = std::min<unsigned>(threads, static_cast<unsigned>(readers_.size()));
   if (n == 0) return;
   parallel_for(ahead_.size(), n, [&](size_t i, unsigned t) {
@@ -215,14 +292,24 @@ void CommitFacts::prepare(bool with_changes, unsigned threads) {
     Prepared& p = ahead_[i];
     auto data = reader.read_commit(p.id);
     if (!data) return;
-    Entry e{std::move(*data), std::nullopt, std::nullopt};
+    Entry e{std::move(*data), std::nullopt, std::nullopt, std::nullopt};
     check_signature(e);
-    if (with_changes) {
-      auto changes = own_changes_in(reader, e.data, [&](const ObjectId& parent) -> Result<ObjectId> {
-        auto pd = reader.read_commit(parent);
-        if (!pd) return pd.error();
-        return pd->tree;
-      });
+    auto parent_tree = [&](const ObjectId& parent) -> Result<ObjectId> {
+      auto pd = reader.read_commit(parent);
+      if (!pd) return pd.error();
+      return pd->tree;
+    };
+    std::optional<TreeChanges> bound;
+    if (with_changes && e.data.parents.size() >= 2 && bound_enough) {
+      auto b = change_bound_in(reader, e.data, parent_tree);
+      if (b && bound_enough(*e.signature, *b)) {
+        e.change_bound = std::move(*b);
+      } else if (b) {
+        bound = std::move(*b);
+      }
+    }
+    if (with_changes && !e.change_bound) {
+      auto changes = own_changes_in(reader, e.data, parent_tree, bound ? &*bound : nullptr);
       if (changes) e.own_changes = std::move(*changes);
     }
     p.entry = std::move(e);
@@ -242,6 +329,7 @@ void CommitFacts::adopt_ahead() {
       drop_openpgp_checks(*p.entry->signature);
     }
     if (!e.own_changes) e.own_changes = std::move(p.entry->own_changes);
+    if (!e.own_changes && !e.change_bound) e.change_bound = std::move(p.entry->change_bound);
   }
   ahead_.clear();
 }

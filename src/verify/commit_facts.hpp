@@ -36,10 +36,33 @@ class CommitFacts {
   SignatureChecker::Claimed claimed_signer(std::string_view signature) { return checker_.claimed_signer(signature); }
   // The paths this commit itself changes: against its parent; for a merge,
   // against the clean merge of its parents plus every conflicted path (or
-  // the union against each parent when no clean merge exists); for a root,
-  // every path. Also the first path these changes put in the tree that git
-  // would refuse to check out.
+  // the union against each parent when no clean merge exists), where the
+  // merge differs from one of its parents (where it holds what all of them
+  // hold it changed nothing, whatever libgit2's rename detection marks
+  // conflicted); for a root, every path. Also the first path these changes
+  // put in the tree that git would refuse to check out.
   Result<const TreeChanges*> own_changes(const ObjectId& id);
+  // What a rule may judge in place of own_changes(id) where passing is
+  // what it needs to know: for a merge whose own changes are not computed
+  // yet, every path where the merge differs from one of its parents, with
+  // the first of them git would refuse to check out. Its own changes are
+  // among these (where a merge holds what every parent holds, the clean
+  // merge holds that too), and what may change every path of a set may
+  // change every path of a part of it: a rule that passes on the bound
+  // passes on the own changes, which are computed (with merge bases and
+  // content merges) only where it does not. Two tree diffs pruned by ids.
+  // For any other commit, or once they are computed: the own changes.
+  struct ChangesAtMost {
+    const TreeChanges* changes;
+    bool exact;  // the own changes themselves
+  };
+  Result<ChangesAtMost> changes_at_most(const ObjectId& id);
+  // Whether, for a merge, the rules are expected to pass on the bound
+  // (changes_at_most) with `sig` as its signature: called on the work
+  // ahead's threads, so that it computes the bound alone where this says
+  // so and the own changes (on every core) where not. A guess made with
+  // the policy at hand: the rules decide, and compute what they lack.
+  using BoundEnough = std::function<bool(const CommitSignature& sig, const TreeChanges& bound)>;
 
   // The work that reads `ids` and checks their signatures (and, with
   // `with_changes`, computes their own changes) ahead of the rules, on
@@ -52,8 +75,11 @@ class CommitFacts {
   // results are the same as commit(), signature(), own_changes() and
   // openpgp_check() give one by one; a commit the work could not read or
   // compute is left to them (and their error). One batch at a time.
+  // With `bound_enough` (may be empty: never), a merge's own changes are
+  // left to the rules where it says the bound will do.
   template <class KeysFor>
-  std::function<void()> ahead(std::span<const ObjectId> ids, KeysFor keys_for, bool with_changes, unsigned threads);
+  std::function<void()> ahead(std::span<const ObjectId> ids, KeysFor keys_for, bool with_changes, unsigned threads,
+                              BoundEnough bound_enough = {});
   void adopt_ahead();
 
   // Releases every handle the run reads with, then reopens them (see
@@ -78,6 +104,7 @@ class CommitFacts {
     CommitData data;
     std::optional<CommitSignature> signature;
     std::optional<TreeChanges> own_changes;
+    std::optional<TreeChanges> change_bound;  // a merge's, while own_changes is not computed
   };
   // A commit as the work ahead prepared it.
   struct Prepared {
@@ -88,11 +115,11 @@ class CommitFacts {
   // Opens up to `threads` handles for the work ahead (on this thread).
   void open_readers(unsigned threads);
   // Reads and checks ahead_ on the readers' threads.
-  void prepare(bool with_changes, unsigned threads);
+  void prepare(bool with_changes, unsigned threads, const BoundEnough& bound_enough);
   void check_openpgp_pairs(const std::vector<OpenPgpPair>& pairs, unsigned threads);
   void drop_openpgp_checks(const CommitSignature& sig);
   Result<Entry*> entry(const ObjectId& id);
-  Result<TreeChanges> compute_own_changes(const CommitData& c);
+  Result<TreeChanges> compute_own_changes(const CommitData& c, const TreeChanges* bound);
 
   const GitReads& repo_;
   SignatureChecker checker_;
@@ -108,12 +135,12 @@ class CommitFacts {
 
 template <class KeysFor>
 std::function<void()> CommitFacts::ahead(std::span<const ObjectId> ids, KeysFor keys_for, bool with_changes,
-                                         unsigned threads) {
+                                         unsigned threads, BoundEnough bound_enough) {
   ahead_.clear();
   for (const auto& id : ids) ahead_.push_back({id, std::nullopt});
   open_readers(threads);
-  return [this, keys_for, with_changes, threads] {
-    prepare(with_changes, threads);
+  return [this, keys_for, with_changes, threads, bound_enough = std::move(bound_enough)] {
+    prepare(with_changes, threads, bound_enough);
     std::vector<OpenPgpPair> pairs;
     for (const Prepared& p : ahead_) {
       if (!p.entry || !p.entry->signature || p.entry->signature->kind != SignatureKind::openpgp) continue;

@@ -37,6 +37,9 @@ struct RunOptions {
   // such refusal. Without keep-going the run goes past such refusals only
   // if so (else anyone could make it judge every commit of a push).
   std::function<Result<bool>()> may_vouch;
+  // Where a merge's bound will do for the rules (CommitFacts::BoundEnough);
+  // empty: own changes for every merge.
+  CommitFacts::BoundEnough bound_enough;
 };
 
 // Checks `commits` (parents first) with check(c) -> Result<Verdict>,
@@ -60,7 +63,7 @@ Status check_commits(CommitFacts& facts, const std::vector<ObjectId>& commits, c
     size_t to = std::min(commits.size(), ready_to + batch);
     pending = std::async(std::launch::async,
                          facts.ahead(std::span<const ObjectId>(commits).subspan(ready_to, to - ready_to), keys_for,
-                                     options.changes_ahead, cores));
+                                     options.changes_ahead, cores, options.bound_enough));
     ready_to = to;
     batch = std::max<size_t>(1, options.ahead_batch);
   };

@@ -54,6 +54,21 @@ Result<std::variant<const Policy*, Verdict>> policy_of_parent(PolicyStore& polic
 
 }  // namespace
 
+bool bound_would_pass(const Policy& policy, const CommitSignature& sig, const TreeChanges& bound, CommitFacts& facts) {
+  if (bound.refused_path) return false;
+  Signer signer = identify(sig, &policy, facts);
+  if (signer.bad) return false;
+  if (signer.person == nullptr && !policy.unsigned_merges_allowed) return true;  // refused whatever it changed
+  return !authorize(policy, signer, bound.paths);
+}
+
+Result<CommitFacts::ChangesAtMost> PolicyRules::changes_at_most(const ObjectId& c) {
+  if (bounds_) return facts_.changes_at_most(c);
+  auto own = facts_.own_changes(c);
+  if (!own) return own.error();
+  return CommitFacts::ChangesAtMost{*own, true};
+}
+
 void PolicyRules::record(const ObjectId& c, Verdict& v) {
   status_[c] = v.ok();
   if (v.ok()) return;
@@ -168,11 +183,18 @@ Result<Verdict> PolicyRules::check(const ObjectId& c) {
   // Signature: bad is always refused.
   if (sig.kind == SignatureKind::bad) return refuse(v, Rule::signature, fmt::format("bad signature: {}", sig.problem));
 
-  // Paths git refuses to check out, whoever signed.
-  auto changes = facts_.own_changes(c);
-  if (!changes) return changes.error();
-  if (const auto& bad = (*changes)->refused_path)
-    return refuse(v, Rule::path, fmt::format("git refuses to check out {} ({})", *bad, (*changes)->refused_why), *bad);
+  // Paths git refuses to check out, whoever signed (a merge's bound
+  // holds none if its own changes hold none).
+  auto at_most = changes_at_most(c);
+  if (!at_most) return at_most.error();
+  const TreeChanges* changes = at_most->changes;
+  if (changes->refused_path && !at_most->exact) {
+    auto own = facts_.own_changes(c);
+    if (!own) return own.error();
+    changes = *own;
+  }
+  if (const auto& bad = changes->refused_path)
+    return refuse(v, Rule::path, fmt::format("git refuses to check out {} ({})", *bad, changes->refused_why), *bad);
 
   if (data.parents.size() <= 1) return check_single(v, data);
   return check_merge(v, data, sig, states);
@@ -221,60 +243,24 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
       return refuse_inherited(v, data.parents[i].short_hex());
     }
   }
-  auto own = facts_.own_changes(data.id);
-  if (!own) return own.error();
-
-  // Rule 1: the merge's own changes.
-  std::vector<const Policy*> own_ok_under;
-  if (signer != nullptr) {
-    // Signed: authorized under the policy of every parent that carries one.
-    // (In an audit every parent's policy is the auditor's: never skipped.)
-    for (size_t i = 0; i < data.parents.size(); ++i) {
-      if (!audit_ && (states[i] == ParentState::pre_anchor || states[i] == ParentState::vouchable)) continue;
-      auto at = policies_.at(data.parents[i]);
-      if (!at) return at.error();
-      if (!(*at)->policy) {
-        if ((*at)->problem.empty()) continue;  // carries none: not consulted
-        v.policy_commit = data.parents[i];
-        return refuse(v, Rule::policy, no_valid_policy(**at, "parent " + data.parents[i].short_hex()));
-      }
-      const Policy& pol = *(*at)->policy;
-      Signer in_parent = identify(sig, &pol, facts_);
-      if (in_parent.bad) {
-        v.policy_commit = data.parents[i];
-        return refuse(v, Rule::signature, fmt::format("bad signature under the policy of parent {}: {}",
-                                                      data.parents[i].short_hex(), in_parent.problem));
-      }
-      if (in_parent.person == nullptr) {
-        v.policy_commit = data.parents[i];
-        return refuse(v, Rule::merge, fmt::format("the merge's signing key is not in the policy of parent {}",
-                                                  data.parents[i].short_hex()));
-      }
-      auto ctx = approvals_of(approvals_, data.id, pol);
-      if (auto r = authorize(pol, in_parent, (*own)->paths, &ctx)) {
-        v.policy_commit = data.parents[i];
-        r->reason = fmt::format("own change of the merge: {}", r->reason);
-        return refuse(v, *r);
-      }
-      for (const auto& p : ctx.counted)
-        if (std::find(v.approved_by.begin(), v.approved_by.end(), p) == v.approved_by.end()) v.approved_by.push_back(p);
-      own_ok_under.push_back(&pol);
-    }
-    // The mainline parent is always among them (it authenticates, and in
-    // an audit none is skipped); should none have judged the merge's own
-    // changes, it is refused, never let through.
-    if (own_ok_under.empty()) return refuse(v, Rule::merge, "no policy judged the merge's own changes");
-    v.policy_commit = p1;
-  } else {
-    // Unsigned (or unknown key): allowed by policy(P1), and clean.
-    if (!pol1.unsigned_merges_allowed)
-      return refuse(v, Rule::merge, "unsigned merge, and the policy does not allow unsigned merges (merges.unsigned)");
-    if (auto r = authorize(pol1, merge_signer, (*own)->paths)) {
-      r->reason = fmt::format("an unsigned merge may only merge cleanly: {}", r->reason);
-      r->rule = Rule::merge;
-      return refuse(v, *r);
-    }
+  // Rule 1: the merge's own changes, judged on their bound first (see
+  // CommitFacts::changes_at_most): what passes there passes on the own
+  // changes, with no approval counted that they would not count.
+  auto at_most = changes_at_most(data.id);
+  if (!at_most) return at_most.error();
+  auto judged = own_changes_rule(v, data, sig, states, pol1, merge_signer, at_most->changes->paths);
+  if (!judged) return judged.error();
+  if (!at_most->exact && (judged->refused_by_paths || !judged->approved_by.empty())) {
+    auto own = facts_.own_changes(data.id);
+    if (!own) return own.error();
+    judged = own_changes_rule(v, data, sig, states, pol1, merge_signer, (*own)->paths);
+    if (!judged) return judged.error();
   }
+  if (judged->refused) return std::move(*judged->refused);
+  for (const auto& p : judged->approved_by)
+    if (std::find(v.approved_by.begin(), v.approved_by.end(), p) == v.approved_by.end()) v.approved_by.push_back(p);
+  std::vector<const Policy*> own_ok_under = std::move(judged->ok_under);
+  if (signer != nullptr) v.policy_commit = p1;
 
   // Rule 2: everything brought in is allowed by policy(P1).
   std::vector<ObjectId> tips;
@@ -325,6 +311,73 @@ Result<Verdict> PolicyRules::check_merge(Verdict& v, const CommitData& data, con
   if (!own_ok_under.empty()) own_ok_under_[data.id] = std::move(own_ok_under);
   vouched_ = std::move(vouched);
   return accept(std::move(v));
+}
+
+Result<PolicyRules::OwnJudgement> PolicyRules::own_changes_rule(const Verdict& verdict, const CommitData& data,
+                                                                 const CommitSignature& sig,
+                                                                 const std::vector<ParentState>& states,
+                                                                 const Policy& pol1, const Signer& merge_signer,
+                                                                 const std::vector<std::string>& paths) {
+  OwnJudgement out;
+  Verdict v = verdict;
+  auto refused = [&](Verdict r, bool by_paths = false) {
+    out.refused = std::move(r);
+    out.refused_by_paths = by_paths;
+    return std::move(out);
+  };
+  if (merge_signer.person != nullptr) {
+    // Signed: authorized under the policy of every parent that carries one.
+    // (In an audit every parent's policy is the auditor's: never skipped.)
+    for (size_t i = 0; i < data.parents.size(); ++i) {
+      if (!audit_ && (states[i] == ParentState::pre_anchor || states[i] == ParentState::vouchable)) continue;
+      auto at = policies_.at(data.parents[i]);
+      if (!at) return at.error();
+      if (!(*at)->policy) {
+        if ((*at)->problem.empty()) continue;  // carries none: not consulted
+        v.policy_commit = data.parents[i];
+        return refused(refuse(v, Rule::policy, no_valid_policy(**at, "parent " + data.parents[i].short_hex())));
+      }
+      const Policy& pol = *(*at)->policy;
+      Signer in_parent = identify(sig, &pol, facts_);
+      if (in_parent.bad) {
+        v.policy_commit = data.parents[i];
+        return refused(refuse(v, Rule::signature, fmt::format("bad signature under the policy of parent {}: {}",
+                                                              data.parents[i].short_hex(), in_parent.problem)));
+      }
+      if (in_parent.person == nullptr) {
+        v.policy_commit = data.parents[i];
+        return refused(refuse(v, Rule::merge, fmt::format("the merge's signing key is not in the policy of parent {}",
+                                                          data.parents[i].short_hex())));
+      }
+      auto ctx = approvals_of(approvals_, data.id, pol);
+      if (auto r = authorize(pol, in_parent, paths, &ctx)) {
+        v.policy_commit = data.parents[i];
+        r->reason = fmt::format("own change of the merge: {}", r->reason);
+        return refused(refuse(v, *r), /*by_paths=*/true);
+      }
+      for (const auto& p : ctx.counted)
+        if (std::find(v.approved_by.begin(), v.approved_by.end(), p) == v.approved_by.end()) {
+          v.approved_by.push_back(p);
+          out.approved_by.push_back(p);
+        }
+      out.ok_under.push_back(&pol);
+    }
+    // The mainline parent is always among them (it authenticates, and in
+    // an audit none is skipped); should none have judged the merge's own
+    // changes, it is refused, never let through.
+    if (out.ok_under.empty()) return refused(refuse(v, Rule::merge, "no policy judged the merge's own changes"));
+    return out;
+  }
+  // Unsigned (or unknown key): allowed by policy(P1), and clean.
+  if (!pol1.unsigned_merges_allowed)
+    return refused(
+        refuse(v, Rule::merge, "unsigned merge, and the policy does not allow unsigned merges (merges.unsigned)"));
+  if (auto r = authorize(pol1, merge_signer, paths)) {
+    r->reason = fmt::format("an unsigned merge may only merge cleanly: {}", r->reason);
+    r->rule = Rule::merge;
+    return refused(refuse(v, *r), /*by_paths=*/true);
+  }
+  return out;
 }
 
 Result<MaybeRefusal> PolicyRules::vouch_refusal(const ObjectId& b, const CommitData& data, const Policy& pol1,

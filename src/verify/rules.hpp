@@ -25,6 +25,12 @@
 
 namespace warden::verify {
 
+// Whether rule 1 and the check of refused paths would pass a merge signed
+// with `sig` on `bound` (CommitFacts::changes_at_most) under `policy`,
+// counting no approval: the work ahead's guess (CommitFacts::BoundEnough)
+// of where a merge's own changes need not be computed.
+bool bound_would_pass(const Policy& policy, const CommitSignature& sig, const TreeChanges& bound, CommitFacts& facts);
+
 class PolicyRules {
  public:
   // `known_good` holds the anchor and the commits authenticated before the
@@ -51,6 +57,9 @@ class PolicyRules {
   // every signed commit counts as revoked (fail closed).
   using RevokedCheck = std::function<bool(const std::string& fingerprint, const ObjectId& commit)>;
   void check_revocations_with(RevokedCheck revoked) { revoked_ = std::move(revoked); }
+  // Whether a merge is judged on the bound of its own changes first
+  // (CommitFacts::changes_at_most; the default), or on its own changes.
+  void judge_merges_on_bounds(bool on) { bounds_ = on; }
   // The commits the merge just accepted vouched for (merges.vouch), each
   // once, with the fingerprint of the key that signed it as the judging
   // policy resolves it ("" unsigned); cleared by the call.
@@ -65,9 +74,23 @@ class PolicyRules {
   // record), so a signed merge may vouch for it.
   enum class ParentState { authenticated, failed, vouchable, pre_anchor };
   Result<ParentState> parent_state(const ObjectId& p);
+  // CommitFacts::changes_at_most, or the own changes without bounds.
+  Result<CommitFacts::ChangesAtMost> changes_at_most(const ObjectId& c);
   Result<Verdict> check_single(Verdict& v, const CommitData& data);
   Result<Verdict> check_merge(Verdict& v, const CommitData& data, const CommitSignature& sig,
                               const std::vector<ParentState>& states);
+  // Rule 1 of a merge on `paths` (its own changes, or their bound):
+  // the refusal (a copy of `v`), and whether `paths` decided it; else the
+  // policies that authorized them and the approvers counted for them.
+  struct OwnJudgement {
+    std::optional<Verdict> refused;
+    bool refused_by_paths = false;
+    std::vector<const Policy*> ok_under;
+    std::vector<std::string> approved_by;
+  };
+  Result<OwnJudgement> own_changes_rule(const Verdict& v, const CommitData& data, const CommitSignature& sig,
+                                        const std::vector<ParentState>& states, const Policy& pol1,
+                                        const Signer& merge_signer, const std::vector<std::string>& paths);
   // Why the merge `data` (signer `merge_signer` under pol1, which it
   // judges by) may not vouch for `b`, a brought-in commit refused in this
   // run; nothing if it may, and then `fingerprint` is b's signing key.
@@ -82,6 +105,7 @@ class PolicyRules {
   const ObjectId& anchor_;
   const std::unordered_set<ObjectId, ObjectIdHash>& known_good_;
   bool audit_ = false;
+  bool bounds_ = true;
   std::unordered_map<ObjectId, bool, ObjectIdHash> status_;  // verdicts of this run
   // Refused commits of this run a signed merge may vouch for, and those
   // the last accepted merge vouched for.

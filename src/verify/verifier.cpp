@@ -48,6 +48,7 @@ class Run {
                req.audit_policy != nullptr) {
     policies_.fix(req.audit_policy);
     rules_.check_revocations_with([this](const std::string& fpr, const ObjectId& c) { return revoked(fpr, c); });
+    rules_.judge_merges_on_bounds(req.merge_bounds);
   }
   ~Run() { policies_.fix(nullptr); }
   Run(const Run&) = delete;
@@ -120,8 +121,12 @@ class Run {
     auto record = [&](const ObjectId& c) { return judge(c); };
     verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
                                /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind,
-                               req_.reopen_every, {}};
+                               req_.reopen_every, {}, {}};
     options.may_vouch = [&] { return may_vouch(*commits); };
+    if (req_.merge_bounds)
+      options.bound_enough = [this, anchor_keys](const CommitSignature& sig, const TreeChanges& bound) {
+        return anchor_keys != nullptr && verify::bound_would_pass(*anchor_keys, sig, bound, facts_);
+      };
     report_ = &report;
     auto ran = verify::check_commits(facts_, *commits, options, keys_for, record, report);
     if (ran && descent_deferred_ && !anchor_is_a_parent_ && !commits->empty())
@@ -161,8 +166,12 @@ class Run {
     };
     verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
                                /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind,
-                               req_.reopen_every, {}};
+                               req_.reopen_every, {}, {}};
     options.may_vouch = [&]() -> Result<bool> { return req_.audit_policy->signed_merges_vouch; };
+    if (req_.merge_bounds)
+      options.bound_enough = [this, keys](const CommitSignature& sig, const TreeChanges& bound) {
+        return verify::bound_would_pass(*keys, sig, bound, facts_);
+      };
     report_ = &report;
     WARDEN_TRY_STATUS(verify::check_commits(facts_, *commits, options, keys_for, record, report));
     return finish(report);

@@ -281,7 +281,20 @@ TEST_CASE("facts prepared ahead in small batches, and forgotten behind, give the
     r.ahead_batch = 3;
     r.reopen_every = 1;
   });
+  // Every merge's own changes computed, none judged on its bound first
+  // (VerifyRequest::merge_bounds): one by one and ahead.
+  auto exact = w.repo.verify_tuned(w.anchor, w.alice, "HEAD", [](warden::VerifyRequest& r) {
+    r.parallel_from = SIZE_MAX;
+    r.merge_bounds = false;
+  });
+  auto exact_ahead = w.repo.verify_tuned(w.anchor, w.alice, "HEAD", [](warden::VerifyRequest& r) {
+    r.parallel_from = 1;
+    r.ahead_batch = 3;
+    r.merge_bounds = false;
+  });
   REQUIRE(one_by_one.verdicts.size() >= 30);
+  test::check_same_verdicts(one_by_one, exact);
+  test::check_same_verdicts(one_by_one, exact_ahead);
   test::check_same_verdicts(one_by_one, reopening);
   int refused = test::check_same_verdicts(one_by_one, ahead);
   int merges_refused = 0;
@@ -290,4 +303,50 @@ TEST_CASE("facts prepared ahead in small batches, and forgotten behind, give the
   // merge with an own change there.
   CHECK(refused >= 2);
   CHECK(merges_refused == 1);
+}
+
+TEST_CASE("a path both sides renamed away is not the merge's own change, what the merge makes of the renames is",
+          "[verify][merge]") {
+  // alice adds src/guide.txt; one branch renames it to docs/one.md, the
+  // other to docs/two.md: a rename/rename conflict, which libgit2 reports
+  // on all three paths. carol (docs/ only) merges. src/guide.txt is gone
+  // from both parents and from the merge: she changed nothing there.
+  World w;
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "line " + std::to_string(i) + " of the guide\n";
+  w.repo.write("src/guide.txt", text);
+  w.repo.commit("alice adds a guide", &w.alice);
+  w.repo.git("checkout -q -b two");
+  w.repo.git("mv src/guide.txt docs/two.md");
+  w.repo.commit("alice moves the guide to docs/two.md", &w.alice);
+  w.repo.git("checkout -q main");
+  w.repo.git("mv src/guide.txt docs/one.md");
+  w.repo.commit("alice moves the guide to docs/one.md", &w.alice);
+  REQUIRE(start_merge(w, "two") != 0);  // rename/rename
+  w.repo.write("docs/one.md", text);
+  w.repo.write("docs/two.md", text);
+  for (bool bounds : {true, false}) {
+    INFO("merge bounds " << bounds);
+    auto verify = [&] {
+      return w.repo.verify_tuned(w.anchor, w.alice, "HEAD", [&](warden::VerifyRequest& r) { r.merge_bounds = bounds; });
+    };
+    SECTION(std::string("both names kept ") + (bounds ? "on bounds" : "on own changes")) {
+      std::string merge = finish_merge(w, &w.carol, "carol keeps both names");
+      auto report = verify();
+      const warden::Verdict* v = test::first_refusal(report);
+      INFO((v ? std::string(v->rule_name()) + ": " + v->reason() : ""));
+      CHECK(report.authenticated);
+      CHECK(report.verdicts.back().commit.hex() == merge);
+    }
+    SECTION(std::string("the old name brought back ") + (bounds ? "on bounds" : "on own changes")) {
+      w.repo.write("src/guide.txt", text);
+      std::string merge = finish_merge(w, &w.carol, "carol brings src/guide.txt back");
+      auto report = verify();
+      const warden::Verdict* v = test::first_refusal(report);
+      REQUIRE(v != nullptr);
+      CHECK(v->commit.hex() == merge);
+      CHECK(v->rule_name() == "grant");
+      CHECK(v->reason() == "own change of the merge: carol has no grant covering src/guide.txt");
+    }
+  }
 }
