@@ -86,7 +86,10 @@ struct VerifyRequest {
   // A merge's rules are tried first on every path where it differs from a
   // parent (two tree diffs), which holds its own changes; these are
   // computed (merge bases, content merges) only where that does not pass.
-  // Off: computed for every merge. The verdicts are the same either way.
+  // Off: computed for every merge. The verdicts are the same either way,
+  // but for an object only a content merge reads: on bounds it may never
+  // be read, so its absence is no error there (the verdict does not
+  // depend on it).
   bool merge_bounds = true;
   std::function<void(size_t done, size_t total)> progress;
 };

@@ -88,6 +88,16 @@ std::string Repo::write_commit_object(const std::string& raw) const {
   return git("hash-object -t commit -w " + quote(sb_.dir() + "/.object"));
 }
 
+std::string Repo::write_tree_object(const std::vector<std::tuple<std::string, std::string, std::string>>& entries) const {
+  std::string raw;
+  for (const auto& [mode, name, hex] : entries) {
+    raw += mode + " " + name + std::string(1, '\0');
+    for (size_t i = 0; i + 1 < hex.size(); i += 2) raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  sb_.write_file(sb_.dir() + "/.object", raw);
+  return git("hash-object -t tree -w --literally " + quote(sb_.dir() + "/.object"));
+}
+
 std::string Repo::resign(const std::string& commit, const Key& key, const std::string& ns, int blocks,
                          int headers) const {
   // The payload: the commit object without any gpgsig header.

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "support/sandbox.hpp"
@@ -56,6 +57,9 @@ class Repo {
                      int headers = 1) const;
   // Writes a commit object built from `raw` text and returns its id.
   std::string write_commit_object(const std::string& raw) const;
+  // Writes a tree object of (mode, name, hex id) entries, as given (in
+  // the caller's order, names git would refuse included); returns its id.
+  std::string write_tree_object(const std::vector<std::tuple<std::string, std::string, std::string>>& entries) const;
 
   // Runs the engine on anchor..target, the anchor key given by its fingerprint.
   warden::VerifyReport verify_fpr(const std::string& anchor, const std::string& anchor_fingerprint,

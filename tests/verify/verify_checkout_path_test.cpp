@@ -11,12 +11,6 @@ using namespace test;
 
 namespace {
 
-std::string binary_id(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  return out;
-}
-
 struct Crafter {
   World& w;
 
@@ -26,9 +20,7 @@ struct Crafter {
   }
   // A tree object from (mode, name, id) entries, written as given.
   std::string tree(const std::vector<std::tuple<std::string, std::string, std::string>>& entries) {
-    std::string raw;
-    for (const auto& [mode, name, id] : entries) raw += mode + " " + name + std::string(1, '\0') + binary_id(id);
-    return write_object("tree", raw);
+    return w.repo.write_tree_object(entries);
   }
   // HEAD's tree with `name` (mode, id) added to drafts/ (or to the top level).
   std::string with_entry(const std::string& mode, const std::string& name, const std::string& id, bool top = false) {
