@@ -13,12 +13,20 @@
 
 #include <git2.h>
 
+#include <set>
 #include <string>
 
 #include "git/handles.hpp"
 #include "warden/result.hpp"
 
 namespace warden::git {
+
+// Leaves out of a merged index every file that has a directory of the
+// same name beside it (libgit2's merge of trees leaves some such pairs
+// unconflicted), adding both paths to `clashing_paths` if given: the tree
+// libgit2 writes of such an index holds the directory alone (and leaks
+// the file's entry).
+Status drop_file_directory_clashes(git_index* index, std::set<std::string>* clashing_paths);
 
 inline bool same_entry(const git_tree_entry* a, const git_tree_entry* b) {
   if (a == nullptr || b == nullptr) return a == b;
