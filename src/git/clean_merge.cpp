@@ -7,7 +7,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "git/commit_graph.hpp"
@@ -23,7 +22,6 @@ namespace git {
 struct VirtualBases {
   std::map<std::vector<ObjectId>, MergeBaseTree> made;
 };
-
 }  // namespace git
 
 Result<CleanMerge> Repository::clean_merge(const std::vector<ObjectId>& parents) const {
@@ -101,35 +99,6 @@ Result<CleanMerge> Repository::clean_merge(const std::vector<ObjectId>& parents,
   out.conflicted.assign(conflicted.begin(), conflicted.end());
   return out;
 }
-
-namespace git {
-
-Status drop_file_directory_clashes(git_index* index, std::set<std::string>* clashing_paths) {
-  // libgit2's git_index_write_tree_to would write a tree holding only the
-  // directory (the file's entry replaced, and leaked).
-  std::vector<std::string> files;
-  const size_t n = git_index_entrycount(index);
-  for (size_t i = 0; i + 1 < n; ++i) {
-    std::string_view path = git_index_get_byindex(index, i)->path;
-    for (size_t j = i + 1; j < n; ++j) {
-      std::string_view next = git_index_get_byindex(index, j)->path;
-      if (!next.starts_with(path)) break;
-      if (next.size() > path.size() && next[path.size()] == '/') {
-        files.emplace_back(path);
-        if (clashing_paths != nullptr) {
-          clashing_paths->emplace(path);
-          clashing_paths->emplace(next);
-        }
-        break;
-      }
-    }
-  }
-  for (const auto& path : files)
-    if (git_index_remove(index, path.c_str(), 0) != 0) return make_error(git_error_text("cannot resolve merge index"));
-  return Status::success();
-}
-
-}  // namespace git
 
 namespace {
 

@@ -1,8 +1,10 @@
-// Shared by the merge walk and the merge of a virtual base by ids (see
-// merge_entries.hpp).
+// Shared by the merges of trees (see merge_entries.hpp).
 #include "git/merge_entries.hpp"
 
 #include <fmt/format.h>
+
+#include <string_view>
+#include <vector>
 
 #include "git/tree_diff.hpp"
 
@@ -125,6 +127,31 @@ Result<FileMerge> merge_file(git_repository* repo, const git_tree_entry* base, c
   out.mode = result.mode;
   if (result.ptr != nullptr) out.content.assign(result.ptr, result.len);
   return out;
+}
+
+Status drop_file_directory_clashes(git_index* index, std::set<std::string>* clashing_paths) {
+  // libgit2's git_index_write_tree_to would write a tree holding only the
+  // directory (the file's entry replaced, and leaked).
+  std::vector<std::string> files;
+  const size_t n = git_index_entrycount(index);
+  for (size_t i = 0; i + 1 < n; ++i) {
+    std::string_view path = git_index_get_byindex(index, i)->path;
+    for (size_t j = i + 1; j < n; ++j) {
+      std::string_view next = git_index_get_byindex(index, j)->path;
+      if (!next.starts_with(path)) break;
+      if (next.size() > path.size() && next[path.size()] == '/') {
+        files.emplace_back(path);
+        if (clashing_paths != nullptr) {
+          clashing_paths->emplace(path);
+          clashing_paths->emplace(next);
+        }
+        break;
+      }
+    }
+  }
+  for (const auto& path : files)
+    if (git_index_remove(index, path.c_str(), 0) != 0) return make_error(git_error_text("cannot resolve merge index"));
+  return Status::success();
 }
 
 }  // namespace warden::git

@@ -1,7 +1,9 @@
 // What the merge walk (merge_walk.cpp) and the merge of a virtual base by
 // ids (tree_merge.cpp) share: comparing tree entries, telling what one
 // tree deleted or added of another (pruned by ids), and the three-way
-// merge of one file as libgit2's merge of whole trees runs it.
+// merge of one file as libgit2's merge of whole trees runs it; and, with
+// libgit2's merges of trees (clean_merge.cpp), the index they leave
+// made fit to write as a tree.
 //
 // Both give up (and leave the merge to libgit2) wherever libgit2's rename
 // detection could decide differently from a merge of entries by name:

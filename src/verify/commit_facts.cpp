@@ -246,11 +246,7 @@ Result<CommitFacts::ChangesAtMost> CommitFacts::changes_at_most(const ObjectId& 
     return ChangesAtMost{*own, true};
   }
   if (!en.change_bound) {
-    auto bound = change_bound_in(repo_, en.data, [&](const ObjectId& p) -> Result<ObjectId> {
-      auto data = commit(p);
-      if (!data) return data.error();
-      return (*data)->tree;
-    });
+    auto bound = change_bound_in(repo_, en.data, [&](const ObjectId& p) { return tree_of(p); });
     if (!bound) return bound.error();
     en.change_bound = std::move(*bound);
   }
@@ -258,14 +254,13 @@ Result<CommitFacts::ChangesAtMost> CommitFacts::changes_at_most(const ObjectId& 
 }
 
 Result<TreeChanges> CommitFacts::compute_own_changes(const CommitData& c, const TreeChanges* bound) {
-  return own_changes_in(
-      repo_, c,
-      [&](const ObjectId& p) -> Result<ObjectId> {
-        auto data = commit(p);
-        if (!data) return data.error();
-        return (*data)->tree;
-      },
-      bound);
+  return own_changes_in(repo_, c, [&](const ObjectId& p) { return tree_of(p); }, bound);
+}
+
+Result<ObjectId> CommitFacts::tree_of(const ObjectId& id) {
+  auto data = commit(id);
+  if (!data) return data.error();
+  return (*data)->tree;
 }
 
 void CommitFacts::open_readers(unsigned threads) {

@@ -120,6 +120,7 @@ class CommitFacts {
   void drop_openpgp_checks(const CommitSignature& sig);
   Result<Entry*> entry(const ObjectId& id);
   Result<TreeChanges> compute_own_changes(const CommitData& c, const TreeChanges* bound);
+  Result<ObjectId> tree_of(const ObjectId& id);  // a commit's tree, read through commit()
 
   const GitReads& repo_;
   SignatureChecker checker_;

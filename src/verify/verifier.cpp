@@ -119,14 +119,8 @@ class Run {
     auto keys_for = [&](const CommitData&) -> Result<const Policy*> { return anchor_keys; };
     WARDEN_TRY_STATUS(revocations_.load(req_.revocations_from));
     auto record = [&](const ObjectId& c) { return judge(c); };
-    verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
-                               /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind,
-                               req_.reopen_every, {}, {}};
+    verify::RunOptions options = run_options(anchor_keys);
     options.may_vouch = [&] { return may_vouch(*commits); };
-    if (req_.merge_bounds)
-      options.bound_enough = [this, anchor_keys](const CommitSignature& sig, const TreeChanges& bound) {
-        return anchor_keys != nullptr && verify::bound_would_pass(*anchor_keys, sig, bound, facts_);
-      };
     report_ = &report;
     auto ran = verify::check_commits(facts_, *commits, options, keys_for, record, report);
     if (ran && descent_deferred_ && !anchor_is_a_parent_ && !commits->empty())
@@ -164,17 +158,29 @@ class Run {
       v->policy_commit.reset();  // no commit's policy was consulted: the auditor's was
       return v;
     };
-    verify::RunOptions options{req_.keep_going, req_.parallel_from, req_.progress,
-                               /*changes_ahead=*/true, req_.ahead_batch, req_.keep_behind,
-                               req_.reopen_every, {}, {}};
+    verify::RunOptions options = run_options(keys);
     options.may_vouch = [&]() -> Result<bool> { return req_.audit_policy->signed_merges_vouch; };
-    if (req_.merge_bounds)
-      options.bound_enough = [this, keys](const CommitSignature& sig, const TreeChanges& bound) {
-        return verify::bound_would_pass(*keys, sig, bound, facts_);
-      };
     report_ = &report;
     WARDEN_TRY_STATUS(verify::check_commits(facts_, *commits, options, keys_for, record, report));
     return finish(report);
+  }
+
+  // The request's options for check_commits; the work ahead guesses with
+  // `keys` (the anchor's or the auditor's policy, null: none) where a
+  // merge's bound will do.
+  verify::RunOptions run_options(const Policy* keys) {
+    verify::RunOptions options;
+    options.keep_going = req_.keep_going;
+    options.parallel_from = req_.parallel_from;
+    options.progress = req_.progress;
+    options.ahead_batch = req_.ahead_batch;
+    options.keep_behind = req_.keep_behind;
+    options.reopen_every = req_.reopen_every;
+    if (req_.merge_bounds && keys != nullptr)
+      options.bound_enough = [this, keys](const CommitSignature& sig, const TreeChanges& bound) {
+        return verify::bound_would_pass(*keys, sig, bound, facts_);
+      };
+    return options;
   }
 
   // A key the auditor's policy revokes signs nothing.
