@@ -88,6 +88,17 @@ std::string Repo::write_commit_object(const std::string& raw) const {
   return git("hash-object -t commit -w " + quote(sb_.dir() + "/.object"));
 }
 
+Run Repo::warden(const std::string& args) const {
+  return sb_.run("PATH=" + quote(WARDEN_BIN_DIR) + ":$PATH git warden " + args, path_);
+}
+
+std::vector<warden::ObjectId> Repo::approval_notes() const {
+  auto notes = git_run("rev-parse -q --verify refs/notes/warden");
+  auto id = warden::ObjectId::from_hex(notes.out.substr(0, 40));
+  if (!id) return {};
+  return {*id};
+}
+
 std::string Repo::write_tree_object(const std::vector<std::tuple<std::string, std::string, std::string>>& entries) const {
   std::string raw;
   for (const auto& [mode, name, hex] : entries) {

@@ -57,6 +57,11 @@ class Repo {
                      int headers = 1) const;
   // Writes a commit object built from `raw` text and returns its id.
   std::string write_commit_object(const std::string& raw) const;
+  // Runs `git warden ARGS` (this build's) in the repository.
+  Run warden(const std::string& args) const;
+  // The tip of refs/notes/warden, where `git warden approve` and `attest`
+  // write, as VerifyRequest::approval_notes (empty if there is none).
+  std::vector<warden::ObjectId> approval_notes() const;
   // Writes a tree object of (mode, name, hex id) entries, as given (in
   // the caller's order, names git would refuse included); returns its id.
   std::string write_tree_object(const std::vector<std::tuple<std::string, std::string, std::string>>& entries) const;

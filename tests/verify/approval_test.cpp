@@ -65,9 +65,7 @@ merges:
   }
 
   test::Run approve(const std::string& rev, const test::Key& key, const std::string& more = "") {
-    return sb.run(fmt::format("PATH={}:$PATH git warden approve {} --key {} {}", test::quote(WARDEN_BIN_DIR), rev,
-                              test::quote(key.private_path), more),
-                  repo.path());
+    return repo.warden(fmt::format("approve {} --key {} {}", rev, test::quote(key.private_path), more));
   }
   void approved(const std::string& rev, const test::Key& key, const std::string& more = "") {
     auto r = approve(rev, key, more);
@@ -90,11 +88,8 @@ merges:
   }
 
   warden::VerifyReport verify(const std::string& target = "HEAD") {
-    auto notes = repo.git_run("rev-parse -q --verify refs/notes/warden");
-    auto id = warden::ObjectId::from_hex(notes.out.substr(0, 40));
-    return repo.verify_tuned(anchor, alice, target, [&](warden::VerifyRequest& r) {
-      if (id) r.approval_notes = {*id};
-    });
+    return repo.verify_tuned(anchor, alice, target,
+                             [&](warden::VerifyRequest& r) { r.approval_notes = repo.approval_notes(); });
   }
   const warden::Verdict* refused(const std::string& commit, const std::string& rule) {
     static thread_local warden::VerifyReport report;
@@ -240,10 +235,8 @@ TEST_CASE("approvals: revoking an approver keeps the history it approved, not wh
       w.alice, "revoked:\n  - key: \"" + w.bob.public_line + "\"\n    reason: \"laptop stolen\"\n");
   w.approved(revoke, w.carol);
   auto as_server = [&](const std::string& target) {
-    auto notes = w.repo.git_run("rev-parse -q --verify refs/notes/warden");
-    auto id = warden::ObjectId::from_hex(notes.out.substr(0, 40));
     return w.repo.verify_tuned(w.anchor, w.alice, target, [&](warden::VerifyRequest& r) {
-      if (id) r.approval_notes = {*id};
+      r.approval_notes = w.repo.approval_notes();
       r.revocations_from = {*warden::ObjectId::from_hex(w.repo.git("rev-parse HEAD"))};
     });
   };

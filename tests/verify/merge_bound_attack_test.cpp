@@ -515,16 +515,11 @@ TEST_CASE("bound attack: policy changes inside merges, with thresholds and appro
   // Policy changes need 2 of alice and bob.
   World w("", "allow", 2);
   auto approve = [&](const std::string& rev, const test::Key& key) {
-    auto r = w.sb.run(fmt::format("PATH={}:$PATH git warden approve {} --key {}", test::quote(WARDEN_BIN_DIR), rev,
-                                  test::quote(key.private_path)),
-                      w.repo.path());
+    auto r = w.repo.warden(fmt::format("approve {} --key {}", rev, test::quote(key.private_path)));
     INFO(r.err);
     REQUIRE(r.status == 0);
   };
-  auto with_notes = [&](warden::VerifyRequest& r) {
-    auto notes = w.repo.git_run("rev-parse -q --verify refs/notes/warden");
-    if (auto id = warden::ObjectId::from_hex(notes.out.substr(0, 40))) r.approval_notes = {*id};
-  };
+  auto with_notes = [&](warden::VerifyRequest& r) { r.approval_notes = w.repo.approval_notes(); };
   on(w, "side", "main");
   w.repo.write(".warden/policy.yml", test::standard_policy(w.alice, w.bob, w.carol, "", "allow", 2) + "\n# more\n");
   std::string change_c = w.repo.commit("bob changes the policy on side", &w.bob);
@@ -580,14 +575,9 @@ TEST_CASE("bound attack: a grant threshold and a review rule over what the merge
     who: [maintainers]
     count: 1
 )");
-  auto with_notes = [&](warden::VerifyRequest& r) {
-    auto notes = w.repo.git_run("rev-parse -q --verify refs/notes/warden");
-    if (auto id = warden::ObjectId::from_hex(notes.out.substr(0, 40))) r.approval_notes = {*id};
-  };
+  auto with_notes = [&](warden::VerifyRequest& r) { r.approval_notes = w.repo.approval_notes(); };
   auto review = [&](const std::string& rev, const test::Key& key) {
-    auto r = w.sb.run(fmt::format("PATH={}:$PATH git warden attest review {} --verdict approve --key {}",
-                                  test::quote(WARDEN_BIN_DIR), rev, test::quote(key.private_path)),
-                      w.repo.path());
+    auto r = w.repo.warden(fmt::format("attest review {} --verdict approve --key {}", rev, test::quote(key.private_path)));
     INFO(r.err);
     REQUIRE(r.status == 0);
   };

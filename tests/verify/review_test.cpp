@@ -42,20 +42,15 @@ reviews:
     anchor = repo.commit("anchor", &alice);
   }
 
-  test::Run warden(const std::string& args) const {
-    return sb.run(fmt::format("PATH={}:$PATH git warden {}", test::quote(WARDEN_BIN_DIR), args), repo.path());
-  }
+  test::Run warden(const std::string& args) const { return repo.warden(args); }
   void reviews(const std::string& rev, const test::Key& key, const std::string& verdict = "approve") const {
     auto r = warden(fmt::format("attest review {} --verdict {} --key {}", rev, verdict, test::quote(key.private_path)));
     INFO(r.err);
     REQUIRE(r.status == 0);
   }
   warden::VerifyReport verify() {
-    auto notes = repo.git_run("rev-parse -q --verify refs/notes/warden");
-    auto id = warden::ObjectId::from_hex(notes.out.substr(0, 40));
-    return repo.verify_tuned(anchor, alice, "HEAD", [&](warden::VerifyRequest& r) {
-      if (id) r.approval_notes = {*id};
-    });
+    return repo.verify_tuned(anchor, alice, "HEAD",
+                             [&](warden::VerifyRequest& r) { r.approval_notes = repo.approval_notes(); });
   }
   // The reason HEAD is refused for, by rule "review" ("" if it is accepted).
   std::string refusal() {

@@ -149,11 +149,8 @@ TEST_CASE("an approval signed in git's x509 format counts toward a policy thresh
   w.repo.write(".warden/policy.yml", policy + "\n# a change\n");
   std::string change = w.repo.commit("a policy change", &w.alice);
   auto verify = [&] {
-    auto notes = w.repo.git_run("rev-parse -q --verify refs/notes/warden");
-    auto id = warden::ObjectId::from_hex(notes.out.substr(0, 40));
-    return w.repo.verify_tuned(w.anchor, w.alice, "HEAD", [&](warden::VerifyRequest& r) {
-      if (id) r.approval_notes = {*id};
-    });
+    return w.repo.verify_tuned(w.anchor, w.alice, "HEAD",
+                               [&](warden::VerifyRequest& r) { r.approval_notes = w.repo.approval_notes(); });
   };
   CHECK_FALSE(verify().authenticated);
   auto dana = w.pki.gpgsm_person(w.corp, "dana@example.org");
