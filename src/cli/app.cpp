@@ -3,9 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -81,15 +84,28 @@ int warden_main(int argc, char** argv) {
   app.set_version_flag("--version", fmt::format("git-warden version {}", WARDEN_VERSION), "Print the version");
   app.require_subcommand(1);
   // Each command registers its own options (cli/<x>_command.cpp), in the
-  // order --help lists them.
-  const std::vector<Command> commands = {
-      add_verify_command(app),  add_policy_command(app),   add_init_command(app),
-      add_trust_command(app),   add_install_command(app),  add_hook_command(app),
-      add_pin_command(app),     add_status_command(app),   add_approve_command(app),
-      add_attest_command(app),  add_verify_build_command(app), add_snapshot_command(app),
-      add_clone_command(app),   add_verify_lock_command(app),
-      add_help_command(app, std::make_shared<std::vector<std::string>>()),
+  // order --help lists them. When the first word names a command, only
+  // that command is registered: git runs `git-warden hook ...` on every
+  // push and checkout, and building every command's options took a
+  // thirtieth of a push hook's time. Help, usage errors and --version see
+  // every command.
+  struct Entry {
+    std::string_view name;
+    Command (*add)(CLI::App&);
   };
+  static constexpr Entry kCommands[] = {
+      {"verify", add_verify_command},   {"policy", add_policy_command},   {"init", add_init_command},
+      {"trust", add_trust_command},     {"install", add_install_command}, {"hook", add_hook_command},
+      {"pin", add_pin_command},         {"status", add_status_command},   {"approve", add_approve_command},
+      {"attest", add_attest_command},   {"verify-build", add_verify_build_command},
+      {"snapshot", add_snapshot_command}, {"clone", add_clone_command}, {"verify-lock", add_verify_lock_command},
+  };
+  const std::string_view first = argc > 1 ? std::string_view(argv[1]) : std::string_view();
+  const bool one = std::any_of(std::begin(kCommands), std::end(kCommands), [&](const Entry& e) { return e.name == first; });
+  std::vector<Command> commands;
+  for (const Entry& e : kCommands)
+    if (!one || e.name == first) commands.push_back(e.add(app));
+  if (!one) commands.push_back(add_help_command(app, std::make_shared<std::vector<std::string>>()));
   if (auto code = parse(app, argc, argv)) return *code;
   for (const auto& c : commands)
     if (c.subcommand->parsed()) return c.run();

@@ -1,8 +1,8 @@
 // Reading who may do what from a policy's node tree (see policy_reader.hpp).
 #include <fmt/format.h>
 
-#include <regex>
 
+#include "common/text_forms.hpp"
 #include "policy/policy_reader.hpp"
 
 namespace warden::policy_yaml {
@@ -96,8 +96,7 @@ void Reader::read_version(const YAML::Node& root) {
 }
 
 bool Reader::valid_name(const std::string& name) {
-  static const std::regex re("[A-Za-z0-9][A-Za-z0-9._-]*");
-  return name.size() <= 64 && std::regex_match(name, re);
+  return is_plain_name(name, 64);
 }
 
 Result<std::shared_ptr<const SshPublicKey>> Reader::ssh_key(const std::string& line) {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 
+#include "common/text_forms.hpp"
 #include "warden/policy.hpp"
 
 namespace warden {
@@ -74,8 +74,7 @@ Result<X509Identity> parse_x509_identity(std::string_view text) {
   id.ca_file = get("ca");
   id.email = get("email");
   id.subject = get("subject");
-  static const std::regex file_name("[A-Za-z0-9][A-Za-z0-9._-]*");
-  if (id.ca_file.empty() || !std::regex_match(id.ca_file, file_name) || id.ca_file.size() > 128)
+  if (!is_plain_name(id.ca_file, 128))
     return make_error("an x509 key names its CA certificate, a file in .warden/keys/: 'x509:ca=FILE,...'");
   if (id.email.empty() == id.subject.empty())
     return make_error("an x509 key names exactly one of 'email=ADDRESS' and 'subject=DN'");

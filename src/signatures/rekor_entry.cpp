@@ -10,7 +10,6 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/sha.h>
 
 #include <fmt/format.h>
 
@@ -18,17 +17,12 @@
 
 #include "signatures/rekor_entry.pb.h"
 #include "signatures/base64.hpp"
+#include "signatures/sha2.hpp"
 #include "signatures/x509_impl.hpp"
 
 namespace warden {
 
 namespace {
-
-std::string sha256(std::string_view data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return std::string(reinterpret_cast<const char*>(md), sizeof md);
-}
 
 // A signature by a log's key: ECDSA over SHA-256 of `message`, or Ed25519
 // over `message` itself.
@@ -66,7 +60,7 @@ Status verify_inclusion(const std::string& leaf_hash, uint64_t index, uint64_t s
   uint64_t fn = index, sn = size - 1;
   std::string r = leaf_hash;
   for (const std::string& p : proof.hashes()) {
-    if (p.size() != SHA256_DIGEST_LENGTH || sn == 0) return make_error("malformed inclusion proof");
+    if (p.size() != kSha256Bytes || sn == 0) return make_error("malformed inclusion proof");
     if ((fn & 1) == 1 || fn == sn) {
       r = sha256(std::string(1, '\x01') + p + r);
       if ((fn & 1) == 0)

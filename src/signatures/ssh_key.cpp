@@ -5,12 +5,12 @@
 #include <fmt/format.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
 #include "signatures/ed25519.hpp"
 #include "signatures/openssl_keys.hpp"
 #include "signatures/ssh_buffer.hpp"
 #include "signatures/base64.hpp"
+#include "signatures/sha2.hpp"
 
 namespace warden {
 namespace {
@@ -30,12 +30,6 @@ const Curve kCurves[] = {
     {"nistp384", "secp384r1", EVP_sha384},
     {"nistp521", "secp521r1", EVP_sha512},
 };
-
-std::string sha256(std::string_view data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return std::string(reinterpret_cast<const char*>(md), sizeof md);
-}
 
 // An SSH ECDSA signature body (mpint r, mpint s) as DER for OpenSSL.
 Result<std::string> ssh_ecdsa_der(std::string_view body) {

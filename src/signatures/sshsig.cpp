@@ -2,10 +2,10 @@
 #include "signatures/sshsig.hpp"
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include "signatures/ssh_buffer.hpp"
 #include "signatures/base64.hpp"
+#include "signatures/sha2.hpp"
 
 namespace warden {
 namespace {
@@ -66,17 +66,12 @@ Status verify_sshsig(const SshSig& sig, const SshPublicKey& key, std::string_vie
   if (sig.sig_namespace != expected_namespace)
     return make_error(fmt::format("signature namespace is '{}', not '{}'", sig.sig_namespace, expected_namespace));
   std::string digest;
-  if (sig.hash_algorithm == "sha256") {
-    digest.resize(SHA256_DIGEST_LENGTH);
-    SHA256(reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-           reinterpret_cast<unsigned char*>(digest.data()));
-  } else if (sig.hash_algorithm == "sha512") {
-    digest.resize(SHA512_DIGEST_LENGTH);
-    SHA512(reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-           reinterpret_cast<unsigned char*>(digest.data()));
-  } else {
+  if (sig.hash_algorithm == "sha256")
+    digest = sha256(message);
+  else if (sig.hash_algorithm == "sha512")
+    digest = sha512(message);
+  else
     return make_error(fmt::format("signature hash '{}' is refused (sha256 or sha512 only)", sig.hash_algorithm));
-  }
   if (sig.public_key != key.blob()) return make_error("signature was made by a different key");
   std::string signed_data = ssh::Writer()
                                 .raw(kMagic)

@@ -1,7 +1,6 @@
 #include "warden/verified_cache.hpp"
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include "common/atomic_file.hpp"
 #include "common/text_forms.hpp"
 #include "common/lines.hpp"
+#include "signatures/sha2.hpp"
 
 namespace warden {
 namespace {
@@ -20,9 +20,7 @@ namespace {
 constexpr const char* kHeader = "warden verified-commits v1";
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return hex_of(std::string_view(reinterpret_cast<const char*>(md), sizeof md));
+  return hex_of(sha256(data));
 }
 
 // "" if `path` is safe to trust: ours, and not writable by group or others.

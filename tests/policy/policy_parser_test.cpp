@@ -132,6 +132,23 @@ TEST_CASE("policy errors name the file, the line and the problem", "[policy]") {
     CHECK(only_problem("version: 1\npeople:\n  alice:\n    keys: [\"openpgp:1234\"]\npolicy:\n  who: [alice]\n") ==
           "p.yml:4: key of 'alice': an OpenPGP key is 'openpgp:' and a 40-digit v4 fingerprint");
   }
+  SECTION("names of people and groups: a letter or digit, then letters, digits, '.', '_' or '-', at most 64") {
+    auto person = [](const std::string& name) {
+      return problems("version: 1\npeople:\n  \"" + name + "\":\n    keys: [\"" + keys().alice +
+                      "\"]\npolicy:\n  who: [\"" + name + "\"]\n");
+    };
+    for (const std::string& good : std::vector<std::string>{"a", "B0b", "carol.smith", "d_e-f.9", std::string(64, 'x')}) {
+      INFO(good);
+      CHECK(person(good).empty());
+    }
+    for (const std::string& bad : std::vector<std::string>{"-bob", ".bob", "_bob", "bob smith", "bob/x", "b\u00f6b", "bob:", std::string(65, 'x')}) {
+      INFO(bad);
+      auto p = person(bad);
+      REQUIRE_FALSE(p.empty());
+      CHECK_THAT(p.front(), Catch::StartsWith("p.yml:3: invalid person name '"));
+    }
+    CHECK(only_problem(policy("groups:\n  \"ops team\": [alice]\n")) == "p.yml:8: invalid group name 'ops team'");
+  }
   SECTION("person without keys") {
     CHECK(only_problem("version: 1\npeople:\n  alice:\n    keys: []\npolicy:\n  who: [alice]\n") ==
           "p.yml:4: 'keys' of 'alice' must be a non-empty list");

@@ -51,8 +51,11 @@ TEST_CASE("x509 and sigstore keys are parsed into canonical identities", "[x509]
 }
 
 TEST_CASE("malformed x509 and sigstore keys are refused with what to write", "[x509][policy]") {
+  CHECK(warden::parse_x509_identity("ca=" + std::string(128, 'c') + ",email=d@e"));
+  CHECK_FALSE(warden::parse_x509_identity("ca=" + std::string(129, 'c') + ",email=d@e"));
   for (const char* bad : {"", "email=dana@example.org", "ca=../../etc/passwd,email=d@e", "ca=c.pem",
-                          "ca=c.pem,email=d@e,subject=CN=D", "ca=c.pem,mail=d@e", "ca=c.pem,email="}) {
+                          "ca=c.pem,email=d@e,subject=CN=D", "ca=c.pem,mail=d@e", "ca=c.pem,email=",
+                          "ca=.pem,email=d@e", "ca=c pem,email=d@e", "ca=keys/c.pem,email=d@e"}) {
     INFO(bad);
     CHECK_FALSE(warden::parse_x509_identity(bad));
   }
