@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <map>
+
+// Header-only (CMakeLists.txt says why); this is toml++'s own switch.
+#define TOML_HEADER_ONLY 1
 #include <toml++/toml.h>
 
 namespace warden {
