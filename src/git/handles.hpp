@@ -66,6 +66,12 @@ class LibraryGuard {
     // (20 KB), its t/ and Documentation/ were read again, inflated and
     // hashed by every commit that compared them.
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<size_t>(1) << 20);
+    // No commit is cached: warden keeps what it needs of each commit (its
+    // facts, its parents and generation in the commit graph) and reads it
+    // once, so caching only churned. Numbering a 20,000-commit history on
+    // a server without a commit-graph file took 15% less without it, and
+    // audits of git/git took the same time.
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, static_cast<size_t>(0));
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<size_t>(32) << 20);
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<size_t>(256) << 20);
     // Strict object creation looks up every entry of a tree warden builds
