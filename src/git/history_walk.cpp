@@ -4,8 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "git/commit_graph.hpp"
 #include "git/commit_parents.hpp"
@@ -70,25 +68,30 @@ Status Repository::save_generations() const {
     return Status::success();
   std::string path = own_graph_path(raw());
   if (path.empty()) return Status::success();
-  // What the file held and what this handle learnt, each commit once; kept
-  // only where every parent is kept too (git's file may have given a
-  // commit's number without its parents').
-  std::unordered_map<ObjectId, git::CommitGraphFile::Entry, ObjectIdHash> all;
-  if (auto old = git::CommitGraphFile::read(path))
-    for (auto& e : old->entries()) all.emplace(e.id, std::move(e));
-  for (auto& e : graph_->known()) all.emplace(e.id, std::move(e));
-  std::vector<git::CommitGraphFile::Entry> ordered;
-  ordered.reserve(all.size());
-  for (auto& [id, e] : all) ordered.push_back(std::move(e));
-  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.generation < b.generation; });
-  std::unordered_set<ObjectId, ObjectIdHash> kept;
+  // What the file held and what this handle learnt, each commit once (the
+  // file's record first), in id order; kept only where every parent is
+  // kept too (git's file may have given a commit's number without its
+  // parents'). Sorted vectors and binary search, not hash tables: this
+  // runs at the end of a push check that numbered the history.
+  std::vector<git::CommitGraphFile::Entry> all;
+  if (auto old = git::CommitGraphFile::read(path)) all = old->entries();
+  for (auto& e : graph_->known()) all.push_back(std::move(e));
+  auto by_id = [](const auto& a, const auto& b) { return a.id < b.id; };
+  std::stable_sort(all.begin(), all.end(), by_id);
+  all.erase(std::unique(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id == b.id; }), all.end());
+  std::vector<uint32_t> order(all.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return all[a].generation < all[b].generation; });
+  std::vector<char> kept(all.size(), 0);
+  auto is_kept = [&](const ObjectId& p) {
+    auto it = std::lower_bound(all.begin(), all.end(), p, [](const auto& e, const ObjectId& id) { return e.id < id; });
+    return it != all.end() && it->id == p && kept[static_cast<size_t>(it - all.begin())];
+  };
+  for (uint32_t i : order) kept[i] = std::all_of(all[i].parents.begin(), all[i].parents.end(), is_kept);
   std::vector<git::CommitGraphFile::Entry> entries;
-  for (auto& e : ordered) {
-    bool whole = std::all_of(e.parents.begin(), e.parents.end(), [&](const ObjectId& p) { return kept.count(p) > 0; });
-    if (!whole) continue;
-    kept.insert(e.id);
-    entries.push_back(std::move(e));
-  }
+  entries.reserve(all.size());
+  for (size_t i = 0; i < all.size(); ++i)
+    if (kept[i]) entries.push_back(std::move(all[i]));
   return git::CommitGraphFile::write(path, std::move(entries));
 }
 

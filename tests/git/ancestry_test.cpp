@@ -389,6 +389,12 @@ TEST_CASE("ancestry: warden's own commit-graph file spares the next run the read
     for (auto& e : low)
       if (!e.parents.empty()) e.generation = 1;
     CHECK_FALSE(warden::git::CommitGraphFile::write(sb.dir() + "/low", low));
+    std::vector<warden::git::CommitGraphFile::Entry> twice = earlier;
+    twice.push_back(earlier[earlier.size() / 2]);  // one commit twice
+    auto refused = warden::git::CommitGraphFile::write(sb.dir() + "/twice", twice);
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().message, Catch::EndsWith(" twice"));
+    CHECK(warden::git::CommitGraphFile::write(sb.dir() + "/whole", earlier));  // the same, once each
   }
   SECTION("numbers from two files that disagree are an error, never a skipped commit") {
     // git's file numbers the first tenth one way, warden's (consistent in
