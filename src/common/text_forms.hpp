@@ -1,4 +1,4 @@
-// Bytes and times as warden's messages and files write them.
+// Bytes, times and names as warden's messages and files write them.
 #pragma once
 
 #include <cstddef>
