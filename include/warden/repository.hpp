@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -146,7 +147,9 @@ class Repository final : public GitReads {
   // commits in warden's own commit-graph file (<git common dir>/warden/
   // commit-graph, git's format: git/commit_graph_file.hpp), with what the
   // file held, when there are enough of them to spare the next run a long
-  // read; else does nothing. For front ends, after a run.
+  // read; else does nothing. For front ends, after a run. A walk that
+  // numbered that many starts the same save on another thread, while the
+  // run goes on; this waits for it, then saves what was numbered since.
   Status save_generations() const;
   // Numbers every commit reachable from `tips` and keeps the numbers as
   // save_generations() does: a server's first deep push check then reads
@@ -237,6 +240,11 @@ class Repository final : public GitReads {
   explicit Repository(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
   mutable std::unique_ptr<git::CommitGraph> graph_;
+  // Saves generation numbers when enough are new (save_generations), on
+  // this thread or (`wait` false) on another, as saving_.
+  Status keep_generations(bool wait) const;
+  mutable size_t generations_kept_ = 0;  // graph_->computed() when last saved
+  mutable std::future<Status> saving_;   // last: its destructor waits for the save
 };
 
 // The last libgit2 error as text, prefixed with `what`.

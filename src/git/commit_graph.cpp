@@ -99,7 +99,38 @@ Status CommitGraph::expand(Index n) {
   return Status::success();
 }
 
-Status CommitGraph::number(const ObjectId& commit) {
+template <class T>
+Result<T> CommitGraph::settled(Result<T> r) {
+  if (!r) return r;
+  if (auto s = settled(Status::success()); !s) return s.error();
+  return r;
+}
+
+Status CommitGraph::settled(Status s) {
+  if (!s || !settle_) return s;
+  return settle_();
+}
+
+Status CommitGraph::number(const ObjectId& commit) { return settled(number_walk(commit)); }
+
+Result<bool> CommitGraph::descendant_of(const ObjectId& commit, const ObjectId& ancestor) {
+  return settled(descendant_walk(commit, ancestor));
+}
+
+Result<std::vector<ObjectId>> CommitGraph::range(const std::vector<ObjectId>& tips,
+                                                 const std::vector<ObjectId>& hidden) {
+  return settled(range_walk(tips, hidden));
+}
+
+Result<std::vector<ObjectId>> CommitGraph::merge_bases(const ObjectId& a, const ObjectId& b) {
+  return settled(merge_bases_walk(a, std::vector<ObjectId>{b}));
+}
+
+Result<std::vector<ObjectId>> CommitGraph::merge_bases(const ObjectId& a, const std::vector<ObjectId>& others) {
+  return settled(merge_bases_walk(a, others));
+}
+
+Status CommitGraph::number_walk(const ObjectId& commit) {
   auto n = node(commit);
   if (!n) return n.error();
   return compute_generation(*n);
@@ -112,7 +143,8 @@ void CommitGraph::open_files() {
   if (open_own_) own_ = open_own_();
 }
 
-std::vector<CommitGraphFile::Entry> CommitGraph::known() const {
+Result<std::vector<CommitGraphFile::Entry>> CommitGraph::known() {
+  WARDEN_TRY_STATUS(settled(Status::success()));
   std::vector<CommitGraphFile::Entry> out;
   for (const Node& n : nodes_) {
     if (n.generation == 0 || !n.parents_read) continue;
@@ -200,7 +232,7 @@ CommitGraph::Index CommitGraph::Painter::take() {
   return x;
 }
 
-Result<bool> CommitGraph::descendant_of(const ObjectId& commit, const ObjectId& ancestor) {
+Result<bool> CommitGraph::descendant_walk(const ObjectId& commit, const ObjectId& ancestor) {
   if (commit == ancestor) return false;
   auto c = node(commit);
   if (!c) return c.error();
@@ -289,8 +321,8 @@ std::vector<ObjectId> CommitGraph::parents_first(const std::vector<Index>& tips,
   return out;
 }
 
-Result<std::vector<ObjectId>> CommitGraph::range(const std::vector<ObjectId>& tip_ids,
-                                                 const std::vector<ObjectId>& hidden_ids) {
+Result<std::vector<ObjectId>> CommitGraph::range_walk(const std::vector<ObjectId>& tip_ids,
+                                                      const std::vector<ObjectId>& hidden_ids) {
   std::vector<Index> tips, hidden;
   for (const ObjectId& id : tip_ids) {
     auto n = node(id);
@@ -351,11 +383,7 @@ Result<std::vector<ObjectId>> CommitGraph::range(const std::vector<ObjectId>& ti
   return parents_first(tips, mark);
 }
 
-Result<std::vector<ObjectId>> CommitGraph::merge_bases(const ObjectId& a_id, const ObjectId& b_id) {
-  return merge_bases(a_id, std::vector<ObjectId>{b_id});
-}
-
-Result<std::vector<ObjectId>> CommitGraph::merge_bases(const ObjectId& a_id, const std::vector<ObjectId>& others) {
+Result<std::vector<ObjectId>> CommitGraph::merge_bases_walk(const ObjectId& a_id, const std::vector<ObjectId>& others) {
   auto a = node(a_id);
   if (!a) return a.error();
   std::vector<Index> bs;

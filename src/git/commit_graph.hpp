@@ -32,18 +32,24 @@ class CommitGraph {
   // git's commit-graph file, if there is one (opened the first time a
   // generation must be computed: a walk near the tips needs none).
   using OpenFile = std::function<std::optional<CommitGraphFile>()>;
+  // Says whether everything `read` returned so far can be relied on (a
+  // reader that checks objects later, commit_parent_reader.hpp): every
+  // question below asks it before it answers, and fails with its error.
+  using Settle = std::function<Status()>;
   // `open_own`: warden's own file of the same format, if there is one
   // (commit_graph_file.hpp), opened at the same time as git's.
-  explicit CommitGraph(ReadParents read, OpenFile open_file = {}, OpenFile open_own = {})
-      : read_(std::move(read)), open_file_(std::move(open_file)), open_own_(std::move(open_own)) {}
+  explicit CommitGraph(ReadParents read, OpenFile open_file = {}, OpenFile open_own = {}, Settle settle = {})
+      : read_(std::move(read)), open_file_(std::move(open_file)), open_own_(std::move(open_own)),
+        settle_(std::move(settle)) {}
 
   // Numbers `commit` and every ancestor of it (reading what no file holds).
   Status number(const ObjectId& commit);
   // How many generation numbers were computed by reading commits (neither
   // file held them): what warden's file would spare the next run.
   size_t computed() const { return computed_; }
-  // Every commit whose parents and generation number are known.
-  std::vector<CommitGraphFile::Entry> known() const;
+  // Every commit whose parents and generation number are known, once
+  // what was read is settled (an Error if it is not sound).
+  Result<std::vector<CommitGraphFile::Entry>> known();
 
   // True if `commit` is a strict descendant of `ancestor`.
   Result<bool> descendant_of(const ObjectId& commit, const ObjectId& ancestor);
@@ -65,6 +71,16 @@ class CommitGraph {
     uint32_t parent_count = 0;
     bool parents_read = false;
   };
+
+  // `r`, once what was read is settled (else the reader's error).
+  template <class T>
+  Result<T> settled(Result<T> r);
+  Status settled(Status s);
+  // The walks behind the questions above, before settling.
+  Status number_walk(const ObjectId& commit);
+  Result<bool> descendant_walk(const ObjectId& commit, const ObjectId& ancestor);
+  Result<std::vector<ObjectId>> range_walk(const std::vector<ObjectId>& tips, const std::vector<ObjectId>& hidden);
+  Result<std::vector<ObjectId>> merge_bases_walk(const ObjectId& a, const std::vector<ObjectId>& others);
 
   Result<Index> node(const ObjectId& id);
   Status read_parents(Index n);
@@ -115,6 +131,7 @@ class CommitGraph {
 
   ReadParents read_;
   OpenFile open_file_, open_own_;
+  Settle settle_;
   std::optional<CommitGraphFile> file_, own_;
   bool file_tried_ = false;
   size_t computed_ = 0;

@@ -4,9 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <future>
+#include <system_error>
 
 #include "git/commit_graph.hpp"
-#include "git/commit_parents.hpp"
+#include "git/commit_parent_reader.hpp"
 #include "git/handles.hpp"
 #include "warden/repository.hpp"
 
@@ -21,61 +23,19 @@ std::string own_graph_path(git_repository* repo) {
   return common == nullptr ? "" : std::string(common) + "warden/commit-graph";
 }
 
-}  // namespace
+// Below this many new numbers, reading the commits again costs less than
+// rewriting the file.
+constexpr size_t kWorthKeeping = 512;
 
-git::CommitGraph& Repository::graph() const {
-  if (!graph_) {
-    // The libgit2 handle, not `this`: it stays where it is when the
-    // Repository is moved (the graph moves with it).
-    git_repository* repo = raw();
-    graph_ = std::make_unique<git::CommitGraph>([repo](const ObjectId& id) -> Result<std::vector<ObjectId>> {
-      // The object itself, not a parsed commit: a walk over a long history
-      // reads each commit once, and libgit2's parsed-object cache (bounded,
-      // see handles.hpp) would only churn.
-      git_odb* raw_odb = nullptr;
-      if (git_repository_odb(&raw_odb, repo) != 0) return make_error(git_error_text("cannot open object database"));
-      git::OdbHandle odb(raw_odb);
-      git_odb_object* raw_obj = nullptr;
-      if (int rc = git_odb_read(&raw_obj, raw_odb, &id.raw); rc != 0) return object_error(rc, "commit", id);
-      git::OdbObjectHandle obj(raw_obj);
-      if (git_odb_object_type(raw_obj) != GIT_OBJECT_COMMIT)
-        return make_error(fmt::format("{} is a {}, not a commit", id.hex(), git_object_type2string(git_odb_object_type(raw_obj))));
-      return git::commit_parents(
-          std::string_view(static_cast<const char*>(git_odb_object_data(raw_obj)), git_odb_object_size(raw_obj)), id);
-    }, [repo]() -> std::optional<git::CommitGraphFile> {
-      const char* common = git_repository_commondir(repo);
-      if (common == nullptr) return std::nullopt;
-      return git::CommitGraphFile::open(std::string(common) + "objects");
-    }, [repo]() -> std::optional<git::CommitGraphFile> {
-      std::string path = own_graph_path(repo);
-      // Like git's file: a shallow repository's parents are not the commits' own.
-      if (path.empty() || git_repository_is_shallow(repo) != 0) return std::nullopt;
-      return git::CommitGraphFile::read(path);
-    });
-  }
-  return *graph_;
-}
-
-Status Repository::number_history(const std::vector<ObjectId>& tips) const {
-  for (const ObjectId& t : tips) WARDEN_TRY_STATUS(graph().number(t));
-  return save_generations();
-}
-
-Status Repository::save_generations() const {
-  // Below this, reading the commits again costs less than rewriting the file.
-  constexpr size_t kWorthKeeping = 512;
-  if (!graph_ || graph_->computed() < kWorthKeeping || git_repository_is_shallow(raw()) != 0)
-    return Status::success();
-  std::string path = own_graph_path(raw());
-  if (path.empty()) return Status::success();
-  // What the file held and what this handle learnt, each commit once (the
-  // file's record first), in id order; kept only where every parent is
-  // kept too (git's file may have given a commit's number without its
-  // parents'). Sorted vectors and binary search, not hash tables: this
-  // runs at the end of a push check that numbered the history.
+// Writes warden's commit-graph file at `path`: what it held and `learnt`,
+// each commit once (the file's record first), in id order; kept only
+// where every parent is kept too (git's file may have given a commit's
+// number without its parents'). Sorted vectors and binary search, not
+// hash tables: this runs during a push check that numbered the history.
+Status write_generations(const std::string& path, std::vector<git::CommitGraphFile::Entry> learnt) {
   std::vector<git::CommitGraphFile::Entry> all;
   if (auto old = git::CommitGraphFile::read(path)) all = old->entries();
-  for (auto& e : graph_->known()) all.push_back(std::move(e));
+  for (auto& e : learnt) all.push_back(std::move(e));
   auto by_id = [](const auto& a, const auto& b) { return a.id < b.id; };
   std::stable_sort(all.begin(), all.end(), by_id);
   all.erase(std::unique(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id == b.id; }), all.end());
@@ -95,9 +55,72 @@ Status Repository::save_generations() const {
   return git::CommitGraphFile::write(path, std::move(entries));
 }
 
+}  // namespace
+
+git::CommitGraph& Repository::graph() const {
+  if (!graph_) {
+    // The libgit2 handle, not `this`: it stays where it is when the
+    // Repository is moved (the graph moves with it).
+    git_repository* repo = raw();
+    // The commits themselves, not parsed ones: a walk over a long history
+    // reads each commit once, and libgit2's parsed-object cache (bounded,
+    // see handles.hpp) would only churn.
+    auto reader = std::make_shared<git::CommitParentReader>(repo);
+    auto read = [reader](const ObjectId& id) { return reader->parents(id); };
+    auto gits_file = [repo]() -> std::optional<git::CommitGraphFile> {
+      const char* common = git_repository_commondir(repo);
+      if (common == nullptr) return std::nullopt;
+      return git::CommitGraphFile::open(std::string(common) + "objects");
+    };
+    auto wardens_file = [repo]() -> std::optional<git::CommitGraphFile> {
+      std::string path = own_graph_path(repo);
+      // Like git's file: a shallow repository's parents are not the commits' own.
+      if (path.empty() || git_repository_is_shallow(repo) != 0) return std::nullopt;
+      return git::CommitGraphFile::read(path);
+    };
+    graph_ = std::make_unique<git::CommitGraph>(read, gits_file, wardens_file, [reader] { return reader->settle(); });
+  }
+  return *graph_;
+}
+
+Status Repository::number_history(const std::vector<ObjectId>& tips) const {
+  for (const ObjectId& t : tips) WARDEN_TRY_STATUS(graph().number(t));
+  return save_generations();
+}
+
+Status Repository::save_generations() const {
+  if (saving_.valid()) WARDEN_TRY_STATUS(saving_.get());
+  return keep_generations(true);
+}
+
+Status Repository::keep_generations(bool wait) const {
+  if (!graph_ || graph_->computed() < generations_kept_ + kWorthKeeping || git_repository_is_shallow(raw()) != 0)
+    return Status::success();
+  std::string path = own_graph_path(raw());
+  if (path.empty()) return Status::success();
+  auto known = graph_->known();
+  if (!known) return known.error();  // nothing read unsound is kept
+  generations_kept_ = graph_->computed();
+  if (!wait) {
+    try {
+      saving_ = std::async(std::launch::async, [path, learnt = std::move(*known)]() mutable {
+        return write_generations(path, std::move(learnt));
+      });
+      return Status::success();
+    } catch (const std::system_error&) {  // no thread to be had: save here
+    }
+  }
+  return write_generations(path, std::move(*known));
+}
+
 Result<std::vector<ObjectId>> Repository::walk(const std::vector<ObjectId>& tips,
                                                const std::vector<ObjectId>& hidden) const {
-  return graph().range(tips, hidden);
+  auto commits = graph().range(tips, hidden);
+  // A walk that numbered a long history (a server's first check of a
+  // merge of an old branch) saves the numbers while the run checks the
+  // commits; a failure to save costs only time (save_generations says it).
+  if (commits && !saving_.valid()) (void)keep_generations(false);
+  return commits;
 }
 
 Result<bool> Repository::descendant_of(const ObjectId& commit, const ObjectId& ancestor) const {

@@ -429,3 +429,64 @@ TEST_CASE("ancestry: warden's own commit-graph file spares the next run the read
     compare(repo_path, dag, Dates::equal, 11, libgit2_wrong);
   }
 }
+
+TEST_CASE("ancestry: a commit whose content is not its name stops the walk, early or deep, and nothing is kept",
+          "[ancestry]") {
+  // Commits read to number a history are hashed on a second thread once
+  // more than a thousand have been read (commit_parent_reader.hpp): a
+  // damaged object store (here a loose commit replaced by a root commit's
+  // content, which would end the walk there and give every commit above
+  // it a wrong number) must fail the question on either path, and no
+  // number learnt from it may reach warden's commit-graph file.
+  test::Sandbox sb;
+  const int n = 1100;
+  sb.sh("git init -q -b main repo");
+  std::string stream = "blob\nmark :1\ndata 2\nx\n";
+  for (int c = 1; c <= n; ++c) {
+    stream += fmt::format("commit refs/heads/main\nmark :{}\ncommitter A <a@example.org> 1700000000 +0000\ndata 2\nc\n",
+                          c + 1);
+    if (c > 1) stream += fmt::format("from :{}\n", c);
+    stream += "M 100644 :1 f\n";
+  }
+  sb.write_file(sb.dir() + "/stream", stream);
+  sb.sh("git -C repo fast-import --quiet < stream");
+  // Every object loose, so that one of them can be damaged (packs come first).
+  sb.sh("mv repo/.git/objects/pack p && for f in p/*.pack; do git -C repo unpack-objects -q < \"$f\"; done");
+  const std::string ids = sb.sh("git -C repo rev-list --reverse main");
+  std::vector<warden::ObjectId> line;  // root first
+  for (size_t at = 0; at + 40 < ids.size() + 1; at += 41) line.push_back(*warden::ObjectId::from_hex(ids.substr(at, 40)));
+  REQUIRE(line.size() == static_cast<size_t>(n));
+  sb.write_file(sb.dir() + "/fake", "tree " + sb.sh("git -C repo rev-parse main^{tree}").substr(0, 40) +
+                                        "\nauthor A <a@example.org> 0 +0000\ncommitter A <a@example.org> 0 +0000\n\nfake\n");
+  const std::string fake = sb.sh("git -C repo hash-object -t commit -w ../fake").substr(0, 40);
+  auto loose = [&](const std::string& hex) { return "repo/.git/objects/" + hex.substr(0, 2) + "/" + hex.substr(2); };
+  const std::string graph_file = sb.dir() + "/repo/.git/warden/commit-graph";
+
+  for (int depth : {30, n - 40}) {  // read among the first thousand, and after them
+    DYNAMIC_SECTION("the damaged commit is read " << (depth < 1000 ? "early" : "deep")) {
+      const warden::ObjectId damaged = line[static_cast<size_t>(n - 1 - depth)];
+      {
+        // Sound, the history is numbered and kept.
+        auto repo = warden::Repository::open(sb.dir() + "/repo");
+        REQUIRE(repo);
+        auto walked = repo->walk({line.back()}, {line.front()});
+        REQUIRE(walked);
+        CHECK(walked->size() == static_cast<size_t>(n - 1));
+        REQUIRE(repo->save_generations());
+        sb.sh("rm " + test::quote(graph_file));
+      }
+      sb.sh("chmod u+w " + loose(damaged.hex()) + " && cp " + loose(fake) + " " + loose(damaged.hex()));
+      auto repo = warden::Repository::open(sb.dir() + "/repo");
+      REQUIRE(repo);
+      auto walked = repo->walk({line.back()}, {line.front()});
+      REQUIRE(!walked);
+      CHECK_THAT(walked.error().message, Catch::Contains(damaged.hex()) && Catch::Contains(fake));
+      // Every later question says so too, and the numbers are not kept.
+      auto again = repo->descendant_of(line.back(), line.front());
+      REQUIRE(!again);
+      auto saved = repo->save_generations();
+      if (depth > 1000) CHECK(!saved);  // more than 512 numbered: a save was due, and refused
+      CHECK(sb.run("test -e " + test::quote(graph_file)).status != 0);
+    }
+  }
+}
