@@ -149,7 +149,8 @@ class Repository final : public GitReads {
   // file held, when there are enough of them to spare the next run a long
   // read; else does nothing. For front ends, after a run. A walk that
   // numbered that many starts the same save on another thread, while the
-  // run goes on; this waits for it, then saves what was numbered since.
+  // run goes on; this waits for it (its error, if it failed), then saves
+  // what was numbered since if that is as many.
   Status save_generations() const;
   // Numbers every commit reachable from `tips` and keeps the numbers as
   // save_generations() does: a server's first deep push check then reads

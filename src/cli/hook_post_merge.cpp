@@ -37,7 +37,9 @@ std::optional<std::string> fetched_history_problem(Repository& repo) {
   if (!head) return std::nullopt;
   if (*head != *fetched) {
     auto in_head = repo.descendant_of(*head, *fetched);
-    if (!in_head || !*in_head) return std::nullopt;  // what was fetched is not in HEAD
+    // Not knowing is said, not taken for "not in HEAD" (a damaged object store).
+    if (!in_head) return fmt::format("{}, which cannot be checked: {}", fetched->short_hex(), in_head.error().message);
+    if (!*in_head) return std::nullopt;  // what was fetched is not in HEAD
   }
   return why_unauthenticated(repo, *fetched);
 }

@@ -101,14 +101,17 @@ Status CommitGraph::expand(Index n) {
 
 template <class T>
 Result<T> CommitGraph::settled(Result<T> r) {
-  if (!r) return r;
-  if (auto s = settled(Status::success()); !s) return s.error();
+  if (auto s = settled(r ? Status::success() : Status(r.error())); !s) return s.error();
   return r;
 }
 
 Status CommitGraph::settled(Status s) {
-  if (!s || !settle_) return s;
-  return settle_();
+  if (!settle_) return s;
+  // Also after a failed walk: a damaged commit's made-up parents can fail
+  // it another way (missing, not a commit, numbers that disagree), and
+  // the damage is what to report.
+  if (auto sound = settle_(); !sound) return sound;
+  return s;
 }
 
 Status CommitGraph::number(const ObjectId& commit) { return settled(number_walk(commit)); }

@@ -29,8 +29,10 @@ Result<std::vector<ObjectId>> CommitParentReader::parents(const ObjectId& id) {
   git_odb* raw_odb = nullptr;
   if (git_repository_odb(&raw_odb, repo_) != 0) return make_error(git_error_text("cannot open object database"));
   OdbHandle odb(raw_odb);
-  // Each backend in the odb's order (packs, then loose objects, then
-  // alternates), as git_odb_read tries them.
+  // Each backend in the odb's order, as git_odb_read tries them (highest
+  // priority first: the Repository's in-memory store, packs, loose
+  // objects; an alternate before the repository's own at equal priority).
+  // Not under the odb's lock: a handle is used by one thread at a time.
   for (size_t i = 0, n = git_odb_num_backends(raw_odb); i < n; ++i) {
     git_odb_backend* backend = nullptr;
     if (git_odb_get_backend(&backend, raw_odb, i) != 0 || backend == nullptr || backend->read == nullptr) continue;
@@ -47,7 +49,11 @@ Result<std::vector<ObjectId>> CommitParentReader::parents(const ObjectId& id) {
     return parents_in(id, type, text);
   }
   git_odb_object* raw_obj = nullptr;
-  if (int rc = git_odb_read(&raw_obj, raw_odb, &id.raw); rc != 0) return object_error(rc, "commit", id);
+  if (int rc = git_odb_read(&raw_obj, raw_odb, &id.raw); rc != 0) {
+    Error e = object_error(rc, "commit", id);
+    if (rc == GIT_EMISMATCH) hashes_.fail(e);  // every later question fails too
+    return e;
+  }
   OdbObjectHandle obj(raw_obj);
   return parents_in(id, git_odb_object_type(raw_obj),
                     std::string_view(static_cast<const char*>(git_odb_object_data(raw_obj)), git_odb_object_size(raw_obj)));

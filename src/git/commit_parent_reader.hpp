@@ -1,7 +1,8 @@
 // Reads commits' parents for the commit graph (commit_graph.hpp) straight
 // from the object database's backends, as libgit2's git_odb_read does,
-// leaving the check that each commit hashes to its name to a second
-// thread (deferred_hash_check.hpp): the graph settles that check before
+// leaving the check that each commit hashes to its name to
+// deferred_hash_check.hpp (past the first thousand, on a second thread):
+// the graph settles that check before
 // it answers any question or hands out what it read. An object no backend
 // has (a pack written since they were opened) is read by git_odb_read,
 // which looks again and checks the hash itself.

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include <system_error>
+#include <exception>
 
 namespace warden::git {
 
@@ -18,7 +18,7 @@ constexpr size_t kBatchItems = 128;
 DeferredHashCheck::~DeferredHashCheck() {
   {
     std::lock_guard lock(mutex_);
-    stopping_ = true;
+    stopping_ = true;  // what is still queued is not checked: nobody will ask
   }
   wake_worker_.notify_all();
   if (worker_.joinable()) worker_.join();
@@ -37,16 +37,33 @@ std::optional<Error> DeferredHashCheck::check(const Batch& batch) {
   return std::nullopt;
 }
 
+// Fail closed: a check that could not run (memory) is a failure.
+std::optional<Error> DeferredHashCheck::check_all(const Batch* batches, size_t count) {
+  try {
+    for (size_t i = 0; i < count; ++i)
+      if (auto failure = check(batches[i])) return failure;
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return Error{fmt::format("cannot check the objects read: {}", e.what())};
+  }
+}
+
 void DeferredHashCheck::record(std::optional<Error> failure) {
   if (failure && !failure_) failure_ = std::move(failure);
+}
+
+void DeferredHashCheck::fail(Error error) {
+  std::lock_guard lock(mutex_);
+  record(std::move(error));
 }
 
 Status DeferredHashCheck::add(const ObjectId& id, git_object_t type, std::string_view data) {
   filling_.items.push_back({id, type, filling_.bytes.size(), data.size()});
   filling_.bytes.append(data);
   if (++added_ <= on_the_spot_) {
-    auto failure = check(filling_);
-    filling_ = Batch{};
+    auto failure = check_all(&filling_, 1);
+    filling_.items.clear();
+    filling_.bytes.clear();
     std::lock_guard lock(mutex_);
     record(failure);
     if (failure) return *failure;
@@ -67,7 +84,7 @@ void DeferredHashCheck::hand_over() {
   if (!worker_.joinable()) {
     try {
       worker_ = std::thread([this] { work(); });
-    } catch (const std::system_error&) {  // no thread to be had: check here
+    } catch (...) {  // no thread to be had: check here
       work_here();
       return;
     }
@@ -79,13 +96,11 @@ void DeferredHashCheck::work() {
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_worker_.wait(lock, [this] { return stopping_ || !queued_.empty(); });
-    if (queued_.empty()) return;  // stopping, nothing left
+    if (stopping_) return;
     std::vector<Batch> taken;
     taken.swap(queued_);
     lock.unlock();
-    std::optional<Error> failure;
-    for (const Batch& b : taken)
-      if (!failure) failure = check(b);
+    auto failure = check_all(taken.data(), taken.size());
     lock.lock();
     record(std::move(failure));
     unfinished_ -= taken.size();
@@ -99,9 +114,7 @@ void DeferredHashCheck::work_here() {
     std::lock_guard lock(mutex_);
     taken.swap(queued_);
   }
-  std::optional<Error> failure;
-  for (const Batch& b : taken)
-    if (!failure) failure = check(b);
+  auto failure = check_all(taken.data(), taken.size());
   std::lock_guard lock(mutex_);
   record(std::move(failure));
   unfinished_ -= taken.size();
@@ -109,6 +122,7 @@ void DeferredHashCheck::work_here() {
 
 Status DeferredHashCheck::settle() {
   hand_over();
+  if (!worker_.joinable()) work_here();  // whatever no worker took
   std::unique_lock lock(mutex_);
   batch_done_.wait(lock, [this] { return unfinished_ == 0; });
   if (failure_) return *failure_;

@@ -1,5 +1,5 @@
 // Checks that objects read without libgit2's own check hash to their
-// names, on a second thread: numbering a long history with no
+// names, mostly on a second thread: numbering a long history with no
 // commit-graph file reads every commit once, and hashing them (SHA-1 with
 // collision detection, as libgit2 hashes) was a fifth of that on the
 // reading thread. The first checks are made on the spot (a walk of a few
@@ -38,6 +38,9 @@ class DeferredHashCheck {
   // Checks, now or later, that `data`, an object of `type`, hashes to
   // `id`; an Error if a check made now found a mismatch.
   Status add(const ObjectId& id, git_object_t type, std::string_view data);
+  // Records a mismatch found elsewhere (libgit2's own check), so that
+  // every later settle() returns it too.
+  void fail(Error error);
   // Waits for every check added so far; the first mismatch any check found.
   Status settle();
 
@@ -53,6 +56,8 @@ class DeferredHashCheck {
   };
   // The first mismatch in `batch` (checked on the calling thread), if any.
   static std::optional<Error> check(const Batch& batch);
+  // The same over `batches`; an exception (memory) is a failure too.
+  static std::optional<Error> check_all(const Batch* batches, size_t count);
   void record(std::optional<Error> failure);
   // Hands the batch being filled to the worker (starting it if needed).
   void hand_over();

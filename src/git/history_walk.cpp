@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <future>
-#include <system_error>
+#include <memory>
 
 #include "git/commit_graph.hpp"
 #include "git/commit_parent_reader.hpp"
@@ -100,17 +100,18 @@ Status Repository::keep_generations(bool wait) const {
   if (path.empty()) return Status::success();
   auto known = graph_->known();
   if (!known) return known.error();  // nothing read unsound is kept
-  generations_kept_ = graph_->computed();
+  const size_t computed = graph_->computed();
+  auto learnt = std::make_shared<std::vector<git::CommitGraphFile::Entry>>(std::move(*known));
   if (!wait) {
     try {
-      saving_ = std::async(std::launch::async, [path, learnt = std::move(*known)]() mutable {
-        return write_generations(path, std::move(learnt));
-      });
+      saving_ = std::async(std::launch::async, [path, learnt] { return write_generations(path, std::move(*learnt)); });
+      generations_kept_ = computed;
       return Status::success();
-    } catch (const std::system_error&) {  // no thread to be had: save here
+    } catch (...) {  // no thread to be had: save here
     }
   }
-  return write_generations(path, std::move(*known));
+  generations_kept_ = computed;
+  return write_generations(path, std::move(*learnt));
 }
 
 Result<std::vector<ObjectId>> Repository::walk(const std::vector<ObjectId>& tips,
@@ -118,8 +119,11 @@ Result<std::vector<ObjectId>> Repository::walk(const std::vector<ObjectId>& tips
   auto commits = graph().range(tips, hidden);
   // A walk that numbered a long history (a server's first check of a
   // merge of an old branch) saves the numbers while the run checks the
-  // commits; a failure to save costs only time (save_generations says it).
-  if (commits && !saving_.valid()) (void)keep_generations(false);
+  // commits; a failure to save costs only time. One that fails here is
+  // not tried again: the front end's save_generations() says it.
+  if (commits && !saving_.valid()) {
+    if (auto s = keep_generations(false); !s) saving_ = std::async(std::launch::deferred, [s] { return s; });
+  }
   return commits;
 }
 

@@ -43,7 +43,7 @@ int free_loopback_port() {
 }
 
 BackgroundProcess::BackgroundProcess(const Sandbox& sb, const std::string& cmd, const std::string& pid_file, int port)
-    : sb_(sb), pid_file_(pid_file) {
+    : pid_file_(pid_file) {
   sb.sh("nohup " + cmd + " >" + quote(pid_file + ".log") + " 2>&1 &");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!can_connect(port)) {

@@ -20,7 +20,6 @@ class BackgroundProcess {
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
 
  private:
-  const Sandbox& sb_;
   std::string pid_file_;
 };
 
