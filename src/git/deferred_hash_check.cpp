@@ -85,7 +85,7 @@ void DeferredHashCheck::hand_over() {
     try {
       worker_ = std::thread([this] { work(); });
     } catch (...) {  // no thread to be had: check here
-      work_here();
+      check_queued();
       return;
     }
   }
@@ -93,36 +93,33 @@ void DeferredHashCheck::hand_over() {
 }
 
 void DeferredHashCheck::work() {
-  std::unique_lock lock(mutex_);
   for (;;) {
-    wake_worker_.wait(lock, [this] { return stopping_ || !queued_.empty(); });
-    if (stopping_) return;
-    std::vector<Batch> taken;
-    taken.swap(queued_);
-    lock.unlock();
-    auto failure = check_all(taken.data(), taken.size());
-    lock.lock();
-    record(std::move(failure));
-    unfinished_ -= taken.size();
-    batch_done_.notify_all();
+    {
+      std::unique_lock lock(mutex_);
+      wake_worker_.wait(lock, [this] { return stopping_ || !queued_.empty(); });
+      if (stopping_) return;
+    }
+    check_queued();
   }
 }
 
-void DeferredHashCheck::work_here() {
+void DeferredHashCheck::check_queued() {
   std::vector<Batch> taken;
   {
     std::lock_guard lock(mutex_);
     taken.swap(queued_);
   }
   auto failure = check_all(taken.data(), taken.size());
-  std::lock_guard lock(mutex_);
-  record(std::move(failure));
-  unfinished_ -= taken.size();
+  {
+    std::lock_guard lock(mutex_);
+    record(std::move(failure));
+    unfinished_ -= taken.size();
+  }
+  batch_done_.notify_all();
 }
 
 Status DeferredHashCheck::settle() {
   hand_over();
-  if (!worker_.joinable()) work_here();  // whatever no worker took
   std::unique_lock lock(mutex_);
   batch_done_.wait(lock, [this] { return unfinished_ == 0; });
   if (failure_) return *failure_;

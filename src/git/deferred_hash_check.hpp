@@ -61,9 +61,11 @@ class DeferredHashCheck {
   void record(std::optional<Error> failure);
   // Hands the batch being filled to the worker (starting it if needed).
   void hand_over();
+  // The worker's loop: check_queued() whenever something is queued.
   void work();
-  // Checks what is queued on this thread (when no worker could start).
-  void work_here();
+  // Takes what is queued and checks it on the calling thread (the
+  // worker's, or the reader's when no worker could start).
+  void check_queued();
 
   const size_t on_the_spot_;
   size_t added_ = 0;

@@ -100,17 +100,15 @@ Status Repository::keep_generations(bool wait) const {
   if (path.empty()) return Status::success();
   auto known = graph_->known();
   if (!known) return known.error();  // nothing read unsound is kept
-  const size_t computed = graph_->computed();
+  generations_kept_ = graph_->computed();
   auto learnt = std::make_shared<std::vector<git::CommitGraphFile::Entry>>(std::move(*known));
   if (!wait) {
     try {
       saving_ = std::async(std::launch::async, [path, learnt] { return write_generations(path, std::move(*learnt)); });
-      generations_kept_ = computed;
       return Status::success();
     } catch (...) {  // no thread to be had: save here
     }
   }
-  generations_kept_ = computed;
   return write_generations(path, std::move(*learnt));
 }
 

@@ -1,7 +1,6 @@
 // Reading who may do what from a policy's node tree (see policy_reader.hpp).
 #include <fmt/format.h>
 
-
 #include "common/text_forms.hpp"
 #include "policy/policy_reader.hpp"
 
