@@ -125,3 +125,24 @@ TEST_CASE("sequoia policy: the changes between two policies and what each needs"
                                                              "removes commit abc from the goodlist [audit]"});
   }
 }
+
+TEST_CASE("sequoia policy: a non-ASCII character where toml++ 3.3 tests for whitespace is a problem, never undefined",
+          "[sequoia-policy]") {
+  // toml++ 3.3.0 (Debian 12's) marks the last case of its non-ASCII
+  // whitespace test unreachable, and these reach it (its issues 190 and
+  // 295): a character after a multi-line string's line-ending backslash,
+  // one at the start of the file (a mangled byte-order mark, found by the
+  // fuzzer), a malformed sequence. Under the sanitizers this test fails
+  // unless warden compiles toml++ with upstream's answer (not whitespace).
+  // Valid TOML: the backslash eats the line break, the string is "§" (a
+  // field sq-git ignores, so the policy reads with its defaults).
+  CHECK(problem("s = \"\"\"\\\n\xC2\xA7\"\"\"\n").empty());
+  for (const std::string& text : {std::string("\xEF\xBB\xA4version = 0\n"),           // U+FEE4
+                                  std::string("\xCC\xAA"),                             // U+032A alone
+                                  std::string("version = 0\n\xE2\xBF\xBF = 1\n")}) {  // U+2FFF
+    INFO("text: " << text);
+    CHECK_FALSE(problem(text).empty());
+  }
+  // Where whitespace is allowed, U+00A0 is still not TOML whitespace: a problem, as before.
+  CHECK_FALSE(problem("version = 0\xC2\xA0\n").empty());
+}
